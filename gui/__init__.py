@@ -1,0 +1,1 @@
+"""TanBao's window: Qt only, over the `model` package."""

@@ -1,0 +1,351 @@
+"""TanBao 碳报. No arguments: the window. A command: the same work from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from model import formatting as fmt
+from model.errors import UserError, ValidationError
+from model.i18n import tr
+
+# argparse's own messages, in Chinese (it looks `_` up in its module at call time).
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 必须给出一个",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+}
+
+
+def _zh(text: str) -> str:
+    return _ARGPARSE_ZH.get(text, text)
+
+
+argparse._ = _zh  # type: ignore[attr-defined]
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(
+            tr("cli", "错误：命令用法不对：{msg}。用 {prog} --help 查看用法。").format(
+                msg=message, prog=self.prog
+            )
+            + "\n"
+        )
+        sys.exit(2)
+
+
+def who() -> str:
+    return os.environ.get("TANBAO_USER") or getpass.getuser()
+
+
+def open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from model.paths import default_db_path
+    from model.store import Store
+
+    return Store(default_db_path(args.db))
+
+
+def emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(human())
+
+
+# ---- commands ---------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from model.coefficients import load_shipped_coefficients
+    from model.plan import load_plan
+
+    plan = load_plan(args.plan) if args.plan else None  # validate before touching the database
+    with open_store(args) as store:
+        try:
+            store.coefficients(load_shipped_coefficients().version)
+        except UserError:
+            store.load_coefficients(load_shipped_coefficients(), who=who())
+        if plan is not None:
+            store.coefficients(plan.coefficients)  # the plan's table must be known
+            store.load_plan(plan, who=who())
+        active = store.plan()
+        data = {
+            "db": str(store.path),
+            "schema_version": store.user_version,
+            "plan_id": active.id,
+            "plan_year": active.year,
+            "plan_title": active.title,
+        }
+        emit(
+            args,
+            data,
+            lambda: tr(
+                "cli", "数据库已就绪：{db}（结构版本 {v}）\n当前计划：{year}年 {title}（{id}）"
+            ).format(db=store.path, v=store.user_version, year=active.year, title=active.title, id=active.id),
+        )
+    return 0
+
+
+def _plan_text(plan: Any, annex: int | None, unit_id: str | None) -> str:
+    lines = [f"{plan.title}", f"{plan.issuer}  {plan.doc_number}  {plan.issued_on}", ""]
+    if unit_id:
+        unit = plan.unit(unit_id)
+        lines.append(tr("cli", "{name}（{id}）的填报项：").format(name=unit.name, id=unit.id))
+        for f in plan.fields_for(unit_id):
+            req = tr("cli", "必填") if f.required else ""
+            lines.append(f"  {f.key:<34} {f.label}  {f.unit}  {req}".rstrip())
+        return "\n".join(lines)
+    if annex in (None, 1):
+        lines.append(tr("cli", "附件1 {title}").format(title=plan.annexes[1].title))
+        for r1 in plan.annex1:
+            resp = "、".join(plan.ref_label(x) for x in r1.responsible)
+            lines.append(f"  {r1.id} [{r1.category}/{r1.area}] {r1.text}  —— {resp}")
+    if annex in (None, 2):
+        lines.append(tr("cli", "附件2 {title}").format(title=plan.annexes[2].title))
+        for r2 in plan.annex2:
+            lines.append(f"  {plan.unit(r2.unit).name:<16} {r2.target_pct:+.1f}%")
+    if annex in (None, 3):
+        lines.append(tr("cli", "附件3 {title}").format(title=plan.annexes[3].title))
+        for r3 in plan.annex3:
+            lines.append(
+                f"  {plan.unit(r3.unit).name}  {r3.total_cap_wan_tce:g} 万吨标煤  "
+                f"{r3.intensity_target:g} {r3.intensity_unit}"
+            )
+    if annex in (None, 4):
+        lines.append(tr("cli", "附件4 {title}").format(title=plan.annexes[4].title))
+        for r4 in plan.annex4:
+            resp = "、".join(plan.ref_label(x) for x in r4.responsible)
+            lines.append(f"  {r4.id} [{r4.area}] {r4.text}  —— {resp}")
+    return "\n".join(lines)
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        plan = store.plan()
+    unit_id = plan.find_unit(args.unit).id if args.unit else None
+    if args.json:
+        if unit_id:
+            data: Any = {
+                "unit": asdict(plan.unit(unit_id)),
+                "fields": [asdict(f) for f in plan.fields_for(unit_id)],
+            }
+        else:
+            data = json.loads(plan.source)
+            if args.annex:
+                data = {"id": plan.id, "year": plan.year, f"annex{args.annex}": data[f"annex{args.annex}"]}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(_plan_text(plan, args.annex, unit_id))
+    return 0
+
+
+def cmd_enter(args: argparse.Namespace) -> int:
+    from model.checks import check_period
+    from model.entry import parse_assignments, store_csv, store_entries
+    from model.periods import parse_period
+
+    with open_store(args) as store:
+        plan = store.plan()
+        if args.file:
+            if args.assignments or args.unit or args.period:
+                raise UserError(tr("cli", "--file 与 --unit/--period/字段=数值 不能同时使用。"))
+            changed = store_csv(store, plan, args.file, who=who())
+            print(tr("cli", "已从 {file} 保存 {n} 项数据。").format(file=args.file, n=changed))
+            return 0
+        if not args.unit or not args.period:
+            raise UserError(
+                tr("cli", "请用 --unit 和 --period 指明单位和报告期，或用 --file 导入 CSV 文件。")
+            )
+        entries = parse_assignments(plan, args.unit, args.period, args.assignments, args.note)
+        changed = store_entries(store, plan, entries, who=who())
+        unit_id, period = entries[0].unit_id, parse_period(args.period)
+        print(
+            tr("cli", "已保存 {unit} {period} 的 {n} 项数据。").format(
+                unit=plan.unit(unit_id).name, period=period, n=changed
+            )
+        )
+        for problem in check_period(plan, unit_id, period, store.figures(plan.id, unit_id)):
+            if (
+                problem.severity == "warning"
+                and problem.field in {e.field for e in entries}
+                and problem.blocking
+            ):
+                print(tr("cli", "提示：{msg}（可用 --note 填写原因）").format(msg=problem.message))
+    return 0
+
+
+def _progress_text(p: Any) -> str:
+    lines = [
+        tr("cli", "{unit}  {label}（序时进度 {elapsed}）").format(
+            unit=p.unit_name, label=p.period_label, elapsed=fmt.pct(p.elapsed_pct)
+        )
+    ]
+    a2 = p.annex2
+    if a2:
+        lines += [
+            tr("cli", "附件2 规上工业单位产值能耗"),
+            tr("cli", "  本年累计综合能耗 {e} 吨标准煤，上年同期 {el}").format(
+                e=fmt.amount(a2.ytd_energy_tce), el=fmt.amount(a2.ytd_energy_tce_last_year)
+            ),
+            tr("cli", "  本年累计产值 {y} 万元，上年同期 {yl}").format(
+                y=fmt.amount(a2.ytd_output_wan_yuan), yl=fmt.amount(a2.ytd_output_wan_yuan_last_year)
+            ),
+            tr("cli", "  单位产值能耗 {i} 吨标准煤/万元，上年同期 {il}").format(
+                i=fmt.intensity(a2.ytd_intensity_tce_per_wan_yuan),
+                il=fmt.intensity(a2.ytd_intensity_last_year_tce_per_wan_yuan),
+            ),
+            tr("cli", "  累计变化率 {r}，目标 {t}，完成率 {c}  【{colour}】").format(
+                r=fmt.rate(a2.ytd_change_rate_pct),
+                t=fmt.rate(a2.target_pct),
+                c=fmt.pct(a2.completion_rate_pct),
+                colour=a2.colour_label,
+            ),
+        ]
+    a3 = p.annex3
+    if a3:
+        lines += [
+            tr("cli", "附件3 能耗双控（电力按{basis}，系数 {version}）").format(
+                basis=a3.electricity_basis_label, version=a3.coefficient_version
+            ),
+            tr("cli", "  本年累计 {ytd} 吨标准煤，总量控制 {cap} 吨标准煤（已用 {used}）").format(
+                ytd=fmt.amount(a3.ytd_tce), cap=fmt.amount(a3.cap_tce), used=fmt.pct(a3.cap_used_pct)
+            ),
+            tr("cli", "  预计全年 {proj} 吨标准煤（线性 {lin}，按上年月度分布 {prof}）【{c}】").format(
+                proj=fmt.amount(a3.projected_tce),
+                lin=fmt.amount(a3.projected_tce_linear),
+                prof=fmt.amount(a3.projected_tce_by_profile),
+                c=_colour(a3.total_colour),
+            ),
+            tr("cli", "  能耗强度 {i}，目标 {t} {u}【{c}】；同比 {yoy}，要求 {yt}【{yc}】").format(
+                i=fmt.intensity(a3.intensity),
+                t=fmt.intensity(a3.intensity_target),
+                u=a3.intensity_unit,
+                c=_colour(a3.intensity_colour),
+                yoy=fmt.rate(a3.intensity_yoy_change_pct),
+                yt=fmt.rate(a3.intensity_yoy_target_pct),
+                yc=_colour(a3.intensity_yoy_colour),
+            ),
+        ]
+    for title, rows in ((tr("cli", "附件1 主要指标"), p.annex1), (tr("cli", "附件4 重点任务"), p.annex4)):
+        if rows:
+            lines.append(title)
+        for r in rows:
+            shown = r.status or (fmt.amount(r.value) if r.value is not None else "—")
+            lines.append(f"  {r.id} {r.text[:30]}  {shown}  {r.target}  【{r.colour_label}】")
+    lines.append(tr("cli", "总体：【{c}】").format(c=_colour(p.colour)))
+    return "\n".join(lines)
+
+
+def _colour(colour: str | None) -> str:
+    from model.progress import colour_label
+
+    return colour_label(colour)
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from model.periods import parse_period
+    from model.progress import unit_progress
+
+    with open_store(args) as store:
+        plan = store.plan()
+        unit = plan.find_unit(args.unit)
+        period = parse_period(args.period)
+        if period.year != plan.year:
+            raise UserError(tr("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year))
+        progress = unit_progress(
+            plan, store.coefficients(plan.coefficients), store.figures(plan.id, unit.id), unit.id, period
+        )
+    emit(args, progress.to_dict(), lambda: _progress_text(progress))
+    return 0
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    from gui.app import run
+
+    return run(args.db)
+
+
+# ---- parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> Parser:
+    common = Parser(add_help=False)
+    common.add_argument(
+        "--db", default=argparse.SUPPRESS, help=tr("cli", "数据库文件（默认取 TANBAO_DB，或用户数据目录）")
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help=tr("cli", "以 JSON 输出")
+    )
+    parser = Parser(prog="main.py", description=tr("cli", "TanBao 碳报：节能降碳目标月报"))
+    # Before the command as well as after it; argparse would let a subcommand's default overwrite these.
+    parser.add_argument(
+        "--db", dest="global_db", help=tr("cli", "数据库文件（默认取 TANBAO_DB，或用户数据目录）")
+    )
+    parser.add_argument("--json", dest="global_json", action="store_true", help=tr("cli", "以 JSON 输出"))
+    parser.set_defaults(func=cmd_window)
+    sub = parser.add_subparsers(title=tr("cli", "命令"), metavar="COMMAND", parser_class=Parser)
+
+    p = sub.add_parser("init", parents=[common], help=tr("cli", "创建或升级数据库，载入计划"))
+    p.add_argument("--plan", metavar="FILE", help=tr("cli", "计划文件（默认：随程序提供的计划）"))
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("plan", parents=[common], help=tr("cli", "显示当前计划"))
+    p.add_argument("--annex", type=int, choices=[1, 2, 3, 4], help=tr("cli", "只显示某个附件"))
+    p.add_argument("--unit", metavar="U", help=tr("cli", "列出该单位的填报项"))
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("enter", parents=[common], help=tr("cli", "保存月度数据"))
+    p.add_argument("--unit", metavar="U", help=tr("cli", "单位（编号、名称或简称）"))
+    p.add_argument("--period", metavar="YYYY-MM", help=tr("cli", "报告期（月份）"))
+    p.add_argument("--file", metavar="F.csv", help=tr("cli", "CSV 文件，列为 unit,period,field,value,note"))
+    p.add_argument("--note", help=tr("cli", "说明（例如波动原因）"))
+    p.add_argument("assignments", nargs="*", metavar="KEY=VALUE")
+    p.set_defaults(func=cmd_enter)
+
+    p = sub.add_parser("progress", parents=[common], help=tr("cli", "进度、变化率和预警颜色"))
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.set_defaults(func=cmd_progress)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.db = getattr(args, "db", None) or args.global_db
+    args.json = getattr(args, "json", False) or args.global_json
+    try:
+        return int(args.func(args))
+    except ValidationError as exc:
+        print(tr("cli", "错误：{msg}").format(msg=exc.message), file=sys.stderr)
+        if len(exc.problems) > 1 or exc.problems[:1] != [exc.message]:
+            for problem in exc.problems:
+                print(f"  - {problem}", file=sys.stderr)
+        return 2
+    except UserError as exc:
+        print(tr("cli", "错误：{msg}").format(msg=exc.message), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""TanBao's core: plan, store, calculations, checks and exchange. Never imports Qt."""

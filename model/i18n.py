@@ -1,0 +1,26 @@
+"""Translation hook for user-facing text produced below the GUI.
+
+`model` cannot import Qt, yet its messages reach the clerk. Every such string goes through
+`tr(context, text)`; the GUI (and the CLI) installs Qt's `QCoreApplication.translate` as the
+translator at start-up, so the same `.ts`/`.qm` machinery that translates the window translates
+these messages too. Without a translator installed, the source text (Simplified Chinese) is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Translator = Callable[[str, str], str]
+
+_translator: Translator | None = None
+
+
+def install(translator: Translator | None) -> None:
+    global _translator
+    _translator = translator
+
+
+def tr(context: str, text: str) -> str:
+    if _translator is None:
+        return text
+    return _translator(context, text)

@@ -1,0 +1,1 @@
+"""Package data: plans, coefficient tables, fonts, translations (read with importlib.resources)."""

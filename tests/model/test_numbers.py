@@ -1,0 +1,70 @@
+"""How typed and pasted numbers are read."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from model.errors import UserError
+from model.numbers import parse_number, unit_accepted
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1234.5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("1，234", 1234.0),
+        ("１２３４．５", 1234.5),
+        (" 12 吨 ", 12.0),
+        ("3.5万元", 3.5),
+        ("1,000 kWh", 1000.0),
+        ("−3.2", -3.2),
+        ("(1,234)", -1234.0),
+        ("5%", 5.0),
+        ("５％", 5.0),
+        ("1e3", 1000.0),
+        ("0", 0.0),
+        (".5", 0.5),
+    ],
+)
+def test_understood(text, value):
+    assert parse_number(text).value == value
+
+
+def test_percent_and_unit_are_reported():
+    assert parse_number("5%").percent
+    assert parse_number("12 吨").unit == "吨"
+
+
+@pytest.mark.parametrize("text", ["", "   ", None])
+def test_blank_is_no_value(text):
+    assert parse_number(text).value is None
+
+
+@pytest.mark.parametrize("text", ["abc", "12abc", "1,23", "1.2.3", "12 元/吨", "--5", "nan", "inf", "1,2345"])
+def test_refused_with_chinese_message(text):
+    with pytest.raises(UserError) as info:
+        parse_number(text)
+    assert "数字" in str(info.value) or "逗号" in str(info.value)
+
+
+def test_units_match_the_field():
+    assert unit_accepted("吨标准煤", "吨")
+    assert unit_accepted("千瓦时", "kWh")
+    assert not unit_accepted("吨标准煤", "万元")
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12))
+def test_round_trip_of_formatted_numbers(x):
+    assert parse_number(f"{x:,.4f}").value == pytest.approx(round(x, 4), rel=1e-12, abs=1e-9)
+    assert parse_number(repr(x)).value == x
+
+
+@given(st.text(max_size=20))
+def test_any_text_gives_a_number_or_a_user_error(text):
+    try:
+        result = parse_number(text)
+    except UserError as exc:
+        assert exc.message
+    else:
+        assert result.value is None or isinstance(result.value, float)
