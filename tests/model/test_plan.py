@@ -118,7 +118,7 @@ def test_tasks_for_towns_and_parks_reach_every_town_and_park(plan):
 
 
 def test_every_bureau_named_in_the_notice_is_a_unit(plan):
-    notice = (ROOT.parent / "shared" / "seed" / "jinshan-2024-notice.txt").read_text(encoding="utf-8")
+    notice = (ROOT / "tests" / "fixtures" / "jinshan-2024-notice.txt").read_text(encoding="utf-8")
     flat = re.sub(r"\s+", "", notice)
     # 区X局/委/办, but not 金山区… (the issuer's full name), 园区管委会 or 区级机关办公建筑
     named = set(re.findall(r"(?<![山园])区(?!级)[\u4e00-\u9fff]{1,5}?(?:局|委|办)", flat))
