@@ -5,10 +5,11 @@ All SQL lives here. Every change runs in one transaction; a failure leaves the f
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,75 @@ UPDATE figures SET
 CREATE INDEX figures_by_unit_period ON figures (plan_id, unit_id, period);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# v3: submissions that go upward. The unit side keeps every version of a period (the v1 table, now with
+# the signed package's bytes); the district side keeps every package it accepted (`received`) and the unit
+# certificates it trusts. Packages live inside the database, not beside it: one file to back up and move,
+# written in the same transaction as the version row, so a version never points at a missing file.
+_V3 = """
+ALTER TABLE submissions ADD COLUMN submitted_at TEXT;
+ALTER TABLE submissions ADD COLUMN submitted_by TEXT;
+ALTER TABLE submissions ADD COLUMN package_name TEXT;
+ALTER TABLE submissions ADD COLUMN pdf BLOB;
+ALTER TABLE submissions ADD COLUMN pdf_sha256 TEXT;
+ALTER TABLE submissions ADD COLUMN xlsx BLOB;
+CREATE INDEX submissions_by_period ON submissions (plan_id, unit_id, period, version);
+CREATE TRIGGER submissions_frozen BEFORE UPDATE OF plan_id, unit_id, period, version, data, pdf, xlsx, submitted_at
+ON submissions WHEN OLD.status IN ('submitted', 'superseded')
+BEGIN SELECT RAISE(ABORT, 'a submitted version is frozen'); END;
+CREATE TRIGGER submissions_kept BEFORE DELETE ON submissions WHEN OLD.status IN ('submitted', 'superseded')
+BEGIN SELECT RAISE(ABORT, 'a submitted version is kept'); END;
+CREATE TRIGGER figures_locked_insert BEFORE INSERT ON figures
+WHEN (SELECT status FROM submissions s WHERE s.plan_id = NEW.plan_id AND s.unit_id = NEW.unit_id
+      AND s.period = NEW.period ORDER BY s.version DESC LIMIT 1) = 'submitted'
+BEGIN SELECT RAISE(ABORT, 'period locked by a submitted version'); END;
+CREATE TRIGGER figures_locked_update BEFORE UPDATE ON figures
+WHEN (SELECT status FROM submissions s WHERE s.plan_id = OLD.plan_id AND s.unit_id = OLD.unit_id
+      AND s.period = OLD.period ORDER BY s.version DESC LIMIT 1) = 'submitted'
+BEGIN SELECT RAISE(ABORT, 'period locked by a submitted version'); END;
+CREATE TRIGGER figures_locked_delete BEFORE DELETE ON figures
+WHEN (SELECT status FROM submissions s WHERE s.plan_id = OLD.plan_id AND s.unit_id = OLD.unit_id
+      AND s.period = OLD.period ORDER BY s.version DESC LIMIT 1) = 'submitted'
+BEGIN SELECT RAISE(ABORT, 'period locked by a submitted version'); END;
+CREATE TABLE received (
+    id INTEGER PRIMARY KEY,
+    plan_id TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    outcome TEXT NOT NULL,
+    in_use INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    signed_at TEXT,
+    signer TEXT NOT NULL DEFAULT '',
+    signer_fingerprint TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported_by TEXT NOT NULL,
+    data TEXT NOT NULL,
+    pdf BLOB NOT NULL,
+    UNIQUE (plan_id, unit_id, period, version),
+    FOREIGN KEY (plan_id, unit_id) REFERENCES units(plan_id, id)
+);
+CREATE UNIQUE INDEX received_in_use ON received (plan_id, unit_id, period) WHERE in_use = 1;
+CREATE INDEX received_by_period ON received (plan_id, period);
+CREATE TRIGGER received_kept BEFORE DELETE ON received
+BEGIN SELECT RAISE(ABORT, 'a received package is kept'); END;
+CREATE TABLE trusted_certs (
+    fingerprint TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    unit_id TEXT,
+    pem TEXT NOT NULL,
+    not_after TEXT,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    revoked_at TEXT,
+    revoked_by TEXT
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -151,6 +220,81 @@ class AuditEntry:
     field: str | None
     old: str | None
     new: str | None
+
+
+# Status of a version on the unit's side: the open correction, the version in force, an earlier one.
+CORRECTING, SUBMITTED, SUPERSEDED = "correcting", "submitted", "superseded"
+
+_SUBMISSION_COLUMNS = (
+    "id, plan_id, unit_id, period, version, status, created_at, created_by, reason, submitted_at, "
+    "submitted_by, package_name, pdf_sha256, data"
+)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One version of a unit's period. `data` is the frozen report data (JSON) once submitted."""
+
+    id: int
+    plan_id: str
+    unit_id: str
+    period: str
+    version: int
+    status: str
+    created_at: str  # when this version was opened (for version 1: when it was submitted)
+    created_by: str
+    reason: str  # why the period was reopened; empty for version 1
+    submitted_at: str | None
+    submitted_by: str | None
+    package_name: str | None
+    pdf_sha256: str | None
+    data: str
+
+
+# Outcome of a kept package on the district's side.
+ACCEPTED, NEWER, OLDER = "accepted", "newer", "older"
+
+_RECEIVED_COLUMNS = (
+    "id, plan_id, unit_id, period, version, sha256, outcome, in_use, created_at, created_by, signed_at, "
+    "signer, signer_fingerprint, file_name, imported_at, imported_by, data"
+)
+
+
+@dataclass(frozen=True)
+class ReceivedPackage:
+    id: int
+    plan_id: str
+    unit_id: str
+    period: str
+    version: int
+    sha256: str  # of the whole file
+    outcome: str
+    in_use: bool  # its figures are the district's figures for the unit and period
+    created_at: str  # when the unit froze the version (from the signed data)
+    created_by: str
+    signed_at: str | None
+    signer: str
+    signer_fingerprint: str
+    file_name: str
+    imported_at: str
+    imported_by: str
+    data: str  # the embedded report data (JSON)
+
+
+_TRUST_COLUMNS = "fingerprint, subject, unit_id, pem, not_after, added_at, added_by, revoked_at, revoked_by"
+
+
+@dataclass(frozen=True)
+class TrustedCert:
+    fingerprint: str  # SHA-256 of the certificate (DER)
+    subject: str
+    unit_id: str | None
+    pem: str
+    not_after: str | None
+    added_at: str
+    added_by: str
+    revoked_at: str | None
+    revoked_by: str | None
 
 
 def _show(value: float | None, text: str | None) -> str | None:
@@ -355,9 +499,10 @@ class Store:
                 note = w.note if w.note is not None else (old[2] if old else "")
                 if old is not None and (old[0], old[1], old[2]) == (w.value, w.text, note):
                     continue
+                if w.value is None and w.text is None and old is None:
+                    continue
+                self._refuse_if_locked(plan_id, unit_id, w.period)
                 if w.value is None and w.text is None:
-                    if old is None:
-                        continue
                     self.conn.execute(
                         "DELETE FROM figures WHERE plan_id=? AND unit_id=? AND period=? AND field=?",
                         (plan_id, unit_id, w.period, w.field),
@@ -393,6 +538,214 @@ class Store:
             if before_commit is not None:
                 before_commit()
         return changed
+
+    def _refuse_if_locked(self, plan_id: str, unit_id: str, period: str) -> None:
+        lock = self.period_lock(plan_id, unit_id, period)
+        if lock is None:
+            return
+        name = self.conn.execute(
+            "SELECT name FROM units WHERE plan_id = ? AND id = ?", (plan_id, unit_id)
+        ).fetchone()
+        raise UserError(
+            tr(
+                "store",
+                "{unit} {period} 已于 {at} 作为第 {v} 版报送，数据已锁定，不能修改。"
+                "如需更正，请运行 main.py correct --unit {uid} --period {period} --reason 原因。",
+            ).format(
+                unit=name[0] if name else unit_id,
+                period=period,
+                at=(lock.submitted_at or lock.created_at)[:16].replace("T", " "),
+                v=lock.version,
+                uid=unit_id,
+            )
+        )
+
+    # ---- submissions (the unit's side) --------------------------------------------------------
+    def submissions(
+        self, plan_id: str, unit_id: str | None = None, period: str | None = None
+    ) -> list[Submission]:
+        """Every version, oldest first (by unit, period, version)."""
+        sql = f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE plan_id = ?"
+        params: list[Any] = [plan_id]
+        if unit_id is not None:
+            sql += " AND unit_id = ?"
+            params.append(unit_id)
+        if period is not None:
+            sql += " AND period = ?"
+            params.append(period)
+        rows = self.conn.execute(sql + " ORDER BY unit_id, period, version", params)
+        return [Submission(*row) for row in rows]
+
+    def latest_submission(self, plan_id: str, unit_id: str, period: str) -> Submission | None:
+        row = self.conn.execute(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE plan_id = ? AND unit_id = ? AND period = ? "
+            "ORDER BY version DESC LIMIT 1",
+            (plan_id, unit_id, period),
+        ).fetchone()
+        return None if row is None else Submission(*row)
+
+    def period_lock(self, plan_id: str, unit_id: str, period: str) -> Submission | None:
+        """The submitted version that locks the period, or None when its figures may be changed."""
+        latest = self.latest_submission(plan_id, unit_id, period)
+        return latest if latest is not None and latest.status == SUBMITTED else None
+
+    def open_correction(
+        self, plan_id: str, unit_id: str, period: str, version: int, reason: str, *, who: str
+    ) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO submissions (plan_id, unit_id, period, version, status, created_at, created_by, "
+                "reason) VALUES (?,?,?,?,?,?,?,?)",
+                (plan_id, unit_id, period, version, CORRECTING, now_iso(), who, reason),
+            )
+            self._audit(who, "submission.reopen", plan_id, unit_id, period, None, str(version - 1), reason)
+
+    def record_submission(
+        self,
+        plan_id: str,
+        unit_id: str,
+        period: str,
+        version: int,
+        *,
+        who: str,
+        at: str,
+        data: str,
+        package_name: str,
+        pdf: bytes,
+        xlsx: bytes,
+    ) -> None:
+        """Freeze a version: a correction opened for it becomes submitted; earlier versions superseded."""
+        sha = hashlib.sha256(pdf).hexdigest()
+        with self.transaction():
+            opened = self.conn.execute(
+                "SELECT id FROM submissions WHERE plan_id=? AND unit_id=? AND period=? AND version=? AND status=?",
+                (plan_id, unit_id, period, version, CORRECTING),
+            ).fetchone()
+            values = (SUBMITTED, at, who, data, package_name, pdf, sha, xlsx)
+            if opened:
+                self.conn.execute(
+                    "UPDATE submissions SET status=?, submitted_at=?, submitted_by=?, data=?, package_name=?, "
+                    "pdf=?, pdf_sha256=?, xlsx=? WHERE id=?",
+                    (*values, opened[0]),
+                )
+            else:
+                self.conn.execute(
+                    "INSERT INTO submissions (plan_id, unit_id, period, version, created_at, created_by, status, "
+                    "submitted_at, submitted_by, data, package_name, pdf, pdf_sha256, xlsx) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (plan_id, unit_id, period, version, at, who, *values),
+                )
+            self.conn.execute(
+                "UPDATE submissions SET status=? WHERE plan_id=? AND unit_id=? AND period=? AND version<? "
+                "AND status=?",
+                (SUPERSEDED, plan_id, unit_id, period, version, SUBMITTED),
+            )
+            self._audit(
+                who, "submission.submit", plan_id, unit_id, period, None, None, f"v{version} {sha}", at
+            )
+
+    def submission_package(self, submission_id: int) -> tuple[bytes, bytes]:
+        """The signed PDF and the workbook of a submitted version."""
+        row = self.conn.execute("SELECT pdf, xlsx FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        if row is None or row[0] is None:
+            raise UserError(tr("store", "这一版还没有报送，没有报送文件。"))
+        return bytes(row[0]), bytes(row[1] or b"")
+
+    # ---- received packages (the district's side) ----------------------------------------------
+    def received(
+        self, plan_id: str, unit_id: str | None = None, period: str | None = None
+    ) -> list[ReceivedPackage]:
+        sql = f"SELECT {_RECEIVED_COLUMNS} FROM received WHERE plan_id = ?"
+        params: list[Any] = [plan_id]
+        if unit_id is not None:
+            sql += " AND unit_id = ?"
+            params.append(unit_id)
+        if period is not None:
+            sql += " AND period = ?"
+            params.append(period)
+        rows = self.conn.execute(sql + " ORDER BY unit_id, period, version", params)
+        return [ReceivedPackage(*row) for row in rows]
+
+    def received_by_sha256(self, sha256: str) -> ReceivedPackage | None:
+        row = self.conn.execute(
+            f"SELECT {_RECEIVED_COLUMNS} FROM received WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        return None if row is None else ReceivedPackage(*row)
+
+    def add_received(self, package: ReceivedPackage, pdf: bytes, *, who: str) -> int:
+        """Keep a package; when it is to be used, the one used before for its unit and period is not."""
+        with self.transaction():
+            if package.in_use:
+                self.conn.execute(
+                    "UPDATE received SET in_use = 0 WHERE plan_id=? AND unit_id=? AND period=? AND in_use=1",
+                    (package.plan_id, package.unit_id, package.period),
+                )
+            cursor = self.conn.execute(
+                f"INSERT INTO received ({_RECEIVED_COLUMNS.replace('id, ', '', 1)}, pdf) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*astuple(package)[1:], pdf),
+            )
+            self._audit(
+                who,
+                "package.import",
+                package.plan_id,
+                package.unit_id,
+                package.period,
+                None,
+                None,
+                f"v{package.version} {package.outcome} {package.sha256}",
+                package.imported_at,
+            )
+        return int(cursor.lastrowid or 0)
+
+    def received_pdf(self, received_id: int) -> bytes:
+        row = self.conn.execute("SELECT pdf FROM received WHERE id = ?", (received_id,)).fetchone()
+        if row is None:
+            raise UserError(tr("store", "没有这份报送文件。"))
+        return bytes(row[0])
+
+    # ---- trusted certificates -----------------------------------------------------------------
+    def trusted_certs(self, *, include_revoked: bool = False) -> list[TrustedCert]:
+        where = "" if include_revoked else "WHERE revoked_at IS NULL"
+        rows = self.conn.execute(
+            f"SELECT {_TRUST_COLUMNS} FROM trusted_certs {where} ORDER BY added_at, subject"
+        )
+        return [TrustedCert(*row) for row in rows]
+
+    def trusted_cert(self, fingerprint: str) -> TrustedCert | None:
+        row = self.conn.execute(
+            f"SELECT {_TRUST_COLUMNS} FROM trusted_certs WHERE fingerprint = ?", (fingerprint,)
+        ).fetchone()
+        return None if row is None else TrustedCert(*row)
+
+    def add_trusted_cert(
+        self,
+        fingerprint: str,
+        subject: str,
+        pem: str,
+        unit_id: str | None,
+        not_after: str | None,
+        *,
+        who: str,
+    ) -> None:
+        """Trust a certificate (again, if it was revoked)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO trusted_certs (fingerprint, subject, unit_id, pem, not_after, added_at, added_by) "
+                "VALUES (?,?,?,?,?,?,?) ON CONFLICT (fingerprint) DO UPDATE SET subject=excluded.subject, "
+                "unit_id=excluded.unit_id, pem=excluded.pem, not_after=excluded.not_after, "
+                "added_at=excluded.added_at, added_by=excluded.added_by, revoked_at=NULL, revoked_by=NULL",
+                (fingerprint, subject, unit_id, pem, not_after, now_iso(), who),
+            )
+            self._audit(who, "trust.add", None, unit_id, None, None, None, f"{fingerprint} {subject}")
+
+    def revoke_trusted_cert(self, fingerprint: str, *, who: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE trusted_certs SET revoked_at=?, revoked_by=? WHERE fingerprint=? AND revoked_at IS NULL",
+                (now_iso(), who, fingerprint),
+            )
+            self._audit(who, "trust.revoke", None, None, None, None, fingerprint, None)
 
     # ---- audit ---------------------------------------------------------------------------------
     def _audit(
