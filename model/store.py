@@ -748,6 +748,13 @@ class Store:
             self._audit(who, "trust.revoke", None, None, None, None, fingerprint, None)
 
     # ---- audit ---------------------------------------------------------------------------------
+    def note_change(
+        self, who: str, action: str, plan_id: str | None, field: str | None, old: str | None, new: str | None
+    ) -> None:
+        """An audit row for a change made through another store method (e.g. one target of a plan)."""
+        with self.transaction():
+            self._audit(who, action, plan_id, None, None, field, old, new)
+
     def _audit(
         self,
         who: str,
