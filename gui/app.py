@@ -1,16 +1,25 @@
-"""Start-up of the window: QApplication, translations, font, database, main window."""
+"""Start-up of the window: QApplication, translations, bundled font, settings, database, main window."""
 
 from __future__ import annotations
 
 import sys
+from datetime import date
+from importlib import resources
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from gui.main_window import MainWindow
+from gui.settings import Settings
+from gui.setup_dialog import SetupDialog
 from model import i18n
 from model.errors import UserError
 from model.paths import default_db_path
+from model.periods import due_period, parse_period
 from model.store import Store
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 
 
 def install_translations(app: QApplication) -> None:
@@ -22,20 +31,56 @@ def install_translations(app: QApplication) -> None:
     i18n.install(QCoreApplication.translate)
 
 
-def run(db: str | None) -> int:
+def install_font(app: QApplication) -> None:
+    """Register the bundled CJK font so Chinese renders on a PC without Chinese fonts."""
+    folder = resources.files("resources").joinpath("fonts")
+    if not folder.is_dir():
+        return
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.lower().endswith(FONT_SUFFIXES):
+            font_id = QFontDatabase.addApplicationFontFromData(entry.read_bytes())
+            families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+            if families:
+                font = QFont(families[0])
+                font.setPointSizeF(app.font().pointSizeF())
+                app.setFont(font)
+                return
+
+
+def create_window(store: Store, settings: Settings, today: date | None = None) -> MainWindow | None:
+    """The main window for this copy's unit; asks who I am first when nobody has said. None if cancelled."""
+    plan = store.plan()
+    identity = settings.identity()
+    if identity.unit_id not in {u.id for u in plan.units} or not plan.fields_for(identity.unit_id):
+        dialog = SetupDialog(plan, identity)
+        if dialog.exec() != SetupDialog.DialogCode.Accepted:
+            return None
+        identity = dialog.identity()
+        settings.set_identity(identity)
+    today = today or date.today()
+    try:
+        period = parse_period(settings.period(plan.id))
+        if period.year != plan.year:
+            raise UserError("")
+    except UserError:
+        period = due_period(plan.year, today.year, today.month)
+    return MainWindow(store, settings, identity, period)
+
+
+def run(db: str | None, settings_path: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("TanBao")
+    app.setOrganizationName("TanBao")
     install_translations(app)
+    install_font(app)
     try:
         store = Store(default_db_path(db))
     except UserError as exc:
         QMessageBox.critical(None, QCoreApplication.translate("app", "无法打开数据库"), exc.message)
         return 2
-    plan = store.plan()
-    window = QMainWindow()
-    window.setWindowTitle(QCoreApplication.translate("app", "碳报 TanBao — {title}").format(title=plan.title))
-    window.setCentralWidget(QLabel(plan.title))
-    window.resize(1000, 700)
+    window = create_window(store, Settings(settings_path))
+    if window is None:
+        return 0
     window.show()
     return app.exec()

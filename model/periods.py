@@ -50,3 +50,13 @@ def parse_period(text: str) -> Period:
     if not 2000 <= year <= 2100:
         raise UserError(tr("period", "报告期“{text}”的年份不合理，请检查。").format(text=text))
     return Period(year, month)
+
+
+def due_period(plan_year: int, today_year: int, today_month: int) -> Period:
+    """The month whose figures are being reported now: last month while the plan year runs (and
+    December in the January after); before the plan year its first month; long after it, December."""
+    if today_year == plan_year:
+        return Period(plan_year, max(1, today_month - 1))
+    if today_year == plan_year + 1 and today_month == 1:
+        return Period(plan_year, 12)
+    return Period(plan_year, 1 if today_year < plan_year else 12)

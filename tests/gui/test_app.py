@@ -1,10 +1,62 @@
-"""The window opens on the default database with the shipped plan."""
+"""Start-up: first start asks who I am; Chinese everywhere, Qt's own buttons included."""
 
-from gui import app
+from PySide6.QtCore import QCoreApplication
+
+from gui import app as gui_app
+from gui.home import HomePage
+from gui.settings import Identity
+from gui.setup_dialog import SetupDialog
+
+
+def test_first_start_asks_who_i_am_and_remembers(qtbot, store, settings, monkeypatch):
+    def accept(dialog):
+        dialog.unit.setCurrentIndex(dialog.unit.findData("phcc"))
+        dialog.filler.setText("王芳")
+        return SetupDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SetupDialog, "exec", accept)
+    window = gui_app.create_window(store, settings)
+    qtbot.addWidget(window)
+    assert window.session.unit.id == "phcc"
+    assert settings.identity() == Identity("phcc", "王芳", "", "", "")
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["首页", "附件3 能耗双控"]
+
+
+def test_cancelling_the_first_start_opens_nothing(qtbot, store, settings, monkeypatch):
+    monkeypatch.setattr(SetupDialog, "exec", lambda self: SetupDialog.DialogCode.Rejected)
+    assert gui_app.create_window(store, settings) is None
+
+
+def test_home_shows_cards_with_colour_words(qtbot, open_window, store):
+    from model.entry import Entry, store_entries
+    from model.periods import parse_period
+
+    entries = [
+        Entry("fengjing", parse_period("2024-02"), k, v)
+        for k, v in [
+            ("energy_tce", "1000"),
+            ("energy_tce_last_year", "1050"),
+            ("output_wan_yuan", "20000"),
+            ("output_wan_yuan_last_year", "19500"),
+        ]
+    ]
+    store_entries(store, store.plan(), entries, who="t")
+    window = open_window("fengjing", "2024-02")
+    home = window.tabs.widget(0)
+    assert isinstance(home, HomePage)
+    card = home.cards[0]
+    assert card.colour == "green" and card.title == "规上工业单位产值能耗变化率"
+    assert len(home.cards) == 1 + len(store.plan().annex4_rows_for("fengjing"))
+
+
+def test_qt_dialogs_speak_chinese(qapp):
+    gui_app.install_translations(qapp)
+    assert QCoreApplication.translate("QPlatformTheme", "OK") == "确定"
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
 
 
 def test_window_opens_on_a_new_database(qtbot, tmp_path, monkeypatch):
-    shown = []
-    monkeypatch.setattr(app.QApplication, "exec", lambda self: shown.append(self.activeWindow()) or 0)
-    assert app.run(str(tmp_path / "w.sqlite")) == 0
+    monkeypatch.setattr(SetupDialog, "exec", lambda self: SetupDialog.DialogCode.Accepted)
+    monkeypatch.setattr(gui_app.QApplication, "exec", lambda self: 0)
+    assert gui_app.run(str(tmp_path / "w.sqlite"), str(tmp_path / "s.ini")) == 0
     assert (tmp_path / "w.sqlite").exists()

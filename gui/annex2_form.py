@@ -1,0 +1,104 @@
+"""Annex 2: a town's, park's or group's monthly energy and output, with YTD intensity, rate and colour."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from gui import style
+from gui.chart import MonthChart, Reference, Series
+from gui.grid import Derived, GridView, MonthGridModel
+from gui.session import UnitSession
+from model import formatting as fmt
+from model.plan import Field
+from model.progress import colour_label
+
+
+class Annex2Model(MonthGridModel):
+    def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
+        inputs = [f for f in session.plan.fields if f.annex == 2]
+        required = [f for f in inputs if f.required]
+        optional = [f for f in inputs if not f.required]
+        titles = [
+            self.tr("本年累计单位产值能耗\n（吨标准煤/万元）"),
+            self.tr("上年同期累计单位产值能耗\n（吨标准煤/万元）"),
+            self.tr("累计变化率\n（%）"),
+            self.tr("预警"),
+        ]
+        layout: list[Field | int] = [*required, *range(len(titles)), *optional]
+        super().__init__(session, layout, titles, parent)
+
+    def derived(self, row: int, column: int) -> Derived:
+        progress = self.session.progress.annex2
+        if progress is None or row >= len(progress.months):
+            return Derived("")
+        month = progress.months[row]
+        which = self.derived_index(column)
+        if which == 0:
+            return Derived(fmt.intensity(month.ytd_intensity))
+        if which == 1:
+            return Derived(fmt.intensity(month.ytd_intensity_last_year))
+        if which == 2:
+            return Derived(fmt.rate(month.ytd_change_rate_pct), month.colour)
+        return Derived(colour_label(month.colour) if month.colour else "", month.colour)
+
+
+class Annex2Form(QWidget):
+    def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.model = Annex2Model(session, self)
+        self.view = GridView(self)
+        self.view.setModel(self.model)
+        self.view.resizeColumnsToContents()
+        self.chart = MonthChart(self.tr("本年累计单位产值能耗变化率与目标"), "%")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.chart)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        title = QLabel(f"<b>{session.plan.annexes[2].title}</b>")
+        layout.addWidget(title)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        session.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        p = self.session.progress.annex2
+        if p is None:
+            return
+        colour = style.COLOUR_LINE.get(p.colour or "", QColor("#555")).name()
+        self.summary.setText(
+            self.tr(
+                "{label}：本年累计综合能耗 <b>{e}</b> 吨标准煤，产值 <b>{y}</b> 万元；单位产值能耗 <b>{i}</b>"
+                "（上年同期 {il}）；累计变化率 <b>{r}</b>，目标 <b>{t}</b>，完成率 {c}　"
+                "<span style='color:{colour}'><b>【{word}】</b></span>"
+            ).format(
+                label=self.session.period.label(),
+                e=fmt.amount(p.ytd_energy_tce),
+                y=fmt.amount(p.ytd_output_wan_yuan),
+                i=fmt.intensity(p.ytd_intensity_tce_per_wan_yuan),
+                il=fmt.intensity(p.ytd_intensity_last_year_tce_per_wan_yuan),
+                r=fmt.rate(p.ytd_change_rate_pct),
+                t=fmt.rate(p.target_pct),
+                c=fmt.pct(p.completion_rate_pct),
+                colour=colour,
+                word=p.colour_label,
+            )
+        )
+        points = [(m.month, m.ytd_change_rate_pct) for m in p.months]
+        colours = [style.COLOUR_LINE.get(m.colour or "") for m in p.months]
+        self.chart.set_data(
+            [Series(self.tr("累计变化率"), points, QColor("#1565c0"), colours)],
+            [
+                Reference(
+                    self.tr("目标 {t}").format(t=fmt.rate(p.target_pct)), p.target_pct, QColor("#c62828")
+                )
+            ],
+        )

@@ -1,0 +1,122 @@
+"""Annex 3: a key energy user's energy by carrier, converted to standard coal, against its caps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from gui import style
+from gui.chart import MonthChart, Reference, Series
+from gui.grid import Derived, GridView, MonthGridModel, wrap
+from gui.session import UnitSession
+from model import formatting as fmt
+from model.plan import Field
+from model.progress import colour_label
+
+
+class Annex3Model(MonthGridModel):
+    def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
+        inputs = [f for f in session.plan.fields_for(session.unit.id) if f.annex == 3]
+        titles = [
+            self.tr("当月折标准煤\n（吨）"),
+            self.tr("上年同月折标准煤\n（吨）"),
+            self.tr("本年累计\n（吨标准煤）"),
+        ]
+        layout: list[Field | int] = [*inputs, *range(len(titles))]
+        super().__init__(session, layout, titles, parent)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        f = self.layout[section] if orientation == Qt.Orientation.Horizontal else None
+        if role == Qt.ItemDataRole.DisplayRole and isinstance(f, Field) and f.carrier:
+            plan = self.session.plan
+            kgce = self.session.coefficients.kgce_per_unit(f.carrier, plan.electricity_basis, plan.year)
+            return self.tr("{label}\n（{unit}）\n×{kgce:g} 千克标准煤").format(
+                label=wrap(f.label), unit=f.unit, kgce=kgce
+            )
+        return super().headerData(section, orientation, role)
+
+    def derived(self, row: int, column: int) -> Derived:
+        progress = self.session.progress.annex3
+        if progress is None or row >= len(progress.months):
+            return Derived("")
+        month = progress.months[row]
+        which = self.derived_index(column)
+        value = (month.tce, month.tce_last_year, month.cumulative_tce)[which]
+        return Derived(fmt.amount(value))
+
+
+class Annex3Form(QWidget):
+    def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.model = Annex3Model(session, self)
+        self.view = GridView(self)
+        self.view.setModel(self.model)
+        self.view.resizeColumnsToContents()
+        self.chart = MonthChart(self.tr("本年累计能耗与总量控制目标（吨标准煤）"), "tce")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.chart)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{session.plan.annexes[3].title}</b>"))
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        session.changed.connect(self.refresh)
+        self.refresh()
+
+    @staticmethod
+    def _badge(colour: str | None) -> str:
+        css = style.COLOUR_LINE.get(colour or "", QColor("#555")).name()
+        return f"<span style='color:{css}'><b>【{colour_label(colour)}】</b></span>"
+
+    def refresh(self) -> None:
+        p = self.session.progress.annex3
+        if p is None:
+            return
+        self.summary.setText(
+            self.tr(
+                "{label}（电力按{basis}，系数 {version}）<br>"
+                "本年累计 <b>{ytd}</b> 吨标准煤，总量控制 {cap} 吨标准煤，已用 {used}；"
+                "预计全年 <b>{proj}</b> 吨标准煤 {total}<br>"
+                "能耗强度 <b>{i}</b> {unit}，目标 {t} {icol}；同比 <b>{yoy}</b>，要求 {yt} {ycol}"
+            ).format(
+                label=self.session.period.label(),
+                basis=p.electricity_basis_label,
+                version=p.coefficient_version,
+                ytd=fmt.amount(p.ytd_tce),
+                cap=fmt.amount(p.cap_tce),
+                used=fmt.pct(p.cap_used_pct),
+                proj=fmt.amount(p.projected_tce),
+                total=self._badge(p.total_colour),
+                i=fmt.intensity(p.intensity),
+                unit=p.intensity_unit,
+                t=fmt.intensity(p.intensity_target),
+                icol=self._badge(p.intensity_colour),
+                yoy=fmt.rate(p.intensity_yoy_change_pct),
+                yt=fmt.rate(p.intensity_yoy_target_pct),
+                ycol=self._badge(p.intensity_yoy_colour),
+            )
+        )
+        cumulative = [(m.month, m.cumulative_tce) for m in p.months]
+        series = [Series(self.tr("本年累计"), cumulative, QColor("#1565c0"))]
+        if p.projected_tce is not None and p.months:
+            last = p.months[-1]
+            series.append(
+                Series(
+                    self.tr("预计"),
+                    [(last.month, last.cumulative_tce), (12, p.projected_tce)],
+                    QColor("#6a1b9a"),
+                    dashed=True,
+                )
+            )
+        self.chart.set_data(series, [Reference(self.tr("总量控制目标"), p.cap_tce, QColor("#c62828"))])

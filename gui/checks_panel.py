@@ -1,0 +1,91 @@
+"""The side list of everything that blocks submission or needs a reason; activating one jumps to its cell."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import style
+from gui.session import UnitSession
+from model.checks import ERROR
+from model.entry import field_label
+
+
+class ChecksPanel(QWidget):
+    locate = Signal(str, str)  # period, field
+
+    def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.list = QListWidget(self)
+        self.list.setWordWrap(True)
+        self.list.itemActivated.connect(self._activated)
+        self.list.itemClicked.connect(self._activated)
+        self.reason_button = QPushButton(self.tr("填写原因…"), self)
+        self.reason_button.clicked.connect(self._ask_reason)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.reason_button)
+        session.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.list.clear()
+        plan = self.session.plan
+        for (period, key), (_typed, reason) in self.session.invalid.items():
+            self._add(self.tr("错误：{reason}").format(reason=reason), period, key, style.ERROR_CELL)
+        for p in self.session.problems:
+            if p.severity == ERROR:
+                label = field_label(plan, plan.field(p.field))
+                month = self.tr("{m}月").format(m=int(p.period[5:7]))
+                self._add(
+                    self.tr("必填：{month} {label} 未填写").format(month=month, label=label),
+                    p.period,
+                    p.field,
+                    style.ERROR_CELL,
+                )
+            elif p.blocking:
+                self._add(
+                    self.tr("需说明：{msg}").format(msg=p.message), p.period, p.field, style.WARNING_CELL
+                )
+            else:
+                self._add(
+                    self.tr("已说明：{msg}（原因：{r}）").format(msg=p.message, r=p.reason),
+                    p.period,
+                    p.field,
+                    style.EXPLAINED_CELL,
+                )
+        if self.list.count() == 0:
+            self.list.addItem(self.tr("检查全部通过。"))
+        self.reason_button.setEnabled(any(p.severity != ERROR for p in self.session.problems))
+
+    def _add(self, text: str, period: str, field: str, colour: object) -> None:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, (period, field))
+        item.setBackground(colour)  # type: ignore[arg-type]
+        self.list.addItem(item)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        where = item.data(Qt.ItemDataRole.UserRole)
+        if where:
+            self.locate.emit(*where)
+
+    def _ask_reason(self) -> None:
+        item = self.list.currentItem()
+        where = item.data(Qt.ItemDataRole.UserRole) if item else None
+        warnings = [p for p in self.session.problems if p.severity != ERROR]
+        problem = next((p for p in warnings if where and (p.period, p.field) == tuple(where)), None)
+        problem = problem or next((p for p in warnings if p.blocking), None)
+        if problem is None:
+            return
+        text, ok = QInputDialog.getMultiLineText(self, self.tr("填写原因"), problem.message, problem.reason)
+        if ok and text.strip():
+            self.session.set_note(problem.period, problem.field, text.strip())

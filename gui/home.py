@@ -1,0 +1,159 @@
+"""The home page: who I am, the period being reported, what is missing, and one card per target."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from gui import style
+from gui.session import UnitSession
+from model import formatting as fmt
+from model.checks import ERROR
+from model.progress import colour_label
+
+
+class Card(QFrame):
+    def __init__(
+        self, title: str, lines: list[str], colour: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        background = style.COLOUR_BACKGROUND.get(colour or "", QColor("#f4f4f4")).name()
+        border = style.COLOUR_LINE.get(colour or "", QColor("#b0b0b0")).name()
+        self.setStyleSheet(
+            f"#card {{ background: {background}; border: 2px solid {border}; border-radius: 6px; }}"
+        )
+        layout = QVBoxLayout(self)
+        heading = QLabel(f"<b>{title}</b>")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        for line in lines:
+            label = QLabel(line)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        word = QLabel(f"<b>{colour_label(colour)}</b>")
+        word.setStyleSheet(f"color: {border};")
+        layout.addWidget(word)
+        layout.addStretch(1)
+        self.colour = colour
+        self.title = title
+
+
+class HomePage(QScrollArea):
+    def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWidgetResizable(True)
+        session.changed.connect(self.refresh)
+        self.cards: list[Card] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        s = self.session
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        header = QLabel(
+            self.tr("<h2>{unit}</h2><p>报告期：<b>{label}</b>　序时进度 {elapsed}　计划：{plan}</p>").format(
+                unit=s.unit.full_name,
+                label=s.period.label(),
+                elapsed=fmt.pct(s.progress.elapsed_pct),
+                plan=s.plan.title,
+            )
+        )
+        header.setWordWrap(True)
+        layout.addWidget(header)
+        layout.addWidget(self._due_label())
+        grid = QGridLayout()
+        self.cards = [Card(title, lines, colour) for title, lines, colour in self._card_data()]
+        columns = 3
+        for i, card in enumerate(self.cards):
+            grid.addWidget(card, i // columns, i % columns)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        self.setWidget(page)
+
+    def _due_label(self) -> QLabel:
+        s = self.session
+        errors = [p for p in s.problems if p.severity == ERROR]
+        reasons = [p for p in s.problems if p.severity != ERROR and p.blocking]
+        if s.invalid:
+            text = self.tr("有 {n} 个单元格的内容无法接受（红色），请改正。").format(n=len(s.invalid))
+        elif errors or reasons:
+            text = self.tr(
+                "本期还有 <b>{e}</b> 项必填数据未填，<b>{w}</b> 项波动需要填写原因。详见右侧“检查”列表。"
+            ).format(e=len(errors), w=len(reasons))
+        else:
+            text = self.tr("本期数据已齐全，检查全部通过。")
+        label = QLabel(text)
+        label.setWordWrap(True)
+        return label
+
+    def _card_data(self) -> list[tuple[str, list[str], str | None]]:
+        p = self.session.progress
+        cards: list[tuple[str, list[str], str | None]] = []
+        if p.annex2:
+            a = p.annex2
+            cards.append(
+                (
+                    self.tr("规上工业单位产值能耗变化率"),
+                    [
+                        self.tr("本年累计：{r}　目标：{t}").format(
+                            r=fmt.rate(a.ytd_change_rate_pct), t=fmt.rate(a.target_pct)
+                        ),
+                        self.tr("目标完成率：{c}").format(c=fmt.pct(a.completion_rate_pct)),
+                    ],
+                    a.colour,
+                )
+            )
+        if p.annex3:
+            b = p.annex3
+            cards.append(
+                (
+                    self.tr("能耗总量"),
+                    [
+                        self.tr("本年累计 {ytd} 吨标准煤，预计全年 {proj}").format(
+                            ytd=fmt.amount(b.ytd_tce), proj=fmt.amount(b.projected_tce)
+                        ),
+                        self.tr("总量控制 {cap} 吨标准煤，已用 {used}").format(
+                            cap=fmt.amount(b.cap_tce), used=fmt.pct(b.cap_used_pct)
+                        ),
+                    ],
+                    b.total_colour,
+                )
+            )
+            cards.append(
+                (
+                    self.tr("能耗强度"),
+                    [
+                        self.tr("{i}（目标 {t} {u}）").format(
+                            i=fmt.intensity(b.intensity),
+                            t=fmt.intensity(b.intensity_target),
+                            u=b.intensity_unit,
+                        ),
+                        self.tr("同比 {yoy}（要求 {yt}）").format(
+                            yoy=fmt.rate(b.intensity_yoy_change_pct), yt=fmt.rate(b.intensity_yoy_target_pct)
+                        ),
+                    ],
+                    self._worse(b.intensity_colour, b.intensity_yoy_colour),
+                )
+            )
+        for row in p.annex1 + p.annex4:
+            lines = [self.tr("目标：{t}").format(t=row.target)] if row.target else []
+            if row.value is not None:
+                lines.append(self.tr("完成：{v}").format(v=fmt.amount(row.value)))
+            if row.share_of_target_pct is not None:
+                lines.append(
+                    self.tr("完成目标 {s}，序时进度 {e}").format(
+                        s=fmt.pct(row.share_of_target_pct), e=fmt.pct(row.elapsed_pct)
+                    )
+                )
+            lines.append(self.tr("状态：{s}").format(s=row.status or self.tr("未填")))
+            text = row.text if len(row.text) <= 40 else row.text[:40] + "…"
+            cards.append((f"{row.id} {text}", lines, row.colour))
+        return cards
+
+    @staticmethod
+    def _worse(a: str | None, b: str | None) -> str | None:
+        from model.calc import worst
+
+        return worst([a, b])

@@ -1,0 +1,141 @@
+"""The unit being worked on: its figures for the plan year, computed progress, checks and undo history.
+
+Forms read from here and send edits here; this object calls the named operations in `model` and
+tells every form to refresh. Typed text that `model` refuses is kept (not saved) so the cell can show
+it in red with the reason until the clerk fixes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from model.checks import Problem, check_period
+from model.entry import Entry, convert, store_entries
+from model.errors import UserError
+from model.periods import Period, parse_period
+from model.plan import Plan
+from model.progress import UnitProgress, unit_progress
+from model.store import Figure, Store
+
+
+@dataclass(frozen=True)
+class CellChange:
+    period: str
+    field: str
+    raw: str
+    note: str | None = None
+
+
+def raw_text(figure: Figure | None) -> str:
+    """A stored figure as the clerk would type it again."""
+    if figure is None:
+        return ""
+    if figure.text is not None:
+        return figure.text
+    if figure.value is None:
+        return ""
+    return f"{figure.value:.15g}"
+
+
+class _EditCommand(QUndoCommand):
+    def __init__(self, session: UnitSession, new: list[CellChange], old: list[CellChange], text: str) -> None:
+        super().__init__(text)
+        self.session, self.new, self.old = session, new, old
+        self._applied = True  # the edit was stored before it was pushed
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self.session.apply(self.new)
+
+    def undo(self) -> None:
+        self.session.apply(self.old)
+
+
+class UnitSession(QObject):
+    changed = Signal()
+    period_changed = Signal()
+
+    def __init__(
+        self, store: Store, unit_id: str, period: Period, who: str, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.plan: Plan = store.plan()
+        self.coefficients = store.coefficients(self.plan.coefficients)
+        self.unit = self.plan.unit(unit_id)
+        self.period = period
+        self.who = who
+        self.undo_stack = QUndoStack(self)
+        self.invalid: dict[tuple[str, str], tuple[str, str]] = {}  # (period, field) -> (typed, reason)
+        self._figures: dict[tuple[str, str], Figure] = {}
+        self.progress: UnitProgress
+        self.problems: list[Problem] = []
+        self.reload()
+
+    # ---- reading -------------------------------------------------------------------------------
+    def reload(self) -> None:
+        figures = self.store.figures(self.plan.id, self.unit.id)
+        self._figures = {(f.period, f.field): f for f in figures}
+        self.progress = unit_progress(self.plan, self.coefficients, figures, self.unit.id, self.period)
+        self.problems = check_period(self.plan, self.unit.id, self.period, figures)
+        self.changed.emit()
+
+    def figure(self, period: str, field: str) -> Figure | None:
+        return self._figures.get((period, field))
+
+    def set_period(self, period: Period) -> None:
+        if period != self.period:
+            self.period = period
+            self.invalid.clear()
+            self.reload()
+            self.period_changed.emit()
+
+    def problems_at(self, period: str, field: str) -> list[Problem]:
+        return [p for p in self.problems if p.period == period and p.field == field]
+
+    # ---- editing -------------------------------------------------------------------------------
+    def check(self, change: CellChange) -> str | None:
+        """The reason `model` refuses this typed value, or None when it would be accepted."""
+        try:
+            convert(self.plan, self.unit.id, parse_period(change.period), change.field, change.raw)
+        except UserError as exc:
+            return exc.message
+        return None
+
+    def edit(self, changes: list[CellChange], description: str) -> list[tuple[CellChange, str]]:
+        """Save accepted changes as one undoable step; refused ones are kept as invalid and returned."""
+        refused, accepted = [], []
+        for change in changes:
+            reason = self.check(change)
+            if reason is None:
+                accepted.append(change)
+            else:
+                refused.append((change, reason))
+                self.invalid[(change.period, change.field)] = (change.raw, reason)
+        if accepted:
+            old = [CellChange(c.period, c.field, raw_text(self.figure(c.period, c.field))) for c in accepted]
+            self.apply(accepted)  # raises UserError (e.g. a locked period) before anything is pushed
+            self.undo_stack.push(_EditCommand(self, accepted, old, description))
+        elif refused:
+            self.changed.emit()
+        return refused
+
+    def apply(self, changes: list[CellChange]) -> None:
+        """Store changes in one transaction (an undo step, forwards or back)."""
+        entries = [Entry(self.unit.id, parse_period(c.period), c.field, c.raw, c.note) for c in changes]
+        store_entries(self.store, self.plan, entries, who=self.who)
+        for c in changes:
+            self.invalid.pop((c.period, c.field), None)
+        self.reload()
+
+    def set_note(self, period: str, field: str, note: str) -> None:
+        figure = self.figure(period, field)
+        change = CellChange(period, field, raw_text(figure), note)
+        old = CellChange(period, field, raw_text(figure), figure.note if figure else "")
+        self.apply([change])
+        self.undo_stack.push(_EditCommand(self, [change], [old], self.tr("填写说明")))

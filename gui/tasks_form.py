@@ -1,0 +1,151 @@
+"""Annex 1 (indicators a bureau leads) and annex 4 (tasks a unit holds): one row per plan row.
+
+Values are cumulative: what was entered for an earlier month carries forward (shown in grey) until
+the clerk enters this month's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gui.grid import NO_PARENT, Derived, GridModel, GridView, Index
+from gui.session import UnitSession
+from model import formatting as fmt
+from model.plan import Field
+from model.progress import RowProgress
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    suffix: str = ""  # a stored field "<row id>.<suffix>"; empty for a derived column
+    derive: Callable[[Any, RowProgress | None], Derived] | None = None
+
+
+def _colour(_row: Any, p: RowProgress | None) -> Derived:
+    return Derived(p.colour_label if p and p.colour else "", p.colour if p else None)
+
+
+class RowsModel(GridModel):
+    def __init__(self, session: UnitSession, annex: int, parent: QWidget | None = None) -> None:
+        self.annex = annex
+        self.columns = self._columns(annex)
+        super().__init__(session, parent)
+        self._fields = {f.key: f for f in session.plan.fields_for(session.unit.id)}
+
+    def _columns(self, annex: int) -> list[Column]:
+        if annex == 1:
+            return [
+                Column(self.tr("领域"), derive=lambda r, p: Derived(f"{r.category}·{r.area}")),
+                Column(self.tr("节能减排降碳工作目标"), derive=lambda r, p: Derived(r.text)),
+                Column(self.tr("目标"), derive=lambda r, p: Derived(p.target if p else "")),
+                Column(self.tr("本年累计完成"), "value"),
+                Column(self.tr("完成情况"), "status"),
+                Column(self.tr("附加条件"), "condition1"),
+                Column(
+                    self.tr("完成目标比例"),
+                    derive=lambda r, p: Derived(
+                        fmt.pct(p.share_of_target_pct) if p and p.share_of_target_pct is not None else ""
+                    ),
+                ),
+                Column(self.tr("预警"), derive=_colour),
+            ]
+        return [
+            Column(self.tr("主要领域"), derive=lambda r, p: Derived(r.area)),
+            Column(self.tr("工作内容"), derive=lambda r, p: Derived(r.text, tooltip=r.text)),
+            Column(self.tr("进展状态"), "status"),
+            Column(self.tr("完成进度\n（%）"), "progress_pct"),
+            Column(self.tr("量化目标"), derive=lambda r, p: Derived(p.target if p else "")),
+            Column(self.tr("量化指标完成值"), "value"),
+            Column(self.tr("工作进展说明"), "narrative"),
+            Column(self.tr("预警"), derive=_colour),
+        ]
+
+    def rows(self) -> list[Any]:
+        plan, unit_id = self.session.plan, self.session.unit.id
+        return plan.annex1_rows_led_by(unit_id) if self.annex == 1 else plan.annex4_rows_for(unit_id)
+
+    def progress_rows(self) -> list[RowProgress]:
+        progress = self.session.progress
+        return progress.annex1 if self.annex == 1 else progress.annex4
+
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.rows())
+
+    def columnCount(self, parent: Index = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return self.rows()[section].id
+        return self.columns[section].title
+
+    def address(self, row: int, column: int) -> tuple[str, Field] | None:
+        suffix = self.columns[column].suffix
+        if not suffix:
+            return None
+        f = self._fields.get(f"{self.rows()[row].id}.{suffix}")
+        return (str(self.session.period), f) if f else None
+
+    def derived(self, row: int, column: int) -> Derived:
+        derive = self.columns[column].derive
+        if derive is None:  # a stored field this row does not have
+            return Derived("")
+        return derive(self.rows()[row], self.progress_rows()[row])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        value = super().data(index, role)
+        where = self.address(index.row(), index.column()) if index.isValid() else None
+        if where is None or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole):
+            return value
+        period, f = where
+        if self.session.figure(period, f.key) is not None or (period, f.key) in self.session.invalid:
+            return value
+        carried = self._carried(f.key)
+        if carried is None:
+            return value
+        month, text = carried
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#8a8a8a")
+        return self.tr("{text}（{m}月）").format(text=text, m=month)
+
+    def _carried(self, key: str) -> tuple[int, str] | None:
+        for month in range(self.session.period.month - 1, 0, -1):
+            figure = self.session.figure(f"{self.session.plan.year:04d}-{month:02d}", key)
+            if figure is not None:
+                shown = figure.text if figure.text is not None else fmt.amount(figure.value)
+                return month, shown
+        return None
+
+
+class TasksForm(QWidget):
+    def __init__(self, session: UnitSession, annex: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = RowsModel(session, annex, self)
+        self.view = GridView(self)
+        self.view.setModel(self.model)
+        self.view.setWordWrap(True)
+        self.view.resizeColumnsToContents()
+        self.view.setColumnWidth(1, self.fontMetrics().horizontalAdvance("字") * 28)
+        self.view.resizeRowsToContents()
+        session.changed.connect(self.view.resizeRowsToContents)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{session.plan.annexes[annex].title}</b>"))
+        hint = QLabel(
+            self.tr(
+                "状态可选：未开始、推进中、已完成、滞后。灰色为沿用以前月份的数据，本月有变化时直接修改。"
+            )
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        layout.addWidget(self.view, 1)

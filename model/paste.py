@@ -1,0 +1,19 @@
+"""Blocks pasted from Excel or WPS: tab-separated rows, cells possibly quoted, CRLF or LF line ends."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+
+def parse_block(text: str) -> list[list[str]]:
+    """The cells of a pasted block, row by row. The final line end Excel adds makes no empty row."""
+    if not text:
+        return []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]
+    if "\t" not in text and "\n" not in text:
+        return [[text]]
+    reader = csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')
+    return [list(row) if row else [""] for row in reader]

@@ -1,0 +1,24 @@
+import pytest
+
+from gui import app as gui_app
+from gui.settings import Identity, Settings
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(str(tmp_path / "tanbao.ini"))
+
+
+@pytest.fixture
+def open_window(qtbot, store, settings):
+    """The main window as a clerk of the given unit sees it, for the given period."""
+
+    def make(unit_id="fengjing", period="2024-07"):
+        settings.set_identity(Identity(unit_id, "王芳", "57920000", "李强", "张伟"))
+        settings.set_period(store.plan().id, period)
+        window = gui_app.create_window(store, settings)
+        qtbot.addWidget(window)
+        window.show()
+        return window
+
+    return make
