@@ -11,8 +11,6 @@ def parse_block(text: str) -> list[list[str]]:
     if not text:
         return []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
     if "\t" not in text and "\n" not in text:
         return [[text]]
     reader = csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')
