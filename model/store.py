@@ -183,7 +183,27 @@ CREATE TABLE trusted_certs (
 );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+# v4: evidence files a unit attaches to an annex-4 task (or annex-1 row), kept inside the database so they
+# are backed up, moved and restored with the figures they support.
+_V4 = """
+CREATE TABLE evidence (
+    id INTEGER PRIMARY KEY,
+    plan_id TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    content BLOB NOT NULL,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    FOREIGN KEY (plan_id, unit_id) REFERENCES units(plan_id, id)
+);
+CREATE INDEX evidence_by_row ON evidence (plan_id, unit_id, row_id);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -199,6 +219,18 @@ class Figure:
     updated_by: str
     coef_version: str | None = None
     electricity_basis: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: int
+    period: str
+    row_id: str
+    file_name: str
+    size: int
+    sha256: str
+    added_at: str
+    added_by: str
 
 
 @dataclass(frozen=True)
@@ -794,6 +826,62 @@ class Store:
             f"SELECT at, who, action, unit_id, period, field, old, new FROM audit {where} ORDER BY id", params
         )
         return [AuditEntry(*row) for row in rows]
+
+    # ---- evidence files ------------------------------------------------------------------------
+    def add_evidence(
+        self,
+        plan_id: str,
+        unit_id: str,
+        period: str,
+        row_id: str,
+        file_name: str,
+        content: bytes,
+        *,
+        who: str,
+    ) -> int:
+        with self.transaction():
+            self._refuse_if_locked(plan_id, unit_id, period)
+            digest = hashlib.sha256(content).hexdigest()
+            cursor = self.conn.execute(
+                "INSERT INTO evidence (plan_id, unit_id, period, row_id, file_name, size, sha256, content, added_at, "
+                "added_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (plan_id, unit_id, period, row_id, file_name, len(content), digest, content, now_iso(), who),
+            )
+            self._audit(
+                who, "evidence.add", plan_id, unit_id, period, row_id, None, f"{file_name} ({digest[:12]})"
+            )
+        return int(cursor.lastrowid or 0)
+
+    def evidence(self, plan_id: str, unit_id: str, row_id: str | None = None) -> list[Evidence]:
+        sql = (
+            "SELECT id, period, row_id, file_name, size, sha256, added_at, added_by FROM evidence "
+            "WHERE plan_id = ? AND unit_id = ?"
+        )
+        params: list[Any] = [plan_id, unit_id]
+        if row_id is not None:
+            sql += " AND row_id = ?"
+            params.append(row_id)
+        return [Evidence(*row) for row in self.conn.execute(sql + " ORDER BY id", params)]
+
+    def evidence_content(self, evidence_id: int) -> bytes:
+        row = self.conn.execute("SELECT content FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
+        if row is None:
+            raise UserError(tr("store", "找不到该证明材料，可能已被删除。"))
+        return bytes(row[0])
+
+    def remove_evidence(self, evidence_id: int, *, who: str) -> None:
+        with self.transaction():
+            row = self.conn.execute(
+                "SELECT plan_id, unit_id, period, row_id, file_name, sha256 FROM evidence WHERE id = ?",
+                (evidence_id,),
+            ).fetchone()
+            if row is None:
+                return
+            self._refuse_if_locked(row[0], row[1], row[2])
+            self.conn.execute("DELETE FROM evidence WHERE id = ?", (evidence_id,))
+            self._audit(
+                who, "evidence.remove", row[0], row[1], row[2], row[3], f"{row[4]} ({row[5][:12]})", None
+            )
 
 
 def _split_sql(script: str) -> list[str]:
