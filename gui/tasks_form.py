@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from gui.evidence_dialog import EvidenceDialog
 from gui.grid import NO_PARENT, Derived, GridModel, GridView, Index
 from gui.session import UnitSession
 from model import formatting as fmt
@@ -36,8 +37,10 @@ class RowsModel(GridModel):
     def __init__(self, session: UnitSession, annex: int, parent: QWidget | None = None) -> None:
         self.annex = annex
         self.columns = self._columns(annex)
+        self._evidence = {}
         super().__init__(session, parent)
         self._fields = {f.key: f for f in session.plan.fields_for(session.unit.id)}
+        self.refresh()
 
     def _columns(self, annex: int) -> list[Column]:
         if annex == 1:
@@ -64,8 +67,22 @@ class RowsModel(GridModel):
             Column(self.tr("量化目标"), derive=lambda r, p: Derived(p.target if p else "")),
             Column(self.tr("量化指标完成值"), "value"),
             Column(self.tr("工作进展说明"), "narrative"),
+            Column(self.tr("证明材料"), derive=self._evidence_count),
             Column(self.tr("预警"), derive=_colour),
         ]
+
+    def _evidence_count(self, row: Any, _p: RowProgress | None) -> Derived:
+        n = self._evidence.get(row.id, 0)
+        return Derived(
+            self.tr("{n} 个文件").format(n=n) if n else "", tooltip=self.tr("按 Ctrl+E 管理证明材料")
+        )
+
+    def refresh(self) -> None:
+        s = self.session
+        self._evidence: dict[str, int] = {}
+        for item in s.store.evidence(s.plan.id, s.unit.id):
+            self._evidence[item.row_id] = self._evidence.get(item.row_id, 0) + 1
+        super().refresh()
 
     def rows(self) -> list[Any]:
         plan, unit_id = self.session.plan, self.session.unit.id
@@ -131,6 +148,7 @@ class RowsModel(GridModel):
 class TasksForm(QWidget):
     def __init__(self, session: UnitSession, annex: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.session = session
         self.model = RowsModel(session, annex, self)
         self.view = GridView(self)
         self.view.setModel(self.model)
@@ -149,3 +167,16 @@ class TasksForm(QWidget):
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.view, 1)
+        if annex == 4:
+            button = QPushButton(self.tr("证明材料(&E)…"))
+            button.setShortcut(QKeySequence("Ctrl+E"))
+            button.clicked.connect(self.open_evidence)
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def open_evidence(self) -> None:
+        index = self.view.currentIndex()
+        rows = self.model.rows()
+        if not index.isValid() or not rows:
+            return
+        row = rows[index.row()]
+        EvidenceDialog(self.session, row.id, f"{row.id} {row.text}", self).exec()

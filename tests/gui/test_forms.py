@@ -242,3 +242,18 @@ def test_months_after_the_period_are_locked(open_window):
     model = form_of(window, Annex2Form).model
     assert model.flags(model.index(2, 0)) & Qt.ItemFlag.ItemIsEditable
     assert not model.flags(model.index(3, 0)) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_evidence_files_are_attached_to_the_current_task(qtbot, open_window, store, tmp_path, monkeypatch):
+    window = open_window("fengjing", "2024-06")
+    form = next(f for f in window.forms if isinstance(f, TasksForm) and f.model.annex == 4)
+    photo = tmp_path / "光伏验收.jpg"
+    photo.write_bytes(b"\xff\xd8 jpeg")
+    monkeypatch.setattr("gui.evidence_dialog.QFileDialog.getOpenFileNames", lambda *a: ([str(photo)], ""))
+    monkeypatch.setattr("gui.evidence_dialog.EvidenceDialog.exec", lambda self: self.add() or 0)
+    form.view.setCurrentIndex(form.model.index(0, 0))
+    form.open_evidence()
+    (item,) = store.evidence("jinshan-2024", "fengjing")
+    assert item.row_id == form.model.rows()[0].id and item.file_name == "光伏验收.jpg"
+    column = next(c for c in range(form.model.columnCount()) if form.model.columns[c].title == "证明材料")
+    assert form.model.index(0, column).data() == "1 个文件"

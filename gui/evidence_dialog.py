@@ -1,0 +1,106 @@
+"""The evidence files of one task: add, save a copy (to open it), remove."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.session import UnitSession
+from model.errors import UserError
+from model.evidence import attach, save_copy
+
+
+class EvidenceDialog(QDialog):
+    def __init__(self, session: UnitSession, row_id: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.row_id = session, row_id
+        self.setWindowTitle(self.tr("证明材料 — {row}").format(row=row_id))
+        heading = QLabel(title)
+        heading.setWordWrap(True)
+        self.list = QListWidget()
+        add = QPushButton(self.tr("添加(&A)…"))
+        add.clicked.connect(self.add)
+        save = QPushButton(self.tr("另存为(&S)…"))
+        save.clicked.connect(self.save)
+        remove = QPushButton(self.tr("删除(&D)"))
+        remove.clicked.connect(self.remove)
+        buttons = QHBoxLayout()
+        for button in (add, save, remove):
+            buttons.addWidget(button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(close)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.list.clear()
+        s = self.session
+        for item in s.store.evidence(s.plan.id, s.unit.id, self.row_id):
+            entry = QListWidgetItem(
+                self.tr("{name}（{kb:,.0f} KB，{who} {at}）").format(
+                    name=item.file_name,
+                    kb=item.size / 1024,
+                    who=item.added_by,
+                    at=item.added_at[:16].replace("T", " "),
+                )
+            )
+            entry.setData(Qt.ItemDataRole.UserRole, (item.id, item.file_name))
+            self.list.addItem(entry)
+
+    def _selected(self) -> tuple[int, str] | None:
+        item = self.list.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def add(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择证明材料"))
+        s = self.session
+        for path in paths:
+            try:
+                attach(s.store, s.plan.id, s.unit.id, str(s.period), self.row_id, path, who=s.who)
+            except UserError as exc:
+                QMessageBox.warning(self, self.tr("无法添加"), exc.message)
+        self.refresh()
+        s.changed.emit()
+
+    def save(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("另存为"), selected[1])
+        if path:
+            try:
+                save_copy(self.session.store, selected[0], path)
+            except UserError as exc:
+                QMessageBox.warning(self, self.tr("无法保存"), exc.message)
+
+    def remove(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("删除"), self.tr("删除证明材料“{name}”？").format(name=selected[1])
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.session.store.remove_evidence(selected[0], who=self.session.who)
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法删除"), exc.message)
+        self.refresh()
+        self.session.changed.emit()
