@@ -35,7 +35,7 @@ class Annex3Model(MonthGridModel):
         if role == Qt.ItemDataRole.DisplayRole and isinstance(f, Field) and f.carrier:
             plan = self.session.plan
             kgce = self.session.coefficients.kgce_per_unit(f.carrier, plan.electricity_basis, plan.year)
-            return self.tr("{label}\n（{unit}）\n×{kgce:g} 千克标准煤").format(
+            return self.tr("{label}\n（{unit}）\n折标系数 {kgce:g}").format(
                 label=wrap(f.label), unit=f.unit, kgce=kgce
             )
         return super().headerData(section, orientation, role)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from importlib import resources
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
@@ -15,11 +14,10 @@ from gui.settings import Settings
 from gui.setup_dialog import SetupDialog
 from model import i18n
 from model.errors import UserError
+from model.fonts import font_path
 from model.paths import default_db_path
 from model.periods import due_period, parse_period
 from model.store import Store
-
-FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 
 
 def install_translations(app: QApplication) -> None:
@@ -32,19 +30,13 @@ def install_translations(app: QApplication) -> None:
 
 
 def install_font(app: QApplication) -> None:
-    """Register the bundled CJK font so Chinese renders on a PC without Chinese fonts."""
-    folder = resources.files("resources").joinpath("fonts")
-    if not folder.is_dir():
-        return
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.lower().endswith(FONT_SUFFIXES):
-            font_id = QFontDatabase.addApplicationFontFromData(entry.read_bytes())
-            families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-            if families:
-                font = QFont(families[0])
-                font.setPointSizeF(app.font().pointSizeF())
-                app.setFont(font)
-                return
+    """Register the bundled CJK font (the reports' font) so Chinese renders on a PC without Chinese fonts."""
+    font_id = QFontDatabase.addApplicationFont(str(font_path()))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if families:
+        font = QFont(families[0])
+        font.setPointSizeF(app.font().pointSizeF())
+        app.setFont(font)
 
 
 def create_window(store: Store, settings: Settings, today: date | None = None) -> MainWindow | None:

@@ -41,6 +41,7 @@ class Derived:
     text: str
     colour: str | None = None
     tooltip: str = ""
+    numeric: bool = True  # right-aligned like a figure; False for wording
 
 
 def number_text(value: float) -> str:
@@ -131,7 +132,8 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return cell.tooltip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            horizontal = Qt.AlignmentFlag.AlignRight if cell.numeric else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

@@ -45,8 +45,8 @@ class RowsModel(GridModel):
     def _columns(self, annex: int) -> list[Column]:
         if annex == 1:
             return [
-                Column(self.tr("领域"), derive=lambda r, p: Derived(f"{r.category}·{r.area}")),
-                Column(self.tr("节能减排降碳工作目标"), derive=lambda r, p: Derived(r.text)),
+                Column(self.tr("领域"), derive=lambda r, p: Derived(f"{r.category}·{r.area}", numeric=False)),
+                Column(self.tr("节能减排降碳工作目标"), derive=lambda r, p: Derived(r.text, numeric=False)),
                 Column(self.tr("目标"), derive=lambda r, p: Derived(p.target if p else "")),
                 Column(self.tr("本年累计完成"), "value"),
                 Column(self.tr("完成情况"), "status"),
@@ -60,8 +60,8 @@ class RowsModel(GridModel):
                 Column(self.tr("预警"), derive=_colour),
             ]
         return [
-            Column(self.tr("主要领域"), derive=lambda r, p: Derived(r.area)),
-            Column(self.tr("工作内容"), derive=lambda r, p: Derived(r.text, tooltip=r.text)),
+            Column(self.tr("主要领域"), derive=lambda r, p: Derived(r.area, numeric=False)),
+            Column(self.tr("工作内容"), derive=lambda r, p: Derived(r.text, tooltip=r.text, numeric=False)),
             Column(self.tr("进展状态"), "status"),
             Column(self.tr("完成进度\n（%）"), "progress_pct"),
             Column(self.tr("量化目标"), derive=lambda r, p: Derived(p.target if p else "")),

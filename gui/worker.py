@@ -43,8 +43,14 @@ class Worker(QObject):
         self.pool = QThreadPool.globalInstance()
         self._running: set[_Signals] = set()
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[Exception], None],
-            label: str = "", parent: QWidget | None = None) -> None:
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+        label: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         signals = _Signals()
         self._running.add(signals)
         dialog: QProgressDialog | None = None

@@ -60,3 +60,13 @@ def test_window_opens_on_a_new_database(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(gui_app.QApplication, "exec", lambda self: 0)
     assert gui_app.run(str(tmp_path / "w.sqlite"), str(tmp_path / "s.ini")) == 0
     assert (tmp_path / "w.sqlite").exists()
+
+
+def test_the_bundled_font_becomes_the_application_font(qapp):
+    from PySide6.QtGui import QFontDatabase
+
+    from model.fonts import FAMILY
+
+    gui_app.install_font(qapp)
+    assert qapp.font().family() == FAMILY
+    assert FAMILY in QFontDatabase.families()
