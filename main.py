@@ -276,6 +276,207 @@ def cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- reports and signatures -------------------------------------------------------------------
+
+
+def read_passphrase(prompt: str, *, confirm: bool = False) -> str:
+    """TANBAO_PASSPHRASE, else a prompt on the terminal; never a command-line argument."""
+    env = os.environ.get("TANBAO_PASSPHRASE")
+    if env is not None:
+        return env
+    if not sys.stdin.isatty():
+        raise UserError(tr("cli", "需要密钥口令：请在终端中运行，或设置环境变量 TANBAO_PASSPHRASE。"))
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(tr("cli", "再输入一次口令：")) != first:
+        raise UserError(tr("cli", "两次输入的口令不一致，密钥未创建。请重新运行。"))
+    return first
+
+
+def report_people() -> Any:
+    """The form's footer from TANBAO_UNIT_HEAD / _STATS_HEAD / _PREPARER / _PHONE; blank = sign by hand."""
+    from model.report_tables import ReportPeople
+
+    env = os.environ.get
+    return ReportPeople(
+        unit_head=env("TANBAO_UNIT_HEAD", ""),
+        stats_head=env("TANBAO_STATS_HEAD", ""),
+        preparer=env("TANBAO_PREPARER", ""),
+        phone=env("TANBAO_PHONE", ""),
+    )
+
+
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    from model.files import write_atomic
+    from model.signing import certificate_info, load_key, new_key
+
+    out = args.output
+    if os.path.exists(out):
+        raise UserError(
+            tr("cli", "{path} 已存在。为免覆盖已有密钥，请换一个文件名或先移走原文件。").format(path=out)
+        )
+    with open_store(args) as store:
+        plan = store.plan()
+    unit = plan.find_unit(args.unit)
+    passphrase = read_passphrase(tr("cli", "为新密钥设定口令："), confirm=True)
+    p12 = new_key(unit.id, unit.full_name, passphrase, algorithm=args.algorithm, district=plan.district)
+    write_atomic(out, p12)
+    info = certificate_info(load_key(p12, passphrase).certificate)
+    emit(
+        args,
+        {"path": str(out), **asdict(info)},
+        lambda: tr(
+            "cli",
+            "已为 {unit} 创建密钥 {path}（{alg}）\n证书 SHA-256 指纹：{fp}\n请妥善保管密钥文件和口令；用 keys cert 导出证书交给区里。",
+        ).format(unit=unit.full_name, path=out, alg=info.algorithm, fp=info.fingerprint_sha256),
+    )
+    return 0
+
+
+def cmd_keys_cert(args: argparse.Namespace) -> int:
+    from model.files import write_atomic
+    from model.signing import key_certificate
+
+    pem, info = key_certificate(args.key, read_passphrase(tr("cli", "密钥口令：")))
+    write_atomic(args.output, pem.encode("ascii"))
+    emit(
+        args,
+        {"path": str(args.output), **asdict(info)},
+        lambda: tr(
+            "cli", "证书已导出到 {path}\n单位：{org}\n证书 SHA-256 指纹：{fp}\n有效期至：{until}"
+        ).format(
+            path=args.output,
+            org=info.organization or info.common_name,
+            fp=info.fingerprint_sha256,
+            until=info.not_after,
+        ),
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from model.files import write_atomic
+    from model.periods import parse_period
+
+    period = parse_period(args.period)
+    kind = args.kind
+    if kind.startswith("summary-"):
+        if args.unit or args.key:
+            raise UserError(tr("cli", "汇总表不按单位导出，也不签名：请去掉 --unit 和 --key。"))
+        from model.summary import summary_from_store
+
+        with open_store(args) as store:
+            plan = store.plan()
+            if period.year != plan.year:
+                raise UserError(
+                    tr("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
+                )
+            summary = summary_from_store(store, period)
+        if kind == "summary-pdf":
+            from model.report_pdf import summary_pdf
+
+            data = summary_pdf(plan, summary, report_people())
+        else:
+            from model.report_xlsx import summary_xlsx
+
+            data = summary_xlsx(plan, summary, report_people())
+        write_atomic(args.output, data)
+        print(
+            tr("cli", "已导出 {period} 汇总表：{path}（已报 {a} 个单位，未报 {b} 个）").format(
+                period=period.label(), path=args.output, a=len(summary.reported), b=len(summary.not_reported)
+            )
+        )
+        return 0
+    if not args.unit:
+        raise UserError(tr("cli", "请用 --unit 指明导出哪个单位的报表。"))
+    if kind == "xlsx" and args.key:
+        raise UserError(tr("cli", "Excel 工作簿不签名：--key 只用于 export pdf。"))
+    from model.report_data import report_from_store
+
+    key = None
+    if args.key:
+        from model.signing import load_key
+
+        key = load_key(args.key, read_passphrase(tr("cli", "密钥口令：")))
+    with open_store(args) as store:
+        unit = store.plan().find_unit(args.unit)
+        report = report_from_store(store, unit.id, period, version=None, created_by=who())
+    people = report_people()
+    if kind == "pdf":
+        from model.report_pdf import unit_pdf
+
+        data = unit_pdf(report, people, key=key, signer_name=people.preparer or who())
+    else:
+        from model.report_xlsx import unit_xlsx
+
+        data = unit_xlsx(report, people)
+    write_atomic(args.output, data)
+    signed = tr("cli", "，已签名") if key else ""
+    print(
+        tr("cli", "已导出 {unit} {period} 报表：{path}{signed}").format(
+            unit=unit.name, period=period.label(), path=args.output, signed=signed
+        )
+    )
+    return 0
+
+
+def _yes(value: bool) -> str:
+    return tr("cli", "是") if value else tr("cli", "否")
+
+
+def _verify_text(result: Any) -> str:
+    lines = [tr("cli", "文件：{path}").format(path=result.path)]
+    if result.signed:
+        lines += [
+            tr("cli", "签名人：{signer}（{unit}）").format(
+                signer=result.signer, unit=result.signer_unit or "—"
+            ),
+            tr("cli", "证书 SHA-256 指纹：{fp}").format(fp=result.fingerprint_sha256),
+            tr("cli", "签名时间：{t}").format(t=result.signing_time or "—"),
+            tr("cli", "签名完整：{v}").format(v=_yes(result.intact and result.valid)),
+            tr("cli", "覆盖整个文件：{v}").format(v=_yes(result.covers_entire_file)),
+            tr("cli", "证书受信任：{v}").format(v=_yes(result.trusted)),
+        ]
+    s = result.data_summary
+    if s:
+        version = (
+            tr("cli", "第 {v} 版").format(v=s["version"]) if s["version"] else tr("cli", "未提交的导出件")
+        )
+        lines.append(
+            tr("cli", "报表数据：{unit}（{uid}）{period}，{version}，{n} 项数据，{p} 条检查提示").format(
+                unit=s["unit_name"],
+                uid=s["unit_id"],
+                period=s["period"],
+                version=version,
+                n=s["figures"],
+                p=s["problems"],
+            )
+        )
+    if result.ok:
+        lines.append(tr("cli", "结论：通过。"))
+    else:
+        lines.append(tr("cli", "结论：未通过。"))
+        lines += [f"  - {reason}" for reason in result.reasons]
+    return "\n".join(lines)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from model.signing import verify_pdf
+
+    pems = []
+    for cert in args.trust or []:
+        try:
+            pems.append(Path(cert).read_bytes())
+        except OSError as exc:
+            raise UserError(
+                tr("cli", "无法读取证书文件 {path}：{err}").format(path=cert, err=exc.strerror or exc)
+            ) from None
+    result = verify_pdf(args.file, pems)
+    emit(args, result.to_dict(), lambda: _verify_text(result))
+    return 0 if result.ok else 1
+
+
 def cmd_window(args: argparse.Namespace) -> int:
     from gui.app import run
 
@@ -323,6 +524,42 @@ def build_parser() -> Parser:
     p.add_argument("--unit", metavar="U", required=True)
     p.add_argument("--period", metavar="YYYY-MM", required=True)
     p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser("keys", help=tr("cli", "本单位的签名密钥和证书"))
+    keys = p.add_subparsers(title=tr("cli", "操作"), metavar="ACTION", parser_class=Parser, required=True)
+    k = keys.add_parser(
+        "new", parents=[common], help=tr("cli", "新建密钥（口令取自 TANBAO_PASSPHRASE 或提示输入）")
+    )
+    k.add_argument("--unit", metavar="U", required=True, help=tr("cli", "密钥所属单位"))
+    k.add_argument("-o", "--output", metavar="KEY.p12", required=True)
+    k.add_argument(
+        "--algorithm",
+        choices=["ecdsa", "rsa"],
+        default="ecdsa",
+        help=tr("cli", "ecdsa（P-256，默认）或 rsa（2048 位）"),
+    )
+    k.set_defaults(func=cmd_keys_new)
+    k = keys.add_parser("cert", parents=[common], help=tr("cli", "导出证书（PEM）交给区里"))
+    k.add_argument("key", metavar="KEY.p12")
+    k.add_argument("-o", "--output", metavar="CERT.pem", required=True)
+    k.set_defaults(func=cmd_keys_cert)
+
+    p = sub.add_parser("export", parents=[common], help=tr("cli", "导出报表（PDF、Excel）或汇总表"))
+    p.add_argument("kind", choices=["pdf", "xlsx", "summary-pdf", "summary-xlsx"])
+    p.add_argument("--unit", metavar="U", help=tr("cli", "单位（pdf、xlsx）"))
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.add_argument("--key", metavar="KEY.p12", help=tr("cli", "用此密钥签名 PDF"))
+    p.add_argument("-o", "--output", metavar="FILE", required=True)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "verify", parents=[common], help=tr("cli", "检查报表 PDF 的签名、完整性、信任和所附数据")
+    )
+    p.add_argument("file", metavar="FILE.pdf")
+    p.add_argument(
+        "--trust", metavar="CERT.pem", action="append", help=tr("cli", "受信任的证书（可多次给出）")
+    )
+    p.set_defaults(func=cmd_verify)
     return parser
 
 

@@ -591,7 +591,7 @@ def unit_notes(report: UnitReport) -> list[str]:
 
 
 @dataclass(frozen=True)
-class People:
+class ReportPeople:
     """The footer of a statistical form; blank fields are left as lines to sign by hand."""
 
     unit_head: str = ""
@@ -730,7 +730,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             tr("report", "强度同比"),
             tr("report", "预警"),
         ],
-        widths=[2.6, 1.4, 1.4, 1.0, 1.4, 1.3, 1.3, 1.4, 1.1, 1.2],
+        widths=[2.4, 1.3, 1.3, 1.0, 1.3, 1.55, 1.55, 1.5, 1.1, 1.2],
         rows=a3_rows,
     )
     a1 = Table(

@@ -199,18 +199,18 @@ def load_key(source: bytes | str | Path, passphrase: str) -> SigningKey:
     except ValueError:
         if not _looks_like_pkcs12(raw):
             raise UserError(
-                tr("signing", "{src}不是 PKCS#12 密钥文件（.p12/.pfx）。请选择本单位的密钥文件。").format(
+                tr("signing", "{src} 不是 PKCS#12 密钥文件（.p12/.pfx）。请选择本单位的密钥文件。").format(
                     src=_name(source)
                 )
             ) from None
         raise UserError(
-            tr("signing", "密钥口令不对，无法打开{src}。请重新输入口令（注意大小写和输入法）。").format(
+            tr("signing", "密钥口令不对，无法打开 {src}。请重新输入口令（注意大小写和输入法）。").format(
                 src=_name(source)
             )
         ) from None
     if key is None or cert is None:
         raise UserError(
-            tr("signing", "{src}中没有私钥或证书，不能用来签名。请选择本单位的密钥文件。").format(
+            tr("signing", "{src} 中没有私钥或证书，不能用来签名。请选择本单位的密钥文件。").format(
                 src=_name(source)
             )
         )
@@ -229,7 +229,7 @@ def _looks_like_pkcs12(raw: bytes) -> bool:
 
 
 def _name(source: bytes | str | Path) -> str:
-    return tr("signing", "该文件") if isinstance(source, bytes) else f" {source} "
+    return tr("signing", "该文件") if isinstance(source, bytes) else str(source)
 
 
 def key_certificate(source: bytes | str | Path, passphrase: str) -> tuple[str, CertificateInfo]:
@@ -309,12 +309,18 @@ class _SubsetFontFactory:
         )
 
 
+def _stamp_time(when: datetime) -> str:
+    offset = when.strftime("%z")  # +0800
+    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
+    return f"{when:%Y-%m-%d %H:%M:%S} {zone}".strip()
+
+
 def stamp_lines(signer_name: str, unit_name: str, when: datetime, fingerprint: str) -> list[str]:
     return [
         tr("signing", "数字签名"),
         tr("signing", "签名人：{name}").format(name=signer_name),
         tr("signing", "单位：{unit}").format(unit=unit_name),
-        tr("signing", "时间：{t}").format(t=when.strftime("%Y-%m-%d %H:%M:%S %z")),
+        tr("signing", "时间：{t}").format(t=_stamp_time(when)),
         tr("signing", "证书指纹：{fp}").format(fp=fingerprint.replace(":", "")[:16] + "…"),
     ]
 
