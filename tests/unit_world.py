@@ -1,0 +1,79 @@
+"""Unit databases with keys and figures, for the submission and exchange tests (not a test module)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from model import signing
+from model.entry import parse_assignments, store_entries
+from model.periods import parse_period
+from model.plan import STATUS, Plan
+from model.store import Store
+from model.submission import submit
+
+PASSPHRASE = "secret-123"
+
+
+@cache
+def p12_for(unit_id: str, full_name: str, salt: str = "") -> bytes:
+    """One key per unit (and salt) for the whole session: a rogue key is another salt."""
+    return signing.new_key(unit_id, full_name, PASSPHRASE)
+
+
+@dataclass
+class UnitDb:
+    unit_id: str
+    store: Store
+    plan: Plan
+    p12: bytes
+    cert_path: Path
+
+    @property
+    def key(self) -> signing.SigningKey:
+        return signing.load_key(self.p12, PASSPHRASE)
+
+    def enter(self, period: str, *assignments: str, note: str | None = None) -> int:
+        entries = parse_assignments(self.plan, self.unit_id, period, list(assignments), note)
+        return store_entries(self.store, self.plan, entries, who="clerk")
+
+    def month(self, period: str, e: float, el: float, y: float, yl: float) -> None:
+        self.enter(
+            period,
+            f"energy_tce={e}",
+            f"energy_tce_last_year={el}",
+            f"output_wan_yuan={y}",
+            f"output_wan_yuan_last_year={yl}",
+        )
+
+    def statuses(self, period: str, status: str = "推进中") -> None:
+        """Every required status of the unit (tasks carry forward to later months)."""
+        keys = [f.key for f in self.plan.fields_for(self.unit_id) if f.required and f.kind == STATUS]
+        if keys:
+            self.enter(period, *(f"{k}={status}" for k in keys))
+
+    def submit(self, period: str, out_dir: Path, at: datetime | None = None):  # type: ignore[no-untyped-def]
+        return submit(
+            self.store, self.plan, self.unit_id, parse_period(period), self.key, out_dir, who="clerk", now=at
+        )
+
+
+def unit_db(tmp_path: Path, unit_id: str, *, salt: str = "", plan_file: Path | None = None) -> UnitDb:
+    from model.plan import load_plan
+
+    store = Store(tmp_path / f"{unit_id}{salt}.sqlite")
+    if plan_file is not None:
+        store.load_plan(load_plan(plan_file), who="clerk")
+    plan = store.plan()
+    p12 = p12_for(unit_id, plan.unit(unit_id).full_name, salt)
+    pem, _info = signing.key_certificate(p12, PASSPHRASE)
+    cert_path = tmp_path / f"{unit_id}{salt}.pem"
+    cert_path.write_text(pem, encoding="ascii")
+    return UnitDb(unit_id, store, plan, p12, cert_path)
+
+
+def snapshot(store: Store) -> list[str]:
+    """Everything in the database, to prove that something changed nothing."""
+    return list(store.conn.iterdump())
