@@ -96,7 +96,11 @@ def build_report(
     kept = report_figures(plan, figures, period)
     progress = unit_progress(plan, coefficients, kept, unit_id, period)
     problems = report_problems(plan, unit_id, period, kept)
-    at = (created_at or datetime.now()).astimezone()
+    at = (
+        created_at
+        if created_at is not None and created_at.tzinfo
+        else (created_at or datetime.now()).astimezone()
+    )
     data: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
