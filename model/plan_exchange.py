@@ -12,8 +12,6 @@ installed; `workbook_reader_is_safe` checks it), so a crafted file cannot expand
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -229,26 +227,10 @@ def export_targets(plan: Plan, path: str | Path) -> int:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    path = Path(path)
-    _save_atomically(path, wb.save)
+    from model.files import write_atomic
+
+    write_atomic(path, lambda tmp: wb.save(tmp))
     return len(targets)
-
-
-def _save_atomically(path: Path, save: Callable[[str], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tanbao-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UserError(
-            tr("plan_exchange", "无法写入文件 {path}：{err}").format(path=path, err=exc.strerror or exc)
-        ) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _read_rows(path: Path) -> tuple[list[tuple[int, list[Any], str]], dict[str, Any]]:
@@ -447,8 +429,6 @@ def _shown(value: float | str) -> str:
 def export_plan(plan: Plan, path: str | Path) -> None:
     """The plan as a file for units to load with `main.py init --plan FILE`."""
     path = Path(path)
+    from model.files import write_atomic
 
-    def write(tmp: str) -> None:
-        Path(tmp).write_text(plan.source, encoding="utf-8")
-
-    _save_atomically(path, write)
+    write_atomic(path, plan.source.encode("utf-8"))
