@@ -11,6 +11,7 @@ Imported only by the commands that export: reportlab is not loaded at start-up.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -230,7 +231,10 @@ def _table(t: Table) -> list[Flowable]:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
     ]
     longest = [
-        max((len(row[j].text) for k, row in enumerate(t.rows) if k not in t.spans), default=0)
+        max(
+            (len(row[j].text) for k, row in enumerate(t.rows) if k not in t.spans and row[j].number is None),
+            default=0,
+        )
         for j in range(len(t.columns))
     ]
     for i, row in enumerate(t.rows):
@@ -242,7 +246,7 @@ def _table(t: Table) -> list[Flowable]:
         cells = []
         for j, cell in enumerate(row):
             numeric = cell.kind not in (TEXT, COLOUR) and not isinstance(cell.value, str)
-            short = longest[j] <= (4 if j == 0 else 8)
+            short = longest[j] <= (4 if j == 0 else 8) or cell.text == "—"
             align = TA_RIGHT if numeric else (TA_CENTER if cell.kind == COLOUR or short else TA_LEFT)
             cells.append(_cell(cell, align))
             if cell.kind == COLOUR and cell.colour in FILL:
@@ -267,10 +271,12 @@ def _chart(chart: Chart) -> Flowable:
     values = [v for _m, v in chart.points] + [chart.reference]
     values.append(0.0)  # the axis always shows zero
     lo, hi = min(values), max(values)
-    pad = (hi - lo) * 0.12 or abs(hi) * 0.2 or 1.0
-    lo, hi = lo - pad, hi + pad
+    pad = (hi - lo) * 0.08 or abs(hi) * 0.2 or 1.0
+    step = _nice_step((hi - lo + 2 * pad) / 4)
+    lo, hi = math.floor((lo - pad) / step) * step, math.ceil((hi + pad) / step) * step
     if chart.kind == "cap":
         lo = 0.0
+    ticks = round((hi - lo) / step)
 
     def x(month: float) -> float:
         return float(left + pw * (month - 0.5) / 12)
@@ -279,12 +285,12 @@ def _chart(chart: Chart) -> Flowable:
         return float(bottom + ph * (value - lo) / (hi - lo))
 
     d.add(Rect(left, bottom, pw, ph, strokeColor=colors.black, strokeWidth=0.6, fillColor=None))
-    for i in range(5):  # grid and y labels
-        v = lo + (hi - lo) * i / 4
+    for i in range(ticks + 1):  # grid and y labels
+        v = lo + step * i
         d.add(Line(left, y(v), left + pw, y(v), strokeColor=colors.HexColor("#dddddd"), strokeWidth=0.4))
-        label = fmt.amount(v, 0) if chart.kind == "cap" else f"{v:.1f}"
+        label = fmt.amount(v, 0) if chart.kind == "cap" else f"{v:g}"
         d.add(String(left - 2, y(v) - 2.5, label, fontName=FONT, fontSize=6.5, textAnchor="end"))
-    d.add(String(3, bottom + ph + 3, chart.y_label, fontName=FONT, fontSize=6.5))
+    d.add(String(3, bottom + ph + 8, chart.y_label, fontName=FONT, fontSize=6.5))
     for m in range(1, 13):
         d.add(
             String(
@@ -391,6 +397,12 @@ def _chart(chart: Chart) -> Flowable:
             )
         )
     return d
+
+
+def _nice_step(raw: float) -> float:
+    """1, 2, 2.5 or 5 times a power of ten: axis labels a person reads at a glance."""
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
 def _notes(notes: list[str]) -> list[Flowable]:
