@@ -56,7 +56,8 @@ FILL = {
 HEAD_FILL = PatternFill("solid", fgColor="EEEEEE")
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-SHEET_WIDTH = 150.0  # characters across a landscape A4 page at 10 pt
+SHEET_WIDTH = 125.0  # characters across a landscape A4 page at 10 pt
+LINE_HEIGHT = 14.0  # points per line of 10 pt text
 RISKY_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 NUMBER_FORMATS = {
@@ -106,14 +107,45 @@ def _put(ws: Worksheet, row: int, column: int, cell: Cell) -> Any:
     return target
 
 
-class _Sheet:
-    """Writes a form onto a worksheet top to bottom."""
+def text_width(text: str) -> float:
+    """Width in Excel's character units: a CJK character takes about two."""
+    return sum(2.0 if ord(ch) >= 0x2E80 else 1.1 for ch in text)
 
-    def __init__(self, ws: Worksheet, columns: int) -> None:
+
+def lines_needed(text: str, width: float) -> int:
+    usable = max(width - 1.5, 1.0)
+    return sum(max(1, -(-int(text_width(part)) // int(usable))) for part in text.split("\n"))
+
+
+def column_widths(tables: list[Table]) -> list[float]:
+    """Each column as wide as the widest share any table of the sheet gives it."""
+    columns = max(len(t.columns) for t in tables)
+    widths = [8.0] * columns
+    for t in tables:
+        total = sum(t.widths)
+        for j, w in enumerate(t.widths):
+            widths[j] = max(widths[j], SHEET_WIDTH * w / total)
+    scale = SHEET_WIDTH / sum(widths)
+    return [w * scale if scale < 1 else w for w in widths]
+
+
+class _Sheet:
+    """Writes a form onto a worksheet top to bottom. openpyxl cannot measure text, so row heights are
+    estimated from the column widths: wrapped text then shows whole in Excel and LibreOffice."""
+
+    def __init__(self, ws: Worksheet, widths: list[float]) -> None:
         self.ws = ws
-        self.columns = max(columns, 4)
+        self.widths = widths
+        self.columns = max(len(widths), 4)
         self.row = 1
         self.frozen = False
+        for j, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = w
+
+    def fit(self, texts: list[tuple[str, float]], minimum: float | None = None) -> None:
+        lines = max((lines_needed(text, width) for text, width in texts), default=1)
+        if lines > 1 or minimum:
+            self.ws.row_dimensions[self.row].height = max(minimum or 0, lines * LINE_HEIGHT + 4)
 
     def merged(self, text: str, *, size: float = 10, height: float | None = None, wrap: bool = False) -> None:
         ws = self.ws
@@ -125,6 +157,8 @@ class _Sheet:
         ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=self.columns)
         if height:
             ws.row_dimensions[self.row].height = height
+        elif wrap:
+            self.fit([(text, sum(self.widths))])
         self.row += 1
 
     def header(self, header: FormHeader) -> None:
@@ -154,7 +188,7 @@ class _Sheet:
             head.fill = HEAD_FILL
             head.border = BORDER
             head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.row_dimensions[self.row].height = 30
+        self.fit([(name, self.widths[j]) for j, name in enumerate(t.columns)], minimum=30)
         if not self.frozen:
             ws.freeze_panes = ws.cell(row=self.row + 1, column=1)
             ws.print_title_rows = f"{self.row}:{self.row}"
@@ -176,30 +210,25 @@ class _Sheet:
                 )
                 for j in range(1, len(t.columns) + 1):
                     ws.cell(row=self.row, column=j).border = BORDER
+                self.fit([(t.spans[i].text, sum(self.widths[: len(t.columns)]))])
             else:
                 for j, cell in enumerate(cells, start=1):
                     target = _put(ws, self.row, j, cell)
                     target.border = BORDER
                     target.font = Font(name=FONT_NAME, size=10, bold=i in t.total_rows)
+                self.fit([(c.text, self.widths[j]) for j, c in enumerate(cells) if c.number is None])
             self.row += 1
         self.row += 1
 
     def notes(self, notes: list[str]) -> None:
         self.merged(tr("report", "说明："))
         for i, note in enumerate(notes, start=1):
-            self.merged(f"{i}. {note}", wrap=True, height=15 * (1 + len(note) // 90))
+            self.merged(f"{i}. {note}", wrap=True)
         self.row += 1
 
     def people(self, people: ReportPeople) -> None:
         text = "　　".join(f"{label}：{value or '＿＿＿＿'}" for label, value in people.cells())
         self.merged(text)
-
-
-def _widths(ws: Worksheet, tables: list[Table]) -> None:
-    widest = max(tables, key=lambda t: len(t.columns))
-    total = sum(widest.widths)
-    for j, w in enumerate(widest.widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = max(8.0, SHEET_WIDTH * w / total)
 
 
 def _print_setup(ws: Worksheet) -> None:
@@ -215,12 +244,13 @@ def _print_setup(ws: Worksheet) -> None:
 
 def _section_sheet(wb: Workbook, name: str, title: str, header: FormHeader, section: Section) -> _Sheet:
     ws = wb.create_sheet(name)
-    sheet = _Sheet(ws, max(len(t.columns) for t in section.tables))
+    sheet = _Sheet(ws, column_widths(section.tables))
     sheet.merged(title, size=16, height=28)
     sheet.header(header)
     for t in section.tables:
         sheet.table(t)
-    _widths(ws, section.tables)
+    if len(section.tables) > 1:  # the first table's header would stand above the others' rows
+        ws.print_title_rows = None
     _print_setup(ws)
     return sheet
 
