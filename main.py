@@ -477,6 +477,338 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+# ---- submissions that go upward (issue 5) -----------------------------------------------------
+
+
+def _unit_and_period(store: Any, args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    from model.periods import parse_period
+
+    plan = store.plan()
+    unit = plan.find_unit(args.unit)
+    period = parse_period(args.period)
+    if period.year != plan.year:
+        raise UserError(tr("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year))
+    return plan, unit, period
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from model.signing import load_key
+    from model.submission import blocking_problems, period_state, submit
+
+    people = report_people()
+    with open_store(args) as store:
+        plan, unit, period = _unit_and_period(store, args)
+        state = period_state(store, plan, unit.id, period)
+        if not state.locked:  # say what blocks it before asking for the passphrase
+            problems = blocking_problems(store, plan, unit.id, period)
+            if problems:
+                raise ValidationError(
+                    tr("cli", "{unit} {period} 还有 {n} 个问题，不能报送：").format(
+                        unit=unit.name, period=period, n=len(problems)
+                    ),
+                    [p.message for p in problems],
+                )
+        key = load_key(args.key, read_passphrase(tr("cli", "密钥口令：")))
+        result = submit(
+            store,
+            plan,
+            unit.id,
+            period,
+            key,
+            args.output,
+            who=who(),
+            signer_name=people.preparer or who(),
+            people=people,
+        )
+    data = {
+        "unit_id": unit.id,
+        "period": str(period),
+        "version": result.version,
+        "pdf": str(result.pdf_path),
+        "xlsx": str(result.xlsx_path),
+        "submitted_at": result.created_at,
+        "written_again": result.written_again,
+    }
+
+    def human() -> str:
+        if result.written_again:
+            head = tr(
+                "cli", "{unit} {period} 已作为第 {v} 版报送（数据已锁定），已把原报送文件再次写出："
+            ).format(unit=unit.name, period=period, v=result.version)
+        else:
+            head = tr("cli", "已报送 {unit} {period} 第 {v} 版，数据已锁定。报送文件：").format(
+                unit=unit.name, period=period, v=result.version
+            )
+        return "\n".join([head, f"  {result.pdf_path}", f"  {result.xlsx_path}"])
+
+    emit(args, data, human)
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    from model.submission import correct
+
+    with open_store(args) as store:
+        plan, unit, period = _unit_and_period(store, args)
+        state = correct(store, plan, unit.id, period, args.reason, who=who())
+    emit(args, asdict(state), lambda: state.message)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from model.submission import period_state, write_package
+
+    with open_store(args) as store:
+        plan, unit, period = _unit_and_period(store, args)
+        state = period_state(store, plan, unit.id, period)
+        written: tuple[Any, ...] = ()
+        if args.output:
+            done = [v.version for v in state.versions if v.submitted_at]
+            version = args.version or (done[-1] if done else 0)
+            written = write_package(store, plan, unit.id, period, version, args.output)
+        elif args.version:
+            raise UserError(tr("cli", "--version 需要与 -o 目录一起使用，用来写出该版的报送文件。"))
+
+    def human() -> str:
+        lines = [f"{unit.name} {period}：{state.status_label}。{state.message}"]
+        for v in state.versions:
+            when = (v.submitted_at or v.created_at)[:16].replace("T", " ")
+            by = v.submitted_by or v.created_by
+            reason = tr("cli", "  更正原因：{r}").format(r=v.reason) if v.reason else ""
+            lines.append(
+                tr("cli", "  第 {v} 版  {status}  {when}  {by}  {n} 项数据{reason}").format(
+                    v=v.version, status=v.status_label, when=when, by=by, n=len(v.figures), reason=reason
+                )
+            )
+        lines += [tr("cli", "已写出：{path}").format(path=p) for p in written]
+        return "\n".join(lines)
+
+    emit(args, {**asdict(state), "written": [str(p) for p in written]}, human)
+    return 0
+
+
+def _trust_line(t: Any) -> str:
+    revoked = tr("cli", "  （已于 {at} 撤销）").format(at=t.revoked_at[:10]) if t.revoked_at else ""
+    return tr("cli", "{unit}（{uid}）  指纹 {fp}  有效期至 {until}{revoked}").format(
+        unit=t.unit_name or "—",
+        uid=t.unit_id or "—",
+        fp=t.fingerprint,
+        until=(t.not_after or "")[:10],
+        revoked=revoked,
+    )
+
+
+def cmd_trust_add(args: argparse.Namespace) -> int:
+    from model.exchange import trust_add
+
+    with open_store(args) as store:
+        entry = trust_add(store, store.plan(), args.cert, who=who(), unit=args.unit)
+    emit(
+        args,
+        asdict(entry),
+        lambda: tr("cli", "已加入受信任列表：{line}\n请与该单位电话核对指纹后再导入其报送文件。").format(
+            line=_trust_line(entry)
+        ),
+    )
+    return 0
+
+
+def cmd_trust_list(args: argparse.Namespace) -> int:
+    from model.exchange import trust_list
+
+    with open_store(args) as store:
+        entries = trust_list(store, store.plan(), include_revoked=args.all)
+    emit(
+        args,
+        [asdict(e) for e in entries],
+        lambda: (
+            "\n".join(_trust_line(e) for e in entries)
+            or tr("cli", "受信任列表是空的：用 main.py trust add CERT.pem 加入单位的证书。")
+        ),
+    )
+    return 0
+
+
+def cmd_trust_remove(args: argparse.Namespace) -> int:
+    from model.exchange import trust_remove
+
+    with open_store(args) as store:
+        entry = trust_remove(store, store.plan(), args.cert, who=who())
+    emit(
+        args,
+        asdict(entry),
+        lambda: tr(
+            "cli", "已撤销信任：{line}\n已导入的报送文件保留；此后用该证书签名的文件将被拒收。"
+        ).format(line=_trust_line(entry)),
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from model.exchange import import_packages
+
+    with open_store(args) as store:
+        outcomes = import_packages(store, args.files, who=who())
+    refused = sum(o.refused for o in outcomes)
+
+    def human() -> str:
+        from collections import Counter
+
+        from model.exchange import OUTCOMES, outcome_label
+
+        counts = Counter(o.outcome for o in outcomes)
+        tally = "，".join(f"{outcome_label(k)} {counts[k]} 个" for k in OUTCOMES if counts[k])
+        lines = [f"{o.path}：{o.message}" for o in outcomes]
+        lines.append(tr("cli", "共 {n} 个文件：{tally}。").format(n=len(outcomes), tally=tally))
+        return "\n".join(lines)
+
+    emit(args, [{**asdict(o), "label": o.label} for o in outcomes], human)
+    return 1 if refused else 0
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _status_text(grid: Any) -> str:
+    from model.completeness import state_label
+
+    short = {"on_time": "按时", "late": "迟报", "corrected": "更正", "missing": "未报", "not_due": "  · "}
+    months = [c.period for c in grid.units[0].cells] if grid.units else []
+    name_width = max([_width(r.unit_name) for r in grid.units] + [8]) + 2
+    lines = [
+        tr("cli", "{year}年报送情况（截至 {as_of}；每月数据应于次月 {day} 日前报送）").format(
+            year=grid.year, as_of=grid.as_of, day=grid.deadline_day
+        ),
+        _pad(tr("cli", "单位"), name_width)
+        + "".join(_pad(tr("cli", "{m}月").format(m=int(p[5:])), 6) for p in months),
+    ]
+    for row in grid.units:
+        lines.append(
+            _pad(row.unit_name, name_width) + "".join(_pad(tr("cli", short[c.state]), 6) for c in row.cells)
+        )
+    counts = "，".join(f"{state_label(s)} {n}" for s, n in grid.counts.items() if n)
+    lines.append(tr("cli", "{period}：{counts}。").format(period=grid.period, counts=counts))
+    missing = [r.unit_name for r in grid.units if r.unit_id in grid.missing()]
+    if missing:
+        lines.append(tr("cli", "未报：{names}").format(names="、".join(missing)))
+    lines.append(tr("cli", "图例：按时、迟报、更正（收到更正版）、未报（已过截止日）、· 未到截止日"))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from model.completeness import completeness
+    from model.periods import parse_period
+
+    period = parse_period(args.period)
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            raise UserError(
+                tr("cli", "--as-of “{d}”格式不对：请写成 年-月-日，例如 2024-08-20。").format(d=args.as_of)
+            ) from None
+    with open_store(args) as store:
+        plan = store.plan()
+        if period.year != plan.year:
+            raise UserError(tr("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year))
+        grid = completeness(store, plan, upto=period, as_of=as_of)
+    emit(args, grid.to_dict(), lambda: _status_text(grid))
+    return 0
+
+
+def cmd_targets_export(args: argparse.Namespace) -> int:
+    from model.plan_exchange import export_targets
+
+    with open_store(args) as store:
+        plan = store.plan()
+    n = export_targets(plan, args.output)
+    emit(
+        args,
+        {"path": str(args.output), "plan_id": plan.id, "targets": n},
+        lambda: tr(
+            "cli",
+            "已导出 {year}年目标表（{n} 项）：{path}\n只修改“目标值”一列，改好后用 main.py targets import 文件 检查。",
+        ).format(year=plan.year, n=n, path=args.output),
+    )
+    return 0
+
+
+def _shown_target(value: Any, unit: str) -> str:
+    return value if isinstance(value, str) else f"{value:g}{unit}"
+
+
+def cmd_targets_import(args: argparse.Namespace) -> int:
+    from model.plan_exchange import apply_target_changes, read_target_changes
+
+    with open_store(args) as store:
+        plan = store.plan()
+        result = read_target_changes(plan, args.file)
+        applied = False
+        if args.apply and result.ok and result.changes:
+            apply_target_changes(store, plan, result, who=who())
+            applied = True
+
+    def human() -> str:
+        lines = [
+            tr("cli", "目标表 {path}：{n} 处修改，{same} 项未变。").format(
+                path=args.file, n=len(result.changes), same=result.unchanged
+            )
+        ]
+        for c in result.changes:
+            lines.append(
+                tr("cli", "  第 {line} 行 附件{annex} {subject} {indicator}：{old} → {new}").format(
+                    line=c.line,
+                    annex=c.annex,
+                    subject=c.subject,
+                    indicator=c.indicator,
+                    old=_shown_target(c.old, c.unit),
+                    new=_shown_target(c.new, c.unit),
+                )
+            )
+        lines += [f"  {note}" for note in result.notes]
+        if result.problems:
+            lines.append(tr("cli", "有 {n} 处问题，未作任何修改：").format(n=len(result.problems)))
+            lines += [f"  - {p}" for p in result.problems]
+        elif applied:
+            lines.append(
+                tr("cli", "已应用到计划 {id}。用 main.py plan-export -o 文件 导出计划发给各单位。").format(
+                    id=plan.id
+                )
+            )
+        elif result.changes:
+            lines.append(tr("cli", "以上修改尚未应用：确认无误后加 --apply 再运行一次。"))
+        return "\n".join(lines)
+
+    emit(args, {**asdict(result), "applied": applied}, human)
+    return 1 if result.problems else 0
+
+
+def cmd_plan_export(args: argparse.Namespace) -> int:
+    from model.plan_exchange import export_plan
+
+    with open_store(args) as store:
+        plan = store.plan()
+    export_plan(plan, args.output)
+    emit(
+        args,
+        {"path": str(args.output), "plan_id": plan.id, "plan_year": plan.year},
+        lambda: tr(
+            "cli", "已导出计划 {title}（{id}）到 {path}\n各单位用 main.py init --plan {path} 载入。"
+        ).format(title=plan.title, id=plan.id, path=args.output),
+    )
+    return 0
+
+
 def cmd_window(args: argparse.Namespace) -> int:
     from gui.app import run
 
@@ -560,6 +892,71 @@ def build_parser() -> Parser:
         "--trust", metavar="CERT.pem", action="append", help=tr("cli", "受信任的证书（可多次给出）")
     )
     p.set_defaults(func=cmd_verify)
+    p = sub.add_parser("submit", parents=[common], help=tr("cli", "报送：冻结为第 N 版并写出签名报送文件"))
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.add_argument("--key", metavar="KEY.p12", required=True, help=tr("cli", "本单位的签名密钥"))
+    p.add_argument("-o", "--output", metavar="DIR", required=True, help=tr("cli", "报送文件写入的目录"))
+    p.set_defaults(func=cmd_submit)
+
+    p = sub.add_parser("correct", parents=[common], help=tr("cli", "更正已报送的月份：打开第 N+1 版"))
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.add_argument("--reason", metavar="TEXT", required=True, help=tr("cli", "更正原因"))
+    p.set_defaults(func=cmd_correct)
+
+    p = sub.add_parser(
+        "history", parents=[common], help=tr("cli", "某月的各个报送版本；可写出某一版的报送文件")
+    )
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.add_argument(
+        "--version", type=int, metavar="N", help=tr("cli", "与 -o 一起：写出第 N 版（默认最新一版）")
+    )
+    p.add_argument("-o", "--output", metavar="DIR", help=tr("cli", "把报送文件再次写入此目录"))
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("trust", help=tr("cli", "区里受信任的单位证书"))
+    trust = p.add_subparsers(title=tr("cli", "操作"), metavar="ACTION", parser_class=Parser, required=True)
+    t = trust.add_parser("add", parents=[common], help=tr("cli", "加入单位证书（显示指纹，请与单位核对）"))
+    t.add_argument("cert", metavar="CERT.pem")
+    t.add_argument("--unit", metavar="U", help=tr("cli", "证书未写明单位时，指明它属于哪个单位"))
+    t.set_defaults(func=cmd_trust_add)
+    t = trust.add_parser("list", parents=[common], help=tr("cli", "列出受信任的证书"))
+    t.add_argument("--all", action="store_true", help=tr("cli", "包括已撤销的"))
+    t.set_defaults(func=cmd_trust_list)
+    t = trust.add_parser("remove", parents=[common], help=tr("cli", "撤销对某证书的信任（证书文件或指纹）"))
+    t.add_argument("cert", metavar="CERT.pem")
+    t.set_defaults(func=cmd_trust_remove)
+
+    p = sub.add_parser("import", parents=[common], help=tr("cli", "导入各单位的报送文件，每个文件一行结果"))
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "status", parents=[common], help=tr("cli", "各单位各月报送情况（按时、迟报、更正、未报）")
+    )
+    p.add_argument("--period", metavar="YYYY-MM", required=True, help=tr("cli", "显示到哪个月"))
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help=tr("cli", "按哪一天判断是否逾期（默认今天）"))
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("targets", help=tr("cli", "目标表：导出到 Excel 修改，再导入检查和应用"))
+    targets = p.add_subparsers(title=tr("cli", "操作"), metavar="ACTION", parser_class=Parser, required=True)
+    t = targets.add_parser("export", parents=[common], help=tr("cli", "导出当前计划的目标表"))
+    t.add_argument("-o", "--output", metavar="FILE.xlsx", required=True)
+    t.set_defaults(func=cmd_targets_export)
+    t = targets.add_parser(
+        "import", parents=[common], help=tr("cli", "列出目标表的每处修改；加 --apply 才应用")
+    )
+    t.add_argument("file", metavar="FILE.xlsx")
+    t.add_argument("--apply", action="store_true", help=tr("cli", "没有问题时应用修改"))
+    t.set_defaults(func=cmd_targets_import)
+
+    p = sub.add_parser(
+        "plan-export", parents=[common], help=tr("cli", "把当前计划导出为文件，发给各单位 init --plan")
+    )
+    p.add_argument("-o", "--output", metavar="FILE.json", required=True)
+    p.set_defaults(func=cmd_plan_export)
     return parser
 
 

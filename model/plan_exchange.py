@@ -11,6 +11,7 @@ installed; `workbook_reader_is_safe` checks it), so a crafted file cannot expand
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -229,7 +230,9 @@ def export_targets(plan: Plan, path: str | Path) -> int:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     from model.files import write_atomic
 
-    write_atomic(path, lambda tmp: wb.save(tmp))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomic(path, buffer.getvalue())
     return len(targets)
 
 
