@@ -354,6 +354,7 @@ def cmd_keys_cert(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from model.export import district_summary_file, unit_report
     from model.files import write_atomic
     from model.periods import parse_period
 
@@ -362,23 +363,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if kind.startswith("summary-"):
         if args.unit or args.key:
             raise UserError(tr("cli", "汇总表不按单位导出，也不签名：请去掉 --unit 和 --key。"))
-        from model.summary import summary_from_store
-
         with open_store(args) as store:
-            plan = store.plan()
-            if period.year != plan.year:
-                raise UserError(
-                    tr("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-                )
-            summary = summary_from_store(store, period)
-        if kind == "summary-pdf":
-            from model.report_pdf import summary_pdf
-
-            data = summary_pdf(plan, summary, report_people())
-        else:
-            from model.report_xlsx import summary_xlsx
-
-            data = summary_xlsx(plan, summary, report_people())
+            data, summary = district_summary_file(store, period, kind.removeprefix("summary-"), report_people())
         write_atomic(args.output, data)
         print(
             tr("cli", "已导出 {period} 汇总表：{path}（已报 {a} 个单位，未报 {b} 个）").format(
@@ -390,8 +376,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(tr("cli", "请用 --unit 指明导出哪个单位的报表。"))
     if kind == "xlsx" and args.key:
         raise UserError(tr("cli", "Excel 工作簿不签名：--key 只用于 export pdf。"))
-    from model.report_data import report_from_store
-
     key = None
     if args.key:
         from model.signing import load_key
@@ -399,16 +383,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         key = load_key(args.key, read_passphrase(tr("cli", "密钥口令：")))
     with open_store(args) as store:
         unit = store.plan().find_unit(args.unit)
-        report = report_from_store(store, unit.id, period, version=None, created_by=who())
-    people = report_people()
-    if kind == "pdf":
-        from model.report_pdf import unit_pdf
-
-        data = unit_pdf(report, people, key=key, signer_name=people.preparer or who())
-    else:
-        from model.report_xlsx import unit_xlsx
-
-        data = unit_xlsx(report, people)
+        data = unit_report(store, unit.id, period, kind, report_people(), who=who(), key=key)
     write_atomic(args.output, data)
     signed = tr("cli", "，已签名") if key else ""
     print(

@@ -1,0 +1,61 @@
+"""Exports as named operations, shared by the window and `main.py export`: a unit's report (PDF, signed
+or not, or workbook) and the district summary (PDF or workbook), as bytes ready to be written."""
+
+from __future__ import annotations
+
+from model.errors import UserError
+from model.i18n import tr
+from model.periods import Period
+from model.report_tables import ReportPeople
+from model.signing import SigningKey
+from model.store import Store
+from model.summary import DistrictSummary, summary_from_store
+
+PDF, XLSX = "pdf", "xlsx"
+
+
+def _check_year(store: Store, period: Period) -> None:
+    plan = store.plan()
+    if period.year != plan.year:
+        raise UserError(tr("export", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year))
+
+
+def unit_report(
+    store: Store,
+    unit_id: str,
+    period: Period,
+    kind: str,
+    people: ReportPeople,
+    *,
+    who: str,
+    key: SigningKey | None = None,
+    signer_name: str = "",
+) -> bytes:
+    from model.report_data import report_from_store
+
+    _check_year(store, period)
+    if kind == XLSX and key is not None:
+        raise UserError(tr("export", "Excel 工作簿不签名：签名只用于 PDF。"))
+    report = report_from_store(store, unit_id, period, version=None, created_by=who)
+    if kind == PDF:
+        from model.report_pdf import unit_pdf
+
+        return unit_pdf(report, people, key=key, signer_name=signer_name or people.preparer or who)
+    from model.report_xlsx import unit_xlsx
+
+    return unit_xlsx(report, people)
+
+
+def district_summary_file(
+    store: Store, period: Period, kind: str, people: ReportPeople
+) -> tuple[bytes, DistrictSummary]:
+    _check_year(store, period)
+    summary = summary_from_store(store, period)
+    plan = store.plan()
+    if kind == PDF:
+        from model.report_pdf import summary_pdf
+
+        return summary_pdf(plan, summary, people), summary
+    from model.report_xlsx import summary_xlsx
+
+    return summary_xlsx(plan, summary, people), summary
