@@ -8,6 +8,7 @@ signature, and the whole 13 MB file would cost most of a second each time.
 from __future__ import annotations
 
 import io
+import threading
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -59,6 +60,7 @@ def _subset(chars: frozenset[str]) -> bytes:
 
 
 _known: frozenset[str] = frozenset(_STAMP_BASE)
+_lock = threading.Lock()  # exports run on worker threads in the window
 
 
 def font_subset(text: str = "", also: str = "") -> bytes:
@@ -69,6 +71,7 @@ def font_subset(text: str = "", also: str = "") -> bytes:
     """
     global _known
     wanted = set(text) | set(also)
-    if not wanted <= _known:
-        _known = _known | frozenset(wanted)
-    return _subset(_known)
+    with _lock:
+        if not wanted <= _known:
+            _known = _known | frozenset(wanted)
+        return _subset(_known)

@@ -220,3 +220,63 @@ def test_summary_pdf_lists_units_totals_and_who_has_not_reported(env, tmp_path):
     for _uid, name in summary.not_reported[:3]:
         assert name in text
     assert env["plan"].report_form.table_numbers["summary"] in text
+
+
+def district_issued_p12(unit_id, unit_name, passphrase):
+    """A CA of the district and a unit certificate it issued, packed as the district would hand it out."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "区发证机构（测试）")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [x509.NameAttribute(NameOID.COMMON_NAME, unit_name), x509.NameAttribute(NameOID.USER_ID, unit_id)]
+    )
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    p12 = pkcs12.serialize_key_and_certificates(
+        b"unit", key, leaf, [ca], serialization.BestAvailableEncryption(passphrase.encode())
+    )
+    return p12, ca.public_bytes(serialization.Encoding.PEM)
+
+
+def test_a_key_issued_by_the_district_verifies_against_the_districts_ca(env):
+    p12, ca_pem = district_issued_p12(TOWN, env["plan"].unit(TOWN).full_name, PASS)
+    signed = unit_pdf(env["reports"][TOWN], PEOPLE, key=signing.load_key(p12, PASS))
+    assert signing.verify_pdf(signed, [ca_pem]).ok
+    assert not signing.verify_pdf(signed, [env["pem"]]).ok
