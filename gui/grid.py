@@ -79,7 +79,8 @@ class GridModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.address(index.row(), index.column()) and self.editable_row(index.row()):
+        where = self.address(index.row(), index.column())
+        if where and self.editable_row(index.row()) and not self.session.locked(where[0]):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -111,7 +112,7 @@ class GridModel(QAbstractTableModel):
                 return style.WARNING_CELL
             if problems:
                 return style.EXPLAINED_CELL
-            if not self.editable_row(row):
+            if not self.editable_row(row) or self.session.locked(period):
                 return style.LOCKED_CELL
             return None
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui.annex2_form import Annex2Form
 from gui.annex3_form import Annex3Form
 from gui.checks_panel import ChecksPanel
+from gui.district_page import DistrictPage
 from gui.grid import GridView
 from gui.home import HomePage
+from gui.keys_dialog import KeysDialog
+from gui.report_actions import ReportActions
 from gui.session import UnitSession
 from gui.settings import Identity, Settings
 from gui.setup_dialog import SetupDialog
 from gui.tasks_form import TasksForm
+from gui.worker import Worker
 from model.errors import UserError
 from model.periods import Period
 from model.store import Store
+from model.submission import OPEN
 
 
 class MainWindow(QMainWindow):
@@ -28,9 +44,15 @@ class MainWindow(QMainWindow):
         plan = self.session.plan
         self.setWindowTitle(self.tr("碳报 TanBao — {unit}").format(unit=self.session.unit.name))
 
+        self.worker = Worker(self)
         self.tabs = QTabWidget(self)
         self.home = HomePage(self.session)
         self.tabs.addTab(self.home, self.tr("首页"))
+        self.district: DistrictPage | None = None
+        if self.session.unit.id == plan.district_unit:
+            self.district = DistrictPage(self.session, settings, self.worker)
+            self.tabs.addTab(self.district, self.tr("全区汇总"))
+            self.setAcceptDrops(True)
         self.forms: list[QWidget] = []
         unit_id = self.session.unit.id
         if plan.annex2_row(unit_id):
@@ -41,7 +63,17 @@ class MainWindow(QMainWindow):
             self._add_form(TasksForm(self.session, 1), self.tr("附件1 主要指标"))
         if plan.annex4_rows_for(unit_id):
             self._add_form(TasksForm(self.session, 4), self.tr("附件4 重点任务"))
-        self.setCentralWidget(self.tabs)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel { background: #fff3d6; border: 1px solid #c77800; padding: 6px; }")
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.reports = ReportActions(self, self.session, settings, self.worker)
+        self.session.changed.connect(self._show_state)
 
         self.checks = ChecksPanel(self.session)
         self.checks.locate.connect(self.locate)
@@ -68,6 +100,10 @@ class MainWindow(QMainWindow):
         redo.setShortcuts(redo_keys + [k for k in [QKeySequence("Ctrl+Y")] if k not in redo_keys])
         toolbar.addAction(undo)
         toolbar.addAction(redo)
+        toolbar.addSeparator()
+        toolbar.addAction(self.reports.export_pdf)
+        toolbar.addAction(self.reports.submit_action)
+        toolbar.addAction(self.reports.correct_action)
         who_action = QAction(self.tr("设置(&S)…"), self)
         who_action.triggered.connect(self.change_identity)
         toolbar.addAction(who_action)
@@ -75,10 +111,37 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        report_menu = self.menuBar().addMenu(self.tr("报表(&R)"))
+        for action in self.reports.actions():
+            report_menu.addAction(action)
         settings_menu = self.menuBar().addMenu(self.tr("设置(&S)"))
         settings_menu.addAction(who_action)
+        keys_action = QAction(self.tr("签名密钥(&K)…"), self)
+        keys_action.triggered.connect(
+            lambda: KeysDialog(
+                self.session.unit, plan.district, plan.unit(plan.district_unit).name, self.settings, self
+            ).exec()
+        )
+        settings_menu.addAction(keys_action)
+        self._show_state()
         self.statusBar().showMessage(self.tr("每个单元格修改后立即保存。"))
         self.resize(1280, 800)
+
+    def _show_state(self) -> None:
+        """Say why the period is locked (or being corrected), right above the forms."""
+        state = self.session.state
+        self.banner.setText(f"<b>{state.status_label}</b>　{state.message}")
+        self.banner.setVisible(state.status != OPEN)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.district is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if self.district is not None and paths:
+            event.acceptProposedAction()
+            self.district.import_files(paths)
 
     def _add_form(self, form: QWidget, title: str) -> None:
         self.forms.append(form)

@@ -19,6 +19,7 @@ from model.periods import Period, parse_period
 from model.plan import Plan
 from model.progress import UnitProgress, unit_progress
 from model.store import Figure, Store
+from model.submission import SUBMITTED, PeriodState, period_state
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class UnitSession(QObject):
         self._figures: dict[tuple[str, str], Figure] = {}
         self.progress: UnitProgress
         self.problems: list[Problem] = []
+        self.state: PeriodState
+        self.locked_periods: set[str] = set()
         self.reload()
 
     # ---- reading -------------------------------------------------------------------------------
@@ -83,6 +86,11 @@ class UnitSession(QObject):
         self._figures = {(f.period, f.field): f for f in figures}
         self.progress = unit_progress(self.plan, self.coefficients, figures, self.unit.id, self.period)
         self.problems = check_period(self.plan, self.unit.id, self.period, figures)
+        self.state = period_state(self.store, self.plan, self.unit.id, self.period)
+        latest: dict[str, str] = {}
+        for submission in self.store.submissions(self.plan.id, self.unit.id):
+            latest[submission.period] = submission.status  # oldest first: the last one wins
+        self.locked_periods = {period for period, status in latest.items() if status == SUBMITTED}
         self.changed.emit()
 
     def figure(self, period: str, field: str) -> Figure | None:
@@ -94,6 +102,10 @@ class UnitSession(QObject):
             self.invalid.clear()
             self.reload()
             self.period_changed.emit()
+
+    def locked(self, period: str) -> bool:
+        """A submitted period cannot be edited until it is reopened for correction."""
+        return period in self.locked_periods
 
     def problems_at(self, period: str, field: str) -> list[Problem]:
         return [p for p in self.problems if p.period == period and p.field == field]

@@ -38,6 +38,21 @@ class Settings:
             self._qs.setValue(f"identity/{f.name}", getattr(identity, f.name))
         self._qs.sync()
 
+    def key_path(self) -> str:
+        """The unit's signing key (PKCS#12) chosen or created in the program."""
+        return str(self._qs.value("signing/key_path", "") or "")
+
+    def set_key_path(self, path: str) -> None:
+        self._qs.setValue("signing/key_path", path)
+        self._qs.sync()
+
+    def folder(self, purpose: str) -> str:
+        """The folder last used for exports, packages or imports."""
+        return str(self._qs.value(f"folders/{purpose}", "") or "")
+
+    def set_folder(self, purpose: str, folder: str) -> None:
+        self._qs.setValue(f"folders/{purpose}", folder)
+
     def period(self, plan_id: str) -> str:
         return str(self._qs.value(f"period/{plan_id}", "") or "")
 

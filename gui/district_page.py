@@ -1,0 +1,334 @@
+"""The district's page: import signed packages, the trusted certificates, who reported which month,
+and the district summary with ΣE/ΣY totals. Everything across units is read-only here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import style
+from gui.report_actions import offer_to_open, people_of, show_error
+from gui.session import UnitSession
+from gui.settings import Settings
+from gui.worker import Worker
+from model import formatting as fmt
+from model.completeness import CORRECTED, LATE, MISSING, ON_TIME, Completeness, completeness
+from model.exchange import ImportOutcome, import_packages, trust_add, trust_list, trust_remove
+from model.export import PDF, XLSX, district_summary_file
+from model.files import write_atomic
+from model.summary import DistrictSummary, summary_from_store
+
+Index = QModelIndex | QPersistentModelIndex
+NO_PARENT = QModelIndex()
+STATE_COLOURS = {ON_TIME: "green", CORRECTED: "green", LATE: "yellow", MISSING: "red"}
+
+
+class CompletenessModel(QAbstractTableModel):
+    """Units × months: 按时 / 迟报 / 已更正 / 未报 / 未到期."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid: Completeness | None = None
+
+    def set_grid(self, grid: Completeness) -> None:
+        self.beginResetModel()
+        self.grid = grid
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
+        return 0 if parent.isValid() or self.grid is None else len(self.grid.units)
+
+    def columnCount(self, parent: Index = NO_PARENT) -> int:
+        if parent.isValid() or self.grid is None or not self.grid.units:
+            return 0
+        return len(self.grid.units[0].cells)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or self.grid is None:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return self.grid.units[section].unit_name
+        period = self.grid.units[0].cells[section].period
+        return self.tr("{m}月").format(m=int(period[5:7]))
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.grid is None:
+            return None
+        cell = self.grid.units[index.row()].cells[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell.label + (f" v{cell.version}" if cell.version and cell.version > 1 else "")
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return style.COLOUR_BACKGROUND.get(STATE_COLOURS.get(cell.state, ""))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("截止 {d}；首次报送 {at}").format(
+                d=cell.deadline, at=(cell.first_submitted_at or "—")[:16].replace("T", " ")
+            )
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+
+def summary_rows(summary: DistrictSummary) -> list[list[tuple[str, str | None]]]:
+    """The annex-2 table of the summary: one row per unit, then the ΣE/ΣY total."""
+    rows = []
+    for line in summary.annex2:
+        rows.append(
+            [
+                (line.unit_name, None),
+                (fmt.rate(line.ytd_change_rate_pct), line.colour),
+                (fmt.rate(line.target_pct), None),
+                (fmt.pct(line.completion_rate_pct), None),
+                (line.colour_label, line.colour),
+            ]
+        )
+    total = summary.annex2_total
+    rows.append(
+        [
+            (
+                QCoreApplication.translate("DistrictPage", "合计（ΣE/ΣY，{n}/{m} 个单位）").format(
+                    n=total.units_counted, m=total.units_expected
+                ),
+                None,
+            ),
+            (fmt.rate(total.change_rate_pct), None),
+            ("", None),
+            ("", None),
+            ("", None),
+        ]
+    )
+    return rows
+
+
+class DistrictPage(QWidget):
+    def __init__(
+        self, session: UnitSession, settings: Settings, worker: Worker, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session, self.settings, self.worker = session, settings, worker
+        buttons = QHBoxLayout()
+        for text, slot in (
+            (self.tr("导入报送包(&I)…"), self.choose_packages),
+            (self.tr("信任的证书(&T)…"), self.show_trust),
+            (self.tr("导出汇总 PDF…"), lambda: self.export(PDF)),
+            (self.tr("导出汇总 Excel…"), lambda: self.export(XLSX)),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.grid_model = CompletenessModel(self)
+        self.grid_view = QTableView()
+        self.grid_view.setModel(self.grid_model)
+        self.grid_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.summary_table = QTableWidget(0, 5)
+        self.summary_table.setHorizontalHeaderLabels(
+            [self.tr("单位"), self.tr("本年累计变化率"), self.tr("目标"), self.tr("完成率"), self.tr("预警")]
+        )
+        self.summary_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.summary_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.grid_view)
+        splitter.addWidget(self.summary_table)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.heading)
+        layout.addWidget(splitter, 1)
+        session.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        s = self.session
+        grid = completeness(s.store, s.plan, upto=s.period)
+        self.grid_model.set_grid(grid)
+        summary = summary_from_store(s.store, s.period)
+        missing = "、".join(name for _id, name in summary.not_reported[:20]) or self.tr("无")
+        self.heading.setText(
+            self.tr(
+                "<b>{label}</b>：已报 {a} 个单位，未报 {b} 个（{missing}）。截止日为次月 {day} 日。"
+            ).format(
+                label=s.period.label(),
+                a=len(summary.reported),
+                b=len(summary.not_reported),
+                missing=missing,
+                day=grid.deadline_day,
+            )
+        )
+        rows = summary_rows(summary)
+        self.summary_table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, (text, colour) in enumerate(row):
+                item = QTableWidgetItem(text)
+                if colour:
+                    item.setBackground(style.COLOUR_BACKGROUND[colour])
+                self.summary_table.setItem(r, c, item)
+
+    # ---- import --------------------------------------------------------------------------------
+    def choose_packages(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("导入报送包"),
+            self.settings.folder("imports") or str(Path.home()),
+            self.tr("签名报表 (*.pdf)"),
+        )
+        if paths:
+            self.import_files([Path(p) for p in paths])
+
+    def import_files(self, paths: list[Path]) -> None:
+        s = self.session
+        self.settings.set_folder("imports", str(paths[0].parent))
+
+        def done(outcomes: list[ImportOutcome]) -> None:
+            s.reload()
+            ImportResultDialog(outcomes, self).exec()
+
+        self.worker.run(
+            lambda: import_packages(s.store, paths, who=s.who),
+            done,
+            lambda exc: show_error(self, exc, self.tr("无法导入")),
+            self.tr("正在核验并导入 {n} 个文件…").format(n=len(paths)),
+            self,
+        )
+
+    def show_trust(self) -> None:
+        TrustDialog(self.session, self).exec()
+
+    def export(self, kind: str) -> None:
+        s = self.session
+        folder = self.settings.folder("exports") or str(Path.home())
+        suffix = "pdf" if kind == PDF else "xlsx"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出汇总"), str(Path(folder) / f"{s.period}_汇总.{suffix}")
+        )
+        if not path:
+            return
+        people = people_of(self.settings)
+
+        def job() -> Path:
+            data, _summary = district_summary_file(s.store, s.period, kind, people)
+            return write_atomic(path, data)
+
+        self.worker.run(
+            job,
+            lambda p: offer_to_open(self, self.tr("导出汇总"), self.tr("已导出：{p}").format(p=p), p),
+            lambda exc: show_error(self, exc, self.tr("无法导出")),
+            self.tr("正在生成汇总表…"),
+            self,
+        )
+
+
+class ImportResultDialog(QDialog):
+    def __init__(self, outcomes: list[ImportOutcome], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("导入结果"))
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        for outcome in outcomes:
+            item = QListWidgetItem(f"【{outcome.label}】{Path(outcome.path).name}：{outcome.message}")
+            if outcome.refused:
+                item.setBackground(style.COLOUR_BACKGROUND["red"])
+            self.list.addItem(item)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.resize(820, 360)
+
+
+class TrustDialog(QDialog):
+    def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(self.tr("信任的单位证书"))
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("单位"), self.tr("证书主体"), self.tr("SHA-256 指纹"), self.tr("登记"), self.tr("状态")]
+        )
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        add = buttons.addButton(self.tr("登记证书…"), QDialogButtonBox.ButtonRole.ActionRole)
+        add.clicked.connect(self.add)
+        revoke = buttons.addButton(self.tr("撤销信任"), QDialogButtonBox.ButtonRole.ActionRole)
+        revoke.clicked.connect(self.revoke)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(1000, 380)
+        self.refresh()
+
+    def refresh(self) -> None:
+        s = self.session
+        self.entries = trust_list(s.store, s.plan, include_revoked=True)
+        self.table.setRowCount(len(self.entries))
+        for row, e in enumerate(self.entries):
+            status = self.tr("已撤销 {at}").format(at=e.revoked_at[:10]) if e.revoked_at else self.tr("信任")
+            values = [e.unit_name, e.subject, e.fingerprint, f"{e.added_at[:10]} {e.added_by}", status]
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if e.revoked_at:
+                    item.setForeground(QColor("#888"))
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+
+    def add(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("登记证书"), str(Path.home()), self.tr("证书 (*.pem *.crt *.cer)")
+        )
+        if not path:
+            return
+        try:
+            entry = trust_add(self.session.store, self.session.plan, path, who=self.session.who)
+        except Exception as exc:
+            show_error(self, exc, self.tr("无法登记"))
+            return
+        self.refresh()
+        QMessageBox.information(
+            self,
+            self.tr("登记证书"),
+            self.tr("已信任 {unit} 的证书。\n请与该单位电话核对 SHA-256 指纹：\n{fp}").format(
+                unit=entry.unit_name, fp=entry.fingerprint
+            ),
+        )
+
+    def revoke(self) -> None:
+        row = self.table.currentRow()
+        if row < 0 or self.entries[row].revoked_at:
+            return
+        entry = self.entries[row]
+        answer = QMessageBox.question(
+            self,
+            self.tr("撤销信任"),
+            self.tr("撤销对 {unit} 证书 {fp} 的信任？之后用它签名的报送包将被拒收。").format(
+                unit=entry.unit_name, fp=entry.fingerprint[:23]
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            trust_remove(self.session.store, self.session.plan, entry.fingerprint, who=self.session.who)
+            self.refresh()

@@ -1,0 +1,190 @@
+"""Settings → signing key: create the unit's key, choose a PKCS#12 issued by the district, export the
+certificate (with its SHA-256 fingerprint) to hand to the district."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.report_actions import ask_passphrase
+from gui.settings import Settings
+from model.errors import UserError
+from model.files import write_atomic
+from model.plan import Unit
+from model.signing import ECDSA, RSA, key_certificate, new_key
+
+
+class NewKeyDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("新建签名密钥"))
+        self.algorithm = QComboBox()
+        self.algorithm.addItem(self.tr("ECDSA P-256（推荐，签名更快）"), ECDSA)
+        self.algorithm.addItem(self.tr("RSA-2048"), RSA)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow(self.tr("算法(&A)："), self.algorithm)
+        form.addRow(self.tr("口令(&P)："), self.passphrase)
+        form.addRow(self.tr("再输一次(&R)："), self.again)
+        note = QLabel(
+            self.tr(
+                "口令至少 6 个字符。请妥善保管口令和密钥文件：丢失后无法找回，只能新建密钥并重新交区里登记。"
+            )
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def _accept(self) -> None:
+        if self.passphrase.text() != self.again.text():
+            QMessageBox.warning(self, self.windowTitle(), self.tr("两次输入的口令不一致，请重新输入。"))
+            return
+        self.accept()
+
+
+class KeysDialog(QDialog):
+    def __init__(
+        self, unit: Unit, district: str, district_unit: str, settings: Settings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.unit, self.district, self.settings = unit, district, settings
+        self.district_unit = district_unit  # who registers certificates: the plan's district office
+        self.setWindowTitle(self.tr("签名密钥"))
+        self.current = QLabel()
+        self.current.setWordWrap(True)
+        self.current.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        create = QPushButton(self.tr("新建密钥(&N)…"))
+        create.clicked.connect(self.create)
+        choose = QPushButton(self.tr("选择已有密钥（区里发放的 .p12）(&O)…"))
+        choose.clicked.connect(self.choose)
+        export = QPushButton(self.tr("导出证书交区里登记(&E)…"))
+        export.clicked.connect(self.export_certificate)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.current)
+        for button in (create, choose, export):
+            layout.addWidget(button)
+        layout.addWidget(close)
+        self._show_current()
+
+    def _show_current(self) -> None:
+        path = self.settings.key_path()
+        self.current.setText(
+            self.tr("当前密钥：{path}").format(path=path)
+            if path
+            else self.tr("还没有签名密钥。报送前请新建或选择一个。")
+        )
+
+    def create(self) -> None:
+        dialog = NewKeyDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("保存密钥"),
+            str(Path.home() / f"{self.unit.id}.p12"),
+            self.tr("PKCS#12 密钥 (*.p12)"),
+        )
+        if not path:
+            return
+        try:
+            data = new_key(
+                self.unit.id,
+                self.unit.full_name,
+                dialog.passphrase.text(),
+                algorithm=str(dialog.algorithm.currentData()),
+                district=self.district,
+            )
+            write_atomic(path, data)
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法新建密钥"), exc.message)
+            return
+        self.settings.set_key_path(path)
+        self._show_current()
+        QMessageBox.information(
+            self,
+            self.tr("新建密钥"),
+            self.tr("密钥已保存。请接着“导出证书”，把证书文件交给{district}登记。").format(
+                district=self.district_unit
+            ),
+        )
+
+    def choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择密钥"), str(Path.home()), self.tr("PKCS#12 密钥 (*.p12 *.pfx)")
+        )
+        if not path:
+            return
+        passphrase = ask_passphrase(self, self.tr("请输入该密钥的口令以确认："))
+        if passphrase is None:
+            return
+        try:
+            _pem, info = key_certificate(path, passphrase)
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法使用该密钥"), exc.message)
+            return
+        self.settings.set_key_path(path)
+        self._show_current()
+        QMessageBox.information(
+            self,
+            self.tr("选择密钥"),
+            self.tr("已选用：{subject}\nSHA-256 指纹：{fp}").format(
+                subject=info.subject, fp=info.fingerprint_sha256
+            ),
+        )
+
+    def export_certificate(self) -> None:
+        key_path = self.settings.key_path()
+        if not key_path:
+            self._show_current()
+            return
+        passphrase = ask_passphrase(self, self.tr("请输入密钥口令："))
+        if passphrase is None:
+            return
+        try:
+            pem, info = key_certificate(key_path, passphrase)
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法导出证书"), exc.message)
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("保存证书"), str(Path.home() / f"{self.unit.id}.pem"), self.tr("证书 (*.pem)")
+        )
+        if not path:
+            return
+        write_atomic(path, pem.encode("ascii"))
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("导出证书"),
+            self.tr("证书已保存到 {path}。\n交给{district}时，请电话核对 SHA-256 指纹：\n{fp}").format(
+                district=self.district_unit, path=path, fp=info.fingerprint_sha256
+            ),
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.exec()

@@ -1,0 +1,151 @@
+"""From the window: export, sign and submit, find the period locked, correct it; the district imports."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gui import app as gui_app
+from gui.annex2_form import Annex2Form
+from gui.district_page import DistrictPage
+from gui.settings import Identity
+from model.entry import Entry, store_entries
+from model.periods import parse_period
+from model.signing import key_certificate, new_key
+from model.store import Store
+
+PASS = "口令123456"
+
+
+def fill_february(store):
+    values = {
+        "energy_tce": "1000",
+        "energy_tce_last_year": "1050",
+        "output_wan_yuan": "20000",
+        "output_wan_yuan_last_year": "19500",
+    }
+    plan = store.plan()
+    values.update({f"{t.id}.status": "推进中" for t in plan.annex4_rows_for("fengjing")})
+    store_entries(
+        store, plan, [Entry("fengjing", parse_period("2024-02"), k, v) for k, v in values.items()], who="t"
+    )
+
+
+@pytest.fixture
+def key_file(tmp_path):
+    path = tmp_path / "fengjing.p12"
+    path.write_bytes(new_key("fengjing", "金山区枫泾镇人民政府", PASS))
+    return path
+
+
+def wait_for_worker(qtbot, window):
+    qtbot.waitUntil(lambda: not window.worker.busy(), timeout=30000)
+
+
+def test_export_pdf_runs_off_the_gui_thread_and_writes_the_file(
+    qtbot, open_window, store, tmp_path, monkeypatch
+):
+    fill_february(store)
+    window = open_window("fengjing", "2024-02")
+    offered = []
+    monkeypatch.setattr(
+        "gui.report_actions.offer_to_open", lambda parent, title, text, path: offered.append(path)
+    )
+    window.reports.export_to("pdf", tmp_path / "report.pdf")
+    wait_for_worker(qtbot, window)
+    assert offered == [tmp_path / "report.pdf"]
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_submit_locks_the_period_and_correct_reopens_it(
+    qtbot, open_window, store, settings, key_file, tmp_path, monkeypatch
+):
+    fill_february(store)
+    settings.set_key_path(str(key_file))
+    window = open_window("fengjing", "2024-02")
+    monkeypatch.setattr("gui.report_actions.offer_to_open", lambda *a: None)
+    assert not window.banner.isVisibleTo(window)
+    window.reports.submit_to(str(key_file), PASS, tmp_path / "out")
+    wait_for_worker(qtbot, window)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "2024-02_fengjing_v1.pdf",
+        "2024-02_fengjing_v1.xlsx",
+    ]
+    assert window.session.state.locked
+    assert window.banner.isVisibleTo(window) and "第 1 版" in window.banner.text()
+    model = next(f for f in window.forms if isinstance(f, Annex2Form)).model
+    assert not model.flags(model.index(1, 0)) & Qt.ItemFlag.ItemIsEditable
+    assert not window.reports.submit_action.isEnabled() and window.reports.correct_action.isEnabled()
+
+    monkeypatch.setattr(
+        "gui.report_actions.QInputDialog.getMultiLineText", lambda *a: ("2月产值统计口径更正", True)
+    )
+    window.reports.correct()
+    assert "更正为第 2 版" in window.banner.text()
+    assert model.flags(model.index(1, 0)) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_submit_with_problems_lists_them_and_does_nothing(qtbot, open_window, store, settings, monkeypatch):
+    window = open_window("fengjing", "2024-02")
+    warnings = []
+    monkeypatch.setattr(
+        "gui.report_actions.QMessageBox.warning", lambda parent, title, text: warnings.append(text)
+    )
+    window.reports.submit()
+    assert warnings and "还有" in warnings[0] and "未填写" in warnings[0]
+    assert store.submissions("jinshan-2024", "fengjing") == []
+
+
+def test_district_imports_a_package_and_sees_it(qtbot, store, settings, key_file, tmp_path, monkeypatch):
+    # a unit database submits
+    unit_store = Store(tmp_path / "unit.sqlite")
+    fill_february(unit_store)
+    from model.signing import load_key
+    from model.submission import submit
+
+    result = submit(
+        unit_store,
+        unit_store.plan(),
+        "fengjing",
+        parse_period("2024-02"),
+        load_key(key_file, PASS),
+        tmp_path / "out",
+        who="王芳",
+    )
+    unit_store.close()
+    # the district trusts the unit and imports the package from its window
+    pem, _info = key_certificate(key_file, PASS)
+    (tmp_path / "fengjing.pem").write_text(pem, encoding="ascii")
+    settings.set_identity(Identity("drc", "赵敏", "", "", ""))
+    settings.set_period("jinshan-2024", "2024-02")
+    window = gui_app.create_window(store, settings)
+    qtbot.addWidget(window)
+    page = window.district
+    assert isinstance(page, DistrictPage)
+    from gui.district_page import TrustDialog
+
+    monkeypatch.setattr(
+        "gui.district_page.QFileDialog.getOpenFileName", lambda *a: (str(tmp_path / "fengjing.pem"), "")
+    )
+    monkeypatch.setattr("gui.district_page.QMessageBox.information", lambda *a: None)
+    trust = TrustDialog(window.session)
+    trust.add()
+    assert trust.table.rowCount() == 1 and trust.table.item(0, 0).text() == "枫泾镇"
+
+    shown = []
+    monkeypatch.setattr("gui.district_page.ImportResultDialog.exec", lambda self: shown.append(self) or 0)
+    copy = tmp_path / "copy.pdf"
+    shutil.copy(result.pdf_path, copy)
+    page.import_files([Path(result.pdf_path), copy])
+    wait_for_worker(qtbot, window)
+    texts = [shown[0].list.item(i).text() for i in range(shown[0].list.count())]
+    assert texts[0].startswith("【已接收】")
+    assert texts[1].startswith("【已有相同文件】")
+    row = next(
+        r
+        for r in range(page.grid_model.rowCount())
+        if page.grid_model.headerData(r, Qt.Orientation.Vertical) == "枫泾镇"
+    )
+    assert page.grid_model.index(row, 0).data() in ("按时", "迟报")
+    assert "已报 1 个单位" in page.heading.text()
