@@ -34,9 +34,11 @@ from gui.settings import Settings
 from gui.worker import Worker
 from model import formatting as fmt
 from model.completeness import CORRECTED, LATE, MISSING, ON_TIME, Completeness, completeness
+from model.errors import UserError
 from model.exchange import ImportOutcome, import_packages, trust_add, trust_list, trust_remove
 from model.export import PDF, XLSX, district_summary_file
 from model.files import write_atomic
+from model.plan_exchange import apply_target_changes, export_targets, read_target_changes
 from model.summary import DistrictSummary, summary_from_store
 
 Index = QModelIndex | QPersistentModelIndex
@@ -134,6 +136,8 @@ class DistrictPage(QWidget):
             (self.tr("信任的证书(&T)…"), self.show_trust),
             (self.tr("导出汇总 PDF…"), lambda: self.export(PDF)),
             (self.tr("导出汇总 Excel…"), lambda: self.export(XLSX)),
+            (self.tr("导出目标表…"), self.export_target_table),
+            (self.tr("导入目标表…"), self.import_target_table),
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -239,6 +243,61 @@ class DistrictPage(QWidget):
             self.tr("正在生成汇总表…"),
             self,
         )
+
+    # ---- the year's targets -------------------------------------------------------------------
+    def export_target_table(self) -> None:
+        s = self.session
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("导出目标表"),
+            str(Path(self.settings.folder("exports") or Path.home()) / f"{s.plan.id}_目标表.xlsx"),
+        )
+        if path:
+            count = export_targets(s.plan, path)
+            offer_to_open(
+                self,
+                self.tr("导出目标表"),
+                self.tr("已导出 {n} 项目标：{p}\n修改后用“导入目标表”导回。").format(n=count, p=path),
+                Path(path),
+            )
+
+    def import_target_table(self) -> None:
+        s = self.session
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("导入目标表"),
+            self.settings.folder("exports") or str(Path.home()),
+            self.tr("Excel 工作簿 (*.xlsx)"),
+        )
+        if not path:
+            return
+        try:
+            result = read_target_changes(s.plan, path)
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法导入目标表"), exc.message)
+            return
+        if not result.ok:
+            QMessageBox.warning(self, self.tr("目标表有误，未作任何修改"), "\n".join(result.problems[:20]))
+            return
+        if not result.changes:
+            QMessageBox.information(
+                self, self.tr("导入目标表"), self.tr("目标表与当前计划相同，没有需要修改的目标。")
+            )
+            return
+        listing = "\n".join(f"• {c.subject} {c.indicator}：{c.old} → {c.new}" for c in result.changes[:30])
+        answer = QMessageBox.question(
+            self,
+            self.tr("确认修改目标"),
+            self.tr("将修改 {n} 项目标：\n{listing}\n\n确定应用这些修改吗？").format(
+                n=len(result.changes), listing=listing
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            s.plan = apply_target_changes(s.store, s.plan, result, who=s.who)
+            s.reload()
+            QMessageBox.information(
+                self, self.tr("导入目标表"), self.tr("已修改 {n} 项目标。").format(n=len(result.changes))
+            )
 
 
 class ImportResultDialog(QDialog):

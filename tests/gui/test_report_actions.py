@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from gui import app as gui_app
 from gui.annex2_form import Annex2Form
@@ -149,3 +150,30 @@ def test_district_imports_a_package_and_sees_it(qtbot, store, settings, key_file
     )
     assert page.grid_model.index(row, 0).data() in ("按时", "迟报")
     assert "已报 1 个单位" in page.heading.text()
+
+
+def test_district_edits_targets_through_the_target_table(qtbot, store, settings, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    settings.set_identity(Identity("drc", "赵敏", "", "", ""))
+    window = gui_app.create_window(store, settings)
+    qtbot.addWidget(window)
+    table = tmp_path / "targets.xlsx"
+    monkeypatch.setattr("gui.district_page.QFileDialog.getSaveFileName", lambda *a: (str(table), ""))
+    monkeypatch.setattr("gui.district_page.offer_to_open", lambda *a: None)
+    window.district.export_target_table()
+    workbook = load_workbook(table)
+    sheet = workbook.active
+    town_row = next(row for row in sheet.iter_rows() if any(c.value == "枫泾镇" for c in row))
+    cell = next(c for c in town_row if c.value == -1.0)  # its annex-2 target
+    cell.value = -1.5
+    workbook.save(table)
+    questions = []
+    monkeypatch.setattr("gui.district_page.QFileDialog.getOpenFileName", lambda *a: (str(table), ""))
+    monkeypatch.setattr("gui.district_page.QMessageBox.question",
+                        lambda parent, title, text: questions.append(text) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr("gui.district_page.QMessageBox.information", lambda *a: None)
+    window.district.import_target_table()
+    assert "将修改 1 项目标" in questions[0] and "-1.5" in questions[0].replace("−", "-")
+    assert window.session.plan.annex2_row("fengjing").target_pct == -1.5
+    assert store.plan().annex2_row("fengjing").target_pct == -1.5
