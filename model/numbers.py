@@ -89,9 +89,13 @@ def parse_number(raw: str | float | int | None) -> Parsed:
     if isinstance(raw, bool):
         raise UserError(tr("numbers", "“{text}”不是数字。").format(text=raw))
     if isinstance(raw, int | float):
-        if not math.isfinite(raw):
+        try:
+            number = float(raw)
+        except OverflowError:  # an integer beyond any float
+            number = math.inf
+        if not math.isfinite(number):
             raise UserError(tr("numbers", "“{text}”不是有效数字。").format(text=raw))
-        return Parsed(float(raw))
+        return Parsed(number)
     original = str(raw)
     text = _normalise(original)
     if text == "":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -267,6 +268,13 @@ class Plan:
 # ---- loading ----------------------------------------------------------------------------------
 
 
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
 class _Reader:
     """Walks the parsed JSON, checking types and naming the path of anything wrong."""
 
@@ -307,7 +315,7 @@ class _Reader:
         if default is not None and key not in data:
             return default
         value = self.get(data, key, path)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
             raise self.fail(
                 f"{path}.{key}".lstrip("."), tr("plan", "应为数字，实际为 {value!r}").format(value=value)
             )
@@ -359,6 +367,8 @@ def _derived_fields(
         for i, item in enumerate(items):
             path = f"fields.{annex_name}[{i}]"
             f = r.obj(item, path)
+            if annex == 3 and r.text(f, "key", path).endswith(LAST_YEAR):  # annex 3 derives those itself
+                raise r.fail(f"{path}.key", tr("plan", "字段名不能以 {suffix} 结尾").format(suffix=LAST_YEAR))
             base = Field(
                 key=r.text(f, "key", path),
                 label=r.text(f, "label", path),
@@ -557,7 +567,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
         measure = r.choice(a, "measure", path, MEASURES)
         target = r.obj(r.get(a, "target", path), f"{path}.target")
         responsible = check_refs(r.strs(a, "responsible", path, required=True), f"{path}.responsible")
-        lead = a.get("lead") or responsible[0]
+        lead = r.text(a, "lead", path, default=responsible[0])
         if lead.startswith("@"):
             raise r.fail(f"{path}.lead", tr("plan", "首位责任单位是单位集合，请用 lead 指明由哪个单位填报"))
         annex1.append(

@@ -1,5 +1,7 @@
 """How typed and pasted numbers are read."""
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -68,3 +70,38 @@ def test_any_text_gives_a_number_or_a_user_error(text):
         assert exc.message
     else:
         assert result.value is None or isinstance(result.value, float)
+
+
+# ---- hostile input: what a clerk (or a pasted workbook) might hand over ----------------------------
+
+_PIECES = st.sampled_from(
+    [
+        *"0123456789０１２３４５６７８９.,，．-−–+()（）%％eE 　\u00a0\t",
+        *["吨", "万元", "kWh", "㎡", "m³", "tce", "1e308", "9" * 40, "nan", "inf", "∞", "٣", "²"],
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_number_like_text_gives_a_finite_number_or_a_user_error(text):
+    try:
+        result = parse_number(text)
+    except UserError as exc:
+        assert exc.message and "\n" not in exc.message
+    else:
+        assert result.value is None or math.isfinite(result.value)
+
+
+@given(st.one_of(st.integers(), st.floats(), st.booleans(), st.none()))
+def test_cell_values_from_a_workbook_give_a_finite_number_or_a_user_error(raw):
+    try:
+        result = parse_number(raw)
+    except UserError as exc:
+        assert exc.message
+    else:
+        assert result.value is None or math.isfinite(result.value)
+
+
+def test_an_integer_too_large_for_any_float_is_refused():
+    with pytest.raises(UserError, match="不是有效数字"):
+        parse_number(10**400)
