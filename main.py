@@ -55,11 +55,13 @@ def who() -> str:
     return os.environ.get("TANBAO_USER") or getpass.getuser()
 
 
-def open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def open_store(args: argparse.Namespace, *, write: bool = False):  # type: ignore[no-untyped-def]
+    """`write=True` for commands that change the database: they take the writer lock, so a second
+    program writing the same file is refused with a message naming it (reading commands are not)."""
     from model.paths import default_db_path
     from model.store import Store
 
-    return Store(default_db_path(args.db))
+    return Store(default_db_path(args.db), exclusive=write)
 
 
 def emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
@@ -77,7 +79,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from model.plan import load_plan
 
     plan = load_plan(args.plan) if args.plan else None  # validate before touching the database
-    with open_store(args) as store:
+    with open_store(args, write=True) as store:
         try:
             store.coefficients(load_shipped_coefficients().version)
         except UserError:
@@ -161,7 +163,7 @@ def cmd_enter(args: argparse.Namespace) -> int:
     from model.entry import parse_assignments, store_csv, store_entries
     from model.periods import parse_period
 
-    with open_store(args) as store:
+    with open_store(args, write=True) as store:
         plan = store.plan()
         if args.file:
             if args.assignments or args.unit or args.period:
@@ -450,6 +452,91 @@ def cmd_verify(args: argparse.Namespace) -> int:
     result = verify_pdf(args.file, pems)
     emit(args, result.to_dict(), lambda: _verify_text(result))
     return 0 if result.ok else 1
+
+
+def _db_path(args: argparse.Namespace) -> Any:
+    from model.paths import default_db_path
+
+    return default_db_path(args.db)
+
+
+def cmd_backup_list(args: argparse.Namespace) -> int:
+    from model.backup import backups_dir, list_backups
+
+    backups = list_backups(_db_path(args))
+
+    def human() -> str:
+        if not backups:
+            return tr("cli", "还没有备份（备份放在 {folder}）。").format(folder=backups_dir(_db_path(args)))
+        lines = [tr("cli", "编号                 时间                   大小  原因")]
+        for b in backups:
+            size = f"{b.size_bytes / 1024:,.0f} KB"
+            lines.append(f"{b.id:<19}  {b.created_at:%Y-%m-%d %H:%M}  {size:>10}  {b.reason_label}")
+        lines.append(tr("cli", "备份文件夹：{folder}").format(folder=backups_dir(_db_path(args))))
+        return "\n".join(lines)
+
+    emit(args, [b.to_dict() for b in backups], human)
+    return 0
+
+
+def cmd_backup_restore(args: argparse.Namespace) -> int:
+    from model.backup import restore_backup
+
+    db = _db_path(args)
+    done = restore_backup(db, args.id, who=who())
+    data = {
+        "db": str(db),
+        "restored": done.backup.to_dict(),
+        "schema_version": done.contents.schema_version,
+        "figures": done.contents.figures,
+        "last_change": done.contents.last_change,
+        "before": done.before.to_dict() if done.before else None,
+        "damaged_copy": str(done.damaged_copy) if done.damaged_copy else None,
+    }
+
+    def human() -> str:
+        lines = [
+            tr(
+                "cli",
+                "已把数据库 {db} 恢复为 {time} 的备份（编号 {id}，{reason}）：共 {n} 项数据，最后修改于 {last}。",
+            ).format(
+                db=db,
+                time=f"{done.backup.created_at:%Y-%m-%d %H:%M}",
+                id=done.backup.id,
+                reason=done.backup.reason_label,
+                n=done.contents.figures,
+                last=(done.contents.last_change or "—").replace("T", " ")[:16],
+            )
+        ]
+        if done.before:
+            lines.append(
+                tr(
+                    "cli", "恢复前的数据已另存为备份 {id}；如需撤销，运行 main.py backup restore {id}。"
+                ).format(id=done.before.id)
+            )
+        if done.damaged_copy:
+            lines.append(tr("cli", "损坏的数据库已另存到 {folder}。").format(folder=done.damaged_copy))
+        return "\n".join(lines)
+
+    emit(args, data, human)
+    return 0
+
+
+def cmd_backup_now(args: argparse.Namespace) -> int:
+    from model.backup import MANUAL, backup_now
+
+    db = _db_path(args)
+    if not db.exists():
+        raise UserError(tr("cli", "找不到数据库文件 {path}。").format(path=db))
+    made = backup_now(db, MANUAL)
+    emit(
+        args,
+        made.to_dict(),
+        lambda: tr("cli", "已备份：编号 {id}，文件 {file}（已通过完整性检查）。").format(
+            id=made.id, file=made.path
+        ),
+    )
+    return 0
 
 
 # ---- submissions that go upward (issue 5) -----------------------------------------------------
@@ -831,6 +918,18 @@ def build_parser() -> Parser:
     p.add_argument("--unit", metavar="U", required=True)
     p.add_argument("--period", metavar="YYYY-MM", required=True)
     p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser("backup", help=tr("cli", "数据库备份：查看、恢复、立即备份"))
+    backup = p.add_subparsers(title=tr("cli", "操作"), metavar="ACTION", parser_class=Parser, required=True)
+    b = backup.add_parser("list", parents=[common], help=tr("cli", "列出备份，最新的在前"))
+    b.set_defaults(func=cmd_backup_list)
+    b = backup.add_parser(
+        "restore", parents=[common], help=tr("cli", "用某个备份替换数据库（先自动备份当前数据）")
+    )
+    b.add_argument("id", metavar="ID", help=tr("cli", "backup list 列出的编号"))
+    b.set_defaults(func=cmd_backup_restore)
+    b = backup.add_parser("now", parents=[common], help=tr("cli", "立即备份"))
+    b.set_defaults(func=cmd_backup_now)
 
     p = sub.add_parser("keys", help=tr("cli", "本单位的签名密钥和证书"))
     keys = p.add_subparsers(title=tr("cli", "操作"), metavar="ACTION", parser_class=Parser, required=True)

@@ -28,3 +28,10 @@ class ValidationError(UserError):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
+
+
+class StorageError(UserError):
+    """The user's environment failed (disk full, file locked or read-only, I/O error), not the program.
+
+    Nothing was half-written: the message says what happened, that earlier data is intact, and what to do.
+    """

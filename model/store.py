@@ -5,6 +5,7 @@ All SQL lives here. Every change runs in one transaction; a failure leaves the f
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +19,9 @@ import sqlite_utils
 
 from model.coefficients import CoefficientSet, load_shipped_coefficients, parse_coefficients
 from model.errors import UserError
+from model.failures import SAVE, environment_error
 from model.i18n import tr
+from model.lock import LockInfo, WriterLock
 from model.plan import Plan, load_shipped_plan, parse_plan
 
 
@@ -338,10 +341,37 @@ def _show(value: float | None, text: str | None) -> str | None:
 class Store:
     """One TanBao database file."""
 
-    def __init__(self, path: str | Path, *, seed: bool = True, create: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        seed: bool = True,
+        create: bool = True,
+        exclusive: bool = False,
+        lock: WriterLock | None = None,
+    ) -> None:
+        """`exclusive` (or an already taken `lock`): this program writes; another copy is refused with
+        `DatabaseInUse`, and after an unclean shutdown a damaged file raises `DamagedDatabase`."""
         self.path = Path(path)
         if not create and not self.path.exists():
             raise UserError(tr("store", "找不到数据库文件 {path}。").format(path=self.path))
+        self.lock: WriterLock | None = None
+        self.unclean_previous: LockInfo | None = None  # the writer before us did not exit cleanly
+        if exclusive or lock is not None:
+            from model.recovery import take_writer_lock
+
+            self.lock, check = take_writer_lock(self.path, lock)
+            self.unclean_previous = check.previous
+        try:
+            self._open(seed)
+        except BaseException:
+            if hasattr(self, "conn"):
+                self.conn.close()
+            if self.lock is not None:
+                self.lock.release()
+            raise
+
+    def _open(self, seed: bool) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -366,6 +396,8 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self.lock is not None:
+            self.lock.release()  # clears the "program running" marker: a clean exit
 
     def __enter__(self) -> Store:
         return self
@@ -379,13 +411,21 @@ class Store:
         if self.conn.in_transaction:
             yield
             return
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:  # SQLite may have rolled back already (disk full, I/O error)
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
+                raise
+        except (sqlite3.Error, OSError) as exc:  # disk full, locked, read-only: tell the clerk plainly
+            known = environment_error(exc, self.path, SAVE)
+            if known is None:
+                raise
+            raise known from exc
 
     # ---- schema ---------------------------------------------------------------------------------
     @property
@@ -400,8 +440,14 @@ class Store:
                     "store", "数据库 {path} 由更新版本的 TanBao 创建（结构版本 {v}），请升级程序后再打开。"
                 ).format(path=self.path, v=current)
             )
+        if 0 < current < upto:  # an existing file about to change shape: keep a copy first
+            from model.backup import MIGRATION, backup_now
+
+            backup_now(self, MIGRATION)
         for version in range(current + 1, upto + 1):
             with self.transaction():
+                if self.user_version >= version:  # another copy of the program upgraded it meanwhile
+                    continue
                 for statement in _split_sql(MIGRATIONS[version - 1]):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {version}")
