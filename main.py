@@ -558,7 +558,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
     from model.submission import blocking_problems, period_state, submit
 
     people = report_people()
-    with open_store(args) as store:
+    with open_store(args, write=True) as store:
         plan, unit, period = _unit_and_period(store, args)
         state = period_state(store, plan, unit.id, period)
         if not state.locked:  # say what blocks it before asking for the passphrase
@@ -610,7 +610,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
 def cmd_correct(args: argparse.Namespace) -> int:
     from model.submission import correct
 
-    with open_store(args) as store:
+    with open_store(args, write=True) as store:
         plan, unit, period = _unit_and_period(store, args)
         state = correct(store, plan, unit.id, period, args.reason, who=who())
     emit(args, asdict(state), lambda: state.message)
@@ -663,7 +663,7 @@ def _trust_line(t: Any) -> str:
 def cmd_trust_add(args: argparse.Namespace) -> int:
     from model.exchange import trust_add
 
-    with open_store(args) as store:
+    with open_store(args, write=True) as store:
         entry = trust_add(store, store.plan(), args.cert, who=who(), unit=args.unit)
     emit(
         args,
@@ -694,7 +694,7 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
 def cmd_trust_remove(args: argparse.Namespace) -> int:
     from model.exchange import trust_remove
 
-    with open_store(args) as store:
+    with open_store(args, write=True) as store:
         entry = trust_remove(store, store.plan(), args.cert, who=who())
     emit(
         args,
@@ -709,7 +709,7 @@ def cmd_trust_remove(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from model.exchange import import_packages
 
-    with open_store(args) as store:
+    with open_store(args, write=True) as store:
         outcomes = import_packages(store, args.files, who=who())
     refused = sum(o.refused for o in outcomes)
 
@@ -812,7 +812,7 @@ def _shown_target(value: Any, unit: str) -> str:
 def cmd_targets_import(args: argparse.Namespace) -> int:
     from model.plan_exchange import apply_target_changes, read_target_changes
 
-    with open_store(args) as store:
+    with open_store(args, write=args.apply) as store:
         plan = store.plan()
         result = read_target_changes(plan, args.file)
         applied = False
@@ -966,6 +966,7 @@ def build_parser() -> Parser:
         "--trust", metavar="CERT.pem", action="append", help=tr("cli", "受信任的证书（可多次给出）")
     )
     p.set_defaults(func=cmd_verify)
+
     p = sub.add_parser("submit", parents=[common], help=tr("cli", "报送：冻结为第 N 版并写出签名报送文件"))
     p.add_argument("--unit", metavar="U", required=True)
     p.add_argument("--period", metavar="YYYY-MM", required=True)
