@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from gui.errors import install as install_errors
 from gui.main_window import MainWindow
 from gui.settings import Settings
 from gui.setup_dialog import SetupDialog
 from model import i18n
+from model.backup import START, backup_if_due, backup_now, restore_backup
 from model.errors import UserError
 from model.fonts import font_path
 from model.paths import default_db_path
 from model.periods import due_period, parse_period
+from model.recovery import DamagedDatabase
 from model.store import Store
 
 
@@ -59,6 +65,48 @@ def create_window(store: Store, settings: Settings, today: date | None = None) -
     return MainWindow(store, settings, identity, period)
 
 
+def open_for_writing(path: Path) -> Store | None:
+    """The database with this program as its one writer; offers the newest sound backup when the file is
+    damaged. None when it cannot be opened (the user was told why)."""
+    title = QCoreApplication.translate("app", "无法打开数据库")
+    while True:
+        try:
+            return Store(path, exclusive=True)
+        except DamagedDatabase as exc:
+            offer = exc.check.offer
+            if offer is None:
+                QMessageBox.critical(None, title, exc.message)
+                return None
+            question = QCoreApplication.translate(
+                "app", "{msg}\n\n现在恢复到这个备份吗？当前文件会先移到 backups 文件夹保留。"
+            )
+            answer = QMessageBox.question(None, title, question.format(msg=exc.message))
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+            try:
+                restore_backup(path, offer.id, who=getpass.getuser())
+            except UserError as restore_error:
+                QMessageBox.critical(None, title, restore_error.message)
+                return None
+        except UserError as exc:  # another copy writes, or the file is not a database
+            QMessageBox.critical(None, title, exc.message)
+            return None
+
+
+def start_backups(window: MainWindow) -> None:
+    """A backup on start, then the daily one, made from their own connection off the GUI thread."""
+    path = window.store.path
+
+    def report(exc: Exception) -> None:
+        window.statusBar().showMessage(str(exc), 15000)
+
+    window.worker.run(lambda: backup_now(path, START), lambda _b: None, report)
+    timer = QTimer(window)
+    timer.setInterval(60 * 60 * 1000)
+    timer.timeout.connect(lambda: window.worker.run(lambda: backup_if_due(path), lambda _b: None, report))
+    timer.start()
+
+
 def run(db: str | None, settings_path: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -66,13 +114,30 @@ def run(db: str | None, settings_path: str | None = None) -> int:
     app.setOrganizationName("TanBao")
     install_translations(app)
     install_font(app)
-    try:
-        store = Store(default_db_path(db))
-    except UserError as exc:
-        QMessageBox.critical(None, QCoreApplication.translate("app", "无法打开数据库"), exc.message)
+    path = default_db_path(db)
+    reporter = install_errors(path.parent, QApplication.activeWindow)  # noqa: F841 - kept alive until exit
+    store = open_for_writing(path)
+    if store is None:
         return 2
     window = create_window(store, Settings(settings_path))
     if window is None:
+        store.close()
         return 0
+    if store.unclean_previous is not None:
+        window.statusBar().showMessage(
+            QCoreApplication.translate(
+                "app", "上次程序没有正常退出（{who}）。已检查数据库，数据完好。"
+            ).format(who=store.unclean_previous.describe()),
+            30000,
+        )
+    start_backups(window)
     window.show()
-    return app.exec()
+    quit_after = os.environ.get("TANBAO_QUIT_AFTER_MS")  # undocumented: build smoke test, start-up benchmark
+    if quit_after:
+        QTimer.singleShot(int(quit_after), app.quit)
+    code = app.exec()
+    # The clean exit releases the writer lock; a restore may have replaced the window and its store.
+    for top in app.topLevelWidgets():
+        if isinstance(top, MainWindow):
+            top.store.close()
+    return code

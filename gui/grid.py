@@ -17,10 +17,17 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHeaderView,
+    QInputDialog,
+    QMenu,
     QMessageBox,
     QStyledItemDelegate,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -156,6 +163,36 @@ class GridModel(QAbstractTableModel):
         return None
 
 
+class CellHistoryDialog(QDialog):
+    def __init__(
+        self, session: UnitSession, period: str, field: Field, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("修改记录 — {period} {label}").format(period=period, label=field.label))
+        entries = session.store.audit(session.plan.id, session.unit.id, period, field.key)
+        headers = [self.tr("时间"), self.tr("修改人"), self.tr("原值"), self.tr("新值")]
+        self.table = QTableWidget(len(entries), len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, entry in enumerate(entries):
+            for column, text in enumerate(
+                [
+                    entry.at[:19].replace("T", " "),
+                    entry.who,
+                    entry.old or "",
+                    entry.new or self.tr("（清除）"),
+                ]
+            ):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(640, 300)
+
+
 class StatusDelegate(QStyledItemDelegate):
     """Status cells are chosen from the plan's list, by keyboard or mouse."""
 
@@ -227,6 +264,36 @@ class GridView(QTableView):
             self._move(1, 0)
             return
         super().closeEditor(editor, hint)
+
+    def contextMenuEvent(self, event: Any) -> None:
+        index = self.indexAt(event.pos())
+        where = self.grid().address(index.row(), index.column()) if index.isValid() else None
+        if where is None:
+            return
+        self.setCurrentIndex(index)
+        menu = QMenu(self)
+        menu.addAction(self.tr("修改记录(&H)…"), lambda: self.show_history(index))
+        menu.addAction(self.tr("填写说明(&N)…"), lambda: self.edit_note(index))
+        menu.exec(event.globalPos())
+
+    def show_history(self, index: QModelIndex) -> None:
+        """Who changed this cell, when, from what to what (the append-only audit)."""
+        model = self.grid()
+        where = model.address(index.row(), index.column())
+        if where is not None:
+            CellHistoryDialog(model.session, where[0], where[1], self).exec()
+
+    def edit_note(self, index: QModelIndex) -> None:
+        model = self.grid()
+        where = model.address(index.row(), index.column())
+        if where is None or model.session.figure(where[0], where[1].key) is None:
+            return
+        figure = model.session.figure(where[0], where[1].key)
+        text, ok = QInputDialog.getMultiLineText(
+            self, self.tr("填写说明"), where[1].label, figure.note if figure else ""
+        )
+        if ok:
+            model.session.set_note(where[0], where[1].key, text.strip())
 
     def _move(self, rows: int, columns: int) -> None:
         current = self.currentIndex()

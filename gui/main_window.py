@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from gui.annex2_form import Annex2Form
 from gui.annex3_form import Annex3Form
+from gui.backup_dialog import BackupDialog
 from gui.checks_panel import ChecksPanel
 from gui.district_page import DistrictPage
 from gui.grid import GridView
@@ -30,6 +31,7 @@ from gui.settings import Identity, Settings
 from gui.setup_dialog import SetupDialog
 from gui.tasks_form import TasksForm
 from gui.worker import Worker
+from model.backup import MANUAL, backup_now, restore_backup
 from model.errors import UserError
 from model.periods import Period
 from model.store import Store
@@ -108,6 +110,16 @@ class MainWindow(QMainWindow):
         who_action.triggered.connect(self.change_identity)
         toolbar.addAction(who_action)
         self.undo_action, self.redo_action = undo, redo
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        backup_action = QAction(self.tr("立即备份(&B)"), self)
+        backup_action.triggered.connect(self.backup_now)
+        restore_action = QAction(self.tr("从备份恢复(&R)…"), self)
+        restore_action.triggered.connect(self.restore)
+        quit_action = QAction(self.tr("退出(&X)"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for action in (backup_action, restore_action, quit_action):
+            file_menu.addAction(action)
         edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
@@ -126,6 +138,42 @@ class MainWindow(QMainWindow):
         self._show_state()
         self.statusBar().showMessage(self.tr("每个单元格修改后立即保存。"))
         self.resize(1280, 800)
+
+    def backup_now(self) -> None:
+        path = self.store.path
+        self.worker.run(
+            lambda: backup_now(path, MANUAL),
+            lambda b: self.statusBar().showMessage(self.tr("已备份：{file}").format(file=b.path), 10000),
+            lambda exc: self.show_error(exc) if isinstance(exc, UserError) else None,
+            self.tr("正在备份…"),
+            self,
+        )
+
+    def restore(self) -> None:
+        """Put a backup back: close the database (releasing the lock), restore, reopen in a new window."""
+        dialog = BackupDialog(self.store.path, self)
+        backup = dialog.chosen() if dialog.exec() == BackupDialog.DialogCode.Accepted else None
+        if backup is None:
+            return
+        path = self.store.path
+        self.store.close()
+        try:
+            restored = restore_backup(path, backup.id, who=self.session.who)
+            message = self.tr("已恢复到 {time} 的备份。").format(
+                time=backup.created_at.strftime("%Y-%m-%d %H:%M")
+            )
+            if restored.before is not None:
+                message += self.tr("恢复前的数据已另存为备份 {id}，需要时可以再恢复回来。").format(
+                    id=restored.before.id
+                )
+        except UserError as exc:
+            message = exc.message
+        replacement = MainWindow(
+            Store(path, exclusive=True), self.settings, self.identity, self.session.period
+        )
+        replacement.show()
+        QMessageBox.information(replacement, self.tr("从备份恢复"), message)
+        self.close()
 
     def _show_state(self) -> None:
         """Say why the period is locked (or being corrected), right above the forms."""

@@ -257,3 +257,19 @@ def test_evidence_files_are_attached_to_the_current_task(qtbot, open_window, sto
     assert item.row_id == form.model.rows()[0].id and item.file_name == "光伏验收.jpg"
     column = next(c for c in range(form.model.columnCount()) if form.model.columns[c].title == "证明材料")
     assert form.model.index(0, column).data() == "1 个文件"
+
+
+def test_a_cells_history_shows_who_changed_what(qtbot, open_window, store, monkeypatch):
+    from gui.grid import CellHistoryDialog
+
+    window = open_window("fengjing", "2024-03")
+    form = form_of(window, Annex2Form)
+    column = column_of(form.model, "energy_tce")
+    type_into(qtbot, form.view, 2, column, "500")
+    type_into(qtbot, form.view, 2, column, "650")
+    shown = []
+    monkeypatch.setattr(CellHistoryDialog, "exec", lambda self: shown.append(self) or 0)
+    form.view.show_history(form.model.index(2, column))
+    table = shown[0].table
+    rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
+    assert [r[1:] for r in rows] == [["王芳", "", "500.0"], ["王芳", "500.0", "650.0"]]

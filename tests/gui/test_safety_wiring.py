@@ -1,0 +1,68 @@
+"""The window's share of 'nothing lost': one writer, a backup on start, restore from the window."""
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from gui import app as gui_app
+from gui.backup_dialog import BackupDialog
+from gui.main_window import MainWindow
+from gui.settings import Identity, Settings
+from model.backup import MANUAL, backup_now, list_backups
+from model.entry import Entry, store_entries
+from model.periods import parse_period
+from model.store import Store
+
+
+def enter(store, value):
+    store_entries(store, store.plan(), [Entry("fengjing", parse_period("2024-03"), "energy_tce", value)], who="t")
+
+
+def energy(store):
+    return next(f.value for f in store.figures("jinshan-2024", "fengjing") if f.field == "energy_tce")
+
+
+def test_a_second_copy_is_refused_with_who_holds_it(qtbot, tmp_path, monkeypatch):
+    db = tmp_path / "w.sqlite"
+    first = Store(db, exclusive=True)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    try:
+        assert gui_app.run(str(db), str(tmp_path / "s.ini")) == 2
+    finally:
+        first.close()
+    assert shown and "正由另一个 TanBao 程序写入" in shown[0] and "进程号" in shown[0]
+
+
+def test_start_makes_a_checked_backup_and_exit_releases_the_lock(qtbot, tmp_path, monkeypatch):
+    db = tmp_path / "w.sqlite"
+    settings = Settings(str(tmp_path / "s.ini"))
+    settings.set_identity(Identity("fengjing", "王芳", "", "", ""))
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    assert gui_app.run(str(db), str(tmp_path / "s.ini")) == 0
+    qtbot.waitUntil(lambda: bool(list_backups(db)), timeout=10000)
+    assert list_backups(db)[0].reason == "start"
+    Store(db, exclusive=True).close()  # the lock was released: a second start opens it
+    for window in QApplication.topLevelWidgets():
+        if isinstance(window, MainWindow):
+            window.close()
+
+
+def test_restore_from_the_window(qtbot, tmp_path, monkeypatch):
+    db = tmp_path / "w.sqlite"
+    store = Store(db, exclusive=True)
+    enter(store, "100")
+    backup_now(store, MANUAL)
+    enter(store, "999")
+    settings = Settings(str(tmp_path / "s.ini"))
+    window = MainWindow(store, settings, Identity("fengjing", "王芳", "", "", ""), parse_period("2024-03"))
+    qtbot.addWidget(window)
+    monkeypatch.setattr(BackupDialog, "exec", lambda self: BackupDialog.DialogCode.Accepted)
+    monkeypatch.setattr(BackupDialog, "chosen", lambda self: next(b for b in self.backups if b.reason == MANUAL))
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    window.restore()
+    replacement = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w is not window
+                       and w.isVisible())
+    qtbot.addWidget(replacement)
+    assert energy(replacement.store) == 100.0
+    assert "已恢复" in told[0] and "恢复前的数据已另存为备份" in told[0]
+    replacement.store.close()
