@@ -202,8 +202,14 @@ def import_packages(
     who: str,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[ImportOutcome]:
-    """Import each file in the order given; one outcome per file. `progress(done, total, path)`."""
+    """Import each file in the order given; one outcome per file. `progress(done, total, path)`.
+
+    A checked backup is made first, so a batch can be undone with `backup restore`."""
+    from model.backup import IMPORT, backup_now
+
     items = list(paths)
+    if items:
+        backup_now(store, IMPORT)
     outcomes = []
     for i, path in enumerate(items):
         if progress is not None:

@@ -432,3 +432,15 @@ def test_round_trip_units_submit_and_correct_district_imports_in_any_order(distr
     for unit in units.values():
         unit.store.close()
     rogue.store.close()
+
+
+def test_a_backup_is_made_before_every_import(tmp_path):
+    from model.backup import IMPORT, list_backups
+    from model.exchange import import_packages
+    from model.store import Store
+
+    with Store(tmp_path / "district.sqlite") as district:
+        (tmp_path / "junk.pdf").write_bytes(b"not a pdf")
+        (outcome,) = import_packages(district, [tmp_path / "junk.pdf"], who="t")
+        assert outcome.refused
+        assert [b.reason for b in list_backups(district.path)] == [IMPORT]
