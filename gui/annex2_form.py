@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gui import style
-from gui.chart import MonthChart, Reference, Series
-from gui.grid import Derived, GridView, MonthGridModel
+from gui.chart import Reference, Series
+from gui.grid import Derived, MonthForm, MonthGridModel
 from gui.session import UnitSession
 from model import formatting as fmt
 from model.plan import Field
@@ -44,30 +44,10 @@ class Annex2Model(MonthGridModel):
         return Derived(colour_label(month.colour) if month.colour else "", month.colour)
 
 
-class Annex2Form(QWidget):
+class Annex2Form(MonthForm):
     def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.model = Annex2Model(session, self)
-        self.view = GridView(self)
-        self.view.setModel(self.model)
-        self.view.resizeColumnsToContents()
-        self.chart = MonthChart(self.tr("本年累计单位产值能耗变化率与目标"), "%")
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.view)
-        splitter.addWidget(self.chart)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        title = QLabel(f"<b>{session.plan.annexes[2].title}</b>")
-        layout.addWidget(title)
-        layout.addWidget(self.summary)
-        layout.addWidget(splitter, 1)
-        session.changed.connect(self.refresh)
-        self.refresh()
+        title = QCoreApplication.translate("Annex2Form", "本年累计单位产值能耗变化率与目标")
+        super().__init__(session, 2, Annex2Model(session), title, parent)
 
     def refresh(self) -> None:
         p = self.session.progress.annex2

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gui import style
-from gui.chart import MonthChart, Reference, Series
-from gui.grid import Derived, GridView, MonthGridModel, wrap
+from gui.chart import Reference, Series
+from gui.grid import Derived, MonthForm, MonthGridModel, wrap
 from gui.session import UnitSession
 from model import formatting as fmt
 from model.plan import Field
@@ -50,29 +50,10 @@ class Annex3Model(MonthGridModel):
         return Derived(fmt.amount(value))
 
 
-class Annex3Form(QWidget):
+class Annex3Form(MonthForm):
     def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.model = Annex3Model(session, self)
-        self.view = GridView(self)
-        self.view.setModel(self.model)
-        self.view.resizeColumnsToContents()
-        self.chart = MonthChart(self.tr("本年累计能耗与总量控制目标（吨标准煤）"), "tce")
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.view)
-        splitter.addWidget(self.chart)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{session.plan.annexes[3].title}</b>"))
-        layout.addWidget(self.summary)
-        layout.addWidget(splitter, 1)
-        session.changed.connect(self.refresh)
-        self.refresh()
+        title = QCoreApplication.translate("Annex3Form", "本年累计能耗与总量控制目标（吨标准煤）")
+        super().__init__(session, 3, Annex3Model(session), title, parent)
 
     @staticmethod
     def _badge(colour: str | None) -> str:

@@ -26,9 +26,9 @@ class Reference:
 
 
 class MonthChart(QWidget):
-    def __init__(self, title: str, unit: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title, self.unit = title, unit
+        self.title = title
         self.series: list[Series] = []
         self.references: list[Reference] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import style
+from gui.grid import NO_PARENT, Index
 from gui.report_actions import offer_to_open, people_of, show_error
 from gui.session import UnitSession
 from gui.settings import Settings
@@ -41,8 +42,6 @@ from model.files import write_atomic
 from model.plan_exchange import apply_target_changes, export_targets, read_target_changes
 from model.summary import DistrictSummary, summary_from_store
 
-Index = QModelIndex | QPersistentModelIndex
-NO_PARENT = QModelIndex()
 STATE_COLOURS = {ON_TIME: "green", CORRECTED: "green", LATE: "yellow", MISSING: "red"}
 
 

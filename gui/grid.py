@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QMenu,
     QMessageBox,
+    QSplitter,
     QStyledItemDelegate,
     QTableView,
     QTableWidget,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import style
+from gui.chart import MonthChart
 from gui.session import CellChange, UnitSession, raw_text
 from model.checks import ERROR
 from model.paste import parse_block
@@ -413,3 +416,41 @@ class MonthGridModel(GridModel):
 
     def editable_row(self, row: int) -> bool:
         return row + 1 <= self.session.period.month
+
+
+class MonthForm(QWidget):
+    """An annex form of months: title, a one-paragraph summary, the grid and a chart under it."""
+
+    def __init__(
+        self,
+        session: UnitSession,
+        annex: int,
+        model: MonthGridModel,
+        chart_title: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.model = model
+        model.setParent(self)
+        self.view = GridView(self)
+        self.view.setModel(model)
+        self.view.resizeColumnsToContents()
+        self.chart = MonthChart(chart_title)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.chart)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{session.plan.annexes[annex].title}</b>"))
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        session.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Summary and chart from the session's progress; each annex says what."""

@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.reports.export_pdf)
         toolbar.addAction(self.reports.submit_action)
         toolbar.addAction(self.reports.correct_action)
-        who_action = QAction(self.tr("设置(&S)…"), self)
+        who_action = QAction(self.tr("单位与签署人(&W)…"), self)
         who_action.triggered.connect(self.change_identity)
         toolbar.addAction(who_action)
         self.undo_action, self.redo_action = undo, redo
