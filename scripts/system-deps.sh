@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages TanBao and its test suite need, when they are missing:
 # Qt's runtime libraries (offscreen and xcb platforms), poppler-utils (pdftoppm/pdffonts
-# for looking at reports), Xvfb for screenshots.
+# for looking at reports), Xvfb for screenshots and for starting the built program on an X screen,
+# binutils (PyInstaller strips the standalone program's libraries with strip; the build test reads them
+# with objdump) and strace (the build test proves the built program opens no network socket).
 set -euo pipefail
 packages=(
   libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1
   poppler-utils xvfb
+  binutils strace
 )
 command -v dpkg-query >/dev/null || { echo "system-deps: not a Debian system; install Qt's xcb libraries by hand" >&2; exit 0; }
 missing=()
