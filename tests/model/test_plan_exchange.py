@@ -94,7 +94,7 @@ def test_changes_are_listed_before_and_applied_only_on_request(store, tmp_path):
         ({"annex3/phcc/total_cap_wan_tce": 0}, "应大于 0"),
         ({"annex4/A4-02/quantity": -1}, "不能为负数"),
         ({"annex1/A1-05/target": None}, "为空"),
-        ({"annex2/fengjing/target_pct": "=-1-0.5"}, "为空"),  # a formula has no value until Excel computes it
+        ({"annex2/fengjing/target_pct": "=-1-0.5"}, "公式“=-1-0.5”，公式不是数字"),
     ],
 )
 def test_every_problem_is_listed_and_nothing_is_applied(store, tmp_path, edits, message):
