@@ -488,8 +488,17 @@ def parse_plan(text: str, source_name: str) -> Plan:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
+        if not text[exc.pos :].strip():  # the text ends where JSON expected more
+            raise r.fail(
+                f"第 {exc.lineno} 行第 {exc.colno} 列",
+                tr("plan", "文件不完整，在中途被截断了。请重新复制或下载完整的计划文件"),
+            ) from None
         raise r.fail(
             f"第 {exc.lineno} 行第 {exc.colno} 列", tr("plan", "不是有效的 JSON（{msg}）").format(msg=exc.msg)
+        ) from None
+    except (RecursionError, ValueError):  # nested thousands deep, or a number thousands of digits long
+        raise r.fail(
+            "", tr("plan", "不是 TanBao 计划文件（嵌套过深或数字过长，可能是恶意构造的文件），已拒绝读取")
         ) from None
     data = r.obj(raw, "")
     if data.get("format") != PLAN_FORMAT:
@@ -706,11 +715,27 @@ def parse_plan(text: str, source_name: str) -> Plan:
 def load_plan(path: str | Path) -> Plan:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")  # Notepad may have added a byte order mark
     except FileNotFoundError:
         raise PlanError(tr("plan", "找不到计划文件 {file}，请检查路径。").format(file=path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError(tr("plan", "无法读取计划文件 {file}：{err}").format(file=path, err=exc)) from None
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(raw):  # a character cut in two
+            raise PlanError(
+                tr(
+                    "plan", "计划文件 {file} 不完整，在中途被截断了。请重新复制或下载完整的计划文件。"
+                ).format(file=path)
+            ) from None
+        raise PlanError(
+            tr(
+                "plan",
+                "计划文件 {file} 不是文本文件（UTF-8），可能已损坏，或是改了扩展名的其他文件。请使用区里下发或 TanBao 导出的计划文件（.json）。",
+            ).format(file=path)
+        ) from None
+    except OSError as exc:
+        raise PlanError(
+            tr("plan", "无法读取计划文件 {file}：{err}").format(file=path, err=exc.strerror or exc)
+        ) from None
     return parse_plan(text, str(path))
 
 
