@@ -177,20 +177,45 @@ def read_csv_entries(plan: Plan, path: str | Path) -> tuple[list[Entry], list[st
         raise UserError(
             tr("entry", "无法读取文件 {path}：{err}").format(path=path, err=exc.strerror or exc)
         ) from None
-    text = None
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves CSV as GBK
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    text = _decoded(raw, path)
     if text is None or "\x00" in text:
         raise UserError(
             tr("entry", "文件 {path} 不是文本格式的 CSV，请在 Excel 中另存为“CSV（逗号分隔）”。").format(
                 path=path
             )
         )
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), strict=True)
+    try:
+        return _csv_rows(plan, path, reader)
+    except csv.Error:  # a quote left open (a file cut short), a cell of over 128 KB
+        raise UserError(
+            tr(
+                "entry",
+                "文件 {path} 从第 {line} 行起格式有误（引号不成对、文件不完整或单元格过长），未导入任何数据。请在 Excel 中打开检查，另存为“CSV（逗号分隔）”后再导入。",
+            ).format(path=path, line=reader.line_num + 1)  # the record that failed starts after the last one read
+        ) from None
+
+
+def _decoded(raw: bytes, path: Path) -> str | None:
+    """The text of a CSV saved as UTF-8, or as GBK by Excel on Chinese Windows; None when it is no text."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        cut = exc.reason == "unexpected end of data" and exc.end == len(raw)
+        if cut and not raw[: exc.start].isascii():  # UTF-8 up to a character cut in two at the very end
+            raise UserError(
+                tr(
+                    "entry",
+                    "文件 {path} 不完整（在末尾被截断），未导入任何数据。请重新保存或复制完整的文件后再导入。",
+                ).format(path=path)
+            ) from None
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+
+
+def _csv_rows(plan: Plan, path: Path, reader: csv.DictReader[str]) -> tuple[list[Entry], list[str]]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in CSV_COLUMNS[:4] if c not in header]
     if missing:
