@@ -84,7 +84,16 @@ def _read_certificate(source: str | Path | bytes) -> tuple[str, Any]:
             raise UserError(
                 tr("exchange", "无法读取证书文件 {path}：{err}").format(path=source, err=exc.strerror or exc)
             ) from None
-    certs = load_certificates([raw])
+    try:
+        certs = load_certificates([raw])
+    except UserError:
+        name = tr("exchange", "该文件") if isinstance(source, bytes) else str(source)
+        raise UserError(
+            tr(
+                "exchange",
+                "无法读取证书文件 {path}：不是 PEM 或 DER 格式的证书，可能已损坏、不完整，或是改了扩展名的其他文件（例如密钥文件 .p12）。请让填报单位用 main.py keys cert 重新导出证书。",
+            ).format(path=name)
+        ) from None
     if len(certs) != 1:
         raise UserError(
             tr(

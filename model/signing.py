@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 ECDSA, RSA = "ecdsa", "rsa"
 ALGORITHMS = (ECDSA, RSA)
 SIGNATURE_FIELD = "TanBaoSignature"
+# A received PDF's streams (a report is some hundreds of kilobytes): beyond these it is a stream bomb.
+MAX_PDF_STREAM_BYTES = 32 * 2**20
+MAX_PDF_DECODED_BYTES = 128 * 2**20
 KEY_VALID_DAYS = 5 * 365 + 1
 # The unit's id travels in the certificate subject as the LDAP userId attribute (0.9.2342.19200300.100.1.1).
 
@@ -199,7 +202,7 @@ def load_key(source: bytes | str | Path, passphrase: str) -> SigningKey:
     except ValueError:
         if not _looks_like_pkcs12(raw):
             raise UserError(
-                tr("signing", "{src} 不是 PKCS#12 密钥文件（.p12/.pfx）。请选择本单位的密钥文件。").format(
+                tr("signing", "{src} 不是 PKCS#12 密钥文件（.p12/.pfx），或已损坏、不完整。请选择本单位的密钥文件。").format(
                     src=_name(source)
                 )
             ) from None
@@ -452,7 +455,8 @@ def verify_pdf(
 ) -> VerifyResult:
     """Check a signed report: signature intact, covering the entire file, trusted signer, data readable.
 
-    Never raises for a bad file: every failure is a reason (in Chinese) in the result.
+    Never raises for a bad file: every failure is a reason (in Chinese) in the result. pyHanko bounds how
+    much a stream may decompress to (a stream bomb fails instead of filling memory).
     """
     from model.report_data import ATTACHMENT_NAME, parse_report_data, summarize_report_data
 
@@ -476,7 +480,16 @@ def verify_pdf(
     if status is not None:
         _fill_status(result, status, several, trusted)
     if reader is not None and (status is None or result.intact):
-        attachment = read_attachment(reader, data_name or ATTACHMENT_NAME)
+        try:
+            attachment = read_attachment(reader, data_name or ATTACHMENT_NAME)
+        except Exception:  # a damaged or crafted attachment: pyHanko bounds what it decompresses
+            result.reasons.append(
+                tr(
+                    "signing",
+                    "文件中附带的报表数据已损坏或大得异常（可能是恶意构造的文件），无法读取。请让填报单位重新发送原文件。",
+                )
+            )
+            return result
         if attachment is None:
             result.reasons.append(
                 tr("signing", "文件中没有附带报表数据，无法导入。请用 TanBao 重新导出报表。")
@@ -494,11 +507,23 @@ class _NoSignature(Exception):
     pass
 
 
-def _try_reader(raw: bytes) -> Any:
+def _pdf_reader(raw: bytes) -> Any:
+    """pyHanko's reader for a file someone handed us: no stream may decompress to more than
+    `MAX_PDF_STREAM_BYTES`, nor all of them together to more than `MAX_PDF_DECODED_BYTES` (or 100 times
+    the file's size, when that is more)."""
+    from pyhanko.pdf_utils.decode_limits import DecodeLimits, DocumentDecodeBudget, StreamDecodeLimits
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    limits = DecodeLimits(
+        per_stream=StreamDecodeLimits(max_output_size=MAX_PDF_STREAM_BYTES),
+        document_budget=DocumentDecodeBudget(base_allowance=MAX_PDF_DECODED_BYTES),
+    )
+    return PdfFileReader(io.BytesIO(raw), strict=False, decode_limits=limits)
+
+
+def _try_reader(raw: bytes) -> Any:
     try:
-        return PdfFileReader(io.BytesIO(raw), strict=False)
+        return _pdf_reader(raw)
     except Exception:
         return None
 
@@ -508,11 +533,10 @@ def _validate(raw: bytes, trusted: list[x509.Certificate]) -> tuple[Any, bool, A
 
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives import serialization
-    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    reader = PdfFileReader(io.BytesIO(raw), strict=False)
+    reader = _pdf_reader(raw)
     signatures = reader.embedded_signatures
     if not signatures:
         raise _NoSignature
