@@ -188,11 +188,12 @@ def read_csv_entries(plan: Plan, path: str | Path) -> tuple[list[Entry], list[st
     try:
         return _csv_rows(plan, path, reader)
     except csv.Error:  # a quote left open (a file cut short), a cell of over 128 KB
+        # the record that failed starts on the line after the last one read
         raise UserError(
             tr(
                 "entry",
                 "文件 {path} 从第 {line} 行起格式有误（引号不成对、文件不完整或单元格过长），未导入任何数据。请在 Excel 中打开检查，另存为“CSV（逗号分隔）”后再导入。",
-            ).format(path=path, line=reader.line_num + 1)  # the record that failed starts after the last one read
+            ).format(path=path, line=reader.line_num + 1)
         ) from None
 
 

@@ -722,9 +722,9 @@ def load_plan(path: str | Path) -> Plan:
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.end == len(raw):  # a character cut in two
             raise PlanError(
-                tr(
-                    "plan", "计划文件 {file} 不完整，在中途被截断了。请重新复制或下载完整的计划文件。"
-                ).format(file=path)
+                tr("plan", "计划文件 {file} 不完整，在中途被截断了。请重新复制或下载完整的计划文件。").format(
+                    file=path
+                )
             ) from None
         raise PlanError(
             tr(

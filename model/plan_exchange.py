@@ -268,9 +268,9 @@ def _not_a_workbook(path: Path) -> UserError:
 
 def _unsafe(path: Path) -> UserError:
     return UserError(
-        tr("plan_exchange", "文件 {path} 含有不安全的 XML 内容，已拒绝读取。请用本程序重新导出目标表。").format(
-            path=path
-        )
+        tr(
+            "plan_exchange", "文件 {path} 含有不安全的 XML 内容，已拒绝读取。请用本程序重新导出目标表。"
+        ).format(path=path)
     )
 
 
@@ -281,7 +281,9 @@ def _check_zip(path: Path) -> None:
 
     try:
         with open(path, "rb") as f:
-            if f.read(8).startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE: an .xls, or an encrypted .xlsx
+            if f.read(8).startswith(
+                b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+            ):  # OLE: an .xls, or an encrypted .xlsx
                 raise UserError(
                     tr(
                         "plan_exchange",

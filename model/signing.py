@@ -202,9 +202,10 @@ def load_key(source: bytes | str | Path, passphrase: str) -> SigningKey:
     except ValueError:
         if not _looks_like_pkcs12(raw):
             raise UserError(
-                tr("signing", "{src} 不是 PKCS#12 密钥文件（.p12/.pfx），或已损坏、不完整。请选择本单位的密钥文件。").format(
-                    src=_name(source)
-                )
+                tr(
+                    "signing",
+                    "{src} 不是 PKCS#12 密钥文件（.p12/.pfx），或已损坏、不完整。请选择本单位的密钥文件。",
+                ).format(src=_name(source))
             ) from None
         raise UserError(
             tr("signing", "密钥口令不对，无法打开 {src}。请重新输入口令（注意大小写和输入法）。").format(
