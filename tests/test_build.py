@@ -151,6 +151,23 @@ def test_a_tampered_pdf_is_refused_by_the_built_program(office: Office) -> None:
     assert refused.returncode == 1 and "未通过" in refused.stdout and "Traceback" not in refused.stderr
 
 
+def test_the_built_program_reads_workbooks_through_defusedxml(office: Office) -> None:
+    office.run("init")
+    office.run("targets", "export", "-o", "t.xlsx")
+    read = office.run("targets", "import", "t.xlsx")  # refused with "缺少 defusedxml" were it not bundled
+    assert "0 处修改" in read.stdout
+    evil = office.folder / "evil.xlsx"
+    with zipfile.ZipFile(office.folder / "t.xlsx") as zin, zipfile.ZipFile(evil, "w") as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "xl/workbook.xml":
+                laughs = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                data = data.replace(b"?>", b"?>" + laughs, 1) if data.startswith(b"<?xml") else laughs + data
+            zout.writestr(name, data)
+    refused = office.run("targets", "import", "evil.xlsx", ok=False)
+    assert refused.returncode != 0 and "不安全的 XML" in refused.stderr and "Traceback" not in refused.stderr
+
+
 @pytest.mark.skipif(not LINUX, reason="the window's settings are placed through XDG_CONFIG_HOME (Linux)")
 def test_window_starts_offscreen_and_quits(office: Office) -> None:
     office.run("init")
