@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gui import style
@@ -46,9 +46,23 @@ class HomePage(QScrollArea):
         self.setWidgetResizable(True)
         session.changed.connect(self.refresh)
         self.cards: list[Card] = []
-        self.refresh()
+        self.stale = False
+        self._build()
 
     def refresh(self) -> None:
+        # A card per target costs about 1 ms to build: on another tab, rebuild when shown, not on each edit.
+        if self.isHidden():
+            self.stale = True
+            return
+        self._build()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.stale:
+            self._build()
+        super().showEvent(event)
+
+    def _build(self) -> None:
+        self.stale = False
         s = self.session
         page = QWidget()
         layout = QVBoxLayout(page)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtGui import QColor, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui.evidence_dialog import EvidenceDialog
@@ -156,7 +156,8 @@ class TasksForm(QWidget):
         self.view.resizeColumnsToContents()
         self.view.setColumnWidth(1, self.fontMetrics().horizontalAdvance("字") * 28)
         self.view.resizeRowsToContents()
-        session.changed.connect(self.view.resizeRowsToContents)
+        self.unfitted = False
+        session.changed.connect(self.fit_rows)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{session.plan.annexes[annex].title}</b>"))
         hint = QLabel(
@@ -172,6 +173,19 @@ class TasksForm(QWidget):
             button.setShortcut(QKeySequence("Ctrl+E"))
             button.clicked.connect(self.open_evidence)
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def fit_rows(self) -> None:
+        # Measures every cell's wrapped text (~9 ms for a town's 19 tasks): on another tab, when shown.
+        if self.isHidden():
+            self.unfitted = True
+            return
+        self.view.resizeRowsToContents()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.unfitted:
+            self.unfitted = False
+            self.view.resizeRowsToContents()
+        super().showEvent(event)
 
     def open_evidence(self) -> None:
         index = self.view.currentIndex()

@@ -1,0 +1,34 @@
+"""Pages on another tab catch up when shown: an edit does not rebuild what the clerk cannot see."""
+
+from gui.annex2_form import Annex2Form
+from gui.session import CellChange
+from gui.tasks_form import TasksForm
+
+
+def form_of(window, kind):
+    return next(f for f in window.forms if isinstance(f, kind))
+
+
+def test_home_shows_what_was_entered_on_another_tab(open_window):
+    window = open_window("fengjing", "2024-02")
+    assert window.home.cards[0].colour is None
+    window.tabs.setCurrentWidget(form_of(window, Annex2Form))
+    figures = {
+        "energy_tce": "1000",
+        "energy_tce_last_year": "1050",
+        "output_wan_yuan": "20000",
+        "output_wan_yuan_last_year": "19500",
+    }
+    window.session.edit([CellChange("2024-02", k, v) for k, v in figures.items()], "四项")
+    window.tabs.setCurrentWidget(window.home)
+    assert window.home.cards[0].colour == "green"
+
+
+def test_task_rows_fit_a_long_narrative_entered_while_hidden(open_window):
+    window = open_window("fengjing", "2024-07")
+    tasks = form_of(window, TasksForm)
+    first = tasks.model.rows()[0].id
+    before = tasks.view.rowHeight(0)
+    window.session.edit([CellChange("2024-07", f"{first}.narrative", "按计划推进，" * 60)], "说明")
+    window.tabs.setCurrentWidget(tasks)
+    assert tasks.view.rowHeight(0) > before
