@@ -42,6 +42,16 @@ from model.plan import NUMBER, STATUS, TASK_STATUSES, Field
 
 Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
+# The roles a grid cell answers (subclasses may answer more).
+ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +105,8 @@ class GridModel(QAbstractTableModel):
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Painting asks each cell for some eight roles; most have no answer here and need no lookups.
+        if not index.isValid() or role not in ROLES:
             return None
         row, column = index.row(), index.column()
         where = self.address(row, column)

@@ -122,8 +122,10 @@ class RowsModel(GridModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         value = super().data(index, role)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole):
+            return value
         where = self.address(index.row(), index.column()) if index.isValid() else None
-        if where is None or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole):
+        if where is None:
             return value
         period, f = where
         if self.session.figure(period, f.key) is not None or (period, f.key) in self.session.invalid:
