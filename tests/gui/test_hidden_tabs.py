@@ -1,4 +1,4 @@
-"""Pages on another tab catch up when shown: an edit does not rebuild what the clerk cannot see."""
+"""Task rows and the home page keep up with edits without redoing what the clerk cannot see."""
 
 from gui.annex2_form import Annex2Form
 from gui.session import CellChange
@@ -32,3 +32,14 @@ def test_task_rows_fit_a_long_narrative_entered_while_hidden(open_window):
     window.session.edit([CellChange("2024-07", f"{first}.narrative", "按计划推进，" * 60)], "说明")
     window.tabs.setCurrentWidget(tasks)
     assert tasks.view.rowHeight(0) > before
+
+
+def test_only_the_changed_task_row_is_fitted_again(open_window):
+    window = open_window("fengjing", "2024-07")
+    tasks = form_of(window, TasksForm)
+    window.tabs.setCurrentWidget(tasks)
+    rows = tasks.model.rows()
+    heights = [tasks.view.rowHeight(r) for r in range(len(rows))]
+    window.session.edit([CellChange("2024-07", f"{rows[1].id}.narrative", "按计划推进，" * 60)], "说明")
+    assert tasks.view.rowHeight(1) > heights[1]
+    assert [tasks.view.rowHeight(r) for r in range(len(rows)) if r != 1] == heights[:1] + heights[2:]
