@@ -43,3 +43,14 @@ def test_only_the_changed_task_row_is_fitted_again(open_window):
     window.session.edit([CellChange("2024-07", f"{rows[1].id}.narrative", "按计划推进，" * 60)], "说明")
     assert tasks.view.rowHeight(1) > heights[1]
     assert [tasks.view.rowHeight(r) for r in range(len(rows)) if r != 1] == heights[:1] + heights[2:]
+
+
+def test_district_page_follows_the_period_chosen_on_another_tab(open_window):
+    window = open_window("drc", "2024-07")
+    page = window.district
+    assert "2024年1–7月" in page.heading.text()
+    window.tabs.setCurrentWidget(window.home)
+    window.period_box.setCurrentIndex(5)
+    window.tabs.setCurrentWidget(page)
+    assert "2024年1–6月" in page.heading.text()
+    assert page.grid_model.columnCount() == 5  # February to June

@@ -124,6 +124,8 @@ def test_district_imports_a_package_and_sees_it(qtbot, store, settings, key_file
     qtbot.addWidget(window)
     page = window.district
     assert isinstance(page, DistrictPage)
+    window.show()
+    window.tabs.setCurrentWidget(page)  # the clerk imports from the district's page
     from gui.district_page import TrustDialog
 
     monkeypatch.setattr(
