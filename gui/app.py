@@ -6,6 +6,7 @@ import getpass
 import os
 import sys
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
@@ -27,11 +28,21 @@ from model.store import Store
 
 
 def install_translations(app: QApplication) -> None:
-    """Qt's own dialogs in Chinese (确定/取消), and model messages through Qt's translate()."""
-    translator = QTranslator(app)
-    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", path):
-        app.installTranslator(translator)
+    """Qt's own dialogs in the UI's language (确定/取消), model messages through Qt's translate().
+
+    The UI is written in Simplified Chinese; TANBAO_LANG=en (say) loads resources/translations/tanbao_en.qm
+    made by scripts/update_translations.sh, and Qt's own catalogue for that language."""
+    lang = os.environ.get("TANBAO_LANG", "zh_CN")
+    qt_catalogue = QTranslator(app)
+    if qt_catalogue.load(
+        QLocale(lang), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
+        app.installTranslator(qt_catalogue)
+    if lang != "zh_CN":
+        ours = QTranslator(app)
+        folder = resources.files("resources").joinpath("translations")
+        if ours.load(f"tanbao_{lang}", str(folder)):
+            app.installTranslator(ours)
     i18n.install(QCoreApplication.translate)
 
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from model.errors import StorageError, UserError
 from model.failures import BACKUP, environment_error
-from model.i18n import tr
+from model.i18n import translate
 from model.lock import WriterLock
 
 if TYPE_CHECKING:
@@ -47,12 +47,12 @@ _STAMP = "%Y%m%d-%H%M%S"
 
 def reason_label(reason: str) -> str:
     return {
-        START: tr("backup", "程序启动时"),
-        DAILY: tr("backup", "每日自动"),
-        MIGRATION: tr("backup", "升级数据库结构前"),
-        IMPORT: tr("backup", "导入报送包前"),
-        RESTORE: tr("backup", "恢复备份前"),
-        MANUAL: tr("backup", "手动"),
+        START: translate("backup", "程序启动时"),
+        DAILY: translate("backup", "每日自动"),
+        MIGRATION: translate("backup", "升级数据库结构前"),
+        IMPORT: translate("backup", "导入报送包前"),
+        RESTORE: translate("backup", "恢复备份前"),
+        MANUAL: translate("backup", "手动"),
     }.get(reason, reason)
 
 
@@ -133,12 +133,12 @@ def find_backup(db_path: str | Path, backup_id: str) -> Backup:
         if wanted in (b.id, b.path.name, str(b.path)):
             return b
     hint = (
-        tr("backup", "现有备份：{ids}。").format(ids="、".join(b.id for b in backups[:5]))
+        translate("backup", "现有备份：{ids}。").format(ids="、".join(b.id for b in backups[:5]))
         if backups
-        else tr("backup", "目前还没有任何备份。")
+        else translate("backup", "目前还没有任何备份。")
     )
     raise UserError(
-        tr("backup", "没有编号为“{id}”的备份。{hint}用 main.py backup list 查看全部备份。").format(
+        translate("backup", "没有编号为“{id}”的备份。{hint}用 main.py backup list 查看全部备份。").format(
             id=backup_id, hint=hint
         )
     )
@@ -231,7 +231,7 @@ def backup_now(
         problems = verify(temp)
         if problems:
             raise StorageError(
-                tr(
+                translate(
                     "backup",
                     "备份 {id} 没有通过完整性检查（{problem}），已删除这份备份；数据库本身不受影响。",
                 ).format(id=backup_id, problem=problems[0])
@@ -298,14 +298,14 @@ def _refuse_unless_tanbao(backup: Backup) -> Contents:
     problems = verify(backup.path)
     if problems:
         raise UserError(
-            tr("backup", "备份 {id} 没有通过完整性检查（{problem}），不能用来恢复。请选另一份备份。").format(
-                id=backup.id, problem=problems[0]
-            )
+            translate(
+                "backup", "备份 {id} 没有通过完整性检查（{problem}），不能用来恢复。请选另一份备份。"
+            ).format(id=backup.id, problem=problems[0])
         )
     found = contents(backup.path)
     if not 1 <= found.schema_version <= SCHEMA_VERSION:
         raise UserError(
-            tr("backup", "备份 {id} 不是本程序能读的 TanBao 数据库（结构版本 {v}）。").format(
+            translate("backup", "备份 {id} 不是本程序能读的 TanBao 数据库（结构版本 {v}）。").format(
                 id=backup.id, v=found.schema_version
             )
         )
@@ -380,12 +380,12 @@ def restore_backup(
             if known is None:
                 raise
             raise StorageError(
-                tr("backup", "恢复没有完成：{problem}").format(problem=known.message)
+                translate("backup", "恢复没有完成：{problem}").format(problem=known.message)
             ) from None
         problems = quick_check(db_path)
         if problems:  # cannot happen with a verified backup unless the disk itself fails
             raise StorageError(
-                tr("backup", "恢复后数据库检查未通过（{problem}），请检查磁盘后再恢复一次。").format(
+                translate("backup", "恢复后数据库检查未通过（{problem}），请检查磁盘后再恢复一次。").format(
                     problem=problems[0]
                 )
             )

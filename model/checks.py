@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from model.entry import field_label
-from model.i18n import tr
+from model.i18n import translate
 from model.periods import Period
 from model.plan import LAST_YEAR, Plan
 from model.progress import MonthTable
@@ -52,7 +52,7 @@ def check_period(plan: Plan, unit_id: str, period: Period, figures: Iterable[Fig
                     ERROR,
                     str(period),
                     f.key,
-                    tr("checks", "“{label}”未填写，这是必填项。").format(label=field_label(plan, f)),
+                    translate("checks", "“{label}”未填写，这是必填项。").format(label=field_label(plan, f)),
                 )
             )
     threshold = plan.rules.swing_warning_pct
@@ -71,7 +71,7 @@ def check_period(plan: Plan, unit_id: str, period: Period, figures: Iterable[Fig
                     WARNING,
                     str(period),
                     f.key,
-                    tr(
+                    translate(
                         "checks",
                         "{month}“{label}”比上年同月变化 {change:+.1f}%，超过 ±{limit:g}%，请填写原因。",
                     ).format(month=period.month_label(), label=f.label, change=change, limit=threshold),

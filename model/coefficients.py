@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from model.errors import PlanError, UserError
-from model.i18n import tr
+from model.i18n import translate
 
 SHIPPED = "gbt2589-2020.json"
 CALORIFIC, EQUIVALENT = "calorific", "equivalent"
@@ -38,7 +38,7 @@ class CoefficientSet:
         if carrier == "electricity" and basis == EQUIVALENT:
             if year not in self.electricity_equivalent:
                 raise UserError(
-                    tr(
+                    translate(
                         "coefficients", "系数表 {version} 没有 {year} 年的电力等价值，请管理员先设定。"
                     ).format(version=self.version, year=year)
                 )
@@ -47,7 +47,7 @@ class CoefficientSet:
             return self.carriers[carrier].kgce
         except KeyError:
             raise UserError(
-                tr("coefficients", "系数表 {version} 中没有能源品种“{carrier}”。").format(
+                translate("coefficients", "系数表 {version} 中没有能源品种“{carrier}”。").format(
                     version=self.version, carrier=carrier
                 )
             ) from None
@@ -57,13 +57,13 @@ class CoefficientSet:
 
 
 def basis_label(basis: str) -> str:
-    return tr("coefficients", "当量值") if basis == CALORIFIC else tr("coefficients", "等价值")
+    return translate("coefficients", "当量值") if basis == CALORIFIC else translate("coefficients", "等价值")
 
 
 def parse_coefficients(text: str, source_name: str) -> CoefficientSet:
     def fail(path: str, problem: str) -> PlanError:
         return PlanError(
-            tr("coefficients", "系数文件 {file} 有误：{path}：{problem}").format(
+            translate("coefficients", "系数文件 {file} 有误：{path}：{problem}").format(
                 file=source_name, path=path, problem=problem
             )
         )
@@ -73,15 +73,15 @@ def parse_coefficients(text: str, source_name: str) -> CoefficientSet:
     except json.JSONDecodeError as exc:
         raise fail(f"第 {exc.lineno} 行", exc.msg) from None
     if not isinstance(data, dict) or data.get("format") != "tanbao-coefficients":
-        raise fail("format", tr("coefficients", "不是 TanBao 系数文件"))
+        raise fail("format", translate("coefficients", "不是 TanBao 系数文件"))
     carriers: dict[str, Carrier] = {}
     raw_carriers = data.get("carriers")
     if not isinstance(raw_carriers, dict) or not raw_carriers:
-        raise fail("carriers", tr("coefficients", "应为非空对象"))
+        raise fail("carriers", translate("coefficients", "应为非空对象"))
     for key, item in raw_carriers.items():
         kgce = item.get("kgce") if isinstance(item, dict) else None
         if isinstance(kgce, bool) or not isinstance(kgce, int | float) or kgce <= 0:
-            raise fail(f"carriers.{key}.kgce", tr("coefficients", "应为正数"))
+            raise fail(f"carriers.{key}.kgce", translate("coefficients", "应为正数"))
         carriers[key] = Carrier(key, str(item.get("label", key)), str(item.get("unit", "")), float(kgce))
     equivalent: dict[int, float] = {}
     for year, item in (data.get("electricity_equivalent") or {}).items():
@@ -92,11 +92,11 @@ def parse_coefficients(text: str, source_name: str) -> CoefficientSet:
             or not isinstance(value, int | float)
             or value <= 0
         ):
-            raise fail(f"electricity_equivalent.{year}", tr("coefficients", "年份或系数不对"))
+            raise fail(f"electricity_equivalent.{year}", translate("coefficients", "年份或系数不对"))
         equivalent[int(year)] = float(value)
     version = data.get("version")
     if not isinstance(version, str) or not version:
-        raise fail("version", tr("coefficients", "缺少版本"))
+        raise fail("version", translate("coefficients", "缺少版本"))
     return CoefficientSet(version, carriers, equivalent, text)
 
 

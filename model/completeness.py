@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from model.i18n import tr
+from model.i18n import translate
 from model.periods import Period
 from model.plan import Plan
 from model.store import SUBMITTED, SUPERSEDED, Store
@@ -27,11 +27,11 @@ STATES = (ON_TIME, LATE, CORRECTED, MISSING, NOT_DUE)
 
 def state_label(state: str) -> str:
     return {
-        ON_TIME: tr("completeness", "按时"),
-        LATE: tr("completeness", "迟报"),
-        CORRECTED: tr("completeness", "已更正"),
-        MISSING: tr("completeness", "未报"),
-        NOT_DUE: tr("completeness", "未到期"),
+        ON_TIME: translate("completeness", "按时"),
+        LATE: translate("completeness", "迟报"),
+        CORRECTED: translate("completeness", "已更正"),
+        MISSING: translate("completeness", "未报"),
+        NOT_DUE: translate("completeness", "未到期"),
     }[state]
 
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from model.i18n import tr
+from model.i18n import translate
 
 LOCAL, NETWORK, REMOVABLE = "local", "network", "removable"
 
@@ -29,13 +29,13 @@ def location_warning(path: str | Path) -> str | None:
     """The warning to show for a database at `path`, or None when it sits on a local disk."""
     kind = drive_kind(Path(path))
     if kind == NETWORK:
-        return tr(
+        return translate(
             "drives",
             "数据库 {path} 在网络共享文件夹上。SQLite 数据库不能直接在网络共享上读写，否则可能损坏数据。"
             "请把程序和 data 文件夹复制到本机硬盘（例如 D:\\TanBao）再使用；交换数据请用导出或提交的文件。",
         ).format(path=path)
     if kind == REMOVABLE:
-        return tr(
+        return translate(
             "drives",
             "数据库 {path} 在可移动磁盘（U 盘等）上。直接在 U 盘上写数据库，拔出时可能损坏数据。"
             "请把程序和 data 文件夹复制到本机硬盘再使用，用完退出程序后再复制回 U 盘。",

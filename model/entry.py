@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model.errors import UserError, ValidationError
-from model.i18n import tr
+from model.i18n import translate
 from model.numbers import parse_number, unit_accepted
 from model.periods import Period, parse_period
 from model.plan import NUMBER, STATUS, TASK_STATUSES, Field, Plan
@@ -44,24 +44,24 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
     if key not in allowed:
         if any(f.key == key for f in plan.fields):
             raise UserError(
-                tr(
+                translate(
                     "entry",
                     "{unit}不填报“{key}”：该项不属于本单位的报表。用 main.py plan --unit {uid} 查看本单位的填报项。",
                 ).format(unit=unit.name, key=key, uid=unit.id)
             )
         raise UserError(
-            tr("entry", "没有名为“{key}”的填报项。用 main.py plan --unit {uid} 查看本单位的填报项。").format(
-                key=key, uid=unit.id
-            )
+            translate(
+                "entry", "没有名为“{key}”的填报项。用 main.py plan --unit {uid} 查看本单位的填报项。"
+            ).format(key=key, uid=unit.id)
         )
     f = allowed[key]
     if period.year != plan.year:
         raise UserError(
-            tr("entry", "报告期 {period} 不在本计划年度（{year}年）内。").format(
+            translate("entry", "报告期 {period} 不在本计划年度（{year}年）内。").format(
                 period=period, year=plan.year
             )
         )
-    where = tr("entry", "{unit} {period}“{label}”").format(
+    where = translate("entry", "{unit} {period}“{label}”").format(
         unit=unit.name, period=period, label=field_label(plan, f)
     )
     text = raw.strip() if isinstance(raw, str) else raw
@@ -70,7 +70,7 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
             return None, None
         if text not in TASK_STATUSES:
             raise UserError(
-                tr("entry", "{where}只能填：{choices}（填入的是“{text}”）。").format(
+                translate("entry", "{where}只能填：{choices}（填入的是“{text}”）。").format(
                     where=where, choices="、".join(TASK_STATUSES), text=text
                 )
             )
@@ -85,26 +85,26 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
         return None, None
     if parsed.percent and f.unit != "%":
         raise UserError(
-            tr("entry", "{where}以“{unit}”计，不能填百分数（填入的是“{raw}”）。").format(
+            translate("entry", "{where}以“{unit}”计，不能填百分数（填入的是“{raw}”）。").format(
                 where=where, unit=f.unit, raw=raw
             )
         )
     if parsed.unit and not unit_accepted(f.unit, parsed.unit):
         raise UserError(
-            tr("entry", "{where}的单位是“{unit}”，填入的“{raw}”单位不符，请换算后只填数字。").format(
+            translate("entry", "{where}的单位是“{unit}”，填入的“{raw}”单位不符，请换算后只填数字。").format(
                 where=where, unit=f.unit, raw=raw
             )
         )
     value = parsed.value
     if f.minimum is not None and value < f.minimum:
         raise UserError(
-            tr("entry", "{where}不能为负数（填入的是 {raw}）：能耗、产值和用量只能是零或正数。").format(
-                where=where, raw=str(raw).strip()
-            )
+            translate(
+                "entry", "{where}不能为负数（填入的是 {raw}）：能耗、产值和用量只能是零或正数。"
+            ).format(where=where, raw=str(raw).strip())
         )
     if f.maximum is not None and value > f.maximum:
         raise UserError(
-            tr("entry", "{where}不能大于 {max:g}（填入的是 {raw}）。").format(
+            translate("entry", "{where}不能大于 {max:g}（填入的是 {raw}）。").format(
                 where=where, max=f.maximum, raw=raw
             )
         )
@@ -122,7 +122,9 @@ def store_entries(
             value, text = convert(plan, entry.unit_id, entry.period, entry.field, entry.raw)
         except UserError as exc:
             if entry.line:
-                problems.append(tr("entry", "第 {line} 行：{msg}").format(line=entry.line, msg=exc.message))
+                problems.append(
+                    translate("entry", "第 {line} 行：{msg}").format(line=entry.line, msg=exc.message)
+                )
             else:
                 problems.append(exc.message if len(entries) == 1 else f"[{i + 1}] {exc.message}")
             continue
@@ -133,7 +135,7 @@ def store_entries(
         if len(problems) == 1 and not any(e.line for e in entries):
             raise ValidationError(problems[0], problems)
         raise ValidationError(
-            tr("entry", "有 {n} 处数据不符合要求，全部未保存：").format(n=len(problems)), problems
+            translate("entry", "有 {n} 处数据不符合要求，全部未保存：").format(n=len(problems)), problems
         )
     changed = 0
     with store.transaction():
@@ -156,13 +158,15 @@ def parse_assignments(
     unit = plan.find_unit(unit_text)
     period = parse_period(period_text)
     if not assignments:
-        raise UserError(tr("entry", "没有要保存的数据：请写成 字段=数值，例如 energy_tce=1234.5。"))
+        raise UserError(translate("entry", "没有要保存的数据：请写成 字段=数值，例如 energy_tce=1234.5。"))
     entries = []
     for item in assignments:
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
             raise UserError(
-                tr("entry", "“{item}”看不懂：请写成 字段=数值，例如 energy_tce=1234.5。").format(item=item)
+                translate("entry", "“{item}”看不懂：请写成 字段=数值，例如 energy_tce=1234.5。").format(
+                    item=item
+                )
             )
         entries.append(Entry(unit.id, period, key.strip(), raw, note))
     return entries
@@ -175,14 +179,14 @@ def read_csv_entries(plan: Plan, path: str | Path) -> tuple[list[Entry], list[st
         raw = path.read_bytes()
     except OSError as exc:
         raise UserError(
-            tr("entry", "无法读取文件 {path}：{err}").format(path=path, err=exc.strerror or exc)
+            translate("entry", "无法读取文件 {path}：{err}").format(path=path, err=exc.strerror or exc)
         ) from None
     text = _decoded(raw, path)
     if text is None or "\x00" in text:
         raise UserError(
-            tr("entry", "文件 {path} 不是文本格式的 CSV，请在 Excel 中另存为“CSV（逗号分隔）”。").format(
-                path=path
-            )
+            translate(
+                "entry", "文件 {path} 不是文本格式的 CSV，请在 Excel 中另存为“CSV（逗号分隔）”。"
+            ).format(path=path)
         )
     reader = csv.DictReader(io.StringIO(text), strict=True)
     try:
@@ -190,7 +194,7 @@ def read_csv_entries(plan: Plan, path: str | Path) -> tuple[list[Entry], list[st
     except csv.Error:  # a quote left open (a file cut short), a cell of over 128 KB
         # the record that failed starts on the line after the last one read
         raise UserError(
-            tr(
+            translate(
                 "entry",
                 "文件 {path} 从第 {line} 行起格式有误（引号不成对、文件不完整或单元格过长），未导入任何数据。请在 Excel 中打开检查，另存为“CSV（逗号分隔）”后再导入。",
             ).format(path=path, line=reader.line_num + 1)
@@ -205,7 +209,7 @@ def _decoded(raw: bytes, path: Path) -> str | None:
         cut = exc.reason == "unexpected end of data" and exc.end == len(raw)
         if cut and not raw[: exc.start].isascii():  # UTF-8 up to a character cut in two at the very end
             raise UserError(
-                tr(
+                translate(
                     "entry",
                     "文件 {path} 不完整（在末尾被截断），未导入任何数据。请重新保存或复制完整的文件后再导入。",
                 ).format(path=path)
@@ -221,9 +225,9 @@ def _csv_rows(plan: Plan, path: Path, reader: csv.DictReader[str]) -> tuple[list
     missing = [c for c in CSV_COLUMNS[:4] if c not in header]
     if missing:
         raise UserError(
-            tr("entry", "文件 {path} 的表头缺少列：{cols}。表头应为 unit,period,field,value,note。").format(
-                path=path, cols="、".join(missing)
-            )
+            translate(
+                "entry", "文件 {path} 的表头缺少列：{cols}。表头应为 unit,period,field,value,note。"
+            ).format(path=path, cols="、".join(missing))
         )
     reader.fieldnames = header
     entries: list[Entry] = []
@@ -234,14 +238,14 @@ def _csv_rows(plan: Plan, path: Path, reader: csv.DictReader[str]) -> tuple[list
             unit = plan.find_unit(row.get("unit") or "")
             period = parse_period(row.get("period") or "")
         except UserError as exc:
-            problems.append(tr("entry", "第 {line} 行：{msg}").format(line=line, msg=exc.message))
+            problems.append(translate("entry", "第 {line} 行：{msg}").format(line=line, msg=exc.message))
             continue
         note = (row.get("note") or "").strip() or None
         entries.append(
             Entry(unit.id, period, (row.get("field") or "").strip(), row.get("value") or "", note, line)
         )
     if not entries and not problems:
-        raise UserError(tr("entry", "文件 {path} 没有数据行。").format(path=path))
+        raise UserError(translate("entry", "文件 {path} 没有数据行。").format(path=path))
     return entries, problems
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from model.errors import UserError
-from model.i18n import tr
+from model.i18n import translate
 from model.store import Store
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -19,17 +19,19 @@ def attach(
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise UserError(
-                tr(
+                translate(
                     "evidence", "文件 {name} 有 {mb:.1f} MB，超过 {limit} MB 的上限。请压缩或拆分后再添加。"
                 ).format(name=path.name, mb=size / 1024 / 1024, limit=MAX_BYTES // 1024 // 1024)
             )
         content = path.read_bytes()
     except OSError as exc:
         raise UserError(
-            tr("evidence", "无法读取文件 {name}：{err}").format(name=path.name, err=exc.strerror or exc)
+            translate("evidence", "无法读取文件 {name}：{err}").format(
+                name=path.name, err=exc.strerror or exc
+            )
         ) from None
     if not content:
-        raise UserError(tr("evidence", "文件 {name} 是空的，请检查后再添加。").format(name=path.name))
+        raise UserError(translate("evidence", "文件 {name} 是空的，请检查后再添加。").format(name=path.name))
     return store.add_evidence(plan_id, unit_id, period, row_id, path.name, content, who=who)
 
 
@@ -40,6 +42,8 @@ def save_copy(store: Store, evidence_id: int, destination: str | Path) -> Path:
         destination.write_bytes(store.evidence_content(evidence_id))
     except OSError as exc:
         raise UserError(
-            tr("evidence", "无法保存到 {path}：{err}").format(path=destination, err=exc.strerror or exc)
+            translate("evidence", "无法保存到 {path}：{err}").format(
+                path=destination, err=exc.strerror or exc
+            )
         ) from None
     return destination

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import UserError
-from model.i18n import tr
+from model.i18n import translate
 from model.plan import Plan
 from model.store import ACCEPTED, NEWER, OLDER, FigureWrite, ReceivedPackage, Store, TrustedCert, now_iso
 
@@ -29,11 +29,11 @@ OUTCOMES = (ACCEPTED, IDENTICAL, NEWER, OLDER, REFUSED)
 
 def outcome_label(outcome: str) -> str:
     return {
-        ACCEPTED: tr("exchange", "已接收"),
-        IDENTICAL: tr("exchange", "已有相同文件"),
-        NEWER: tr("exchange", "新版本已替换旧版本"),
-        OLDER: tr("exchange", "旧版本（仅存档）"),
-        REFUSED: tr("exchange", "拒收"),
+        ACCEPTED: translate("exchange", "已接收"),
+        IDENTICAL: translate("exchange", "已有相同文件"),
+        NEWER: translate("exchange", "新版本已替换旧版本"),
+        OLDER: translate("exchange", "旧版本（仅存档）"),
+        REFUSED: translate("exchange", "拒收"),
     }[outcome]
 
 
@@ -82,21 +82,23 @@ def _read_certificate(source: str | Path | bytes) -> tuple[str, Any]:
             raw = Path(source).read_bytes()
         except OSError as exc:
             raise UserError(
-                tr("exchange", "无法读取证书文件 {path}：{err}").format(path=source, err=exc.strerror or exc)
+                translate("exchange", "无法读取证书文件 {path}：{err}").format(
+                    path=source, err=exc.strerror or exc
+                )
             ) from None
     try:
         certs = load_certificates([raw])
     except UserError:
-        name = tr("exchange", "该文件") if isinstance(source, bytes) else str(source)
+        name = translate("exchange", "该文件") if isinstance(source, bytes) else str(source)
         raise UserError(
-            tr(
+            translate(
                 "exchange",
                 "无法读取证书文件 {path}：不是 PEM 或 DER 格式的证书，可能已损坏、不完整，或是改了扩展名的其他文件（例如密钥文件 .p12）。请让填报单位用 main.py keys cert 重新导出证书。",
             ).format(path=name)
         ) from None
     if len(certs) != 1:
         raise UserError(
-            tr(
+            translate(
                 "exchange", "证书文件中有 {n} 个证书，应只有一个：请让填报单位用 main.py keys cert 重新导出。"
             ).format(n=len(certs))
         )
@@ -115,24 +117,24 @@ def trust_add(
         chosen = plan.find_unit(unit).id
         if unit_id and unit_id != chosen:
             raise UserError(
-                tr(
+                translate(
                     "exchange", "该证书属于单位“{cert_unit}”，与指定的“{unit}”不符，未加入受信任列表。"
                 ).format(cert_unit=unit_id, unit=plan.unit(chosen).name)
             )
         unit_id = chosen
     if unit_id is None:
         raise UserError(
-            tr("exchange", "证书（{subject}）没有写明单位编号：请用 --unit 指明它属于哪个单位。").format(
-                subject=info.subject
-            )
+            translate(
+                "exchange", "证书（{subject}）没有写明单位编号：请用 --unit 指明它属于哪个单位。"
+            ).format(subject=info.subject)
         )
     try:
         plan.unit(unit_id)
     except KeyError:
         raise UserError(
-            tr("exchange", "证书中的单位编号“{id}”不在本年计划中：请用 --unit 指明它属于哪个单位。").format(
-                id=unit_id
-            )
+            translate(
+                "exchange", "证书中的单位编号“{id}”不在本年计划中：请用 --unit 指明它属于哪个单位。"
+            ).format(id=unit_id)
         ) from None
     store.add_trusted_cert(info.fingerprint_sha256, info.subject, pem, unit_id, info.not_after, who=who)
     cert = store.trusted_cert(info.fingerprint_sha256)
@@ -159,7 +161,7 @@ def trust_remove(store: Store, plan: Plan, source: str | Path | bytes, *, who: s
     cert = store.trusted_cert(fingerprint)
     if cert is None or cert.revoked_at is not None:
         raise UserError(
-            tr("exchange", "受信任列表中没有指纹为 {fp} 的证书。用 main.py trust list 查看。").format(
+            translate("exchange", "受信任列表中没有指纹为 {fp} 的证书。用 main.py trust list 查看。").format(
                 fp=fingerprint or source
             )
         )
@@ -235,7 +237,7 @@ def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        reason = tr("exchange", "无法读取文件：{err}").format(err=exc.strerror or exc)
+        reason = translate("exchange", "无法读取文件：{err}").format(err=exc.strerror or exc)
         return _refused(name, _Refused([reason]), "")
     sha = hashlib.sha256(raw).hexdigest()
     held = store.received_by_sha256(sha)
@@ -250,7 +252,7 @@ def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome
 
 def _refused(name: str, refusal: _Refused, sha: str) -> ImportOutcome:
     data = refusal.data
-    message = tr("exchange", "拒收：{reasons}").format(
+    message = translate("exchange", "拒收：{reasons}").format(
         reasons="；".join(r.rstrip("。") for r in refusal.reasons)
     )
     return ImportOutcome(
@@ -276,9 +278,11 @@ def _unit_name(plan: Plan, unit_id: str) -> str:
 
 def _identical(plan: Plan, name: str, held: ReceivedPackage, sha: str, *, same_file: bool) -> ImportOutcome:
     what = (
-        tr("exchange", "与已导入的文件完全相同") if same_file else tr("exchange", "内容与已导入的同一版相同")
+        translate("exchange", "与已导入的文件完全相同")
+        if same_file
+        else translate("exchange", "内容与已导入的同一版相同")
     )
-    message = tr("exchange", "{what}（{unit} {period} 第 {v} 版，导入于 {at}），未作改动。").format(
+    message = translate("exchange", "{what}（{unit} {period} 第 {v} 版，导入于 {at}），未作改动。").format(
         what=what,
         unit=_unit_name(plan, held.unit_id),
         period=held.period,
@@ -311,15 +315,15 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
     result = verify_pdf(raw, [c.pem for c in trusted.values()])
     data = result.data or {}
     if not result.signed or not result.intact or not result.valid or not result.covers_entire_file:
-        raise _Refused(result.reasons or [tr("exchange", "签名检查未通过")], data=data)
+        raise _Refused(result.reasons or [translate("exchange", "签名检查未通过")], data=data)
     if result.data is None:
-        raise _Refused(result.reasons or [tr("exchange", "文件中没有可读的报表数据")], data=data)
+        raise _Refused(result.reasons or [translate("exchange", "文件中没有可读的报表数据")], data=data)
     fp = result.fingerprint_sha256
     if not result.trusted or fp not in trusted:
-        who_signed = result.signer_unit or result.signer or tr("exchange", "未知单位")
+        who_signed = result.signer_unit or result.signer or translate("exchange", "未知单位")
         raise _Refused(
             [
-                tr(
+                translate(
                     "exchange",
                     "签名证书不受信任（{signer}，证书指纹 {fp}）。请与该单位核对指纹，确认后用 main.py trust add 证书文件 加入受信任列表",
                 ).format(signer=who_signed, fp=fp)
@@ -332,9 +336,9 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
     if data["plan_id"] != plan.id or data["plan_year"] != plan.year:
         raise _Refused(
             [
-                tr("exchange", "报表属于计划“{pid}”（{py}年），本库当前计划是“{id}”（{year}年）").format(
-                    pid=data["plan_id"], py=data["plan_year"], id=plan.id, year=plan.year
-                )
+                translate(
+                    "exchange", "报表属于计划“{pid}”（{py}年），本库当前计划是“{id}”（{year}年）"
+                ).format(pid=data["plan_id"], py=data["plan_year"], id=plan.id, year=plan.year)
             ],
             fp,
             data,
@@ -345,7 +349,7 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
     except KeyError:
         raise _Refused(
             [
-                tr("exchange", "报表的单位“{name}”（{id}）不在本年计划中").format(
+                translate("exchange", "报表的单位“{name}”（{id}）不在本年计划中").format(
                     name=data["unit_name"], id=unit_id
                 )
             ],
@@ -356,7 +360,7 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
     if cert_unit is not None and cert_unit != unit_id:
         raise _Refused(
             [
-                tr("exchange", "签名证书属于“{owner}”，不能为“{unit}”报送（证书指纹 {fp}）").format(
+                translate("exchange", "签名证书属于“{owner}”，不能为“{unit}”报送（证书指纹 {fp}）").format(
                     owner=_unit_name(plan, cert_unit), unit=unit.name, fp=fp
                 )
             ],
@@ -366,7 +370,7 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
     if data["version"] is None:
         raise _Refused(
             [
-                tr(
+                translate(
                     "exchange",
                     "这是未经报送的导出文件（没有版本号）：请让{unit}用“报送”功能（main.py submit）生成报送文件",
                 ).format(unit=unit.name)
@@ -379,9 +383,9 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
     if unknown:
         raise _Refused(
             [
-                tr("exchange", "报表含有本计划中{unit}不填报的项目：{keys}（计划版本不一致？）").format(
-                    unit=unit.name, keys="、".join(unknown[:5])
-                )
+                translate(
+                    "exchange", "报表含有本计划中{unit}不填报的项目：{keys}（计划版本不一致？）"
+                ).format(unit=unit.name, keys="、".join(unknown[:5]))
             ],
             fp,
             data,
@@ -418,7 +422,7 @@ def _keep(
                 return _identical(plan, name, same, sha, same_file=False)
             raise _Refused(
                 [
-                    tr(
+                    translate(
                         "exchange",
                         "已导入过{unit} {period} 第 {v} 版，但这份文件的数据与之不同：同一版本不应有两份不同的文件，请与该单位核实",
                     ).format(unit=unit_name, period=period, v=version)
@@ -455,15 +459,17 @@ def _keep(
         store.add_received(package, raw, who=who)
         if use:
             apply_received_figures(store, plan, unit_id, who=who)
-    where = tr("exchange", "{unit} {period} 第 {v} 版").format(unit=unit_name, period=period, v=version)
+    where = translate("exchange", "{unit} {period} 第 {v} 版").format(
+        unit=unit_name, period=period, v=version
+    )
     if outcome == ACCEPTED:
-        message = tr("exchange", "已接收：{where}。").format(where=where)
+        message = translate("exchange", "已接收：{where}。").format(where=where)
     elif outcome == NEWER:
-        message = tr("exchange", "已接收：{where}，替换了原先使用的第 {old} 版（旧版仍保留）。").format(
-            where=where, old=in_use.version if in_use else "?"
-        )
+        message = translate(
+            "exchange", "已接收：{where}，替换了原先使用的第 {old} 版（旧版仍保留）。"
+        ).format(where=where, old=in_use.version if in_use else "?")
     else:
-        message = tr(
+        message = translate(
             "exchange", "已存档：{where} 是旧版本，正在使用的是更新的第 {new} 版，数据不变。"
         ).format(where=where, new=in_use.version if in_use else "?")
     return ImportOutcome(

@@ -4,7 +4,7 @@ or not, or workbook) and the district summary (PDF or workbook), as bytes ready 
 from __future__ import annotations
 
 from model.errors import UserError
-from model.i18n import tr
+from model.i18n import translate
 from model.periods import Period
 from model.report_tables import ReportPeople
 from model.signing import SigningKey
@@ -17,7 +17,9 @@ PDF, XLSX = "pdf", "xlsx"
 def _check_year(store: Store, period: Period) -> None:
     plan = store.plan()
     if period.year != plan.year:
-        raise UserError(tr("export", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year))
+        raise UserError(
+            translate("export", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
+        )
 
 
 def unit_report(
@@ -35,7 +37,7 @@ def unit_report(
 
     _check_year(store, period)
     if kind == XLSX and key is not None:
-        raise UserError(tr("export", "Excel 工作簿不签名：签名只用于 PDF。"))
+        raise UserError(translate("export", "Excel 工作簿不签名：签名只用于 PDF。"))
     report = report_from_store(store, unit_id, period, version=None, created_by=who)
     if kind == PDF:
         from model.report_pdf import unit_pdf

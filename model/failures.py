@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from model.errors import StorageError
-from model.i18n import tr
+from model.i18n import translate
 
 # What was being done, and what the failure means for the clerk's data.
 SAVE, WRITE_FILE, BACKUP, OPEN = "save", "write_file", "backup", "open"
@@ -71,34 +71,40 @@ def _kind(exc: BaseException) -> str | None:
 
 def _problem(kind: str, path: Path) -> str:
     return {
-        _FULL: tr("failures", "磁盘空间不足（{path}）"),
-        _BUSY: tr("failures", "{path} 正被其他程序占用"),
-        _READONLY: tr("failures", "{path} 是只读的，或者没有写入权限，或者正被其他程序（如 Excel）打开"),
-        _IO: tr("failures", "读写 {path} 时磁盘出错（U盘被拔出或磁盘损坏？）"),
-        _CORRUPT: tr("failures", "数据库 {path} 已损坏"),
-        _CANTOPEN: tr("failures", "无法打开 {path}：文件夹不存在或没有权限"),
-        _NOMEM: tr("failures", "内存不足"),
+        _FULL: translate("failures", "磁盘空间不足（{path}）"),
+        _BUSY: translate("failures", "{path} 正被其他程序占用"),
+        _READONLY: translate(
+            "failures", "{path} 是只读的，或者没有写入权限，或者正被其他程序（如 Excel）打开"
+        ),
+        _IO: translate("failures", "读写 {path} 时磁盘出错（U盘被拔出或磁盘损坏？）"),
+        _CORRUPT: translate("failures", "数据库 {path} 已损坏"),
+        _CANTOPEN: translate("failures", "无法打开 {path}：文件夹不存在或没有权限"),
+        _NOMEM: translate("failures", "内存不足"),
     }[kind].format(path=path)
 
 
 def _consequence(doing: str) -> str:
     return {
-        SAVE: tr("failures", "这次的数据没有保存，以前保存的数据不受影响"),
-        WRITE_FILE: tr("failures", "文件没有写出，原有的文件保持不变"),
-        BACKUP: tr("failures", "备份没有完成，数据库本身不受影响"),
-        OPEN: tr("failures", "数据库没有打开"),
+        SAVE: translate("failures", "这次的数据没有保存，以前保存的数据不受影响"),
+        WRITE_FILE: translate("failures", "文件没有写出，原有的文件保持不变"),
+        BACKUP: translate("failures", "备份没有完成，数据库本身不受影响"),
+        OPEN: translate("failures", "数据库没有打开"),
     }[doing]
 
 
 def _advice(kind: str) -> str:
     return {
-        _FULL: tr("failures", "请清理磁盘空间后再试一次"),
-        _BUSY: tr("failures", "请稍后再试；如果一直如此，请关闭其他 TanBao 窗口或命令"),
-        _READONLY: tr("failures", "请关闭占用该文件的程序，或检查文件和文件夹的权限，或换一个可写的位置"),
-        _IO: tr("failures", "请检查磁盘或U盘后再试一次"),
-        _CORRUPT: tr("failures", "请用 main.py backup list 查看备份，用 main.py backup restore 编号 恢复"),
-        _CANTOPEN: tr("failures", "请检查路径和权限"),
-        _NOMEM: tr("failures", "请关闭其他程序后再试一次"),
+        _FULL: translate("failures", "请清理磁盘空间后再试一次"),
+        _BUSY: translate("failures", "请稍后再试；如果一直如此，请关闭其他 TanBao 窗口或命令"),
+        _READONLY: translate(
+            "failures", "请关闭占用该文件的程序，或检查文件和文件夹的权限，或换一个可写的位置"
+        ),
+        _IO: translate("failures", "请检查磁盘或U盘后再试一次"),
+        _CORRUPT: translate(
+            "failures", "请用 main.py backup list 查看备份，用 main.py backup restore 编号 恢复"
+        ),
+        _CANTOPEN: translate("failures", "请检查路径和权限"),
+        _NOMEM: translate("failures", "请关闭其他程序后再试一次"),
     }[kind]
 
 
@@ -108,7 +114,7 @@ def environment_error(exc: BaseException, path: str | Path, doing: str) -> Stora
     if kind is None:
         return None
     return StorageError(
-        tr("failures", "{problem}：{consequence}。{advice}。").format(
+        translate("failures", "{problem}：{consequence}。{advice}。").format(
             problem=_problem(kind, Path(path)), consequence=_consequence(doing), advice=_advice(kind)
         )
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from model.errors import UserError
 from model.failures import WRITE_FILE, environment_error
-from model.i18n import tr
+from model.i18n import translate
 
 TEMP_SUFFIX = ".tmp"
 
@@ -78,7 +78,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path
                 tmp.unlink()
         if isinstance(exc, PermissionError):
             raise UserError(
-                tr(
+                translate(
                     "files",
                     "无法写入 {path}：没有权限，或文件正被其他程序（例如 Excel、PDF 阅读器）打开。请关闭该文件或换一个位置后重试。",
                 ).format(path=target)
@@ -88,7 +88,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path
             raise known from None
         if isinstance(exc, OSError):
             raise UserError(
-                tr("files", "无法写入 {path}：{err}。请检查磁盘空间和文件夹后重试。").format(
+                translate("files", "无法写入 {path}：{err}。请检查磁盘空间和文件夹后重试。").format(
                     path=target, err=exc.strerror or exc
                 )
             ) from None

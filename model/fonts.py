@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from model.errors import UserError
-from model.i18n import tr
+from model.i18n import translate
 
 FONT_FILE = "NotoSansSC-Regular.ttf"
 LICENCE_FILE = "OFL.txt"
@@ -31,7 +31,7 @@ def font_path() -> Path:
     path = Path(str(resources.files("resources").joinpath("fonts", FONT_FILE)))
     if not path.is_file():
         raise UserError(
-            tr("fonts", "程序文件不完整：缺少字体文件 {path}。请重新安装 TanBao。").format(path=path)
+            translate("fonts", "程序文件不完整：缺少字体文件 {path}。请重新安装 TanBao。").format(path=path)
         )
     return path
 

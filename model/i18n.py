@@ -1,7 +1,7 @@
 """Translation hook for user-facing text produced below the GUI.
 
 `model` cannot import Qt, yet its messages reach the clerk. Every such string goes through
-`tr(context, text)`; the GUI (and the CLI) installs Qt's `QCoreApplication.translate` as the
+`translate(context, text)` (the name pyside6-lupdate extracts, with its context); the GUI (and the CLI) installs Qt's `QCoreApplication.translate` as the
 translator at start-up, so the same `.ts`/`.qm` machinery that translates the window translates
 these messages too. Without a translator installed, the source text (Simplified Chinese) is used.
 """
@@ -20,7 +20,7 @@ def install(translator: Translator | None) -> None:
     _translator = translator
 
 
-def tr(context: str, text: str) -> str:
+def translate(context: str, text: str) -> str:
     if _translator is None:
         return text
     return _translator(context, text)

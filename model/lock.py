@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO
 
 from model.errors import UserError
-from model.i18n import tr
+from model.i18n import translate
 
 LOCK_SUFFIX = ".lock"
 # Windows locks a byte range; lock one byte far past the JSON so that others can still read it.
@@ -42,7 +42,7 @@ class LockInfo:
     program: str = "TanBao"
 
     def describe(self) -> str:
-        return tr("lock", "{user}，计算机 {host}，进程号 {pid}，自 {since} 起").format(
+        return translate("lock", "{user}，计算机 {host}，进程号 {pid}，自 {since} 起").format(
             user=self.user or "?",
             host=self.host or "?",
             pid=self.pid,
@@ -160,7 +160,7 @@ class WriterLock:
             )
         except OSError as exc:
             raise UserError(
-                tr("lock", "无法创建锁文件 {path}：{err}。请检查数据库所在文件夹是否可写。").format(
+                translate("lock", "无法创建锁文件 {path}：{err}。请检查数据库所在文件夹是否可写。").format(
                     path=self.path, err=exc.strerror or exc
                 )
             ) from None
@@ -169,7 +169,7 @@ class WriterLock:
         except OSError as exc:
             f.close()
             raise UserError(
-                tr(
+                translate(
                     "lock",
                     "无法锁定数据库 {path}（{err}）：所在的文件系统不支持加锁，请把数据库放在本机磁盘上。",
                 ).format(path=self.db_path, err=exc.strerror or exc)
@@ -192,8 +192,8 @@ class WriterLock:
         return self
 
     def _in_use_message(self, holder: LockInfo | None) -> str:
-        who = holder.describe() if holder is not None else tr("lock", "无法读取占用者信息")
-        return tr(
+        who = holder.describe() if holder is not None else translate("lock", "无法读取占用者信息")
+        return translate(
             "lock",
             "数据库 {db} 正由另一个 TanBao 程序写入（{who}）。同一个数据库同时只能由一个程序写入：请先关闭那个窗口或等它完成后再试；查看数据的命令不受影响。",
         ).format(db=self.db_path, who=who)

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from model.errors import UserError
-from model.i18n import tr
+from model.i18n import translate
 
 # Longest first, so 吨标准煤 wins over 吨.
 UNITS = sorted(
@@ -87,14 +87,14 @@ def parse_number(raw: str | float | int | None) -> Parsed:
     if raw is None:
         return Parsed(None)
     if isinstance(raw, bool):
-        raise UserError(tr("numbers", "“{text}”不是数字。").format(text=raw))
+        raise UserError(translate("numbers", "“{text}”不是数字。").format(text=raw))
     if isinstance(raw, int | float):
         try:
             number = float(raw)
         except OverflowError:  # an integer beyond any float
             number = math.inf
         if not math.isfinite(number):
-            raise UserError(tr("numbers", "“{text}”不是有效数字。").format(text=raw))
+            raise UserError(translate("numbers", "“{text}”不是有效数字。").format(text=raw))
         return Parsed(number)
     original = str(raw)
     text = _normalise(original)
@@ -116,20 +116,20 @@ def parse_number(raw: str | float | int | None) -> Parsed:
     if "," in text:
         if not _GROUPED.match(text):
             raise UserError(
-                tr("numbers", "“{text}”的千分位逗号位置不对：请写成 1,234.5 这样的数字。").format(
+                translate("numbers", "“{text}”的千分位逗号位置不对：请写成 1,234.5 这样的数字。").format(
                     text=original
                 )
             )
         text = text.replace(",", "")
     if not _NUMBER.match(text):
         raise UserError(
-            tr("numbers", "“{text}”不是数字：请只填写数字，可以带千分位逗号或单位，例如 1,234.5 吨。").format(
-                text=original.strip()
-            )
+            translate(
+                "numbers", "“{text}”不是数字：请只填写数字，可以带千分位逗号或单位，例如 1,234.5 吨。"
+            ).format(text=original.strip())
         )
     value = float(text)
     if not math.isfinite(value):
-        raise UserError(tr("numbers", "“{text}”不是有效数字。").format(text=original))
+        raise UserError(translate("numbers", "“{text}”不是有效数字。").format(text=original))
     return Parsed(-value if negative else value, percent, unit)
 
 

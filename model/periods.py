@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from model.errors import UserError
-from model.i18n import tr
+from model.i18n import translate
 
 _PERIOD = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
 
@@ -31,24 +31,24 @@ class Period:
     def label(self) -> str:
         """The report-period label printed on forms, e.g. 2024年1–7月."""
         if self.month == 1:
-            return tr("period", "{year}年1月").format(year=self.year)
-        return tr("period", "{year}年1–{month}月").format(year=self.year, month=self.month)
+            return translate("period", "{year}年1月").format(year=self.year)
+        return translate("period", "{year}年1–{month}月").format(year=self.year, month=self.month)
 
     def month_label(self) -> str:
-        return tr("period", "{month}月").format(month=self.month)
+        return translate("period", "{month}月").format(month=self.month)
 
 
 def parse_period(text: str) -> Period:
     match = _PERIOD.match(text or "")
     if not match:
         raise UserError(
-            tr("period", "报告期“{text}”格式不对：请写成 年-月，例如 2024-07。").format(text=text)
+            translate("period", "报告期“{text}”格式不对：请写成 年-月，例如 2024-07。").format(text=text)
         )
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12:
-        raise UserError(tr("period", "报告期“{text}”的月份应在 1 到 12 之间。").format(text=text))
+        raise UserError(translate("period", "报告期“{text}”的月份应在 1 到 12 之间。").format(text=text))
     if not 2000 <= year <= 2100:
-        raise UserError(tr("period", "报告期“{text}”的年份不合理，请检查。").format(text=text))
+        raise UserError(translate("period", "报告期“{text}”的年份不合理，请检查。").format(text=text))
     return Period(year, month)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import PlanError, UserError
-from model.i18n import tr
+from model.i18n import translate
 
 PLAN_FORMAT = "tanbao-plan"
 PLAN_FORMAT_VERSION = 1
@@ -196,14 +196,14 @@ class Plan:
         suggestions = list(dict.fromkeys(names[n].name for n in close))
         if suggestions:
             raise UserError(
-                tr("plan", "没有名为“{text}”的单位。您是不是要找：{names}？").format(
+                translate("plan", "没有名为“{text}”的单位。您是不是要找：{names}？").format(
                     text=text, names="、".join(suggestions)
                 )
             )
         raise UserError(
-            tr("plan", "没有名为“{text}”的单位。用 main.py plan 可以列出本年计划中的全部单位。").format(
-                text=text
-            )
+            translate(
+                "plan", "没有名为“{text}”的单位。用 main.py plan 可以列出本年计划中的全部单位。"
+            ).format(text=text)
         )
 
     def expand(self, refs: Iterable[str]) -> list[str]:
@@ -293,25 +293,29 @@ class _Reader:
         self.source_name = source_name
 
     def fail(self, path: str, problem: str) -> PlanError:
+        # One line, whatever the file's values hold: a quoted value may contain line breaks or be huge.
+        problem = " ".join(problem.split())
+        if len(problem) > 200:
+            problem = problem[:200] + "…"
         return PlanError(
-            tr("plan", "计划文件 {file} 有误：{path}：{problem}").format(
+            translate("plan", "计划文件 {file} 有误：{path}：{problem}").format(
                 file=self.source_name, path=path or "（根）", problem=problem
             )
         )
 
     def obj(self, data: Any, path: str) -> dict[str, Any]:
         if not isinstance(data, dict):
-            raise self.fail(path, tr("plan", "应为对象（{…}）"))
+            raise self.fail(path, translate("plan", "应为对象（{…}）"))
         return data
 
     def items(self, data: Any, path: str) -> list[Any]:
         if not isinstance(data, list):
-            raise self.fail(path, tr("plan", "应为列表（[…]）"))
+            raise self.fail(path, translate("plan", "应为列表（[…]）"))
         return data
 
     def get(self, data: dict[str, Any], key: str, path: str) -> Any:
         if key not in data:
-            raise self.fail(f"{path}.{key}".lstrip("."), tr("plan", "缺少此项"))
+            raise self.fail(f"{path}.{key}".lstrip("."), translate("plan", "缺少此项"))
         return data[key]
 
     def text(self, data: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
@@ -319,7 +323,7 @@ class _Reader:
             return default
         value = self.get(data, key, path)
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(f"{path}.{key}".lstrip("."), tr("plan", "应为非空文字"))
+            raise self.fail(f"{path}.{key}".lstrip("."), translate("plan", "应为非空文字"))
         return str(value)
 
     def num(self, data: dict[str, Any], key: str, path: str, default: float | None = None) -> float:
@@ -328,7 +332,8 @@ class _Reader:
         value = self.get(data, key, path)
         if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
             raise self.fail(
-                f"{path}.{key}".lstrip("."), tr("plan", "应为数字，实际为 {value!r}").format(value=value)
+                f"{path}.{key}".lstrip("."),
+                translate("plan", "应为数字，实际为 {value!r}").format(value=value),
             )
         return float(value)
 
@@ -337,7 +342,7 @@ class _Reader:
         if value not in choices:
             raise self.fail(
                 f"{path}.{key}".lstrip("."),
-                tr("plan", "“{value}”不是可选值之一：{choices}").format(
+                translate("plan", "“{value}”不是可选值之一：{choices}").format(
                     value=value, choices="、".join(choices)
                 ),
             )
@@ -349,7 +354,7 @@ class _Reader:
         items = self.items(self.get(data, key, path), f"{path}.{key}".lstrip("."))
         for i, item in enumerate(items):
             if not isinstance(item, str) or not item.strip():
-                raise self.fail(f"{path}.{key}[{i}]".lstrip("."), tr("plan", "应为非空文字"))
+                raise self.fail(f"{path}.{key}[{i}]".lstrip("."), translate("plan", "应为非空文字"))
         return tuple(items)
 
 
@@ -358,7 +363,7 @@ def _quantity(r: _Reader, data: Any, path: str) -> Quantity:
     unit = r.text(q, "unit", path)
     level = q.get("level", unit == "%")
     if not isinstance(level, bool):
-        raise r.fail(f"{path}.level", tr("plan", "应为 true 或 false"))
+        raise r.fail(f"{path}.level", translate("plan", "应为 true 或 false"))
     return Quantity(
         label=r.text(q, "label", path, default=""),
         op=r.choice(q, "op", path, OPS),
@@ -379,7 +384,9 @@ def _derived_fields(
             path = f"fields.{annex_name}[{i}]"
             f = r.obj(item, path)
             if annex == 3 and r.text(f, "key", path).endswith(LAST_YEAR):  # annex 3 derives those itself
-                raise r.fail(f"{path}.key", tr("plan", "字段名不能以 {suffix} 结尾").format(suffix=LAST_YEAR))
+                raise r.fail(
+                    f"{path}.key", translate("plan", "字段名不能以 {suffix} 结尾").format(suffix=LAST_YEAR)
+                )
             base = Field(
                 key=r.text(f, "key", path),
                 label=r.text(f, "label", path),
@@ -395,7 +402,7 @@ def _derived_fields(
                 fields.append(
                     Field(
                         key=base.key + LAST_YEAR,
-                        label=tr("plan", "上年同期{label}").format(label=base.label),
+                        label=translate("plan", "上年同期{label}").format(label=base.label),
                         unit=base.unit,
                         annex=3,
                         role=base.role + LAST_YEAR if base.role else "",
@@ -409,7 +416,7 @@ def _derived_fields(
             fields.append(
                 Field(
                     f"{row.id}.status",
-                    tr("plan", "完成情况"),
+                    translate("plan", "完成情况"),
                     "",
                     1,
                     kind=STATUS,
@@ -421,7 +428,7 @@ def _derived_fields(
             )
             continue
         rate = row.measure == "rate"
-        label = tr("plan", "本年累计变化率") if rate else tr("plan", "本年累计完成")
+        label = translate("plan", "本年累计变化率") if rate else translate("plan", "本年累计完成")
         fields.append(
             Field(
                 f"{row.id}.value",
@@ -442,7 +449,7 @@ def _derived_fields(
         fields.append(
             Field(
                 f"{task.id}.status",
-                tr("plan", "进展状态"),
+                translate("plan", "进展状态"),
                 "",
                 4,
                 kind=STATUS,
@@ -455,7 +462,7 @@ def _derived_fields(
         fields.append(
             Field(
                 f"{task.id}.progress_pct",
-                tr("plan", "完成进度"),
+                translate("plan", "完成进度"),
                 "%",
                 4,
                 accumulate="latest",
@@ -468,7 +475,7 @@ def _derived_fields(
                 fields.append(
                     Field(
                         f"{task.id}.{suffix}",
-                        q.label or tr("plan", "量化指标完成值"),
+                        q.label or translate("plan", "量化指标完成值"),
                         q.unit,
                         4,
                         accumulate="latest",
@@ -478,7 +485,7 @@ def _derived_fields(
         fields.append(
             Field(
                 f"{task.id}.narrative",
-                tr("plan", "工作进展说明"),
+                translate("plan", "工作进展说明"),
                 "",
                 4,
                 kind=TEXT,
@@ -490,7 +497,7 @@ def _derived_fields(
     keys = [f.key for f in fields]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
-        raise r.fail("fields", tr("plan", "字段名重复：{keys}").format(keys="、".join(dupes)))
+        raise r.fail("fields", translate("plan", "字段名重复：{keys}").format(keys="、".join(dupes)))
     return fields
 
 
@@ -502,21 +509,26 @@ def parse_plan(text: str, source_name: str) -> Plan:
         if not text[exc.pos :].strip():  # the text ends where JSON expected more
             raise r.fail(
                 f"第 {exc.lineno} 行第 {exc.colno} 列",
-                tr("plan", "文件不完整，在中途被截断了。请重新复制或下载完整的计划文件"),
+                translate("plan", "文件不完整，在中途被截断了。请重新复制或下载完整的计划文件"),
             ) from None
         raise r.fail(
-            f"第 {exc.lineno} 行第 {exc.colno} 列", tr("plan", "不是有效的 JSON（{msg}）").format(msg=exc.msg)
+            f"第 {exc.lineno} 行第 {exc.colno} 列",
+            translate("plan", "不是有效的 JSON（{msg}）").format(msg=exc.msg),
         ) from None
     except (RecursionError, ValueError):  # nested thousands deep, or a number thousands of digits long
         raise r.fail(
-            "", tr("plan", "不是 TanBao 计划文件（嵌套过深或数字过长，可能是恶意构造的文件），已拒绝读取")
+            "",
+            translate("plan", "不是 TanBao 计划文件（嵌套过深或数字过长，可能是恶意构造的文件），已拒绝读取"),
         ) from None
     data = r.obj(raw, "")
     if data.get("format") != PLAN_FORMAT:
-        raise r.fail("format", tr("plan", '不是 TanBao 计划文件（应为 "{fmt}"）').format(fmt=PLAN_FORMAT))
+        raise r.fail(
+            "format", translate("plan", '不是 TanBao 计划文件（应为 "{fmt}"）').format(fmt=PLAN_FORMAT)
+        )
     if data.get("format_version") != PLAN_FORMAT_VERSION:
         raise r.fail(
-            "format_version", tr("plan", "本程序只能读取第 {v} 版计划文件").format(v=PLAN_FORMAT_VERSION)
+            "format_version",
+            translate("plan", "本程序只能读取第 {v} 版计划文件").format(v=PLAN_FORMAT_VERSION),
         )
 
     sets_data = r.obj(r.get(data, "unit_sets", ""), "unit_sets")
@@ -527,7 +539,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
         for kind in kinds:
             if kind not in UNIT_KINDS:
                 raise r.fail(
-                    f"unit_sets.{name}.kinds", tr("plan", "未知的单位类型“{kind}”").format(kind=kind)
+                    f"unit_sets.{name}.kinds", translate("plan", "未知的单位类型“{kind}”").format(kind=kind)
                 )
         unit_sets[name] = (r.text(s, "label", f"unit_sets.{name}"), kinds)
 
@@ -537,7 +549,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
         u = r.obj(item, path)
         exempt = u.get("exempt", False)
         if not isinstance(exempt, bool):
-            raise r.fail(f"{path}.exempt", tr("plan", "应为 true 或 false"))
+            raise r.fail(f"{path}.exempt", translate("plan", "应为 true 或 false"))
         units.append(
             Unit(
                 id=r.text(u, "id", path),
@@ -554,21 +566,21 @@ def parse_plan(text: str, source_name: str) -> Plan:
     ids = [u.id for u in units]
     for i, unit_id in enumerate(ids):
         if ids.index(unit_id) != i:
-            raise r.fail(f"units[{i}].id", tr("plan", "单位编号“{id}”重复").format(id=unit_id))
+            raise r.fail(f"units[{i}].id", translate("plan", "单位编号“{id}”重复").format(id=unit_id))
     known = set(ids)
 
     def check_unit(value: str, path: str) -> str:
         if value not in known:
-            raise r.fail(path, tr("plan", "未知的单位编号“{id}”").format(id=value))
+            raise r.fail(path, translate("plan", "未知的单位编号“{id}”").format(id=value))
         return value
 
     def check_refs(refs: tuple[str, ...], path: str) -> tuple[str, ...]:
         if not refs:
-            raise r.fail(path, tr("plan", "至少要有一个责任单位"))
+            raise r.fail(path, translate("plan", "至少要有一个责任单位"))
         for j, ref in enumerate(refs):
             if ref.startswith("@"):
                 if ref[1:] not in unit_sets:
-                    raise r.fail(f"{path}[{j}]", tr("plan", "未知的单位集合“{ref}”").format(ref=ref))
+                    raise r.fail(f"{path}[{j}]", translate("plan", "未知的单位集合“{ref}”").format(ref=ref))
             else:
                 check_unit(ref, f"{path}[{j}]")
         return refs
@@ -589,7 +601,9 @@ def parse_plan(text: str, source_name: str) -> Plan:
         responsible = check_refs(r.strs(a, "responsible", path, required=True), f"{path}.responsible")
         lead = r.text(a, "lead", path, default=responsible[0])
         if lead.startswith("@"):
-            raise r.fail(f"{path}.lead", tr("plan", "首位责任单位是单位集合，请用 lead 指明由哪个单位填报"))
+            raise r.fail(
+                f"{path}.lead", translate("plan", "首位责任单位是单位集合，请用 lead 指明由哪个单位填报")
+            )
         annex1.append(
             Annex1Row(
                 id=r.text(a, "id", path),
@@ -656,7 +670,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
     row_ids = [row.id for row in annex1] + [row.id for row in annex4]
     for rid in row_ids:
         if row_ids.count(rid) > 1:
-            raise r.fail("annex1/annex4", tr("plan", "行编号“{id}”重复").format(id=rid))
+            raise r.fail("annex1/annex4", translate("plan", "行编号“{id}”重复").format(id=rid))
 
     fields = _derived_fields(r, data, annex1, annex4)
     field_keys = {f.key for f in fields}
@@ -664,14 +678,14 @@ def parse_plan(text: str, source_name: str) -> Plan:
         if row3.denominator_field not in field_keys:
             raise r.fail(
                 f"annex3.rows[{i}].denominator_field",
-                tr("plan", "没有名为“{key}”的字段").format(key=row3.denominator_field),
+                translate("plan", "没有名为“{key}”的字段").format(key=row3.denominator_field),
             )
 
     rules_data = r.obj(r.get(data, "rules", ""), "rules")
     colours = r.obj(rules_data.get("status_colours", {}), "rules.status_colours")
     for status, colour in colours.items():
         if status not in TASK_STATUSES or colour not in COLOURS:
-            raise r.fail(f"rules.status_colours.{status}", tr("plan", "状态或颜色不在可选范围内"))
+            raise r.fail(f"rules.status_colours.{status}", translate("plan", "状态或颜色不在可选范围内"))
     rules = Rules(
         warning_rule=r.choice(rules_data, "warning_rule", "rules", WARNING_RULES),
         yellow_gap_share=r.num(rules_data, "yellow_gap_share", "rules", default=0.10),
@@ -692,7 +706,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
     contact = r.obj(data.get("contact", {}), "contact")
     year = r.num(data, "year", "")
     if year != int(year) or not 2000 <= year <= 2100:
-        raise r.fail("year", tr("plan", "年份应为 2000 到 2100 之间的整数"))
+        raise r.fail("year", translate("plan", "年份应为 2000 到 2100 之间的整数"))
     return Plan(
         id=r.text(data, "id", ""),
         year=int(year),
@@ -729,23 +743,23 @@ def load_plan(path: str | Path) -> Plan:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")  # Notepad may have added a byte order mark
     except FileNotFoundError:
-        raise PlanError(tr("plan", "找不到计划文件 {file}，请检查路径。").format(file=path)) from None
+        raise PlanError(translate("plan", "找不到计划文件 {file}，请检查路径。").format(file=path)) from None
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.end == len(raw):  # a character cut in two
             raise PlanError(
-                tr("plan", "计划文件 {file} 不完整，在中途被截断了。请重新复制或下载完整的计划文件。").format(
-                    file=path
-                )
+                translate(
+                    "plan", "计划文件 {file} 不完整，在中途被截断了。请重新复制或下载完整的计划文件。"
+                ).format(file=path)
             ) from None
         raise PlanError(
-            tr(
+            translate(
                 "plan",
                 "计划文件 {file} 不是文本文件（UTF-8），可能已损坏，或是改了扩展名的其他文件。请使用区里下发或 TanBao 导出的计划文件（.json）。",
             ).format(file=path)
         ) from None
     except OSError as exc:
         raise PlanError(
-            tr("plan", "无法读取计划文件 {file}：{err}").format(file=path, err=exc.strerror or exc)
+            translate("plan", "无法读取计划文件 {file}：{err}").format(file=path, err=exc.strerror or exc)
         ) from None
     return parse_plan(text, str(path))
 

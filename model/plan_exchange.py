@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import PlanError, UserError
-from model.i18n import tr
+from model.i18n import translate
 from model.numbers import parse_number
 from model.plan import Plan, parse_plan
 from model.store import Store
@@ -91,7 +91,7 @@ def _q_targets(prefix: str, annex: int, subject: str, q: dict[str, Any]) -> Targ
         prefix,
         annex,
         subject,
-        str(q.get("label") or tr("plan_exchange", "量化指标")),
+        str(q.get("label") or translate("plan_exchange", "量化指标")),
         str(q["unit"]),
         float(q["value"]),
         "rate" if q["unit"] == "%" and q["value"] < 0 else "non_negative",
@@ -116,7 +116,7 @@ def _targets_with_setters(plan: Plan, data: dict[str, Any]) -> list[tuple[Target
                 f"annex1/{row['id']}/target",
                 1,
                 subject,
-                tr("plan_exchange", "目标"),
+                translate("plan_exchange", "目标"),
                 "",
                 target["text"],
                 "text",
@@ -127,7 +127,7 @@ def _targets_with_setters(plan: Plan, data: dict[str, Any]) -> list[tuple[Target
                 f"annex1/{row['id']}/target",
                 1,
                 subject,
-                tr("plan_exchange", "目标"),
+                translate("plan_exchange", "目标"),
                 target["unit"],
                 float(target["value"]),
                 check,
@@ -142,7 +142,7 @@ def _targets_with_setters(plan: Plan, data: dict[str, Any]) -> list[tuple[Target
             f"annex2/{row['unit']}/target_pct",
             2,
             plan.unit(row["unit"]).name,
-            tr("plan_exchange", "规上工业单位产值能耗变化率目标"),
+            translate("plan_exchange", "规上工业单位产值能耗变化率目标"),
             "%",
             float(row["target_pct"]),
             "rate",
@@ -151,9 +151,14 @@ def _targets_with_setters(plan: Plan, data: dict[str, Any]) -> list[tuple[Target
     for row in data["annex3"]["rows"]:
         name = plan.unit(row["unit"]).name
         for key, label, unit, check in (
-            ("total_cap_wan_tce", tr("plan_exchange", "能耗总量控制目标"), "万吨标准煤", "positive"),
-            ("intensity_target", tr("plan_exchange", "能耗强度目标"), row["intensity_unit"], "positive"),
-            ("intensity_yoy_change_pct", tr("plan_exchange", "能耗强度同比变化目标"), "%", "rate"),
+            ("total_cap_wan_tce", translate("plan_exchange", "能耗总量控制目标"), "万吨标准煤", "positive"),
+            (
+                "intensity_target",
+                translate("plan_exchange", "能耗强度目标"),
+                row["intensity_unit"],
+                "positive",
+            ),
+            ("intensity_yoy_change_pct", translate("plan_exchange", "能耗强度同比变化目标"), "%", "rate"),
         ):
             out.append(
                 (
@@ -199,23 +204,23 @@ def export_targets(plan: Plan, path: str | Path) -> int:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    _text_cell(ws.cell(1, 1), tr("plan_exchange", "{title} 目标表").format(title=plan.title))
+    _text_cell(ws.cell(1, 1), translate("plan_exchange", "{title} 目标表").format(title=plan.title))
     ws.cell(1, 1).font = Font(bold=True, size=13)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    _text_cell(ws.cell(2, 1), tr("plan_exchange", "计划编号"))
+    _text_cell(ws.cell(2, 1), translate("plan_exchange", "计划编号"))
     _text_cell(ws.cell(2, 2), plan.id)
-    _text_cell(ws.cell(2, 3), tr("plan_exchange", "年度"))
+    _text_cell(ws.cell(2, 3), translate("plan_exchange", "年度"))
     ws.cell(2, 4).value = plan.year
     _text_cell(
         ws.cell(2, 5),
-        tr(
+        translate(
             "plan_exchange",
             "只修改“目标值”一列，编号列用于核对，请勿改动。百分数直接填数字，如 -3 表示下降3%。",
         ),
     )
     for col, title in enumerate(COLUMNS, start=1):
         c = ws.cell(HEADER_ROW, col)
-        _text_cell(c, tr("plan_exchange", title))
+        _text_cell(c, translate("plan_exchange", title))
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="DDEBF7")
     editable = PatternFill("solid", fgColor="FFF2CC")
@@ -259,7 +264,7 @@ class _Formula:
 
 def _not_a_workbook(path: Path) -> UserError:
     return UserError(
-        tr(
+        translate(
             "plan_exchange",
             "无法读取 {path}：不是有效的 Excel 文件（.xlsx），可能已损坏、不完整，或是改了扩展名的其他文件。请用本程序重新导出目标表，修改后再导入。",
         ).format(path=path)
@@ -268,7 +273,7 @@ def _not_a_workbook(path: Path) -> UserError:
 
 def _unsafe(path: Path) -> UserError:
     return UserError(
-        tr(
+        translate(
             "plan_exchange", "文件 {path} 含有不安全的 XML 内容，已拒绝读取。请用本程序重新导出目标表。"
         ).format(path=path)
     )
@@ -285,7 +290,7 @@ def _check_zip(path: Path) -> None:
                 b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
             ):  # OLE: an .xls, or an encrypted .xlsx
                 raise UserError(
-                    tr(
+                    translate(
                         "plan_exchange",
                         "无法读取 {path}：这是旧版 Excel（.xls）或设了密码的文件。请在 Excel 中取消密码，另存为“Excel 工作簿（.xlsx）”后再导入。",
                     ).format(path=path)
@@ -303,7 +308,7 @@ def _check_zip(path: Path) -> None:
                     )
                 ):
                     raise UserError(
-                        tr(
+                        translate(
                             "plan_exchange",
                             "文件 {path} 解压后过大（{n} 个部件，共 {mb:.0f} MB），不是目标表，可能是恶意构造的文件，已拒绝读取。请用本程序重新导出目标表。",
                         ).format(path=path, n=len(members), mb=total / 2**20)
@@ -314,10 +319,12 @@ def _check_zip(path: Path) -> None:
     except UserError:
         raise
     except FileNotFoundError:
-        raise UserError(tr("plan_exchange", "找不到文件 {path}。").format(path=path)) from None
+        raise UserError(translate("plan_exchange", "找不到文件 {path}。").format(path=path)) from None
     except OSError as exc:
         raise UserError(
-            tr("plan_exchange", "无法读取文件 {path}：{err}").format(path=path, err=exc.strerror or exc)
+            translate("plan_exchange", "无法读取文件 {path}：{err}").format(
+                path=path, err=exc.strerror or exc
+            )
         ) from None
     except Exception:  # no zip, a damaged one, a part that fails its CRC or does not inflate
         raise _not_a_workbook(path) from None
@@ -345,7 +352,9 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, list[Any], str]], dict[str, 
     A formula in the value column comes back as `_Formula`; only the first `VALUE_COLUMN` columns are read."""
     if not workbook_reader_is_safe():
         raise UserError(
-            tr("plan_exchange", "缺少 defusedxml 组件，出于安全考虑不读取 Excel 文件，请重新安装程序。")
+            translate(
+                "plan_exchange", "缺少 defusedxml 组件，出于安全考虑不读取 Excel 文件，请重新安装程序。"
+            )
         )
     from defusedxml import DefusedXmlException
     from openpyxl import load_workbook
@@ -362,7 +371,7 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, list[Any], str]], dict[str, 
     try:
         if SHEET not in wb.sheetnames:
             raise UserError(
-                tr(
+                translate(
                     "plan_exchange",
                     "文件 {path} 中没有“{sheet}”工作表：请使用 main.py targets export 导出的目标表。",
                 ).format(path=path, sheet=SHEET)
@@ -375,7 +384,7 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, list[Any], str]], dict[str, 
             for line, row in enumerate(ws.iter_rows(max_col=VALUE_COLUMN), start=1):
                 if line > MAX_ROWS:
                     raise UserError(
-                        tr(
+                        translate(
                             "plan_exchange",
                             "文件 {path} 的目标表超过 {n} 行，不是本程序导出的目标表，已拒绝读取。请用本程序重新导出目标表。",
                         ).format(path=path, n=MAX_ROWS)
@@ -433,34 +442,38 @@ def _checked(t: Target, raw: Any, fmt: str) -> float | str:
     """The new value of one target, or UserError saying what is wrong with it."""
     if isinstance(raw, _Formula):
         raise UserError(
-            tr(
+            translate(
                 "plan_exchange",
                 "单元格 {cell} 是公式“{formula}”，公式不是{what}：请把它改为直接填写的{what}。",
             ).format(
                 cell=raw.cell,
                 formula=raw.text,
-                what=tr("plan_exchange", "文字") if t.check == "text" else tr("plan_exchange", "数字"),
+                what=translate("plan_exchange", "文字")
+                if t.check == "text"
+                else translate("plan_exchange", "数字"),
             )
         )
     if t.check == "text":
         text = _cell_text(raw)
         if not text:
-            raise UserError(tr("plan_exchange", "目标值不能为空"))
+            raise UserError(translate("plan_exchange", "目标值不能为空"))
         return text
     parsed = parse_number(raw)
     if parsed.value is None:
-        raise UserError(tr("plan_exchange", "目标值为空"))
+        raise UserError(translate("plan_exchange", "目标值为空"))
     value = parsed.value
     if isinstance(raw, int | float) and "%" in fmt:  # typed as -3% in Excel: stored as -0.03
         value = round(value * 100, 9)
     if parsed.percent and t.unit != "%":
-        raise UserError(tr("plan_exchange", "以“{unit}”计，不能填百分数").format(unit=t.unit))
+        raise UserError(translate("plan_exchange", "以“{unit}”计，不能填百分数").format(unit=t.unit))
     if t.check == "rate" and not -100 < value < 100:
-        raise UserError(tr("plan_exchange", "变化率应在 -100 到 100 之间（填入的是 {v:g}）").format(v=value))
+        raise UserError(
+            translate("plan_exchange", "变化率应在 -100 到 100 之间（填入的是 {v:g}）").format(v=value)
+        )
     if t.check == "positive" and value <= 0:
-        raise UserError(tr("plan_exchange", "应大于 0（填入的是 {v:g}）").format(v=value))
+        raise UserError(translate("plan_exchange", "应大于 0（填入的是 {v:g}）").format(v=value))
     if t.check == "non_negative" and value < 0:
-        raise UserError(tr("plan_exchange", "不能为负数（填入的是 {v:g}）").format(v=value))
+        raise UserError(translate("plan_exchange", "不能为负数（填入的是 {v:g}）").format(v=value))
     return value
 
 
@@ -475,7 +488,7 @@ def read_target_changes(plan: Plan, path: str | Path) -> TargetImport:
     notes: list[str] = []
     if _cell_text(header.get("plan_id")) != plan.id:
         problems.append(
-            tr(
+            translate(
                 "plan_exchange",
                 "这张目标表属于计划“{other}”，当前计划是“{id}”（{year}年）：请导出当前计划的目标表再修改。",
             ).format(other=_cell_text(header.get("plan_id")) or "？", id=plan.id, year=plan.year)
@@ -488,17 +501,17 @@ def read_target_changes(plan: Plan, path: str | Path) -> TargetImport:
         key = _cell_text(cells[0])
         if not key and all(_cell_text(c) == "" for c in cells):
             continue
-        where = tr("plan_exchange", "第 {line} 行").format(line=line)
+        where = translate("plan_exchange", "第 {line} 行").format(line=line)
         if key not in by_key:
             problems.append(
-                tr("plan_exchange", "{where}：编号“{key}”不是本计划的目标，请勿修改编号列。").format(
+                translate("plan_exchange", "{where}：编号“{key}”不是本计划的目标，请勿修改编号列。").format(
                     where=where, key=key
                 )
             )
             continue
         if key in seen:
             problems.append(
-                tr("plan_exchange", "{where}：编号“{key}”重复出现。").format(where=where, key=key)
+                translate("plan_exchange", "{where}：编号“{key}”重复出现。").format(where=where, key=key)
             )
             continue
         seen.add(key)
@@ -516,7 +529,7 @@ def read_target_changes(plan: Plan, path: str | Path) -> TargetImport:
     missing = [k for k in by_key if k not in seen]
     if missing:
         notes.append(
-            tr("plan_exchange", "表中缺少 {n} 项目标（{keys}），这些目标保持不变。").format(
+            translate("plan_exchange", "表中缺少 {n} 项目标（{keys}），这些目标保持不变。").format(
                 n=len(missing), keys="、".join(missing[:5]) + ("…" if len(missing) > 5 else "")
             )
         )
@@ -535,12 +548,12 @@ def apply_target_changes(store: Store, plan: Plan, result: TargetImport, *, who:
     """Store the changed plan (same id) with an audit row per change; refused while any problem remains."""
     if not result.ok:
         raise UserError(
-            tr("plan_exchange", "目标表有 {n} 处问题，未作任何修改：{first}").format(
+            translate("plan_exchange", "目标表有 {n} 处问题，未作任何修改：{first}").format(
                 n=len(result.problems), first=result.problems[0]
             )
         )
     if result.plan_id != plan.id:
-        raise UserError(tr("plan_exchange", "目标表不属于当前计划，未作任何修改。"))
+        raise UserError(translate("plan_exchange", "目标表不属于当前计划，未作任何修改。"))
     if not result.changes:
         return plan
     new_plan = parse_plan(result.new_plan_source, f"{store.path}#{plan.id}")

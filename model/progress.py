@@ -13,7 +13,7 @@ from typing import Any
 
 from model import calc
 from model.coefficients import CoefficientSet, basis_label
-from model.i18n import tr
+from model.i18n import translate
 from model.periods import Period
 from model.plan import LAST_YEAR, Plan
 from model.store import Figure
@@ -28,9 +28,9 @@ COLOUR_WORDS = {
 def colour_label(colour: str | None) -> str:
     """Colour and a word, so the meaning survives black-and-white printing."""
     if colour is None:
-        return tr("progress", "无数据")
+        return translate("progress", "无数据")
     short, word = COLOUR_WORDS[colour]
-    return f"{tr('progress', short)}·{tr('progress', word)}"
+    return f"{translate('progress', short)}·{translate('progress', word)}"
 
 
 class MonthTable:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from model.backup import Backup, list_backups, quick_check, verify
 from model.errors import UserError
-from model.i18n import tr
+from model.i18n import translate
 from model.lock import LockInfo, WriterLock
 
 
@@ -38,23 +38,24 @@ class StartupCheck:
             if not self.unclean:
                 return ""
             assert self.previous is not None
-            return tr("recovery", "上次程序没有正常退出（{who}）。已检查数据库，数据完好。").format(
+            return translate("recovery", "上次程序没有正常退出（{who}）。已检查数据库，数据完好。").format(
                 who=self.previous.describe()
             )
-        head = tr("recovery", "数据库 {db} 已损坏（{problem}）。").format(
+        head = translate("recovery", "数据库 {db} 已损坏（{problem}）。").format(
             db=self.db_path, problem=self.problems[0]
         )
         if self.unclean:
             assert self.previous is not None
             head = (
-                tr("recovery", "上次程序没有正常退出（{who}），").format(who=self.previous.describe()) + head
+                translate("recovery", "上次程序没有正常退出（{who}），").format(who=self.previous.describe())
+                + head
             )
         if self.offer is None:
-            return head + tr(
+            return head + translate(
                 "recovery",
                 "没有找到可用的备份。请不要删除该文件，联系技术支持；backups 文件夹里的内容也请保留。",
             )
-        return head + tr(
+        return head + translate(
             "recovery",
             "可以恢复到 {time} 的备份（编号 {id}，{reason}）：在窗口中选择“恢复备份”，或运行 main.py backup restore {id}。",
         ).format(

@@ -28,7 +28,7 @@ from typing import Any
 from model.checks import ERROR, WARNING, Problem, check_period
 from model.coefficients import CoefficientSet
 from model.errors import UserError
-from model.i18n import tr
+from model.i18n import translate
 from model.periods import Period
 from model.plan import Plan, Unit
 from model.progress import UnitProgress, unit_progress
@@ -89,10 +89,14 @@ def build_report(
     created_at: datetime | None = None,
 ) -> UnitReport:
     if period.year != plan.year:
-        raise UserError(tr("report", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year))
+        raise UserError(
+            translate("report", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
+        )
     unit = plan.unit(unit_id)
     if not plan.fields_for(unit_id):
-        raise UserError(tr("report", "{name}在本年计划中没有填报任务，无法生成报表。").format(name=unit.name))
+        raise UserError(
+            translate("report", "{name}在本年计划中没有填报任务，无法生成报表。").format(name=unit.name)
+        )
     kept = report_figures(plan, figures, period)
     progress = unit_progress(plan, coefficients, kept, unit_id, period)
     problems = report_problems(plan, unit_id, period, kept)
@@ -190,7 +194,7 @@ def encode_report_data(data: dict[str, Any]) -> bytes:
 
 def _refuse(problem: str) -> UserError:
     return UserError(
-        tr("report", "报表数据无法识别：{problem}。请让填报单位用 TanBao 重新导出报表。").format(
+        translate("report", "报表数据无法识别：{problem}。请让填报单位用 TanBao 重新导出报表。").format(
             problem=problem
         )
     )
@@ -202,10 +206,10 @@ def _is_number(value: Any) -> bool:
 
 def _need(data: dict[str, Any], key: str, kinds: tuple[type, ...], where: str = "") -> Any:
     if key not in data:
-        raise _refuse(tr("report", "缺少“{key}”").format(key=where + key))
+        raise _refuse(translate("report", "缺少“{key}”").format(key=where + key))
     value = data[key]
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-        raise _refuse(tr("report", "“{key}”的类型不对").format(key=where + key))
+        raise _refuse(translate("report", "“{key}”的类型不对").format(key=where + key))
     return value
 
 
@@ -214,16 +218,18 @@ def parse_report_data(raw: bytes) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise _refuse(tr("report", "不是 UTF-8 文字")) from None
+        raise _refuse(translate("report", "不是 UTF-8 文字")) from None
     except json.JSONDecodeError as exc:
-        raise _refuse(tr("report", "不是有效的 JSON（第 {line} 行）").format(line=exc.lineno)) from None
+        raise _refuse(
+            translate("report", "不是有效的 JSON（第 {line} 行）").format(line=exc.lineno)
+        ) from None
     if not isinstance(data, dict):
-        raise _refuse(tr("report", "顶层应为对象"))
+        raise _refuse(translate("report", "顶层应为对象"))
     if data.get("format") != FORMAT:
-        raise _refuse(tr("report", "不是 TanBao 报表数据（format 应为 {f}）").format(f=FORMAT))
+        raise _refuse(translate("report", "不是 TanBao 报表数据（format 应为 {f}）").format(f=FORMAT))
     if data.get("format_version") != FORMAT_VERSION:
         raise UserError(
-            tr(
+            translate(
                 "report",
                 "报表数据是第 {v} 版格式，本程序只能读取第 {mine} 版。请把程序升级到与填报单位相同的版本。",
             ).format(v=data.get("format_version"), mine=FORMAT_VERSION)
@@ -242,40 +248,40 @@ def parse_report_data(raw: bytes) -> dict[str, Any]:
     year = _need(data, "plan_year", (int,))
     period = _need(data, "period", (str,))
     if not _PERIOD.match(period) or int(period[:4]) != year:
-        raise _refuse(tr("report", "报告期“{p}”不对").format(p=period))
+        raise _refuse(translate("report", "报告期“{p}”不对").format(p=period))
     if "version" not in data:
-        raise _refuse(tr("report", "缺少“version”"))
+        raise _refuse(translate("report", "缺少“version”"))
     version = data["version"]
     if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
-        raise _refuse(tr("report", "版本号“{v}”不对").format(v=version))
+        raise _refuse(translate("report", "版本号“{v}”不对").format(v=version))
     try:
         datetime.fromisoformat(data["created_at"])
     except ValueError:
-        raise _refuse(tr("report", "生成时间“{t}”不对").format(t=data["created_at"])) from None
+        raise _refuse(translate("report", "生成时间“{t}”不对").format(t=data["created_at"])) from None
     for i, figure in enumerate(_need(data, "figures", (list,))):
         where = f"figures[{i}]."
         if not isinstance(figure, dict):
-            raise _refuse(tr("report", "“{key}”应为对象").format(key=f"figures[{i}]"))
+            raise _refuse(translate("report", "“{key}”应为对象").format(key=f"figures[{i}]"))
         fp = _need(figure, "period", (str,), where)
         if not _PERIOD.match(fp) or fp[:4] != period[:4] or fp > period:
-            raise _refuse(tr("report", "“{key}”的报告期“{p}”不在本报表范围内").format(key=where, p=fp))
+            raise _refuse(translate("report", "“{key}”的报告期“{p}”不在本报表范围内").format(key=where, p=fp))
         _need(figure, "field", (str,), where)
         _need(figure, "note", (str,), where)
         value, text = figure.get("value", "missing"), figure.get("text", "missing")
         if value is not None and not _is_number(value):
-            raise _refuse(tr("report", "“{key}value”应为数字或 null").format(key=where))
+            raise _refuse(translate("report", "“{key}value”应为数字或 null").format(key=where))
         if text is not None and not isinstance(text, str):
-            raise _refuse(tr("report", "“{key}text”应为文字或 null").format(key=where))
+            raise _refuse(translate("report", "“{key}text”应为文字或 null").format(key=where))
     progress = _need(data, "progress", (dict,))
     if progress.get("unit_id") != data["unit_id"] or progress.get("period") != period:
-        raise _refuse(tr("report", "进度数据与报表的单位或报告期不一致"))
+        raise _refuse(translate("report", "进度数据与报表的单位或报告期不一致"))
     for i, problem in enumerate(_need(data, "problems", (list,))):
         where = f"problems[{i}]."
         if not isinstance(problem, dict):
-            raise _refuse(tr("report", "“{key}”应为对象").format(key=f"problems[{i}]"))
+            raise _refuse(translate("report", "“{key}”应为对象").format(key=f"problems[{i}]"))
         severity = _need(problem, "severity", (str,), where)
         if severity not in (ERROR, WARNING):
-            raise _refuse(tr("report", "“{key}severity”不对").format(key=where))
+            raise _refuse(translate("report", "“{key}severity”不对").format(key=where))
         for key in ("period", "field", "message", "reason"):
             _need(problem, key, (str,), where)
     return data

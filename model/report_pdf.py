@@ -41,7 +41,7 @@ from reportlab.platypus import Table as RLTable
 
 from model import formatting as fmt
 from model.fonts import font_path
-from model.i18n import tr
+from model.i18n import translate
 from model.report_data import ATTACHMENT_NAME, UnitReport, encode_report_data
 from model.report_tables import (
     COLOUR,
@@ -140,7 +140,7 @@ def _numbered_canvas(running: str) -> type[Canvas]:
             self.setFillColor(GREY)
             page = self._pageNumber
             self.drawCentredString(
-                PAGE_W / 2, 8 * mm, tr("report", "第 {x} 页 共 {y} 页").format(x=page, y=total)
+                PAGE_W / 2, 8 * mm, translate("report", "第 {x} 页 共 {y} 页").format(x=page, y=total)
             )
             if page > 1 and running:
                 self.drawString(MARGIN_X, PAGE_H - 9 * mm, running)
@@ -169,7 +169,9 @@ class SignatureSlot(Flowable):  # type: ignore[misc]
         if not self.signed:
             c.setFont(FONT, 9)
             c.setFillColor(GREY)
-            c.drawCentredString(self.width / 2, self.height / 2 - 3, tr("report", "（未经数字签名的导出件）"))
+            c.drawCentredString(
+                self.width / 2, self.height / 2 - 3, translate("report", "（未经数字签名的导出件）")
+            )
         c.restoreState()
         x, y = c.absolutePosition(0, 0)
         self.holder.append(SignatureBox(c.getPageNumber() - 1, x, y, x + self.width, y + self.height))
@@ -296,7 +298,7 @@ def _chart(chart: Chart) -> Flowable:
             String(
                 x(m),
                 bottom - 9,
-                tr("report", "{m}月").format(m=m),
+                translate("report", "{m}月").format(m=m),
                 fontName=FONT,
                 fontSize=6.5,
                 textAnchor="middle",
@@ -389,7 +391,7 @@ def _chart(chart: Chart) -> Flowable:
             String(
                 left + pw / 2,
                 bottom + ph / 2,
-                tr("report", "暂无数据"),
+                translate("report", "暂无数据"),
                 fontName=FONT,
                 fontSize=9,
                 textAnchor="middle",
@@ -406,7 +408,7 @@ def _nice_step(raw: float) -> float:
 
 
 def _notes(notes: list[str]) -> list[Flowable]:
-    out: list[Flowable] = [_p(tr("report", "说明："), 9)]
+    out: list[Flowable] = [_p(translate("report", "说明："), 9)]
     for i, note in enumerate(notes, start=1):
         out.append(Paragraph(_esc(f"{i}. {note}"), _style(8, leading=11.5)))
     out.append(Spacer(1, 4 * mm))
@@ -441,7 +443,7 @@ def _people(people: ReportPeople) -> Flowable:
 
 
 def _footer(people: ReportPeople, signed: bool, holder: list[SignatureBox]) -> Flowable:
-    label = _p(tr("report", "电子签名："), 8.5)
+    label = _p(translate("report", "电子签名："), 8.5)
     block = RLTable(
         [[label, SignatureSlot(signed, holder)]],
         colWidths=[CONTENT_W - SIGNATURE_W - 4, SIGNATURE_W + 4],
@@ -519,7 +521,7 @@ def render_unit_pdf(report: UnitReport, people: ReportPeople, *, signed: bool) -
         story,
         running,
         {
-            "title": tr("report", "{unit} {period} 节能降碳目标报表").format(
+            "title": translate("report", "{unit} {period} 节能降碳目标报表").format(
                 unit=report.unit.name, period=report.period.label()
             ),
             "author": report.unit.full_name,
@@ -544,7 +546,7 @@ def unit_pdf(
     rendered = render_unit_pdf(report, people, signed=key is not None)
     data = encode_report_data(report.data)
     if key is None:
-        return signing.attach_data(rendered.data, data, ATTACHMENT_NAME, tr("report", "报表数据"))
+        return signing.attach_data(rendered.data, data, ATTACHMENT_NAME, translate("report", "报表数据"))
     return signing.sign_pdf(
         rendered.data,
         key,
@@ -554,7 +556,7 @@ def unit_pdf(
         signer_name=signer_name or people.preparer or str(report.data["created_by"]),
         unit_name=report.unit.full_name,
         unit_id=report.unit.id,
-        reason=tr("report", "{period} 报表").format(period=report.period.label()),
+        reason=translate("report", "{period} 报表").format(period=report.period.label()),
         when=when,
     )
 
@@ -568,7 +570,9 @@ def summary_pdf(plan: Plan, summary: DistrictSummary, people: ReportPeople | Non
     story.append(_header(summary_header(plan, summary)))
     story.append(Spacer(1, 3 * mm))
     for number, section in enumerate(summary_sections(plan, summary), start=1):
-        heading = tr("report", "{n}、{title}").format(n="一二三四五六"[number - 1], title=section.title)
+        heading = translate("report", "{n}、{title}").format(
+            n="一二三四五六"[number - 1], title=section.title
+        )
         story.append(CondPageBreak(40 * mm))
         story.append(_p(heading, 10.5))
         story.append(Spacer(1, 1.5 * mm))

@@ -14,7 +14,7 @@ from model import calc
 from model import formatting as fmt
 from model.checks import ERROR
 from model.coefficients import basis_label
-from model.i18n import tr
+from model.i18n import translate
 from model.plan import LAST_YEAR, Plan
 from model.progress import MonthTable, colour_label
 from model.report_data import UnitReport
@@ -111,25 +111,29 @@ def form_header(plan: Plan, table_number: str, left: list[tuple[str, str]]) -> F
     return FormHeader(
         left=left,
         right=[
-            (tr("report", "表　　号"), table_number),
-            (tr("report", "制定机关"), form.authority),
-            (tr("report", "文　　号"), form.approval_no),
-            (tr("report", "有效期至"), form.valid_until),
+            (translate("report", "表　　号"), table_number),
+            (translate("report", "制定机关"), form.authority),
+            (translate("report", "文　　号"), form.approval_no),
+            (translate("report", "有效期至"), form.valid_until),
         ],
     )
 
 
 def unit_header(report: UnitReport, section: Section) -> FormHeader:
     version = report.version
-    shown = tr("report", "第 {n} 版").format(n=version) if version else tr("report", "未提交（导出件）")
+    shown = (
+        translate("report", "第 {n} 版").format(n=version)
+        if version
+        else translate("report", "未提交（导出件）")
+    )
     return form_header(
         report.plan,
         section.table_number,
         [
-            (tr("report", "填报单位"), report.unit.full_name),
-            (tr("report", "报告期"), report.period.label()),
-            (tr("report", "计量单位"), section.measure_unit),
-            (tr("report", "报送版本"), shown),
+            (translate("report", "填报单位"), report.unit.full_name),
+            (translate("report", "报告期"), report.period.label()),
+            (translate("report", "计量单位"), section.measure_unit),
+            (translate("report", "报送版本"), shown),
         ],
     )
 
@@ -198,7 +202,7 @@ def _annex2_section(report: UnitReport) -> Section:
     unit_text = f"{energy_unit[2] if energy_unit else ''}/{output_unit[2] if output_unit else ''}"
     rows.append(
         [
-            text(tr("report", "单位产值能耗")),
+            text(translate("report", "单位产值能耗")),
             text(f"{code:02d}"),
             text(unit_text),
             text("—"),
@@ -208,28 +212,28 @@ def _annex2_section(report: UnitReport) -> Section:
         ]
     )
     main = Table(
-        caption=tr("report", "一、主要指标"),
+        caption=translate("report", "一、主要指标"),
         columns=[
-            tr("report", "指标名称"),
-            tr("report", "代码"),
-            tr("report", "计量单位"),
-            tr("report", "本月"),
-            tr("report", "本年累计"),
-            tr("report", "上年同期累计"),
-            tr("report", "增减（%）"),
+            translate("report", "指标名称"),
+            translate("report", "代码"),
+            translate("report", "计量单位"),
+            translate("report", "本月"),
+            translate("report", "本年累计"),
+            translate("report", "上年同期累计"),
+            translate("report", "增减（%）"),
         ],
         widths=[3.6, 0.7, 1.6, 1.7, 1.8, 1.8, 1.3],
         rows=rows,
         codes=["甲", "乙", "丙", "1", "2", "3", "4"],
     )
     result = Table(
-        caption=tr("report", "二、目标完成情况"),
+        caption=translate("report", "二、目标完成情况"),
         columns=[
-            tr("report", "累计单位产值能耗变化率"),
-            tr("report", "年度目标"),
-            tr("report", "目标完成率"),
-            tr("report", "序时进度"),
-            tr("report", "预警等级"),
+            translate("report", "累计单位产值能耗变化率"),
+            translate("report", "年度目标"),
+            translate("report", "目标完成率"),
+            translate("report", "序时进度"),
+            translate("report", "预警等级"),
         ],
         widths=[2.4, 1.6, 1.6, 1.6, 1.6],
         rows=[
@@ -243,21 +247,21 @@ def _annex2_section(report: UnitReport) -> Section:
         ],
     )
     monthly = Table(
-        caption=tr("report", "三、分月情况"),
+        caption=translate("report", "三、分月情况"),
         columns=[
-            tr("report", "月份"),
-            tr("report", "本月能耗"),
-            tr("report", "上年同月能耗"),
-            tr("report", "本月产值"),
-            tr("report", "上年同月产值"),
-            tr("report", "累计单位产值能耗"),
-            tr("report", "累计变化率"),
-            tr("report", "预警"),
+            translate("report", "月份"),
+            translate("report", "本月能耗"),
+            translate("report", "上年同月能耗"),
+            translate("report", "本月产值"),
+            translate("report", "上年同月产值"),
+            translate("report", "累计单位产值能耗"),
+            translate("report", "累计变化率"),
+            translate("report", "预警"),
         ],
         widths=[0.9, 1.5, 1.5, 1.6, 1.6, 1.6, 1.4, 1.4],
         rows=[
             [
-                text(tr("report", "{m}月").format(m=m.month)),
+                text(translate("report", "{m}月").format(m=m.month)),
                 Cell(m.energy_tce, AMOUNT),
                 Cell(m.energy_tce_last_year, AMOUNT),
                 Cell(m.output_wan_yuan, AMOUNT),
@@ -271,17 +275,17 @@ def _annex2_section(report: UnitReport) -> Section:
     )
     chart = Chart(
         kind="rate",
-        title=tr("report", "累计单位产值能耗变化率与目标"),
+        title=translate("report", "累计单位产值能耗变化率与目标"),
         points=[(m.month, m.ytd_change_rate_pct) for m in a2.months if m.ytd_change_rate_pct is not None],
         reference=a2.target_pct,
-        reference_label=tr("report", "年度目标 {t}").format(t=fmt.rate(a2.target_pct)),
+        reference_label=translate("report", "年度目标 {t}").format(t=fmt.rate(a2.target_pct)),
         y_label="%",
-        series_label=tr("report", "本年累计变化率"),
+        series_label=translate("report", "本年累计变化率"),
     )
     units = "、".join(dict.fromkeys(f[2] for f in (energy_unit, output_unit) if f))
     return Section(
         annex=2,
-        title=tr("report", "{title}完成情况表").format(title=plan.annexes[2].title),
+        title=translate("report", "{title}完成情况表").format(title=plan.annexes[2].title),
         table_number=_table_number(plan, "annex2"),
         measure_unit=units,
         tables=[main, result, monthly],
@@ -294,14 +298,14 @@ def _annex3_section(report: UnitReport) -> Section:
     a3 = report.progress.annex3
     assert a3 is not None
     carriers = Table(
-        caption=tr("report", "一、能源消费量（本年累计）"),
+        caption=translate("report", "一、能源消费量（本年累计）"),
         columns=[
-            tr("report", "能源品种"),
-            tr("report", "代码"),
-            tr("report", "计量单位"),
-            tr("report", "实物量"),
-            tr("report", "折标系数（千克标准煤/计量单位）"),
-            tr("report", "折标准煤（吨）"),
+            translate("report", "能源品种"),
+            translate("report", "代码"),
+            translate("report", "计量单位"),
+            translate("report", "实物量"),
+            translate("report", "折标系数（千克标准煤/计量单位）"),
+            translate("report", "折标准煤（吨）"),
         ],
         widths=[2.2, 0.7, 1.4, 2.2, 2.4, 2.0],
         codes=["甲", "乙", "丙", "1", "2", "3"],
@@ -318,9 +322,9 @@ def _annex3_section(report: UnitReport) -> Section:
         ]
         + [
             [
-                text(tr("report", "合计")),
+                text(translate("report", "合计")),
                 text(f"{len(a3.carriers) + 1:02d}"),
-                text(tr("report", "吨标准煤")),
+                text(translate("report", "吨标准煤")),
                 text("—"),
                 text("—"),
                 Cell(a3.ytd_tce, AMOUNT),
@@ -329,72 +333,72 @@ def _annex3_section(report: UnitReport) -> Section:
         total_rows=(len(a3.carriers),),
     )
     indicators = Table(
-        caption=tr("report", "二、“双控”目标完成情况"),
+        caption=translate("report", "二、“双控”目标完成情况"),
         columns=[
-            tr("report", "指标"),
-            tr("report", "计量单位"),
-            tr("report", "本年累计 / 本期"),
-            tr("report", "上年同期"),
-            tr("report", "年度目标"),
-            tr("report", "完成情况"),
-            tr("report", "预警"),
+            translate("report", "指标"),
+            translate("report", "计量单位"),
+            translate("report", "本年累计 / 本期"),
+            translate("report", "上年同期"),
+            translate("report", "年度目标"),
+            translate("report", "完成情况"),
+            translate("report", "预警"),
         ],
         widths=[2.6, 1.5, 1.7, 1.7, 1.6, 1.7, 1.3],
         rows=[
             [
-                text(tr("report", "综合能耗总量")),
-                text(tr("report", "吨标准煤")),
+                text(translate("report", "综合能耗总量")),
+                text(translate("report", "吨标准煤")),
                 Cell(a3.ytd_tce, AMOUNT),
                 Cell(a3.ytd_tce_last_year, AMOUNT),
                 Cell(a3.cap_tce, AMOUNT),
-                text(tr("report", "已用 {p}").format(p=fmt.pct(a3.cap_used_pct))),
+                text(translate("report", "已用 {p}").format(p=fmt.pct(a3.cap_used_pct))),
                 text("—"),
             ],
             [
-                text(tr("report", "预计全年综合能耗")),
-                text(tr("report", "吨标准煤")),
+                text(translate("report", "预计全年综合能耗")),
+                text(translate("report", "吨标准煤")),
                 Cell(a3.projected_tce, AMOUNT),
                 text("—"),
                 Cell(a3.cap_tce, AMOUNT),
                 text(
-                    tr("report", "按上年月度分布")
+                    translate("report", "按上年月度分布")
                     if a3.projected_tce_by_profile is not None
-                    else tr("report", "按线性推算")
+                    else translate("report", "按线性推算")
                 ),
                 colour_cell(a3.total_colour),
             ],
             [
-                text(tr("report", "能耗强度")),
+                text(translate("report", "能耗强度")),
                 text(a3.intensity_unit),
                 Cell(a3.intensity, INTENSITY),
                 text("—"),
                 Cell(a3.intensity_target, INTENSITY),
-                text(tr("report", "不高于目标")),
+                text(translate("report", "不高于目标")),
                 colour_cell(a3.intensity_colour),
             ],
             [
-                text(tr("report", "能耗强度同比")),
+                text(translate("report", "能耗强度同比")),
                 text("%"),
                 Cell(a3.intensity_yoy_change_pct, RATE),
                 text("—"),
                 Cell(a3.intensity_yoy_target_pct, RATE),
-                text(tr("report", "降幅不小于目标")),
+                text(translate("report", "降幅不小于目标")),
                 colour_cell(a3.intensity_yoy_colour),
             ],
         ],
     )
     monthly = Table(
-        caption=tr("report", "三、分月情况（吨标准煤）"),
+        caption=translate("report", "三、分月情况（吨标准煤）"),
         columns=[
-            tr("report", "月份"),
-            tr("report", "本月"),
-            tr("report", "上年同月"),
-            tr("report", "本年累计"),
+            translate("report", "月份"),
+            translate("report", "本月"),
+            translate("report", "上年同月"),
+            translate("report", "本年累计"),
         ],
         widths=[1.0, 2.0, 2.0, 2.0],
         rows=[
             [
-                text(tr("report", "{m}月").format(m=m.month)),
+                text(translate("report", "{m}月").format(m=m.month)),
                 Cell(m.tce, AMOUNT),
                 Cell(m.tce_last_year, AMOUNT),
                 Cell(m.cumulative_tce, AMOUNT),
@@ -404,22 +408,22 @@ def _annex3_section(report: UnitReport) -> Section:
     )
     chart = Chart(
         kind="cap",
-        title=tr("report", "本年累计综合能耗与总量控制目标"),
+        title=translate("report", "本年累计综合能耗与总量控制目标"),
         points=[
             (m.month, m.cumulative_tce)
             for m in a3.months
             if m.cumulative_tce is not None and m.tce is not None
         ],
         reference=a3.cap_tce,
-        reference_label=tr("report", "总量控制目标 {cap} 吨标准煤").format(cap=fmt.amount(a3.cap_tce)),
-        y_label=tr("report", "吨标准煤"),
-        series_label=tr("report", "本年累计"),
+        reference_label=translate("report", "总量控制目标 {cap} 吨标准煤").format(cap=fmt.amount(a3.cap_tce)),
+        y_label=translate("report", "吨标准煤"),
+        series_label=translate("report", "本年累计"),
     )
     return Section(
         annex=3,
-        title=tr("report", "{title}完成情况表").format(title=plan.annexes[3].title),
+        title=translate("report", "{title}完成情况表").format(title=plan.annexes[3].title),
         table_number=_table_number(plan, "annex3"),
-        measure_unit=tr("report", "吨标准煤"),
+        measure_unit=translate("report", "吨标准煤"),
         tables=[carriers, indicators, monthly],
         chart=chart,
     )
@@ -458,7 +462,7 @@ def _annex1_section(report: UnitReport) -> Section:
             shown = "—" if v is None else f"{fmt.amount(v)}{cond.unit}"
             op = {">=": "≥", "<=": "≤", "=": "="}[cond.op]
             extra.append(
-                tr("report", "{label}：{v}（要求{op}{t:g}{u}）").format(
+                translate("report", "{label}：{v}（要求{op}{t:g}{u}）").format(
                     label=cond.label, v=shown, op=op, t=cond.value, u=cond.unit
                 )
             )
@@ -468,13 +472,13 @@ def _annex1_section(report: UnitReport) -> Section:
     table1 = Table(
         caption="",
         columns=[
-            tr("report", "编号"),
-            tr("report", "指标"),
-            tr("report", "年度目标"),
-            tr("report", "本年累计完成"),
-            tr("report", "占年度目标"),
-            tr("report", "序时进度"),
-            tr("report", "预警"),
+            translate("report", "编号"),
+            translate("report", "指标"),
+            translate("report", "年度目标"),
+            translate("report", "本年累计完成"),
+            translate("report", "占年度目标"),
+            translate("report", "序时进度"),
+            translate("report", "预警"),
         ],
         widths=[1.0, 4.2, 1.5, 1.6, 1.3, 1.3, 1.3],
         rows=rows,
@@ -482,9 +486,9 @@ def _annex1_section(report: UnitReport) -> Section:
     )
     return Section(
         annex=1,
-        title=tr("report", "{title}完成情况表").format(title=plan.annexes[1].title),
+        title=translate("report", "{title}完成情况表").format(title=plan.annexes[1].title),
         table_number=_table_number(plan, "annex1"),
-        measure_unit=tr("report", "见各栏"),
+        measure_unit=translate("report", "见各栏"),
         tables=[table1],
     )
 
@@ -499,27 +503,27 @@ def _annex4_section(report: UnitReport) -> Section:
         rows.append(
             [
                 text(r.id),
-                text(tr("report", "〔{area}〕{text}").format(area=r.area, text=r.text)),
+                text(translate("report", "〔{area}〕{text}").format(area=r.area, text=r.text)),
                 text(r.target or "—"),
                 text(value if quantity else "—"),
                 Cell(r.progress_pct, PCT),
-                text(r.status or tr("report", "未填")),
+                text(r.status or translate("report", "未填")),
                 colour_cell(r.colour),
             ]
         )
         if r.narrative:
-            spans[len(rows)] = text(tr("report", "进展说明：{n}").format(n=r.narrative))
+            spans[len(rows)] = text(translate("report", "进展说明：{n}").format(n=r.narrative))
             rows.append([])
     table4 = Table(
         caption="",
         columns=[
-            tr("report", "编号"),
-            tr("report", "任务"),
-            tr("report", "量化目标"),
-            tr("report", "完成值"),
-            tr("report", "完成进度"),
-            tr("report", "状态"),
-            tr("report", "预警"),
+            translate("report", "编号"),
+            translate("report", "任务"),
+            translate("report", "量化目标"),
+            translate("report", "完成值"),
+            translate("report", "完成进度"),
+            translate("report", "状态"),
+            translate("report", "预警"),
         ],
         widths=[0.9, 5.0, 1.2, 1.2, 1.1, 1.0, 1.3],
         rows=rows,
@@ -527,9 +531,9 @@ def _annex4_section(report: UnitReport) -> Section:
     )
     return Section(
         annex=4,
-        title=tr("report", "{title}落实情况").format(title=plan.annexes[4].title),
+        title=translate("report", "{title}落实情况").format(title=plan.annexes[4].title),
         table_number=_table_number(plan, "annex4"),
-        measure_unit=tr("report", "见各栏"),
+        measure_unit=translate("report", "见各栏"),
         tables=[table4],
     )
 
@@ -537,10 +541,10 @@ def _annex4_section(report: UnitReport) -> Section:
 def colour_rule_note(plan: Plan) -> str:
     share = f"{plan.rules.yellow_gap_share * 100:g}%"
     if plan.rules.warning_rule == "ndrc2021":
-        return tr(
+        return translate(
             "report", "预警等级：绿·达标＝达到目标；黄·预警＝有所下降但未达到目标；红·未达标＝不降反升。"
         )
-    return tr(
+    return translate(
         "report",
         "预警等级：绿·达标＝达到目标；黄·预警＝未达到，差距不超过目标的{s}；红·未达标＝差距超过目标的{s}。",
     ).format(s=share)
@@ -551,17 +555,19 @@ def unit_notes(report: UnitReport) -> list[str]:
     plan, notes = report.plan, []
     for p in report.problems:
         if p.severity == ERROR:
-            notes.append(tr("report", "【未通过检查】{msg}").format(msg=p.message))
+            notes.append(translate("report", "【未通过检查】{msg}").format(msg=p.message))
         elif p.reason.strip():
             notes.append(
-                tr("report", "【预警】{msg} 原因：{reason}").format(msg=p.message, reason=p.reason.strip())
+                translate("report", "【预警】{msg} 原因：{reason}").format(
+                    msg=p.message, reason=p.reason.strip()
+                )
             )
         else:
-            notes.append(tr("report", "【预警】{msg} 原因：尚未填写。").format(msg=p.message))
+            notes.append(translate("report", "【预警】{msg} 原因：尚未填写。").format(msg=p.message))
     a2 = report.progress.annex2
     if a2:
         notes.append(
-            tr(
+            translate(
                 "report",
                 "单位产值能耗变化率＝（本年累计综合能耗÷上年同期累计综合能耗）÷（本年累计工业总产值÷上年同期累计工业总产值）－1，负数表示下降；产值按可比价计算。",
             )
@@ -570,23 +576,23 @@ def unit_notes(report: UnitReport) -> list[str]:
         if gross and energy:
             table = MonthTable(plan.year, report.figures)
             g, e = table.ytd_sum(gross[0], report.period.month), table.ytd_sum(energy[0], report.period.month)
-            relation = tr(
+            relation = translate(
                 "report", "审核关系：02 ≥ 01（综合能源消费量含原料用能和非化石能源，不小于考核口径能耗）。"
             )
             if g is not None and e is not None and g + 1e-9 < e:
-                relation += tr("report", "本期累计不符，请核实。")
+                relation += translate("report", "本期累计不符，请核实。")
             notes.append(relation)
     a3 = report.progress.annex3
     if a3:
         notes.append(
-            tr("report", "能源折标准煤按 {version}，电力按{basis}计算。").format(
+            translate("report", "能源折标准煤按 {version}，电力按{basis}计算。").format(
                 version=a3.coefficient_version, basis=a3.electricity_basis_label
             )
         )
     if a2 or a3 or report.progress.annex1 or report.progress.annex4:
         notes.append(colour_rule_note(plan))
     if report.version is None:
-        notes.append(tr("report", "本文件为未提交的导出件，数据以正式报送的版本为准。"))
+        notes.append(translate("report", "本文件为未提交的导出件，数据以正式报送的版本为准。"))
     return notes
 
 
@@ -603,13 +609,13 @@ class ReportPeople:
     def cells(self) -> list[tuple[str, str]]:
         d = self.report_date or date.today()
         return [
-            (tr("report", "单位负责人"), self.unit_head),
-            (tr("report", "统计负责人"), self.stats_head),
-            (tr("report", "填表人"), self.preparer),
-            (tr("report", "联系电话"), self.phone),
+            (translate("report", "单位负责人"), self.unit_head),
+            (translate("report", "统计负责人"), self.stats_head),
+            (translate("report", "填表人"), self.preparer),
+            (translate("report", "联系电话"), self.phone),
             (
-                tr("report", "报出日期"),
-                tr("report", "{y} 年 {m} 月 {d} 日").format(y=d.year, m=d.month, d=d.day),
+                translate("report", "报出日期"),
+                translate("report", "{y} 年 {m} 月 {d} 日").format(y=d.year, m=d.month, d=d.day),
             ),
         ]
 
@@ -622,12 +628,12 @@ def summary_header(plan: Plan, summary: DistrictSummary) -> FormHeader:
         plan,
         _table_number(plan, "summary"),
         [
-            (tr("report", "综合机关名称"), summary.district_unit_name),
-            (tr("report", "报告期"), summary.period_label),
-            (tr("report", "计量单位"), tr("report", "吨标准煤、万元（合计另以万吨标准煤计）")),
+            (translate("report", "综合机关名称"), summary.district_unit_name),
+            (translate("report", "报告期"), summary.period_label),
+            (translate("report", "计量单位"), translate("report", "吨标准煤、万元（合计另以万吨标准煤计）")),
             (
-                tr("report", "报送情况"),
-                tr("report", "已报 {a} 个单位，未报 {b} 个").format(
+                translate("report", "报送情况"),
+                translate("report", "已报 {a} 个单位，未报 {b} 个").format(
                     a=len(summary.reported), b=len(summary.not_reported)
                 ),
             ),
@@ -636,7 +642,7 @@ def summary_header(plan: Plan, summary: DistrictSummary) -> FormHeader:
 
 
 def summary_title(plan: Plan) -> str:
-    return tr("report", "{district}{year}年节能降碳目标完成情况汇总表").format(
+    return translate("report", "{district}{year}年节能降碳目标完成情况汇总表").format(
         district=plan.district, year=plan.year
     )
 
@@ -648,7 +654,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             text(
                 line.unit_name
                 if line.reported
-                else tr("report", "{name}（未报）").format(name=line.unit_name)
+                else translate("report", "{name}（未报）").format(name=line.unit_name)
             ),
             Cell(line.target_pct, RATE),
             Cell(line.ytd_energy_tce, AMOUNT),
@@ -663,7 +669,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
     ]
     a2_rows.append(
         [
-            text(tr("report", "合计（{n}/{m} 个单位）").format(n=t.units_counted, m=t.units_expected)),
+            text(translate("report", "合计（{n}/{m} 个单位）").format(n=t.units_counted, m=t.units_expected)),
             text("—"),
             Cell(t.energy_tce, AMOUNT),
             Cell(t.energy_tce_last_year, AMOUNT),
@@ -675,20 +681,20 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
         ]
     )
     a2 = Table(
-        caption=tr(
+        caption=translate(
             "report",
             "合计按已报单位的 ΣE/ΣY 计算（{n} 个单位），不是各单位变化率的平均；合计能耗 {w} 万吨标准煤。",
         ).format(n=t.units_counted, w=fmt.amount(None if t.energy_tce is None else t.energy_tce / 10000)),
         columns=[
-            tr("report", "单位"),
-            tr("report", "目标"),
-            tr("report", "累计能耗"),
-            tr("report", "上年同期能耗"),
-            tr("report", "累计产值"),
-            tr("report", "上年同期产值"),
-            tr("report", "累计变化率"),
-            tr("report", "完成率"),
-            tr("report", "预警"),
+            translate("report", "单位"),
+            translate("report", "目标"),
+            translate("report", "累计能耗"),
+            translate("report", "上年同期能耗"),
+            translate("report", "累计产值"),
+            translate("report", "上年同期产值"),
+            translate("report", "累计变化率"),
+            translate("report", "完成率"),
+            translate("report", "预警"),
         ],
         widths=[2.3, 1.0, 1.5, 1.5, 1.6, 1.6, 1.2, 1.2, 1.3],
         rows=a2_rows,
@@ -699,7 +705,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             text(
                 line.unit_name
                 if line.reported
-                else tr("report", "{name}（未报）").format(name=line.unit_name)
+                else translate("report", "{name}（未报）").format(name=line.unit_name)
             ),
             Cell(line.cap_tce, AMOUNT),
             Cell(line.ytd_tce, AMOUNT),
@@ -714,21 +720,21 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
         for line in summary.annex3
     ]
     a3 = Table(
-        caption=tr("report", "合计本年累计 {w} 万吨标准煤（{n} 个单位）。").format(
+        caption=translate("report", "合计本年累计 {w} 万吨标准煤（{n} 个单位）。").format(
             w=fmt.amount(None if summary.annex3_ytd_tce is None else summary.annex3_ytd_tce / 10000),
             n=summary.annex3_units_counted,
         ),
         columns=[
-            tr("report", "单位"),
-            tr("report", "总量目标"),
-            tr("report", "本年累计"),
-            tr("report", "已用"),
-            tr("report", "预计全年"),
-            tr("report", "能耗强度"),
-            tr("report", "强度目标"),
-            tr("report", "强度单位"),
-            tr("report", "强度同比"),
-            tr("report", "预警"),
+            translate("report", "单位"),
+            translate("report", "总量目标"),
+            translate("report", "本年累计"),
+            translate("report", "已用"),
+            translate("report", "预计全年"),
+            translate("report", "能耗强度"),
+            translate("report", "强度目标"),
+            translate("report", "强度单位"),
+            translate("report", "强度同比"),
+            translate("report", "预警"),
         ],
         widths=[2.4, 1.3, 1.3, 1.0, 1.3, 1.55, 1.55, 1.5, 1.1, 1.2],
         rows=a3_rows,
@@ -736,13 +742,13 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
     a1 = Table(
         caption="",
         columns=[
-            tr("report", "编号"),
-            tr("report", "指标"),
-            tr("report", "年度目标"),
-            tr("report", "牵头单位"),
-            tr("report", "完成值 / 状态"),
-            tr("report", "占年度目标"),
-            tr("report", "预警"),
+            translate("report", "编号"),
+            translate("report", "指标"),
+            translate("report", "年度目标"),
+            translate("report", "牵头单位"),
+            translate("report", "完成值 / 状态"),
+            translate("report", "占年度目标"),
+            translate("report", "预警"),
         ],
         widths=[0.9, 4.2, 1.4, 1.4, 1.5, 1.2, 1.3],
         rows=[
@@ -761,21 +767,21 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
     a4 = Table(
         caption="",
         columns=[
-            tr("report", "编号"),
-            tr("report", "任务"),
-            tr("report", "牵头单位"),
-            tr("report", "各责任单位状态"),
-            tr("report", "预警"),
+            translate("report", "编号"),
+            translate("report", "任务"),
+            translate("report", "牵头单位"),
+            translate("report", "各责任单位状态"),
+            translate("report", "预警"),
         ],
         widths=[0.9, 5.6, 1.5, 2.4, 1.3],
         rows=[
             [
                 text(r.id),
-                text(tr("report", "〔{area}〕{text}").format(area=r.area, text=r.text)),
+                text(translate("report", "〔{area}〕{text}").format(area=r.area, text=r.text)),
                 text(r.lead_name),
                 text(
                     "、".join(
-                        f"{tr('report', k) if k != NOT_REPORTED else tr('report', '未填报')} {n}"
+                        f"{translate('report', k) if k != NOT_REPORTED else translate('report', '未填报')} {n}"
                         for k, n in r.status_counts.items()
                     )
                 ),
@@ -786,11 +792,17 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
     )
     return [
         Section(
-            2, plan.annexes[2].title, _table_number(plan, "annex2"), tr("report", "吨标准煤、万元"), [a2]
+            2,
+            plan.annexes[2].title,
+            _table_number(plan, "annex2"),
+            translate("report", "吨标准煤、万元"),
+            [a2],
         ),
-        Section(3, plan.annexes[3].title, _table_number(plan, "annex3"), tr("report", "吨标准煤"), [a3]),
-        Section(1, plan.annexes[1].title, _table_number(plan, "annex1"), tr("report", "见各栏"), [a1]),
-        Section(4, plan.annexes[4].title, _table_number(plan, "annex4"), tr("report", "见各栏"), [a4]),
+        Section(
+            3, plan.annexes[3].title, _table_number(plan, "annex3"), translate("report", "吨标准煤"), [a3]
+        ),
+        Section(1, plan.annexes[1].title, _table_number(plan, "annex1"), translate("report", "见各栏"), [a1]),
+        Section(4, plan.annexes[4].title, _table_number(plan, "annex4"), translate("report", "见各栏"), [a4]),
     ]
 
 
@@ -803,14 +815,14 @@ def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
     notes = []
     if summary.not_reported:
         notes.append(
-            tr("report", "本期未报送的单位（{n} 个）：{names}。").format(
+            translate("report", "本期未报送的单位（{n} 个）：{names}。").format(
                 n=len(summary.not_reported), names="、".join(name for _id, name in summary.not_reported)
             )
         )
     else:
-        notes.append(tr("report", "本期全部单位均已报送。"))
+        notes.append(translate("report", "本期全部单位均已报送。"))
     notes.append(
-        tr(
+        translate(
             "report",
             "各单位数据取自本机数据库中已有的数据（导入的报表或本机录入）；电力按{basis}折算标准煤。",
         ).format(basis=basis_label(plan.electricity_basis))

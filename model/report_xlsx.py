@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from model import formatting as fmt
-from model.i18n import tr
+from model.i18n import translate
 from model.report_data import UnitReport
 from model.report_tables import (
     AMOUNT,
@@ -221,7 +221,7 @@ class _Sheet:
         self.row += 1
 
     def notes(self, notes: list[str]) -> None:
-        self.merged(tr("report", "说明："))
+        self.merged(translate("report", "说明："))
         for i, note in enumerate(notes, start=1):
             self.merged(f"{i}. {note}", wrap=True)
         self.row += 1
@@ -239,7 +239,7 @@ def _print_setup(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = tr("report", "第 &P 页 共 &N 页")
+    ws.oddFooter.center.text = translate("report", "第 &P 页 共 &N 页")
 
 
 def _section_sheet(wb: Workbook, name: str, title: str, header: FormHeader, section: Section) -> _Sheet:
@@ -262,7 +262,7 @@ def _save(wb: Workbook) -> bytes:
 
 
 def annex_sheet_name(annex: int) -> str:
-    return tr("report", "附件{n}").format(n=annex)
+    return translate("report", "附件{n}").format(n=annex)
 
 
 DATA_SHEET = "数据"
@@ -281,7 +281,7 @@ def unit_xlsx(report: UnitReport, people: ReportPeople | None = None) -> bytes:
             sheet.notes(unit_notes(report))
             sheet.people(people)
     _data_sheet(wb, report)
-    wb.properties.title = tr("report", "{unit} {period} 节能降碳目标报表").format(
+    wb.properties.title = translate("report", "{unit} {period} 节能降碳目标报表").format(
         unit=report.unit.name, period=report.period.label()
     )
     wb.properties.creator = str(report.data["created_by"])
@@ -289,15 +289,15 @@ def unit_xlsx(report: UnitReport, people: ReportPeople | None = None) -> bytes:
 
 
 def _data_sheet(wb: Workbook, report: UnitReport) -> None:
-    ws = wb.create_sheet(tr("report", DATA_SHEET))
+    ws = wb.create_sheet(translate("report", DATA_SHEET))
     columns = [
-        tr("report", "报告期"),
-        tr("report", "字段"),
-        tr("report", "名称"),
-        tr("report", "计量单位"),
-        tr("report", "数值"),
-        tr("report", "文字"),
-        tr("report", "说明"),
+        translate("report", "报告期"),
+        translate("report", "字段"),
+        translate("report", "名称"),
+        translate("report", "计量单位"),
+        translate("report", "数值"),
+        translate("report", "文字"),
+        translate("report", "说明"),
     ]
     for j, name in enumerate(columns, start=1):
         head = put_text(ws, 1, j, name)
@@ -337,8 +337,10 @@ def summary_xlsx(plan: Plan, summary: DistrictSummary, people: ReportPeople | No
         if i == len(sections) - 1:
             sheet.notes(summary_notes(plan, summary))
             sheet.people(people)
-    ws = wb.create_sheet(tr("report", "报送情况"))
-    for j, name in enumerate((tr("report", "单位编号"), tr("report", "单位"), tr("report", "本期已报送")), 1):
+    ws = wb.create_sheet(translate("report", "报送情况"))
+    for j, name in enumerate(
+        (translate("report", "单位编号"), translate("report", "单位"), translate("report", "本期已报送")), 1
+    ):
         head = put_text(ws, 1, j, name)
         head.font = Font(name=FONT_NAME, bold=True)
         head.fill = HEAD_FILL
@@ -347,7 +349,7 @@ def summary_xlsx(plan: Plan, summary: DistrictSummary, people: ReportPeople | No
     for i, (uid, name) in enumerate(sorted(rows, key=lambda r: r[0] in reported), start=2):
         put_text(ws, i, 1, uid)
         put_text(ws, i, 2, name)
-        put_text(ws, i, 3, tr("report", "是") if uid in reported else tr("report", "否"))
+        put_text(ws, i, 3, translate("report", "是") if uid in reported else translate("report", "否"))
     for j, width in enumerate((16, 36, 12), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = "A2"

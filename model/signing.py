@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from model.errors import UserError
-from model.i18n import tr
+from model.i18n import translate
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -122,7 +122,7 @@ def new_key(
 
     if algorithm not in ALGORITHMS:
         raise UserError(
-            tr("signing", "不支持的密钥算法“{a}”：请选 ecdsa（默认）或 rsa。").format(a=algorithm)
+            translate("signing", "不支持的密钥算法“{a}”：请选 ecdsa（默认）或 rsa。").format(a=algorithm)
         )
     _check_new_passphrase(passphrase)
     key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
@@ -176,7 +176,7 @@ def new_key(
 
 def _check_new_passphrase(passphrase: str) -> None:
     if len(passphrase) < 6:
-        raise UserError(tr("signing", "口令太短：请至少用 6 个字符，并妥善保管，丢失后无法找回。"))
+        raise UserError(translate("signing", "口令太短：请至少用 6 个字符，并妥善保管，丢失后无法找回。"))
 
 
 def _read(source: bytes | str | Path, what: str) -> bytes:
@@ -186,7 +186,7 @@ def _read(source: bytes | str | Path, what: str) -> bytes:
         return Path(source).read_bytes()
     except OSError as exc:
         raise UserError(
-            tr("signing", "无法读取{what} {path}：{err}。请检查路径。").format(
+            translate("signing", "无法读取{what} {path}：{err}。请检查路径。").format(
                 what=what, path=source, err=exc.strerror or exc
             )
         ) from None
@@ -197,25 +197,25 @@ def load_key(source: bytes | str | Path, passphrase: str) -> SigningKey:
     from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko.sign import signers
 
-    raw = _read(source, tr("signing", "密钥文件"))
+    raw = _read(source, translate("signing", "密钥文件"))
     try:
         key, cert, _others = pkcs12.load_key_and_certificates(raw, passphrase.encode("utf-8"))
     except ValueError:
         if not _looks_like_pkcs12(raw):
             raise UserError(
-                tr(
+                translate(
                     "signing",
                     "{src} 不是 PKCS#12 密钥文件（.p12/.pfx），或已损坏、不完整。请选择本单位的密钥文件。",
                 ).format(src=_name(source))
             ) from None
         raise UserError(
-            tr("signing", "密钥口令不对，无法打开 {src}。请重新输入口令（注意大小写和输入法）。").format(
-                src=_name(source)
-            )
+            translate(
+                "signing", "密钥口令不对，无法打开 {src}。请重新输入口令（注意大小写和输入法）。"
+            ).format(src=_name(source))
         ) from None
     if key is None or cert is None:
         raise UserError(
-            tr("signing", "{src} 中没有私钥或证书，不能用来签名。请选择本单位的密钥文件。").format(
+            translate("signing", "{src} 中没有私钥或证书，不能用来签名。请选择本单位的密钥文件。").format(
                 src=_name(source)
             )
         )
@@ -234,7 +234,7 @@ def _looks_like_pkcs12(raw: bytes) -> bool:
 
 
 def _name(source: bytes | str | Path) -> str:
-    return tr("signing", "该文件") if isinstance(source, bytes) else str(source)
+    return translate("signing", "该文件") if isinstance(source, bytes) else str(source)
 
 
 def key_certificate(source: bytes | str | Path, passphrase: str) -> tuple[str, CertificateInfo]:
@@ -260,7 +260,7 @@ def load_certificates(pems: Iterable[str | bytes]) -> list[x509.Certificate]:
                 certs.append(x509.load_der_x509_certificate(raw))
         except ValueError:
             raise UserError(
-                tr(
+                translate(
                     "signing",
                     "无法读取受信任证书：内容不是 PEM 或 DER 格式的 X.509 证书。请让填报单位重新导出证书。",
                 )
@@ -322,11 +322,11 @@ def _stamp_time(when: datetime) -> str:
 
 def stamp_lines(signer_name: str, unit_name: str, when: datetime, fingerprint: str) -> list[str]:
     return [
-        tr("signing", "数字签名"),
-        tr("signing", "签名人：{name}").format(name=signer_name),
-        tr("signing", "单位：{unit}").format(unit=unit_name),
-        tr("signing", "时间：{t}").format(t=_stamp_time(when)),
-        tr("signing", "证书指纹：{fp}").format(fp=fingerprint.replace(":", "")[:16] + "…"),
+        translate("signing", "数字签名"),
+        translate("signing", "签名人：{name}").format(name=signer_name),
+        translate("signing", "单位：{unit}").format(unit=unit_name),
+        translate("signing", "时间：{t}").format(t=_stamp_time(when)),
+        translate("signing", "证书指纹：{fp}").format(fp=fingerprint.replace(":", "")[:16] + "…"),
     ]
 
 
@@ -354,15 +354,15 @@ def sign_pdf(
     info = key.info
     if unit_id and info.unit_id and info.unit_id != unit_id:
         raise UserError(
-            tr("signing", "这把密钥属于“{owner}”，不能为“{unit}”签名。请选择本单位的密钥文件。").format(
-                owner=info.organization or info.common_name, unit=unit_name
-            )
+            translate(
+                "signing", "这把密钥属于“{owner}”，不能为“{unit}”签名。请选择本单位的密钥文件。"
+            ).format(owner=info.organization or info.common_name, unit=unit_name)
         )
     now = datetime.now(UTC)
     cert = key.certificate
     if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
         raise UserError(
-            tr(
+            translate(
                 "signing",
                 "密钥证书已过期或尚未生效（有效期 {a} 至 {b}）。请新建密钥，或向发放证书的单位申请新的证书。",
             ).format(a=info.not_before[:10], b=info.not_after[:10])
@@ -389,7 +389,7 @@ def sign_pdf(
         SIGNATURE_FIELD, on_page=box.page, box=(int(box.x1), int(box.y1), int(box.x2), int(box.y2))
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    _embed(writer, data, data_name, tr("signing", "报表数据（签名覆盖）"))
+    _embed(writer, data, data_name, translate("signing", "报表数据（签名覆盖）"))
     pdf_signer = signers.PdfSigner(meta, signer=key.signer, stamp_style=style, new_field_spec=spec)
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out, appearance_text_params={"text": text})
@@ -464,19 +464,21 @@ def verify_pdf(
 
     path = "" if isinstance(source, bytes) else str(source)
     result = VerifyResult(path=path)
-    raw = _read(source, tr("signing", "文件"))
+    raw = _read(source, translate("signing", "文件"))
     trusted = load_certificates(trusted_cert_pems)
     several = False
     try:
         status, several, reader = _validate(raw, trusted)
     except _NoSignature:
         result.reasons.append(
-            tr("signing", "文件没有数字签名：只有经过签名的报表才能被接收。请让填报单位签名后重新报送。")
+            translate(
+                "signing", "文件没有数字签名：只有经过签名的报表才能被接收。请让填报单位签名后重新报送。"
+            )
         )
         status, reader = None, _try_reader(raw)
     except Exception:
         result.reasons.append(
-            tr("signing", "文件已损坏或不是 PDF，无法检查签名。请让填报单位重新发送原文件。")
+            translate("signing", "文件已损坏或不是 PDF，无法检查签名。请让填报单位重新发送原文件。")
         )
         return result
     if status is not None:
@@ -486,7 +488,7 @@ def verify_pdf(
             attachment = read_attachment(reader, data_name or ATTACHMENT_NAME)
         except Exception:  # a damaged or crafted attachment: pyHanko bounds what it decompresses
             result.reasons.append(
-                tr(
+                translate(
                     "signing",
                     "文件中附带的报表数据已损坏或大得异常（可能是恶意构造的文件），无法读取。请让填报单位重新发送原文件。",
                 )
@@ -494,7 +496,7 @@ def verify_pdf(
             return result
         if attachment is None:
             result.reasons.append(
-                tr("signing", "文件中没有附带报表数据，无法导入。请用 TanBao 重新导出报表。")
+                translate("signing", "文件中没有附带报表数据，无法导入。请用 TanBao 重新导出报表。")
             )
         else:
             try:
@@ -597,28 +599,30 @@ def _fill_status(result: VerifyResult, status: Any, several: bool, trusted: list
     # The path ends at one of the given certificates: the unit's own (self-signed) or the district's CA.
     result.trusted = bool(status.trusted)
     if several:
-        result.reasons.append(tr("signing", "文件中有多个签名，不是 TanBao 生成的报表。"))
+        result.reasons.append(translate("signing", "文件中有多个签名，不是 TanBao 生成的报表。"))
     if not result.intact:
         result.reasons.append(
-            tr("signing", "签名后文件内容被改动过（签名不完整）。请让填报单位重新发送原文件。")
+            translate("signing", "签名后文件内容被改动过（签名不完整）。请让填报单位重新发送原文件。")
         )
     elif not result.valid:
-        result.reasons.append(tr("signing", "签名无效：签名值与证书不符。请让填报单位重新签名。"))
+        result.reasons.append(translate("signing", "签名无效：签名值与证书不符。请让填报单位重新签名。"))
     if result.intact and not result.covers_entire_file:
         result.reasons.append(
-            tr("signing", "签名没有覆盖整个文件：签名之后又被追加或修改了内容。请让填报单位重新发送原文件。")
+            translate(
+                "signing", "签名没有覆盖整个文件：签名之后又被追加或修改了内容。请让填报单位重新发送原文件。"
+            )
         )
     if not result.trusted:
         if not trusted:
             result.reasons.append(
-                tr(
+                translate(
                     "signing",
                     "没有提供受信任的证书，无法确认签名人（证书指纹 {fp}）。请用 --trust 指定该单位的证书。",
                 ).format(fp=info.fingerprint_sha256)
             )
         else:
             result.reasons.append(
-                tr(
+                translate(
                     "signing", "签名证书不受信任（证书指纹 {fp}）。请核实后再把该单位的证书加入受信任列表。"
                 ).format(fp=info.fingerprint_sha256)
             )

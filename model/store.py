@@ -20,7 +20,7 @@ import sqlite_utils
 from model.coefficients import CoefficientSet, load_shipped_coefficients, parse_coefficients
 from model.errors import UserError
 from model.failures import SAVE, environment_error
-from model.i18n import tr
+from model.i18n import translate
 from model.lock import LockInfo, WriterLock
 from model.plan import Plan, load_shipped_plan, parse_plan
 
@@ -354,7 +354,7 @@ class Store:
         `DatabaseInUse`, and after an unclean shutdown a damaged file raises `DamagedDatabase`."""
         self.path = Path(path)
         if not create and not self.path.exists():
-            raise UserError(tr("store", "找不到数据库文件 {path}。").format(path=self.path))
+            raise UserError(translate("store", "找不到数据库文件 {path}。").format(path=self.path))
         self.lock: WriterLock | None = None
         self.unclean_previous: LockInfo | None = None  # the writer before us did not exit cleanly
         if exclusive or lock is not None:
@@ -381,9 +381,9 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
         except (sqlite3.DatabaseError, OSError) as exc:
             raise UserError(
-                tr("store", "无法打开数据库 {path}：{err}。请确认文件是 TanBao 数据库且有读写权限。").format(
-                    path=self.path, err=exc
-                )
+                translate(
+                    "store", "无法打开数据库 {path}：{err}。请确认文件是 TanBao 数据库且有读写权限。"
+                ).format(path=self.path, err=exc)
             ) from None
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
@@ -436,7 +436,7 @@ class Store:
         current = self.user_version
         if current > SCHEMA_VERSION:
             raise UserError(
-                tr(
+                translate(
                     "store", "数据库 {path} 由更新版本的 TanBao 创建（结构版本 {v}），请升级程序后再打开。"
                 ).format(path=self.path, v=current)
             )
@@ -503,11 +503,11 @@ class Store:
     def plan(self, plan_id: str | None = None) -> Plan:
         plan_id = plan_id or self.active_plan_id()
         if plan_id is None:
-            raise UserError(tr("store", "数据库中还没有计划，请先运行 main.py init。"))
+            raise UserError(translate("store", "数据库中还没有计划，请先运行 main.py init。"))
         if plan_id not in self._plans:
             row = self.conn.execute("SELECT source FROM plans WHERE id = ?", (plan_id,)).fetchone()
             if row is None:
-                raise UserError(tr("store", "数据库中没有计划“{id}”。").format(id=plan_id))
+                raise UserError(translate("store", "数据库中没有计划“{id}”。").format(id=plan_id))
             self._plans[plan_id] = parse_plan(row[0], f"{self.path}#{plan_id}")
         return self._plans[plan_id]
 
@@ -530,7 +530,7 @@ class Store:
             ).fetchone()
             if row is None:
                 raise UserError(
-                    tr("store", "数据库中没有系数表“{version}”，请用 main.py init 重新载入。").format(
+                    translate("store", "数据库中没有系数表“{version}”，请用 main.py init 重新载入。").format(
                         version=version
                     )
                 )
@@ -610,7 +610,7 @@ class Store:
                 old_shown = None if old is None else _show(old[0], old[1])
                 new_shown = _show(w.value, w.text)
                 if old is not None and old[2] != note:
-                    new_shown = f"{new_shown} ({tr('store', '说明')}: {note})"
+                    new_shown = f"{new_shown} ({translate('store', '说明')}: {note})"
                 self._audit(who, "figure.set", plan_id, unit_id, w.period, w.field, old_shown, new_shown, at)
                 changed += 1
             if before_commit is not None:
@@ -625,7 +625,7 @@ class Store:
             "SELECT name FROM units WHERE plan_id = ? AND id = ?", (plan_id, unit_id)
         ).fetchone()
         raise UserError(
-            tr(
+            translate(
                 "store",
                 "{unit} {period} 已于 {at} 作为第 {v} 版报送，数据已锁定，不能修改。"
                 "如需更正，请运行 main.py correct --unit {uid} --period {period} --reason 原因。",
@@ -726,7 +726,7 @@ class Store:
         """The signed PDF and the workbook of a submitted version."""
         row = self.conn.execute("SELECT pdf, xlsx FROM submissions WHERE id = ?", (submission_id,)).fetchone()
         if row is None or row[0] is None:
-            raise UserError(tr("store", "这一版还没有报送，没有报送文件。"))
+            raise UserError(translate("store", "这一版还没有报送，没有报送文件。"))
         return bytes(row[0]), bytes(row[1] or b"")
 
     # ---- received packages (the district's side) ----------------------------------------------
@@ -779,7 +779,7 @@ class Store:
     def received_pdf(self, received_id: int) -> bytes:
         row = self.conn.execute("SELECT pdf FROM received WHERE id = ?", (received_id,)).fetchone()
         if row is None:
-            raise UserError(tr("store", "没有这份报送文件。"))
+            raise UserError(translate("store", "没有这份报送文件。"))
         return bytes(row[0])
 
     # ---- trusted certificates -----------------------------------------------------------------
@@ -912,7 +912,7 @@ class Store:
     def evidence_content(self, evidence_id: int) -> bytes:
         row = self.conn.execute("SELECT content FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
         if row is None:
-            raise UserError(tr("store", "找不到该证明材料，可能已被删除。"))
+            raise UserError(translate("store", "找不到该证明材料，可能已被删除。"))
         return bytes(row[0])
 
     def remove_evidence(self, evidence_id: int, *, who: str) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from model.checks import Problem, check_period
 from model.errors import UserError, ValidationError
-from model.i18n import tr
+from model.i18n import translate
 from model.periods import Period
 from model.plan import Plan
 from model.store import CORRECTING, SUBMITTED, SUPERSEDED, Store, Submission
@@ -32,10 +32,10 @@ OPEN = "open"  # never submitted: figures may be changed
 
 def status_label(status: str) -> str:
     return {
-        OPEN: tr("submission", "未报送"),
-        SUBMITTED: tr("submission", "已报送"),
-        CORRECTING: tr("submission", "更正中"),
-        SUPERSEDED: tr("submission", "已被新版本取代"),
+        OPEN: translate("submission", "未报送"),
+        SUBMITTED: translate("submission", "已报送"),
+        CORRECTING: translate("submission", "更正中"),
+        SUPERSEDED: translate("submission", "已被新版本取代"),
     }[status]
 
 
@@ -131,16 +131,16 @@ def period_state(store: Store, plan: Plan, unit_id: str, period: Period) -> Peri
     latest = versions[-1] if versions else None
     if latest is None:
         status, version = OPEN, None
-        message = tr("submission", "尚未报送。报送后将冻结为第 1 版并锁定。")
+        message = translate("submission", "尚未报送。报送后将冻结为第 1 版并锁定。")
     elif latest.status == CORRECTING:
         status, version = CORRECTING, latest.version
-        message = tr(
+        message = translate(
             "submission",
             "正在更正为第 {v} 版（原因：{reason}）。修改后请重新报送；第 {old} 版仍有效，直到新版报送。",
         ).format(v=latest.version, reason=latest.reason, old=latest.version - 1)
     else:
         status, version = SUBMITTED, latest.version
-        message = tr(
+        message = translate(
             "submission",
             "已于 {at} 由 {who} 作为第 {v} 版报送，数据已锁定。如需更正，请点“更正”并填写原因"
             "（命令行：main.py correct --unit {uid} --period {period} --reason 原因），将生成第 {next} 版。",
@@ -175,18 +175,18 @@ def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str,
     unit = plan.unit(unit_id)
     reason = reason.strip()
     if not reason:
-        raise UserError(tr("submission", "更正必须写明原因，例如“7月产值填错，应为 19,500 万元”。"))
+        raise UserError(translate("submission", "更正必须写明原因，例如“7月产值填错，应为 19,500 万元”。"))
     with store.transaction():
         latest = store.latest_submission(plan.id, unit_id, str(period))
         if latest is None:
             raise UserError(
-                tr("submission", "{unit} {period} 还没有报送过，可以直接修改数据，无需更正。").format(
+                translate("submission", "{unit} {period} 还没有报送过，可以直接修改数据，无需更正。").format(
                     unit=unit.name, period=period
                 )
             )
         if latest.status == CORRECTING:
             raise UserError(
-                tr(
+                translate(
                     "submission",
                     "{unit} {period} 已在更正中（第 {v} 版），修改后用“报送”（main.py submit）报送即可。",
                 ).format(unit=unit.name, period=period, v=latest.version)
@@ -204,7 +204,7 @@ def _write_files(out_dir: Path, stem: str, pdf: bytes, xlsx: bytes, version: int
         write_atomic(xlsx_path, xlsx)
     except UserError as exc:
         raise UserError(
-            tr(
+            translate(
                 "submission",
                 "{msg} 第 {v} 版已冻结并保存在数据库中，可换一个文件夹再次运行报送（main.py submit）写出报送文件。",
             ).format(msg=exc.message, v=version)
@@ -219,7 +219,7 @@ def write_package(
     found = next((s for s in store.submissions(plan.id, unit_id, str(period)) if s.version == version), None)
     if found is None or found.status == CORRECTING:
         raise UserError(
-            tr("submission", "{unit} {period} 没有已报送的第 {v} 版。").format(
+            translate("submission", "{unit} {period} 没有已报送的第 {v} 版。").format(
                 unit=plan.unit(unit_id).name, period=period, v=version
             )
         )
@@ -245,7 +245,7 @@ def submit(
     unit = plan.unit(unit_id)
     if period.year != plan.year:
         raise UserError(
-            tr("submission", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
+            translate("submission", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
         )
     out = Path(out_dir)
     with store.transaction():
@@ -256,7 +256,7 @@ def submit(
         problems = blocking_problems(store, plan, unit_id, period)
         if problems:
             raise ValidationError(
-                tr("submission", "{unit} {period} 还有 {n} 个问题，不能报送：").format(
+                translate("submission", "{unit} {period} 还有 {n} 个问题，不能报送：").format(
                     unit=unit.name, period=period, n=len(problems)
                 ),
                 [p.message for p in problems],
