@@ -45,12 +45,28 @@ def test_only_the_changed_task_row_is_fitted_again(open_window):
     assert [tasks.view.rowHeight(r) for r in range(len(rows)) if r != 1] == heights[:1] + heights[2:]
 
 
-def test_district_page_follows_the_period_chosen_on_another_tab(open_window):
+def test_district_page_follows_the_period_chosen_on_another_tab(qtbot, open_window):
     window = open_window("drc", "2024-07")
     page = window.district
-    assert "2024年1–7月" in page.heading.text()
+
+    def shown(label):
+        qtbot.waitUntil(lambda: not window.worker.busy(), timeout=30000)
+        assert f"{label}</b>：已报" in page.heading.text()
+
+    window.tabs.setCurrentWidget(page)
+    shown("2024年1–7月")
     window.tabs.setCurrentWidget(window.home)
     window.period_box.setCurrentIndex(5)
+    assert not window.worker.busy()  # nothing is computed for a page nobody sees
     window.tabs.setCurrentWidget(page)
-    assert "2024年1–6月" in page.heading.text()
+    shown("2024年1–6月")
     assert page.grid_model.columnCount() == 5  # February to June
+
+
+def test_district_page_fills_in_off_the_gui_thread(qtbot, open_window):
+    window = open_window("drc", "2024-07")
+    page = window.district
+    window.tabs.setCurrentWidget(page)
+    assert "正在汇总" in page.heading.text()
+    qtbot.waitUntil(lambda: not window.worker.busy(), timeout=30000)
+    assert "已报" in page.heading.text() and page.summary_table.rowCount() > 0
