@@ -58,10 +58,15 @@ def who() -> str:
 def open_store(args: argparse.Namespace, *, write: bool = False):  # type: ignore[no-untyped-def]
     """`write=True` for commands that change the database: they take the writer lock, so a second
     program writing the same file is refused with a message naming it (reading commands are not)."""
+    from model.drives import location_warning
     from model.paths import default_db_path
     from model.store import Store
 
-    return Store(default_db_path(args.db), exclusive=write)
+    path = default_db_path(args.db)
+    warning = location_warning(path)
+    if warning:
+        print(translate("cli", "警告：{msg}").format(msg=warning), file=sys.stderr)
+    return Store(path, exclusive=write)
 
 
 def emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:

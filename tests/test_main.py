@@ -191,3 +191,12 @@ def test_cli_process_exits_non_zero_without_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("错误：") and "Traceback" not in result.stderr
     assert (tmp_path / "env.sqlite").exists()  # TANBAO_DB chose the file
+
+
+def test_a_database_on_a_network_share_is_warned_about_on_stderr(capsys, db, monkeypatch):
+    from model import drives
+
+    monkeypatch.setattr(drives, "drive_kind", lambda path: drives.NETWORK)
+    code, out, err = run_out(capsys, db, "init", "--json")
+    assert code == 0 and json.loads(out)["db"] == db  # the work is done; stdout stays clean JSON
+    assert err.startswith("警告：") and "网络共享" in err and db in err
