@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from model import formatting as fmt
@@ -917,7 +918,8 @@ def build_parser() -> Parser:
     common.add_argument(
         "--json", action="store_true", default=argparse.SUPPRESS, help=translate("cli", "以 JSON 输出")
     )
-    parser = Parser(prog="main.py", description=translate("cli", "TanBao 碳报：节能降碳目标月报"))
+    prog = Path(sys.executable).name if getattr(sys, "frozen", False) else "main.py"
+    parser = Parser(prog=prog, description=translate("cli", "TanBao 碳报：节能降碳目标月报"))
     # Before the command as well as after it; argparse would let a subcommand's default overwrite these.
     parser.add_argument(
         "--db", dest="global_db", help=translate("cli", "数据库文件（默认取 TANBAO_DB，或用户数据目录）")

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gui.errors import install as install_errors
@@ -19,9 +19,10 @@ from gui.settings import Settings
 from gui.setup_dialog import SetupDialog
 from model import i18n
 from model.backup import START, backup_if_due, backup_now, restore_backup
+from model.drives import location_warning
 from model.errors import UserError
 from model.fonts import font_path
-from model.paths import default_db_path
+from model.paths import default_db_path, portable_data_dir
 from model.periods import due_period, parse_period
 from model.recovery import DamagedDatabase
 from model.store import Store
@@ -125,11 +126,15 @@ def run(db: str | None, settings_path: str | None = None) -> int:
     app.setOrganizationName("TanBao")
     install_translations(app)
     install_font(app)
+    app.setWindowIcon(QIcon(str(resources.files("resources").joinpath("icons", "tanbao.png"))))
     path = default_db_path(db)
     reporter = install_errors(path.parent, QApplication.activeWindow)  # noqa: F841 - kept alive until exit
     store = open_for_writing(path)
     if store is None:
         return 2
+    portable = portable_data_dir()
+    if settings_path is None and portable is not None:  # the identity travels with the data folder
+        settings_path = str(portable / "tanbao.ini")
     window = create_window(store, Settings(settings_path))
     if window is None:
         store.close()
@@ -141,6 +146,9 @@ def run(db: str | None, settings_path: str | None = None) -> int:
             ).format(who=store.unclean_previous.describe()),
             30000,
         )
+    warning = location_warning(store.path)
+    if warning:  # SQLite must not be written on a network share or a removable drive directly
+        QMessageBox.warning(window, QCoreApplication.translate("app", "数据库位置"), warning)
     start_backups(window)
     window.show()
     quit_after = os.environ.get("TANBAO_QUIT_AFTER_MS")  # undocumented: build smoke test, start-up benchmark

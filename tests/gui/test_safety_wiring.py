@@ -66,3 +66,18 @@ def test_restore_from_the_window(qtbot, tmp_path, monkeypatch):
     assert energy(replacement.store) == 100.0
     assert "已恢复" in told[0] and "恢复前的数据已另存为备份" in told[0]
     replacement.store.close()
+
+
+def test_a_database_on_a_network_share_is_warned_about(qtbot, tmp_path, monkeypatch):
+    db = tmp_path / "w.sqlite"
+    Settings(str(tmp_path / "s.ini")).set_identity(Identity("fengjing", "王芳", "", "", ""))
+    monkeypatch.setattr(gui_app, "location_warning", lambda path: "数据库在网络共享盘上")
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
+    assert gui_app.run(str(db), str(tmp_path / "s.ini")) == 0
+    assert warned == ["数据库在网络共享盘上"]
+    assert not QApplication.windowIcon().isNull()
+    for window in QApplication.topLevelWidgets():
+        if isinstance(window, MainWindow):
+            window.close()
