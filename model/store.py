@@ -643,16 +643,10 @@ class Store:
         self, plan_id: str, unit_id: str | None = None, period: str | None = None
     ) -> list[Submission]:
         """Every version, oldest first (by unit, period, version)."""
-        sql = f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE plan_id = ?"
-        params: list[Any] = [plan_id]
-        if unit_id is not None:
-            sql += " AND unit_id = ?"
-            params.append(unit_id)
-        if period is not None:
-            sql += " AND period = ?"
-            params.append(period)
-        rows = self.conn.execute(sql + " ORDER BY unit_id, period, version", params)
-        return [Submission(*row) for row in rows]
+        return [
+            Submission(*row)
+            for row in self._versions(_SUBMISSION_COLUMNS, "submissions", plan_id, unit_id, period)
+        ]
 
     def latest_submission(self, plan_id: str, unit_id: str, period: str) -> Submission | None:
         row = self.conn.execute(
@@ -733,16 +727,20 @@ class Store:
     def received(
         self, plan_id: str, unit_id: str | None = None, period: str | None = None
     ) -> list[ReceivedPackage]:
-        sql = f"SELECT {_RECEIVED_COLUMNS} FROM received WHERE plan_id = ?"
-        params: list[Any] = [plan_id]
-        if unit_id is not None:
-            sql += " AND unit_id = ?"
-            params.append(unit_id)
-        if period is not None:
-            sql += " AND period = ?"
-            params.append(period)
-        rows = self.conn.execute(sql + " ORDER BY unit_id, period, version", params)
+        rows = self._versions(_RECEIVED_COLUMNS, "received", plan_id, unit_id, period)
         return [ReceivedPackage(*row) for row in rows]
+
+    def _versions(
+        self, columns: str, table: str, plan_id: str, unit_id: str | None, period: str | None
+    ) -> list[tuple[Any, ...]]:
+        """Rows of a versioned table (submissions, received) of a plan, optionally of a unit and a period."""
+        sql = f"SELECT {columns} FROM {table} WHERE plan_id = ?"
+        params: list[Any] = [plan_id]
+        for column, value in (("unit_id", unit_id), ("period", period)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        return list(self.conn.execute(sql + " ORDER BY unit_id, period, version", params))
 
     def received_by_sha256(self, sha256: str) -> ReceivedPackage | None:
         row = self.conn.execute(
