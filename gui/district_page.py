@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, Qt
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from gui import style
 from gui.grid import NO_PARENT, Index
+from gui.lazy import RefreshWhenShown
 from gui.report_actions import offer_to_open, people_of, show_error
 from gui.session import UnitSession
 from gui.settings import Settings
@@ -125,7 +126,7 @@ def summary_rows(summary: DistrictSummary) -> list[list[tuple[str, str | None]]]
     return rows
 
 
-class DistrictPage(QWidget):
+class DistrictPage(RefreshWhenShown, QWidget):
     def __init__(
         self, session: UnitSession, settings: Settings, worker: Worker, parent: QWidget | None = None
     ) -> None:
@@ -166,19 +167,6 @@ class DistrictPage(QWidget):
         session.changed.connect(self.refresh)
         self.stale = True  # built when first shown
         self.builds = 0
-
-    def refresh(self) -> None:
-        # Every unit's figures, read and computed: on another tab (the office entering its own figures),
-        # when shown.
-        if self.isHidden():
-            self.stale = True
-            return
-        self._build()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self.stale:
-            self._build()
-        super().showEvent(event)
 
     def _build(self) -> None:
         """Completeness and summary of every unit, off the GUI thread on a connection of its own (about

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gui import style
+from gui.lazy import RefreshWhenShown
 from gui.session import UnitSession
 from model import formatting as fmt
 from model.checks import ERROR
@@ -39,7 +40,7 @@ class Card(QFrame):
         self.title = title
 
 
-class HomePage(QScrollArea):
+class HomePage(RefreshWhenShown, QScrollArea):
     def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -48,18 +49,6 @@ class HomePage(QScrollArea):
         self.cards: list[Card] = []
         self.stale = False
         self._build()
-
-    def refresh(self) -> None:
-        # A card per target costs about 1 ms to build: on another tab, rebuild when shown, not on each edit.
-        if self.isHidden():
-            self.stale = True
-            return
-        self._build()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self.stale:
-            self._build()
-        super().showEvent(event)
 
     def _build(self) -> None:
         self.stale = False
