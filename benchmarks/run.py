@@ -14,8 +14,6 @@ section of benchmarks/RESULTS.md and exits non-zero when any budget is missed; t
 from __future__ import annotations
 
 import argparse
-import ctypes
-import ctypes.util
 import json
 import os
 import platform
@@ -34,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import dataset  # noqa: E402
+from xscreen import XScreen  # noqa: E402
 
 PYTHON = sys.executable
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -275,76 +274,6 @@ def built_program() -> Path | None:
     return None
 
 
-class XScreen:
-    """An Xvfb screen, and libX11 to see when a program's main window is mapped on it."""
-
-    class Attributes(ctypes.Structure):  # XWindowAttributes, Xlib.h
-        _fields_ = [
-            (name, kind)
-            for name, kind in (
-                *((n, ctypes.c_int) for n in ("x", "y", "width", "height", "border_width", "depth")),
-                ("visual", ctypes.c_void_p),
-                ("root", ctypes.c_ulong),
-                *((n, ctypes.c_int) for n in ("c_class", "bit_gravity", "win_gravity", "backing_store")),
-                *((n, ctypes.c_ulong) for n in ("backing_planes", "backing_pixel")),
-                ("save_under", ctypes.c_int),
-                ("colormap", ctypes.c_ulong),
-                *((n, ctypes.c_int) for n in ("map_installed", "map_state")),
-                *(
-                    (n, ctypes.c_long)
-                    for n in ("all_event_masks", "your_event_mask", "do_not_propagate_mask")
-                ),
-                ("override_redirect", ctypes.c_int),
-                ("screen", ctypes.c_void_p),
-            )
-        ]
-
-    def __init__(self) -> None:
-        read, write = os.pipe()
-        command = ["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"]
-        self.server = subprocess.Popen(command, pass_fds=[write], stderr=subprocess.DEVNULL)
-        os.close(write)
-        with os.fdopen(read) as pipe:
-            self.display = ":" + pipe.readline().strip()
-        x = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
-        x.XOpenDisplay.restype = ctypes.c_void_p
-        x.XOpenDisplay.argtypes = [ctypes.c_char_p]
-        x.XDefaultRootWindow.restype = ctypes.c_ulong
-        x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
-        x.XQueryTree.argtypes = [ctypes.c_void_p, ctypes.c_ulong] + [ctypes.c_void_p] * 4
-        x.XGetWindowAttributes.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_void_p]
-        x.XFree.argtypes = [ctypes.c_void_p]
-        x.XCloseDisplay.argtypes = [ctypes.c_void_p]
-        self.x = x
-        self.dpy = x.XOpenDisplay(self.display.encode())
-        if not self.dpy:
-            raise RuntimeError(f"cannot open X display {self.display}")
-        self.root = x.XDefaultRootWindow(self.dpy)
-
-    def main_window_up(self) -> bool:
-        """A viewable top-level window at least 600 px wide: the main window, not a tooltip or dialog."""
-        root, parent = ctypes.c_ulong(), ctypes.c_ulong()
-        children, count = ctypes.POINTER(ctypes.c_ulong)(), ctypes.c_uint()
-        args = (ctypes.byref(root), ctypes.byref(parent), ctypes.byref(children), ctypes.byref(count))
-        if not self.x.XQueryTree(self.dpy, self.root, *args):
-            return False
-        try:
-            attributes = self.Attributes()
-            for i in range(count.value):
-                known = self.x.XGetWindowAttributes(self.dpy, children[i], ctypes.byref(attributes))
-                if known and attributes.map_state == 2 and attributes.width >= 600:  # IsViewable
-                    return True
-            return False
-        finally:
-            if children:
-                self.x.XFree(children)
-
-    def close(self) -> None:
-        self.x.XCloseDisplay(self.dpy)
-        self.server.terminate()
-        self.server.wait()
-
-
 def mapped(command: list[str], env: dict[str, str], screen: XScreen) -> float:
     """Launch until the main window is mapped on the screen; the program then quits by itself
     (TANBAO_QUIT_AFTER_MS) and is waited for, so every start finds the database closed cleanly."""
@@ -358,7 +287,7 @@ def mapped(command: list[str], env: dict[str, str], screen: XScreen) -> float:
     )
     seen = None
     while process.poll() is None:
-        if seen is None and screen.main_window_up():
+        if seen is None and screen.main_window_mapped():
             seen = time.perf_counter() - started
         time.sleep(0.002)
     if process.returncode != 0 or seen is None:
