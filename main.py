@@ -12,9 +12,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from model import formatting as fmt
-from model.errors import UserError, ValidationError
-from model.i18n import translate
+from model.common import formatting as fmt
+from model.common.errors import UserError, ValidationError
+from model.common.i18n import translate
 
 # argparse's own messages, in Chinese (it looks `_` up in its module at call time).
 _ARGPARSE_ZH = {
@@ -59,9 +59,9 @@ def who() -> str:
 def open_store(args: argparse.Namespace, *, write: bool = False):  # type: ignore[no-untyped-def]
     """`write=True` for commands that change the database: they take the writer lock, so a second
     program writing the same file is refused with a message naming it (reading commands are not)."""
-    from model.drives import location_warning
-    from model.paths import default_db_path
-    from model.store import Store
+    from model.common.paths import default_db_path
+    from model.safety.drives import location_warning
+    from model.store.database import Store
 
     path = default_db_path(args.db)
     warning = location_warning(path)
@@ -81,8 +81,8 @@ def emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from model.coefficients import load_shipped_coefficients
-    from model.plan import load_plan
+    from model.plan.coefficients import load_shipped_coefficients
+    from model.plan.spec import load_plan
 
     plan = load_plan(args.plan) if args.plan else None  # validate before touching the database
     with open_store(args, write=True) as store:
@@ -165,9 +165,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_enter(args: argparse.Namespace) -> int:
-    from model.checks import check_period
-    from model.entry import parse_assignments, store_csv, store_entries
-    from model.periods import parse_period
+    from model.calc.checks import check_period
+    from model.common.periods import parse_period
+    from model.entry.figures import parse_assignments, store_csv, store_entries
 
     with open_store(args, write=True) as store:
         plan = store.plan()
@@ -265,14 +265,14 @@ def _progress_text(p: Any) -> str:
 
 
 def _colour(colour: str | None) -> str:
-    from model.progress import colour_label
+    from model.calc.progress import colour_label
 
     return colour_label(colour)
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from model.periods import parse_period
-    from model.progress import unit_progress
+    from model.calc.progress import unit_progress
+    from model.common.periods import parse_period
 
     with open_store(args) as store:
         plan = store.plan()
@@ -307,7 +307,7 @@ def read_passphrase(prompt: str, *, confirm: bool = False) -> str:
 
 def report_people() -> Any:
     """The form's footer from TANBAO_UNIT_HEAD / _STATS_HEAD / _PREPARER / _PHONE; blank = sign by hand."""
-    from model.report_tables import ReportPeople
+    from model.reports.tables import ReportPeople
 
     env = os.environ.get
     return ReportPeople(
@@ -319,8 +319,8 @@ def report_people() -> Any:
 
 
 def cmd_keys_new(args: argparse.Namespace) -> int:
-    from model.files import write_atomic
-    from model.signing import certificate_info, load_key, new_key
+    from model.reports.signing import certificate_info, load_key, new_key
+    from model.safety.files import write_atomic
 
     out = args.output
     if os.path.exists(out):
@@ -348,8 +348,8 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_cert(args: argparse.Namespace) -> int:
-    from model.files import write_atomic
-    from model.signing import key_certificate
+    from model.reports.signing import key_certificate
+    from model.safety.files import write_atomic
 
     pem, info = key_certificate(args.key, read_passphrase(translate("cli", "密钥口令：")))
     write_atomic(args.output, pem.encode("ascii"))
@@ -369,9 +369,9 @@ def cmd_keys_cert(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from model.export import district_summary_file, unit_report
-    from model.files import write_atomic
-    from model.periods import parse_period
+    from model.common.periods import parse_period
+    from model.reports.export import district_summary_file, unit_report
+    from model.safety.files import write_atomic
 
     period = parse_period(args.period)
     kind = args.kind
@@ -395,7 +395,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(translate("cli", "Excel 工作簿不签名：--key 只用于 export pdf。"))
     key = None
     if args.key:
-        from model.signing import load_key
+        from model.reports.signing import load_key
 
         key = load_key(args.key, read_passphrase(translate("cli", "密钥口令：")))
     with open_store(args) as store:
@@ -458,7 +458,7 @@ def _verify_text(result: Any) -> str:
 def cmd_verify(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from model.signing import verify_pdf
+    from model.reports.signing import verify_pdf
 
     pems = []
     for cert in args.trust or []:
@@ -474,13 +474,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _db_path(args: argparse.Namespace) -> Any:
-    from model.paths import default_db_path
+    from model.common.paths import default_db_path
 
     return default_db_path(args.db)
 
 
 def cmd_backup_list(args: argparse.Namespace) -> int:
-    from model.backup import backups_dir, list_backups
+    from model.store.backup import backups_dir, list_backups
 
     backups = list_backups(_db_path(args))
 
@@ -501,7 +501,7 @@ def cmd_backup_list(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_restore(args: argparse.Namespace) -> int:
-    from model.backup import restore_backup
+    from model.store.backup import restore_backup
 
     db = _db_path(args)
     done = restore_backup(db, args.id, who=who())
@@ -544,7 +544,7 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_now(args: argparse.Namespace) -> int:
-    from model.backup import MANUAL, backup_now
+    from model.store.backup import MANUAL, backup_now
 
     db = _db_path(args)
     if not db.exists():
@@ -564,7 +564,7 @@ def cmd_backup_now(args: argparse.Namespace) -> int:
 
 
 def _unit_and_period(store: Any, args: argparse.Namespace) -> tuple[Any, Any, Any]:
-    from model.periods import parse_period
+    from model.common.periods import parse_period
 
     plan = store.plan()
     unit = plan.find_unit(args.unit)
@@ -577,8 +577,8 @@ def _unit_and_period(store: Any, args: argparse.Namespace) -> tuple[Any, Any, An
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    from model.signing import load_key
-    from model.submission import blocking_problems, period_state, submit
+    from model.exchange.submission import blocking_problems, period_state, submit
+    from model.reports.signing import load_key
 
     people = report_people()
     with open_store(args, write=True) as store:
@@ -631,7 +631,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
-    from model.submission import correct
+    from model.exchange.submission import correct
 
     with open_store(args, write=True) as store:
         plan, unit, period = _unit_and_period(store, args)
@@ -641,7 +641,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from model.submission import period_state, write_package
+    from model.exchange.submission import period_state, write_package
 
     with open_store(args) as store:
         plan, unit, period = _unit_and_period(store, args)
@@ -684,7 +684,7 @@ def _trust_line(t: Any) -> str:
 
 
 def cmd_trust_add(args: argparse.Namespace) -> int:
-    from model.exchange import trust_add
+    from model.exchange.district import trust_add
 
     with open_store(args, write=True) as store:
         entry = trust_add(store, store.plan(), args.cert, who=who(), unit=args.unit)
@@ -699,7 +699,7 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
 
 
 def cmd_trust_list(args: argparse.Namespace) -> int:
-    from model.exchange import trust_list
+    from model.exchange.district import trust_list
 
     with open_store(args) as store:
         entries = trust_list(store, store.plan(), include_revoked=args.all)
@@ -715,7 +715,7 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
 
 
 def cmd_trust_remove(args: argparse.Namespace) -> int:
-    from model.exchange import trust_remove
+    from model.exchange.district import trust_remove
 
     with open_store(args, write=True) as store:
         entry = trust_remove(store, store.plan(), args.cert, who=who())
@@ -730,7 +730,7 @@ def cmd_trust_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from model.exchange import import_packages
+    from model.exchange.district import import_packages
 
     with open_store(args, write=True) as store:
         outcomes = import_packages(store, args.files, who=who())
@@ -739,7 +739,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     def human() -> str:
         from collections import Counter
 
-        from model.exchange import OUTCOMES, outcome_label
+        from model.exchange.district import OUTCOMES, outcome_label
 
         counts = Counter(o.outcome for o in outcomes)
         tally = "，".join(f"{outcome_label(k)} {counts[k]} 个" for k in OUTCOMES if counts[k])
@@ -762,7 +762,7 @@ def _pad(text: str, width: int) -> str:
 
 
 def _status_text(grid: Any) -> str:
-    from model.completeness import state_label
+    from model.calc.completeness import state_label
 
     short = {"on_time": "按时", "late": "迟报", "corrected": "更正", "missing": "未报", "not_due": "  · "}
     months = [c.period for c in grid.units[0].cells] if grid.units else []
@@ -791,8 +791,8 @@ def _status_text(grid: Any) -> str:
 def cmd_status(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from model.completeness import completeness
-    from model.periods import parse_period
+    from model.calc.completeness import completeness
+    from model.common.periods import parse_period
 
     period = parse_period(args.period)
     as_of = None
@@ -817,7 +817,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_targets_export(args: argparse.Namespace) -> int:
-    from model.plan_exchange import export_targets
+    from model.exchange.targets import export_targets
 
     with open_store(args) as store:
         plan = store.plan()
@@ -838,7 +838,7 @@ def _shown_target(value: Any, unit: str) -> str:
 
 
 def cmd_targets_import(args: argparse.Namespace) -> int:
-    from model.plan_exchange import apply_target_changes, read_target_changes
+    from model.exchange.targets import apply_target_changes, read_target_changes
 
     with open_store(args, write=args.apply) as store:
         plan = store.plan()
@@ -884,7 +884,7 @@ def cmd_targets_import(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_export(args: argparse.Namespace) -> int:
-    from model.plan_exchange import export_plan
+    from model.exchange.targets import export_plan
 
     with open_store(args) as store:
         plan = store.plan()

@@ -31,9 +31,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from model.coefficients import load_shipped_coefficients
-from model.plan import LAST_YEAR, NUMBER, STATUS, Plan, parse_plan, shipped_plan_text
-from model.store import Store
+from model.plan.coefficients import load_shipped_coefficients
+from model.plan.spec import LAST_YEAR, NUMBER, STATUS, Plan, parse_plan, shipped_plan_text
+from model.store.database import Store
 
 GENERATOR_VERSION = 1  # bump when the data set changes shape: a kept set of another version is rebuilt
 PASSPHRASE = "benchmark-pass"
@@ -366,11 +366,11 @@ def build_district(path: Path, scale: Scale) -> dict[str, Any]:
 def _unit_side(args: tuple[int, list[str], str, str, str, dict[str, int]]) -> dict[str, Any]:
     """One worker: a units' database of 2024 (months 1–7), a key per unit, and each unit's submission."""
     index, units, db, keys_dir, out_dir, scale_args = args
-    from model.fonts import font_subset
-    from model.periods import parse_period
-    from model.report_tables import ReportPeople
-    from model.signing import key_certificate, load_key, new_key
-    from model.submission import submit
+    from model.common.periods import parse_period
+    from model.exchange.submission import submit
+    from model.reports.fonts import font_subset
+    from model.reports.signing import key_certificate, load_key, new_key
+    from model.reports.tables import ReportPeople
 
     scale = Scale(**scale_args)
     started = time.perf_counter()
@@ -427,7 +427,7 @@ def build_packages(work: Path, scale: Scale, workers: int) -> dict[str, Any]:
 
 def trust_all(db: Path, work: Path) -> float:
     """The district trusts every unit's certificate (bound to its unit)."""
-    from model.exchange import trust_add
+    from model.exchange.district import trust_add
 
     started = time.perf_counter()
     with Store(db) as store:

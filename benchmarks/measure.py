@@ -49,8 +49,8 @@ def emit(data: dict[str, Any]) -> None:
 
 
 def measure_import(work: Path, db: Path) -> None:
-    from model.exchange import ACCEPTED, import_packages
-    from model.store import Store
+    from model.exchange.district import ACCEPTED, import_packages
+    from model.store.database import Store
 
     paths = sorted((work / "packages").glob("*.pdf"))
     started = time.perf_counter()
@@ -71,13 +71,13 @@ def largest(plan: Any, units: list[str]) -> str:
 
 
 def measure_reports(work: Path, db: Path, runs: int) -> None:
-    from model.export import PDF, XLSX, district_summary_file, unit_report
-    from model.periods import parse_period
-    from model.progress import unit_progress
-    from model.report_tables import ReportPeople
-    from model.signing import load_key
-    from model.store import Store
-    from model.summary import summary_from_store
+    from model.calc.progress import unit_progress
+    from model.calc.summary import summary_from_store
+    from model.common.periods import parse_period
+    from model.reports.export import PDF, XLSX, district_summary_file, unit_report
+    from model.reports.signing import load_key
+    from model.reports.tables import ReportPeople
+    from model.store.database import Store
 
     out: dict[str, Any] = {}
     period = parse_period(dataset.PERIOD)
@@ -275,7 +275,7 @@ def measure_window(work: Path, db: Path, runs: int) -> None:
     from gui.annex2_form import Annex2Form
     from gui.annex3_form import Annex3Form
     from gui.tasks_form import TasksForm
-    from model.store import Store
+    from model.store.database import Store
 
     app = QApplication(["bench"])
     app.setApplicationName("TanBao")

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model.entry import Entry, store_entries
-from model.periods import parse_period
-from model.store import Store
+from model.common.periods import parse_period
+from model.entry.figures import Entry, store_entries
+from model.store.database import Store
 
 UNIT, PERIOD, PASS = "fengjing", "2024-07", "benchmark-pass"
 
@@ -59,22 +59,22 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.sqlite") as store:
         fill(store)
         plan = store.plan()
-        from model import signing
+        from model.reports import signing
 
         p12 = signing.new_key(UNIT, plan.unit(UNIT).full_name, PASS, algorithm=args.algorithm)
         pem, _ = signing.key_certificate(p12, PASS)
         key = signing.load_key(p12, PASS)
 
         def signed_pdf() -> bytes:
-            from model.report_data import report_from_store
-            from model.report_pdf import unit_pdf
+            from model.calc.report import report_from_store
+            from model.reports.pdf import unit_pdf
 
             report = report_from_store(store, UNIT, parse_period(PERIOD), created_by="bench")
             return unit_pdf(report, key=key, signer_name="bench")
 
         def workbook() -> bytes:
-            from model.report_data import report_from_store
-            from model.report_xlsx import unit_xlsx
+            from model.calc.report import report_from_store
+            from model.reports.xlsx import unit_xlsx
 
             return unit_xlsx(report_from_store(store, UNIT, parse_period(PERIOD), created_by="bench"))
 

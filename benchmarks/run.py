@@ -254,7 +254,7 @@ def measure_startup(work: Path, db: Path, units: dict[str, str], plan_id: str, r
 
 def measure_backup(db: Path, runs: int) -> list[float]:
     """`backup_now` as the window calls it on a worker thread at every start (copy, check, rotate)."""
-    from model.backup import START, backup_now
+    from model.store.backup import START, backup_now
 
     seconds = []
     for _ in range(runs):
@@ -364,7 +364,7 @@ def main() -> int:
     if lo is None:
         log("  LibreOffice is not installed: no comparison (apt-get install libreoffice-calc-nogui)")
 
-    from model.store import Store
+    from model.store.database import Store
 
     with Store(db, seed=False) as store:
         plan = store.plan()

@@ -12,9 +12,9 @@ from gui import style
 from gui.chart import Reference, Series
 from gui.grid import Derived, MonthForm, MonthGridModel, wrap
 from gui.session import UnitSession
-from model import formatting as fmt
-from model.plan import Field
-from model.progress import colour_label
+from model.calc.progress import colour_label
+from model.common import formatting as fmt
+from model.plan.spec import Field
 
 
 class Annex3Model(MonthGridModel):

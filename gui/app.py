@@ -17,15 +17,15 @@ from gui.errors import install as install_errors
 from gui.main_window import MainWindow
 from gui.settings import Settings
 from gui.setup_dialog import SetupDialog
-from model import i18n
-from model.backup import START, backup_if_due, backup_now, restore_backup
-from model.drives import location_warning
-from model.errors import UserError
-from model.fonts import font_path
-from model.paths import default_db_path, portable_data_dir
-from model.periods import due_period, parse_period
-from model.recovery import DamagedDatabase
-from model.store import Store
+from model.common import i18n
+from model.common.errors import UserError
+from model.common.paths import default_db_path, portable_data_dir
+from model.common.periods import due_period, parse_period
+from model.reports.fonts import font_path
+from model.safety.drives import location_warning
+from model.store.backup import START, backup_if_due, backup_now, restore_backup
+from model.store.database import Store
+from model.store.recovery import DamagedDatabase
 
 
 def install_translations(app: QApplication) -> None:

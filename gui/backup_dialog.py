@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from model.backup import Backup, list_backups
+from model.store.backup import Backup, list_backups
 
 
 class BackupDialog(QDialog):

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
 
 from gui import style
 from gui.session import UnitSession
-from model.checks import ERROR
-from model.entry import field_label
+from model.calc.checks import ERROR
 
 
 class ChecksPanel(QWidget):
@@ -44,7 +43,7 @@ class ChecksPanel(QWidget):
             self._add(self.tr("错误：{reason}").format(reason=reason), period, key, style.ERROR_CELL)
         for p in self.session.problems:
             if p.severity == ERROR:
-                label = field_label(plan, plan.field(p.field))
+                label = plan.field(p.field).display_label
                 month = self.tr("{m}月").format(m=int(p.period[5:7]))
                 self._add(
                     self.tr("必填：{month} {label} 未填写").format(month=month, label=label),

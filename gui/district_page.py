@@ -34,16 +34,16 @@ from gui.report_actions import offer_to_open, people_of, show_error
 from gui.session import UnitSession
 from gui.settings import Settings
 from gui.worker import Worker
-from model import formatting as fmt
-from model.completeness import CORRECTED, LATE, MISSING, ON_TIME, Completeness, completeness
-from model.errors import UserError
-from model.exchange import ImportOutcome, import_packages, trust_add, trust_list, trust_remove
-from model.export import PDF, XLSX, district_summary_file
-from model.files import write_atomic
-from model.periods import Period
-from model.plan_exchange import apply_target_changes, export_targets, read_target_changes
-from model.store import Store
-from model.summary import DistrictSummary, summary_from_store
+from model.calc.completeness import CORRECTED, LATE, MISSING, ON_TIME, Completeness, completeness
+from model.calc.summary import DistrictSummary, summary_from_store
+from model.common import formatting as fmt
+from model.common.errors import UserError
+from model.common.periods import Period
+from model.exchange.district import ImportOutcome, import_packages, trust_add, trust_list, trust_remove
+from model.exchange.targets import apply_target_changes, export_targets, read_target_changes
+from model.reports.export import PDF, XLSX, district_summary_file
+from model.safety.files import write_atomic
+from model.store.database import Store
 
 STATE_COLOURS = {ON_TIME: "green", CORRECTED: "green", LATE: "yellow", MISSING: "red"}
 

@@ -23,7 +23,7 @@ from typing import IO, Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from model.errors import UserError
+from model.common.errors import UserError
 
 LOG_DIR = "logs"
 LOG_NAME = "tanbao.log"

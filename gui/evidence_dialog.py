@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from gui.session import UnitSession
-from model.errors import UserError
-from model.evidence import attach, save_copy
+from model.common.errors import UserError
+from model.entry.evidence import attach, save_copy
 
 
 class EvidenceDialog(QDialog):

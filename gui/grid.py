@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 from gui import style
 from gui.chart import MonthChart
 from gui.session import CellChange, UnitSession, raw_text
-from model.checks import ERROR
-from model.paste import parse_block
-from model.plan import NUMBER, STATUS, TASK_STATUSES, Field
+from model.calc.checks import ERROR
+from model.common.paste import parse_block
+from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Field
 
 Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()

@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 from gui import style
 from gui.lazy import RefreshWhenShown
 from gui.session import UnitSession
-from model import formatting as fmt
-from model.checks import ERROR
-from model.progress import colour_label
+from model.calc.checks import ERROR
+from model.calc.progress import colour_label
+from model.common import formatting as fmt
 
 
 class Card(QFrame):
@@ -157,6 +157,6 @@ class HomePage(RefreshWhenShown, QScrollArea):
 
     @staticmethod
     def _worse(a: str | None, b: str | None) -> str | None:
-        from model.calc import worst
+        from model.calc.formulas import worst
 
         return worst([a, b])

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 
 from gui.report_actions import ask_passphrase
 from gui.settings import Settings
-from model.errors import UserError
-from model.files import write_atomic
-from model.plan import Unit
-from model.signing import ECDSA, RSA, key_certificate, new_key
+from model.common.errors import UserError
+from model.plan.spec import Unit
+from model.reports.signing import ECDSA, RSA, key_certificate, new_key
+from model.safety.files import write_atomic
 
 
 class NewKeyDialog(QDialog):

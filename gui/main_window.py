@@ -31,11 +31,11 @@ from gui.settings import Identity, Settings
 from gui.setup_dialog import SetupDialog
 from gui.tasks_form import TasksForm
 from gui.worker import Worker
-from model.backup import MANUAL, backup_now, restore_backup
-from model.errors import UserError
-from model.periods import Period
-from model.store import Store
-from model.submission import OPEN
+from model.common.errors import UserError
+from model.common.periods import Period
+from model.exchange.submission import OPEN
+from model.store.backup import MANUAL, backup_now, restore_backup
+from model.store.database import Store
 
 
 class MainWindow(QMainWindow):

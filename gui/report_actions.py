@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 from gui.session import UnitSession
 from gui.settings import Settings
 from gui.worker import Worker
-from model.errors import UserError
-from model.export import PDF, XLSX, unit_report
-from model.files import write_atomic
-from model.report_tables import ReportPeople
-from model.submission import blocking_problems, correct, history, submit
+from model.common.errors import UserError
+from model.exchange.submission import blocking_problems, correct, history, submit
+from model.reports.export import PDF, XLSX, unit_report
+from model.reports.tables import ReportPeople
+from model.safety.files import write_atomic
 
 
 def people_of(settings: Settings) -> ReportPeople:
@@ -174,7 +174,7 @@ class ReportActions(QObject):
         self.settings.set_folder("packages", str(folder))
 
         def job() -> Any:
-            from model.signing import load_key
+            from model.reports.signing import load_key
 
             key = load_key(key_path, passphrase)
             return submit(s.store, s.plan, s.unit.id, s.period, key, folder, who=s.who, people=people)

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from model.checks import Problem, check_period
-from model.entry import Entry, convert, store_entries
-from model.errors import UserError
-from model.periods import Period, parse_period
-from model.plan import Plan
-from model.progress import UnitProgress, unit_progress
-from model.store import Figure, Store
-from model.submission import SUBMITTED, PeriodState, period_state
+from model.calc.checks import Problem, check_period
+from model.calc.progress import UnitProgress, unit_progress
+from model.common.errors import UserError
+from model.common.periods import Period, parse_period
+from model.entry.figures import Entry, convert, store_entries
+from model.exchange.submission import SUBMITTED, PeriodState, period_state
+from model.plan.spec import Plan
+from model.store.database import Figure, Store
 
 
 @dataclass(frozen=True)

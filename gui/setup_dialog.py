@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.settings import Identity
-from model.plan import Plan
+from model.plan.spec import Plan
 
 KIND_ORDER = ("town", "subdistrict", "park", "group", "key_user", "bureau")
 

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 from gui.evidence_dialog import EvidenceDialog
 from gui.grid import NO_PARENT, Derived, GridModel, GridView, Index
 from gui.session import UnitSession
-from model import formatting as fmt
-from model.plan import Field
-from model.progress import RowProgress
+from model.calc.progress import RowProgress
+from model.common import formatting as fmt
+from model.plan.spec import Field
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from model.errors import UserError
+from model.common.errors import UserError
 
 
 class _Signals(QObject):

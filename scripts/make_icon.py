@@ -77,7 +77,7 @@ def ico(images: list[tuple[int, bytes]]) -> bytes:
 
 
 def main() -> int:
-    from model.fonts import font_path
+    from model.reports.fonts import font_path
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv)  # noqa: F841  (fonts need it)
     families = QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(str(font_path())))

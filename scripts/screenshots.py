@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def demo_store(folder: Path):  # type: ignore[no-untyped-def]
-    from model.entry import Entry, store_entries
-    from model.periods import parse_period
-    from model.store import Store
+    from model.common.periods import parse_period
+    from model.entry.figures import Entry, store_entries
+    from model.store.database import Store
 
     store = Store(folder / "demo.sqlite")
     plan = store.plan()

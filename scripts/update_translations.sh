@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 lang="${1:-en}"
 bin=.venv/bin
-sources=(main.py $(git ls-files 'gui/*.py' 'model/*.py'))
+sources=(main.py $(git ls-files 'gui/*.py' 'model/**.py' 'cli/**.py'))
 "$bin/pyside6-lupdate" "${sources[@]}" -ts "resources/translations/tanbao_${lang}.ts"
 "$bin/pyside6-lrelease" "resources/translations/tanbao_${lang}.ts" -qm "resources/translations/tanbao_${lang}.qm"

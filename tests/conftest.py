@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from model.plan import Plan, load_shipped_plan
-from model.store import Store
+from model.plan.spec import Plan, load_shipped_plan
+from model.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 

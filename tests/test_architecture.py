@@ -26,7 +26,7 @@ def test_model_never_imports_qt_or_gui():
 
 def test_cli_start_up_loads_neither_qt_nor_heavy_libraries():
     code = (
-        "import sys, main, model.store, model.progress, model.entry, model.checks; "
+        "import sys, main, model.store.database, model.calc.progress, model.entry.figures, model.calc.checks; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'PySide6', 'reportlab', 'openpyxl', 'pyhanko'}))"
     )
@@ -34,3 +34,33 @@ def test_cli_start_up_loads_neither_qt_nor_heavy_libraries():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+# model's rooms, lowest first: a room may import from rooms before it, never from one after it.
+MODEL_ROOMS = ["common", "safety", "plan", "store", "calc", "entry", "reports", "exchange"]
+
+
+def _model_imports(path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("model."):
+            yield node.module.split(".")[1]
+        elif isinstance(node, ast.Import):
+            yield from (a.name.split(".")[1] for a in node.names if a.name.startswith("model."))
+
+
+def test_model_rooms_import_one_way():
+    offenders = []
+    for path in (ROOT / "model").rglob("*.py"):
+        room = path.relative_to(ROOT / "model").parts[0]
+        if room == "__init__.py":
+            continue
+        if room not in MODEL_ROOMS:
+            offenders.append(f"{path.name}: not in a room")
+            continue
+        rank = MODEL_ROOMS.index(room)
+        offenders += [
+            f"{room}/{path.name} imports model.{target}"
+            for target in _model_imports(path)
+            if target not in MODEL_ROOMS or MODEL_ROOMS.index(target) > rank
+        ]
+    assert offenders == []

@@ -277,4 +277,3 @@ def test_portable_mode_keeps_the_database_in_the_data_folder_beside_the_program(
         assert not (office.folder / "home" / ".local" / "share" / "TanBao" / "tanbao.sqlite").exists()
     finally:
         shutil.rmtree(data)
-

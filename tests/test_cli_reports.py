@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppl
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    from model.store import Store
+    from model.store.database import Store
 
     path = tmp_path / "cli.sqlite"
     with Store(path) as store:

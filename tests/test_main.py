@@ -129,7 +129,7 @@ def test_csv_is_stored_whole_or_not_at_all(capsys, db, tmp_path):
     assert run(db, "enter", "--file", str(bad)) == 2
     _, err = capsys.readouterr()
     assert "第 3 行" in err and "第 4 行" in err and "全部未保存" in err
-    from model.store import Store
+    from model.store.database import Store
 
     with Store(db) as store:
         stored = {(f.unit_id, f.period, f.field): f.value for f in store.figures("jinshan-2024", "fengjing")}
@@ -194,7 +194,7 @@ def test_cli_process_exits_non_zero_without_traceback(tmp_path):
 
 
 def test_a_database_on_a_network_share_is_warned_about_on_stderr(capsys, db, monkeypatch):
-    from model import drives
+    from model.safety import drives
 
     monkeypatch.setattr(drives, "drive_kind", lambda path: drives.NETWORK)
     code, out, err = run_out(capsys, db, "init", "--json")

@@ -17,7 +17,9 @@ def catalogue(tmp_path_factory):
     lupdate = str(LUPDATE) if LUPDATE.exists() else shutil.which("pyside6-lupdate")
     if lupdate is None:
         pytest.skip("pyside6-lupdate is not installed")
-    sources = [str(p) for d in ("gui", "model") for p in sorted((ROOT / d).glob("*.py"))] + [str(ROOT / "main.py")]
+    sources = [str(p) for d in ("gui", "model", "cli") for p in sorted((ROOT / d).rglob("*.py"))] + [
+        str(ROOT / "main.py")
+    ]
     ts = tmp_path_factory.mktemp("ts") / "tanbao_en.ts"
     subprocess.run([lupdate, *sources, "-ts", str(ts)], check=True, capture_output=True, timeout=300)
     messages: dict[str, set[str]] = {}

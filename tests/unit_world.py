@@ -7,12 +7,12 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from model import signing
-from model.entry import parse_assignments, store_entries
-from model.periods import parse_period
-from model.plan import STATUS, Plan
-from model.store import Store
-from model.submission import submit
+from model.common.periods import parse_period
+from model.entry.figures import parse_assignments, store_entries
+from model.exchange.submission import submit
+from model.plan.spec import STATUS, Plan
+from model.reports import signing
+from model.store.database import Store
 
 PASSPHRASE = "secret-123"
 
@@ -61,7 +61,7 @@ class UnitDb:
 
 
 def unit_db(tmp_path: Path, unit_id: str, *, salt: str = "", plan_file: Path | None = None) -> UnitDb:
-    from model.plan import load_plan
+    from model.plan.spec import load_plan
 
     store = Store(tmp_path / f"{unit_id}{salt}.sqlite")
     if plan_file is not None:

@@ -28,8 +28,8 @@ def test_cancelling_the_first_start_opens_nothing(qtbot, store, settings, monkey
 
 
 def test_home_shows_cards_with_colour_words(qtbot, open_window, store):
-    from model.entry import Entry, store_entries
-    from model.periods import parse_period
+    from model.common.periods import parse_period
+    from model.entry.figures import Entry, store_entries
 
     entries = [
         Entry("fengjing", parse_period("2024-02"), k, v)
@@ -65,7 +65,7 @@ def test_window_opens_on_a_new_database(qtbot, tmp_path, monkeypatch):
 def test_the_bundled_font_becomes_the_application_font(qapp):
     from PySide6.QtGui import QFontDatabase
 
-    from model.fonts import FAMILY
+    from model.reports.fonts import FAMILY
 
     gui_app.install_font(qapp)
     assert qapp.font().family() == FAMILY

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from gui import errors
-from model.errors import UserError
+from model.common.errors import UserError
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.qt_no_exception_capture

@@ -9,7 +9,7 @@ from gui.annex2_form import Annex2Form, Annex2Model
 from gui.annex3_form import Annex3Form, Annex3Model
 from gui.session import UnitSession
 from gui.tasks_form import RowsModel, TasksForm
-from model.periods import Period
+from model.common.periods import Period
 
 
 def stored(store, unit, period, field):
@@ -187,7 +187,7 @@ def test_everything_is_there_after_a_restart(qtbot, open_window, store, settings
     form = form_of(window, Annex2Form)
     type_into(qtbot, form.view, 2, column_of(form.model, "output_wan_yuan"), "33,000")
     window.close()
-    from model.store import Store
+    from model.store.database import Store
 
     path = store.path
     store.close()

@@ -11,10 +11,10 @@ from gui import app as gui_app
 from gui.annex2_form import Annex2Form
 from gui.district_page import DistrictPage
 from gui.settings import Identity
-from model.entry import Entry, store_entries
-from model.periods import parse_period
-from model.signing import key_certificate, new_key
-from model.store import Store
+from model.common.periods import parse_period
+from model.entry.figures import Entry, store_entries
+from model.reports.signing import key_certificate, new_key
+from model.store.database import Store
 
 PASS = "口令123456"
 
@@ -102,8 +102,8 @@ def test_district_imports_a_package_and_sees_it(qtbot, store, settings, key_file
     # a unit database submits
     unit_store = Store(tmp_path / "unit.sqlite")
     fill_february(unit_store)
-    from model.signing import load_key
-    from model.submission import submit
+    from model.exchange.submission import submit
+    from model.reports.signing import load_key
 
     result = submit(
         unit_store,
@@ -172,8 +172,10 @@ def test_district_edits_targets_through_the_target_table(qtbot, store, settings,
     workbook.save(table)
     questions = []
     monkeypatch.setattr("gui.district_page.QFileDialog.getOpenFileName", lambda *a: (str(table), ""))
-    monkeypatch.setattr("gui.district_page.QMessageBox.question",
-                        lambda parent, title, text: questions.append(text) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(
+        "gui.district_page.QMessageBox.question",
+        lambda parent, title, text: questions.append(text) or QMessageBox.StandardButton.Yes,
+    )
     monkeypatch.setattr("gui.district_page.QMessageBox.information", lambda *a: None)
     window.district.import_target_table()
     assert "将修改 1 项目标" in questions[0] and "-1.5" in questions[0].replace("−", "-")

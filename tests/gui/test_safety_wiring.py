@@ -6,14 +6,16 @@ from gui import app as gui_app
 from gui.backup_dialog import BackupDialog
 from gui.main_window import MainWindow
 from gui.settings import Identity, Settings
-from model.backup import MANUAL, backup_now, list_backups
-from model.entry import Entry, store_entries
-from model.periods import parse_period
-from model.store import Store
+from model.common.periods import parse_period
+from model.entry.figures import Entry, store_entries
+from model.store.backup import MANUAL, backup_now, list_backups
+from model.store.database import Store
 
 
 def enter(store, value):
-    store_entries(store, store.plan(), [Entry("fengjing", parse_period("2024-03"), "energy_tce", value)], who="t")
+    store_entries(
+        store, store.plan(), [Entry("fengjing", parse_period("2024-03"), "energy_tce", value)], who="t"
+    )
 
 
 def energy(store):
@@ -56,12 +58,17 @@ def test_restore_from_the_window(qtbot, tmp_path, monkeypatch):
     window = MainWindow(store, settings, Identity("fengjing", "王芳", "", "", ""), parse_period("2024-03"))
     qtbot.addWidget(window)
     monkeypatch.setattr(BackupDialog, "exec", lambda self: BackupDialog.DialogCode.Accepted)
-    monkeypatch.setattr(BackupDialog, "chosen", lambda self: next(b for b in self.backups if b.reason == MANUAL))
+    monkeypatch.setattr(
+        BackupDialog, "chosen", lambda self: next(b for b in self.backups if b.reason == MANUAL)
+    )
     told = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
     window.restore()
-    replacement = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w is not window
-                       and w.isVisible())
+    replacement = next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, MainWindow) and w is not window and w.isVisible()
+    )
     qtbot.addWidget(replacement)
     assert energy(replacement.store) == 100.0
     assert "已恢复" in told[0] and "恢复前的数据已另存为备份" in told[0]

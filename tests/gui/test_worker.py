@@ -3,7 +3,7 @@
 import threading
 
 from gui.worker import Worker
-from model.errors import UserError
+from model.common.errors import UserError
 
 
 def test_result_comes_back_on_the_gui_thread(qtbot):

@@ -1,7 +1,7 @@
 """A store with a town's, a key user's and a bureau's figures, shared by the report tests."""
 
-from model.entry import Entry, store_entries
-from model.periods import parse_period
+from model.common.periods import parse_period
+from model.entry.figures import Entry, store_entries
 
 TOWN, KEY_USER, BUREAU = "fengjing", "phcc", "greening"
 PERIOD = "2024-07"

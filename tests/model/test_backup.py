@@ -7,8 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from model import backup as backup_module
-from model.backup import (
+from model.common.errors import StorageError, UserError
+from model.common.periods import parse_period
+from model.entry.figures import Entry, store_entries
+from model.store import backup as backup_module
+from model.store.backup import (
     backup_if_due,
     backup_now,
     backups_dir,
@@ -18,11 +21,8 @@ from model.backup import (
     restore_backup,
     verify,
 )
-from model.entry import Entry, store_entries
-from model.errors import StorageError, UserError
-from model.lock import DatabaseInUse, WriterLock
-from model.periods import parse_period
-from model.store import SCHEMA_VERSION, Store
+from model.store.database import SCHEMA_VERSION, Store
+from model.store.lock import DatabaseInUse, WriterLock
 from tests.conftest import ROOT
 
 

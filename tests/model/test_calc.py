@@ -2,7 +2,7 @@
 
 import pytest
 
-from model import calc
+from model.calc import formulas as calc
 
 
 def test_jiading_2016_published_change_rate():

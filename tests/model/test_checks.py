@@ -1,8 +1,8 @@
 """What blocks a submission and what needs a written reason."""
 
-from model.checks import ERROR, WARNING, check_period
-from model.entry import Entry, store_entries
-from model.periods import parse_period
+from model.calc.checks import ERROR, WARNING, check_period
+from model.common.periods import parse_period
+from model.entry.figures import Entry, store_entries
 
 
 def _enter(store, unit, period, note=None, **values):

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from model.completeness import (
+from model.calc.completeness import (
     CORRECTED,
     LATE,
     MISSING,
@@ -15,8 +15,8 @@ from model.completeness import (
     completeness_grid,
     deadline,
 )
-from model.periods import Period
-from model.plan import parse_plan, shipped_plan_text
+from model.common.periods import Period
+from model.plan.spec import parse_plan, shipped_plan_text
 
 
 def _plan(**rules):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from model.store import Store
+from model.store.database import Store
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
@@ -37,9 +37,9 @@ KILLS, LANES = 50, 5
 
 CHILD = f"""
 import sys
-from model.entry import Entry, store_entries
-from model.periods import parse_period
-from model.store import Store
+from model.entry.figures import Entry, store_entries
+from model.common.periods import parse_period
+from model.store.database import Store
 
 path, k = sys.argv[1], int(sys.argv[2])
 store = Store(path, exclusive=True)

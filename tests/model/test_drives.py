@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from model import drives
-from model.drives import LOCAL, NETWORK, REMOVABLE, linux_kind, location_warning, windows_kind
+from model.safety import drives
+from model.safety.drives import LOCAL, NETWORK, REMOVABLE, linux_kind, location_warning, windows_kind
 
 
 def mountinfo(*mounts: tuple[str, str, str]) -> str:

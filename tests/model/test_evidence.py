@@ -2,8 +2,8 @@
 
 import pytest
 
-from model.errors import UserError
-from model.evidence import MAX_BYTES, attach, save_copy
+from model.common.errors import UserError
+from model.entry.evidence import MAX_BYTES, attach, save_copy
 
 
 def test_attach_list_save_and_remove(store, tmp_path):

@@ -10,10 +10,13 @@ from datetime import date, datetime
 
 import pytest
 
-from model import calc, signing
-from model.completeness import CORRECTED, LATE, MISSING, ON_TIME, completeness
-from model.errors import UserError
-from model.exchange import (
+from model.calc import formulas as calc
+from model.calc.completeness import CORRECTED, LATE, MISSING, ON_TIME, completeness
+from model.calc.progress import unit_progress
+from model.calc.summary import summary_from_store
+from model.common.errors import UserError
+from model.common.periods import Period, parse_period
+from model.exchange.district import (
     ACCEPTED,
     IDENTICAL,
     NEWER,
@@ -27,11 +30,9 @@ from model.exchange import (
     trust_list,
     trust_remove,
 )
-from model.periods import Period, parse_period
-from model.progress import unit_progress
-from model.store import Store
-from model.submission import correct
-from model.summary import summary_from_store
+from model.exchange.submission import correct
+from model.reports import signing
+from model.store.database import Store
 from tests.conftest import ROOT
 from tests.unit_world import PASSPHRASE, snapshot, unit_db
 
@@ -143,7 +144,7 @@ def test_a_package_signed_with_another_units_certificate_is_refused(district, fe
     with pytest.raises(UserError, match="--unit"):
         trust_add(district, plan, pem, who="officer")
     trust_add(district, plan, pem, who="officer", unit="tangu")
-    from model.submission import submit
+    from model.exchange.submission import submit
 
     result = submit(
         fengjing.store, fengjing.plan, "fengjing", parse_period("2024-02"), key, tmp_path / "o", who="c"
@@ -215,7 +216,7 @@ def test_a_package_of_another_plan_year_is_refused(district, tmp_path):
 
 
 def test_a_package_of_a_unit_the_district_does_not_know_is_refused(district, tmp_path):
-    from model.plan import load_plan, load_shipped_plan
+    from model.plan.spec import load_plan, load_shipped_plan
 
     data = json.loads(district.plan().source)
     data["units"].append({"id": "newtown", "name": "新城镇", "full_name": "新城镇人民政府", "kind": "town"})
@@ -239,8 +240,8 @@ def test_a_package_of_a_unit_the_district_does_not_know_is_refused(district, tmp
 
 
 def test_an_export_that_was_never_submitted_is_refused(district, fengjing, tmp_path):
-    from model.report_data import report_from_store
-    from model.report_pdf import unit_pdf
+    from model.calc.report import report_from_store
+    from model.reports.pdf import unit_pdf
 
     trust_add(district, district.plan(), fengjing.cert_path, who="officer")
     report = report_from_store(
@@ -435,9 +436,9 @@ def test_round_trip_units_submit_and_correct_district_imports_in_any_order(distr
 
 
 def test_a_backup_is_made_before_every_import(tmp_path):
-    from model.backup import IMPORT, list_backups
-    from model.exchange import import_packages
-    from model.store import Store
+    from model.exchange.district import import_packages
+    from model.store.backup import IMPORT, list_backups
+    from model.store.database import Store
 
     with Store(tmp_path / "district.sqlite") as district:
         (tmp_path / "junk.pdf").write_bytes(b"not a pdf")

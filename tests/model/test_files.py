@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from model import files
-from model.errors import StorageError, UserError
-from model.files import write_atomic
+from model.common.errors import StorageError, UserError
+from model.safety import files
+from model.safety.files import write_atomic
 
 
 def test_bytes_replace_the_earlier_file(tmp_path):

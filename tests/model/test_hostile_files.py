@@ -26,13 +26,10 @@ import pytest
 from openpyxl import load_workbook
 
 import main
-from model import signing
-from model.entry import read_csv_entries, store_csv
-from model.errors import PlanError, UserError, ValidationError
-from model.exchange import import_package, trust_add, trust_list
-from model.files import TEMP_SUFFIX
-from model.plan import load_plan, parse_plan, shipped_plan_text
-from model.plan_exchange import (
+from model.common.errors import PlanError, UserError, ValidationError
+from model.entry.figures import read_csv_entries, store_csv
+from model.exchange.district import import_package, trust_add, trust_list
+from model.exchange.targets import (
     MAX_ROWS,
     MAX_UNPACKED_BYTES,
     MAX_ZIP_MEMBERS,
@@ -40,7 +37,10 @@ from model.plan_exchange import (
     export_targets,
     read_target_changes,
 )
-from model.store import Store
+from model.plan.spec import load_plan, parse_plan, shipped_plan_text
+from model.reports import signing
+from model.safety.files import TEMP_SUFFIX
+from model.store.database import Store
 from tests.conftest import ROOT
 from tests.unit_world import PASSPHRASE, UnitDb, snapshot, unit_db
 
@@ -309,7 +309,7 @@ def test_a_formula_where_a_value_belongs_is_refused_cell_by_cell(store, table, t
 def test_openpyxl_reads_through_defusedxml_here_and_in_the_built_program():
     import defusedxml  # noqa: F401  (a missing defusedxml fails here)
 
-    from model.plan_exchange import workbook_reader_is_safe
+    from model.exchange.targets import workbook_reader_is_safe
 
     assert workbook_reader_is_safe()
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
@@ -364,9 +364,9 @@ def test_the_target_table_keeps_text_that_looks_like_a_formula_as_text(store, tm
 
 
 def test_a_csv_with_formula_looking_text_is_stored_as_text_and_exported_as_text(store, tmp_path):
-    from model.periods import parse_period
-    from model.report_data import report_from_store
-    from model.report_xlsx import unit_xlsx
+    from model.calc.report import report_from_store
+    from model.common.periods import parse_period
+    from model.reports.xlsx import unit_xlsx
 
     plan = store.plan()
     task = plan.annex4_rows_for("fengjing")[0].id
@@ -405,9 +405,9 @@ def test_a_formula_typed_as_a_figure_is_not_a_number(store, tmp_path):
 
 
 def test_the_summary_workbook_keeps_unit_names_that_look_like_formulas_as_text(store):
-    from model.periods import parse_period
-    from model.report_xlsx import summary_xlsx
-    from model.summary import summary_from_store
+    from model.calc.summary import summary_from_store
+    from model.common.periods import parse_period
+    from model.reports.xlsx import summary_xlsx
 
     data = json.loads(store.plan().source)
     for text, unit in zip(RISKY, data["units"], strict=False):

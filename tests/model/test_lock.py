@@ -7,13 +7,13 @@ import sys
 
 import pytest
 
-from model.lock import DatabaseInUse, WriterLock, lock_path, read_lock_info
-from model.store import SCHEMA_VERSION, Store
+from model.store.database import SCHEMA_VERSION, Store
+from model.store.lock import DatabaseInUse, WriterLock, lock_path, read_lock_info
 from tests.conftest import ROOT
 
 HOLD = """
 import sys, time
-from model.store import Store
+from model.store.database import Store
 store = Store(sys.argv[1], exclusive=True)
 print("ready", flush=True)
 time.sleep(60)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.errors import UserError
-from model.numbers import parse_number, unit_accepted
+from model.common.errors import UserError
+from model.common.numbers import parse_number, unit_accepted
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.paste import parse_block
-from model.periods import Period, due_period
+from model.common.paste import parse_block
+from model.common.periods import Period, due_period
 
 
 def test_excel_block_with_crlf_and_final_line_end():

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from model.paths import DB_NAME, default_db_path, user_data_dir
+from model.common.paths import DB_NAME, default_db_path, user_data_dir
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from model.errors import PlanError, UserError
-from model.plan import parse_plan, shipped_plan_text
+from model.common.errors import PlanError, UserError
+from model.plan.spec import parse_plan, shipped_plan_text
 from tests.conftest import ROOT
 
 

@@ -6,10 +6,9 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from model.entry import parse_assignments, store_entries
-from model.errors import UserError
-from model.plan import load_plan
-from model.plan_exchange import (
+from model.common.errors import UserError
+from model.entry.figures import parse_assignments, store_entries
+from model.exchange.targets import (
     apply_target_changes,
     export_plan,
     export_targets,
@@ -17,7 +16,8 @@ from model.plan_exchange import (
     read_target_changes,
     workbook_reader_is_safe,
 )
-from model.store import Store
+from model.plan.spec import load_plan
+from model.store.database import Store
 from tests.conftest import ROOT
 
 PLAN_2025 = ROOT / "tests" / "fixtures" / "plan-2025.json"
@@ -131,7 +131,7 @@ def test_text_that_looks_like_a_formula_stays_text(store, tmp_path):
     plan = store.plan()
     data = json.loads(plan.source)
     data["annex1"]["rows"][4]["target"]["text"] = "=HYPERLINK(1)"
-    from model.plan import parse_plan
+    from model.plan.spec import parse_plan
 
     odd = parse_plan(json.dumps(data, ensure_ascii=False), "odd.json")
     path = tmp_path / "targets.xlsx"

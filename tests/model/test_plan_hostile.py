@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.errors import PlanError
-from model.plan import Plan, parse_plan, shipped_plan_text
+from model.common.errors import PlanError
+from model.plan.spec import Plan, parse_plan, shipped_plan_text
 
 SOURCE = "hostile-plan.json"
 SHIPPED = json.loads(shipped_plan_text())

@@ -2,9 +2,9 @@
 
 import pytest
 
-from model.entry import Entry, store_entries
-from model.periods import parse_period
-from model.progress import unit_progress
+from model.calc.progress import unit_progress
+from model.common.periods import parse_period
+from model.entry.figures import Entry, store_entries
 
 
 def enter(store, unit, period, **values):

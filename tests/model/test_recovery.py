@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from model.backup import backup_now, list_backups, restore_backup
-from model.lock import lock_path, read_lock_info
-from model.recovery import DamagedDatabase, check_database
-from model.store import Store
+from model.store.backup import backup_now, list_backups, restore_backup
+from model.store.database import Store
+from model.store.lock import lock_path, read_lock_info
+from model.store.recovery import DamagedDatabase, check_database
 from tests.model.test_backup import damage, save, stored
 
 
@@ -69,7 +69,7 @@ def test_with_no_backup_the_message_says_to_keep_the_file(path):
 
 
 def test_a_clean_start_does_not_pay_for_a_check(path, monkeypatch):
-    from model import recovery
+    from model.store import recovery
 
     monkeypatch.setattr(recovery, "quick_check", lambda p: pytest.fail("checked after a clean exit"))
     with Store(path, exclusive=True) as store:

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from model.errors import UserError
-from model.periods import parse_period
-from model.progress import unit_progress
-from model.report_data import encode_report_data, parse_report_data, report_from_store
+from model.calc.progress import unit_progress
+from model.calc.report import encode_report_data, parse_report_data, report_from_store
+from model.common.errors import UserError
+from model.common.periods import parse_period
 from tests.model.report_fixtures import INJECTION, PERIOD, REASON, TOWN, fill
 
 CONTRACT_KEYS = {

@@ -7,15 +7,15 @@ import subprocess
 
 import pytest
 
-from model import formatting as fmt
-from model import signing
-from model.errors import UserError
-from model.periods import parse_period
-from model.report_data import ATTACHMENT_NAME, report_from_store
-from model.report_pdf import summary_pdf, unit_pdf
-from model.report_tables import ReportPeople
-from model.store import Store
-from model.summary import summary_from_store
+from model.calc.report import ATTACHMENT_NAME, report_from_store
+from model.calc.summary import summary_from_store
+from model.common import formatting as fmt
+from model.common.errors import UserError
+from model.common.periods import parse_period
+from model.reports import signing
+from model.reports.pdf import summary_pdf, unit_pdf
+from model.reports.tables import ReportPeople
+from model.store.database import Store
 from tests.model.report_fixtures import BUREAU, KEY_USER, PERIOD, REASON, TOWN, fill
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

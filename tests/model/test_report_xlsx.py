@@ -6,10 +6,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from model.periods import parse_period
-from model.report_data import report_from_store
-from model.report_xlsx import put_text, summary_xlsx, unit_xlsx
-from model.summary import summary_from_store
+from model.calc.report import report_from_store
+from model.calc.summary import summary_from_store
+from model.common.periods import parse_period
+from model.reports.xlsx import put_text, summary_xlsx, unit_xlsx
 from tests.model.report_fixtures import INJECTION, KEY_USER, PERIOD, TOWN, fill
 
 
@@ -97,9 +97,9 @@ def test_put_text_keeps_any_start_as_text(text):
 
 @pytest.mark.parametrize("value", [0.0532, 0.0001697, 4.12345e-05])
 def test_intensity_format_has_the_decimals_the_pdf_shows(value):
-    from model import formatting as fmt
-    from model.report_tables import INTENSITY, Cell
-    from model.report_xlsx import number_format
+    from model.common import formatting as fmt
+    from model.reports.tables import INTENSITY, Cell
+    from model.reports.xlsx import number_format
 
     shown = fmt.intensity(value)
     assert "e" not in shown

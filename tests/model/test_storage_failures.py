@@ -6,11 +6,11 @@ import sqlite3
 
 import pytest
 
-from model.entry import Entry, store_entries
-from model.errors import StorageError
-from model.failures import SAVE, WRITE_FILE, environment_error
-from model.periods import parse_period
-from model.store import FigureWrite
+from model.common.errors import StorageError
+from model.common.failures import SAVE, WRITE_FILE, environment_error
+from model.common.periods import parse_period
+from model.entry.figures import Entry, store_entries
+from model.store.database import FigureWrite
 
 FIELDS = ("energy_tce", "energy_tce_last_year", "output_wan_yuan", "output_wan_yuan_last_year")
 

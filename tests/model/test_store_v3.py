@@ -5,8 +5,8 @@ import sqlite3
 
 import pytest
 
-from model.errors import UserError
-from model.store import SCHEMA_VERSION, FigureWrite, Store
+from model.common.errors import UserError
+from model.store.database import SCHEMA_VERSION, FigureWrite, Store
 from tests.conftest import ROOT
 
 NEW_TABLES = {"received", "trusted_certs"}
@@ -67,7 +67,7 @@ def test_upgrade_from_a_saved_old_file_keeps_everything(tmp_path, fixture, old_v
 
 
 def test_failed_version_3_migration_leaves_a_version_2_file_as_it_was(tmp_path, monkeypatch):
-    from model import store as store_module
+    from model.store import database as store_module
 
     path = tmp_path / "old.sqlite"
     shutil.copy(ROOT / "tests" / "fixtures" / "tanbao-v2.sqlite", path)

@@ -4,10 +4,10 @@ from datetime import datetime
 
 import pytest
 
-from model import signing
-from model.errors import UserError, ValidationError
-from model.periods import parse_period
-from model.submission import correct, history, package_stem, period_state, write_package
+from model.common.errors import UserError, ValidationError
+from model.common.periods import parse_period
+from model.exchange.submission import correct, history, package_stem, period_state, write_package
+from model.reports import signing
 from tests.unit_world import snapshot, unit_db
 
 
@@ -133,7 +133,7 @@ def test_a_correction_becomes_version_2_and_version_1_stays_readable(fengjing, t
 
 def test_a_key_of_another_unit_cannot_sign(fengjing, tmp_path):
     other = unit_db(tmp_path, "zhujing")
-    from model.submission import submit
+    from model.exchange.submission import submit
 
     with pytest.raises(UserError, match="不能为"):
         submit(

@@ -2,9 +2,9 @@
 
 import pytest
 
-from model import calc
-from model.periods import parse_period
-from model.summary import summary_from_store
+from model.calc import formulas as calc
+from model.calc.summary import summary_from_store
+from model.common.periods import parse_period
 from tests.model.report_fixtures import enter
 
 

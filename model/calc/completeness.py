@@ -1,0 +1,183 @@
+"""Who reported which month: a grid of units × months for the plan year.
+
+Figures for month M are due by the plan's deadline day of month M+1 (December's in January of the next
+year); months before the plan's first cumulative period (January: the survey starts with 1–2月) are
+not reported on their own and have no column. A month counts as on time when the first version the
+district holds was frozen by the unit on or before that day; a corrected month is one for which the
+district holds more than one version, or a version later than the first. A pure function of the plan
+and the versions held, so it is tested without a database.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from model.common.i18n import translate
+from model.common.periods import Period
+from model.plan.spec import Plan
+from model.store.database import SUBMITTED, SUPERSEDED, Store
+
+ON_TIME, LATE, CORRECTED, MISSING, NOT_DUE = "on_time", "late", "corrected", "missing", "not_due"
+STATES = (ON_TIME, LATE, CORRECTED, MISSING, NOT_DUE)
+
+
+def state_label(state: str) -> str:
+    return {
+        ON_TIME: translate("completeness", "按时"),
+        LATE: translate("completeness", "迟报"),
+        CORRECTED: translate("completeness", "已更正"),
+        MISSING: translate("completeness", "未报"),
+        NOT_DUE: translate("completeness", "未到期"),
+    }[state]
+
+
+@dataclass(frozen=True)
+class HeldVersion:
+    """A version of a unit's month that the district holds (received, or submitted in this database)."""
+
+    unit_id: str
+    period: str
+    version: int
+    created_at: str  # when the unit froze it, ISO 8601
+    in_use: bool
+
+
+@dataclass(frozen=True)
+class Cell:
+    period: str
+    state: str
+    label: str
+    deadline: str  # ISO date
+    version: int | None = None  # the version in use
+    first_submitted_at: str | None = None
+    on_time: bool | None = None  # of the first version held; a corrected month keeps it
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit_id: str
+    unit_name: str
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Completeness:
+    plan_id: str
+    year: int
+    period: str  # the month the summary counts are for; the grid runs from the first reported month to it
+    deadline_day: int
+    as_of: str
+    units: list[UnitRow]
+    counts: dict[str, int] = field(default_factory=dict)  # state -> units, for `period`
+
+    def cell(self, unit_id: str, period: str) -> Cell:
+        row = next(r for r in self.units if r.unit_id == unit_id)
+        return next(c for c in row.cells if c.period == period)
+
+    def missing(self) -> list[str]:
+        """Units that have not reported `period` although it is due."""
+        return [r.unit_id for r in self.units if self.cell(r.unit_id, self.period).state == MISSING]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plan_id": self.plan_id,
+            "year": self.year,
+            "period": self.period,
+            "deadline_day": self.deadline_day,
+            "as_of": self.as_of,
+            "counts": self.counts,
+            "units": [
+                {
+                    "unit_id": r.unit_id,
+                    "unit_name": r.unit_name,
+                    "months": {
+                        c.period: {
+                            "state": c.state,
+                            "label": c.label,
+                            "deadline": c.deadline,
+                            "version": c.version,
+                            "first_submitted_at": c.first_submitted_at,
+                            "on_time": c.on_time,
+                        }
+                        for c in r.cells
+                    },
+                }
+                for r in self.units
+            ],
+        }
+
+
+def deadline(plan: Plan, period: Period) -> date:
+    """The last day on which figures for `period` count as on time."""
+    year, month = (period.year + 1, 1) if period.month == 12 else (period.year, period.month + 1)
+    day = min(max(plan.rules.deadline_day, 1), calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+def completeness_grid(plan: Plan, held: Iterable[HeldVersion], as_of: date, upto: Period) -> Completeness:
+    by_cell: dict[tuple[str, str], list[HeldVersion]] = {}
+    for h in held:
+        by_cell.setdefault((h.unit_id, h.period), []).append(h)
+    # Months before the first cumulative period (no January-only report) come with it, not on their own.
+    first_month = min(max(plan.rules.first_cumulative_month, 1), upto.month)
+    months = [Period(plan.year, m) for m in range(first_month, upto.month + 1)]
+    rows = []
+    for unit in plan.reporting_units():
+        cells = []
+        for period in months:
+            due = deadline(plan, period)
+            versions = by_cell.get((unit.id, str(period)), [])
+            if not versions:
+                state = NOT_DUE if as_of <= due else MISSING
+                cells.append(Cell(str(period), state, state_label(state), due.isoformat()))
+                continue
+            earliest = min(versions, key=lambda v: (v.created_at, v.version))
+            used = next((v for v in versions if v.in_use), max(versions, key=lambda v: v.version))
+            on_time = date.fromisoformat(earliest.created_at[:10]) <= due
+            corrected = used.version > 1 or len(versions) > 1
+            state = CORRECTED if corrected else ON_TIME if on_time else LATE
+            cells.append(
+                Cell(
+                    str(period),
+                    state,
+                    state_label(state),
+                    due.isoformat(),
+                    used.version,
+                    earliest.created_at,
+                    on_time,
+                )
+            )
+        rows.append(UnitRow(unit.id, unit.name, cells))
+    counts = {state: 0 for state in STATES}
+    for row in rows:
+        counts[row.cells[-1].state] += 1
+    return Completeness(
+        plan.id, plan.year, str(upto), plan.rules.deadline_day, as_of.isoformat(), rows, counts
+    )
+
+
+def held_versions(store: Store, plan: Plan) -> list[HeldVersion]:
+    """Packages received from units, and this database's own submitted versions (the district's own)."""
+    held = {
+        (r.unit_id, r.period, r.version): HeldVersion(r.unit_id, r.period, r.version, r.created_at, r.in_use)
+        for r in store.received(plan.id)
+    }
+    for s in store.submissions(plan.id):
+        if s.status in (SUBMITTED, SUPERSEDED) and (s.unit_id, s.period, s.version) not in held:
+            held[(s.unit_id, s.period, s.version)] = HeldVersion(
+                s.unit_id, s.period, s.version, s.submitted_at or s.created_at, s.status == SUBMITTED
+            )
+    return list(held.values())
+
+
+def completeness(
+    store: Store, plan: Plan, *, upto: Period | None = None, as_of: date | None = None
+) -> Completeness:
+    """The grid from January to `upto` (default December) as of a day (default today)."""
+    return completeness_grid(
+        plan, held_versions(store, plan), as_of or date.today(), upto or Period(plan.year, 12)
+    )

@@ -1,0 +1,251 @@
+"""Entering figures: what a clerk types (or a CSV holds) checked against the plan, then stored.
+
+All of a call's values are checked first; if any is refused, nothing is stored and every problem is
+reported. Otherwise they are written in one transaction, each with an audit row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from model.common.errors import UserError, ValidationError
+from model.common.i18n import translate
+from model.common.numbers import parse_number, unit_accepted
+from model.common.periods import Period, parse_period
+from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Plan
+from model.store.database import FigureWrite, Store
+
+CSV_COLUMNS = ("unit", "period", "field", "value", "note")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One value as typed: unit and period already resolved."""
+
+    unit_id: str
+    period: Period
+    field: str
+    raw: str
+    note: str | None = None
+    line: int = 0  # line of the CSV file it came from, for messages
+
+
+def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tuple[float | None, str | None]:
+    """Check one typed value for one field of one unit; return (value, text) or raise UserError."""
+    unit = plan.unit(unit_id)
+    allowed = {f.key: f for f in plan.fields_for(unit_id)}
+    if key not in allowed:
+        if any(f.key == key for f in plan.fields):
+            raise UserError(
+                translate(
+                    "entry",
+                    "{unit}不填报“{key}”：该项不属于本单位的报表。用 main.py plan --unit {uid} 查看本单位的填报项。",
+                ).format(unit=unit.name, key=key, uid=unit.id)
+            )
+        raise UserError(
+            translate(
+                "entry", "没有名为“{key}”的填报项。用 main.py plan --unit {uid} 查看本单位的填报项。"
+            ).format(key=key, uid=unit.id)
+        )
+    f = allowed[key]
+    if period.year != plan.year:
+        raise UserError(
+            translate("entry", "报告期 {period} 不在本计划年度（{year}年）内。").format(
+                period=period, year=plan.year
+            )
+        )
+    where = translate("entry", "{unit} {period}“{label}”").format(
+        unit=unit.name, period=period, label=f.display_label
+    )
+    text = raw.strip() if isinstance(raw, str) else raw
+    if f.kind == STATUS:
+        if text == "":
+            return None, None
+        if text not in TASK_STATUSES:
+            raise UserError(
+                translate("entry", "{where}只能填：{choices}（填入的是“{text}”）。").format(
+                    where=where, choices="、".join(TASK_STATUSES), text=text
+                )
+            )
+        return None, str(text)
+    if f.kind != NUMBER:
+        return None, (str(text) or None)
+    try:
+        parsed = parse_number(raw)
+    except UserError as exc:
+        raise UserError(f"{where}：{exc.message}") from None
+    if parsed.value is None:
+        return None, None
+    if parsed.percent and f.unit != "%":
+        raise UserError(
+            translate("entry", "{where}以“{unit}”计，不能填百分数（填入的是“{raw}”）。").format(
+                where=where, unit=f.unit, raw=raw
+            )
+        )
+    if parsed.unit and not unit_accepted(f.unit, parsed.unit):
+        raise UserError(
+            translate("entry", "{where}的单位是“{unit}”，填入的“{raw}”单位不符，请换算后只填数字。").format(
+                where=where, unit=f.unit, raw=raw
+            )
+        )
+    value = parsed.value
+    if f.minimum is not None and value < f.minimum:
+        raise UserError(
+            translate(
+                "entry", "{where}不能为负数（填入的是 {raw}）：能耗、产值和用量只能是零或正数。"
+            ).format(where=where, raw=str(raw).strip())
+        )
+    if f.maximum is not None and value > f.maximum:
+        raise UserError(
+            translate("entry", "{where}不能大于 {max:g}（填入的是 {raw}）。").format(
+                where=where, max=f.maximum, raw=raw
+            )
+        )
+    return value, None
+
+
+def store_entries(
+    store: Store, plan: Plan, entries: list[Entry], *, who: str, problems_prefix: list[str] | None = None
+) -> int:
+    """Check every entry, then store all of them in one transaction (or none, with every problem listed)."""
+    problems = list(problems_prefix or [])
+    writes: dict[str, list[FigureWrite]] = {}
+    for i, entry in enumerate(entries):
+        try:
+            value, text = convert(plan, entry.unit_id, entry.period, entry.field, entry.raw)
+        except UserError as exc:
+            if entry.line:
+                problems.append(
+                    translate("entry", "第 {line} 行：{msg}").format(line=entry.line, msg=exc.message)
+                )
+            else:
+                problems.append(exc.message if len(entries) == 1 else f"[{i + 1}] {exc.message}")
+            continue
+        writes.setdefault(entry.unit_id, []).append(
+            FigureWrite(str(entry.period), entry.field, value, text, entry.note)
+        )
+    if problems:
+        if len(problems) == 1 and not any(e.line for e in entries):
+            raise ValidationError(problems[0], problems)
+        raise ValidationError(
+            translate("entry", "有 {n} 处数据不符合要求，全部未保存：").format(n=len(problems)), problems
+        )
+    changed = 0
+    with store.transaction():
+        for unit_id, unit_writes in writes.items():
+            changed += store.write_figures(
+                plan.id,
+                unit_id,
+                unit_writes,
+                who=who,
+                coef_version=plan.coefficients,
+                electricity_basis=plan.electricity_basis,
+            )
+    return changed
+
+
+def parse_assignments(
+    plan: Plan, unit_text: str, period_text: str, assignments: list[str], note: str | None = None
+) -> list[Entry]:
+    """KEY=VALUE arguments of `main.py enter`."""
+    unit = plan.find_unit(unit_text)
+    period = parse_period(period_text)
+    if not assignments:
+        raise UserError(translate("entry", "没有要保存的数据：请写成 字段=数值，例如 energy_tce=1234.5。"))
+    entries = []
+    for item in assignments:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(
+                translate("entry", "“{item}”看不懂：请写成 字段=数值，例如 energy_tce=1234.5。").format(
+                    item=item
+                )
+            )
+        entries.append(Entry(unit.id, period, key.strip(), raw, note))
+    return entries
+
+
+def read_csv_entries(plan: Plan, path: str | Path) -> tuple[list[Entry], list[str]]:
+    """Rows of a CSV (columns unit, period, field, value, note); problems carry the line number."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(
+            translate("entry", "无法读取文件 {path}：{err}").format(path=path, err=exc.strerror or exc)
+        ) from None
+    text = _decoded(raw, path)
+    if text is None or "\x00" in text:
+        raise UserError(
+            translate(
+                "entry", "文件 {path} 不是文本格式的 CSV，请在 Excel 中另存为“CSV（逗号分隔）”。"
+            ).format(path=path)
+        )
+    reader = csv.DictReader(io.StringIO(text), strict=True)
+    try:
+        return _csv_rows(plan, path, reader)
+    except csv.Error:  # a quote left open (a file cut short), a cell of over 128 KB
+        # the record that failed starts on the line after the last one read
+        raise UserError(
+            translate(
+                "entry",
+                "文件 {path} 从第 {line} 行起格式有误（引号不成对、文件不完整或单元格过长），未导入任何数据。请在 Excel 中打开检查，另存为“CSV（逗号分隔）”后再导入。",
+            ).format(path=path, line=reader.line_num + 1)
+        ) from None
+
+
+def _decoded(raw: bytes, path: Path) -> str | None:
+    """The text of a CSV saved as UTF-8, or as GBK by Excel on Chinese Windows; None when it is no text."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        cut = exc.reason == "unexpected end of data" and exc.end == len(raw)
+        if cut and not raw[: exc.start].isascii():  # UTF-8 up to a character cut in two at the very end
+            raise UserError(
+                translate(
+                    "entry",
+                    "文件 {path} 不完整（在末尾被截断），未导入任何数据。请重新保存或复制完整的文件后再导入。",
+                ).format(path=path)
+            ) from None
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+
+
+def _csv_rows(plan: Plan, path: Path, reader: csv.DictReader[str]) -> tuple[list[Entry], list[str]]:
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in CSV_COLUMNS[:4] if c not in header]
+    if missing:
+        raise UserError(
+            translate(
+                "entry", "文件 {path} 的表头缺少列：{cols}。表头应为 unit,period,field,value,note。"
+            ).format(path=path, cols="、".join(missing))
+        )
+    reader.fieldnames = header
+    entries: list[Entry] = []
+    problems: list[str] = []
+    for row in reader:
+        line = reader.line_num
+        try:
+            unit = plan.find_unit(row.get("unit") or "")
+            period = parse_period(row.get("period") or "")
+        except UserError as exc:
+            problems.append(translate("entry", "第 {line} 行：{msg}").format(line=line, msg=exc.message))
+            continue
+        note = (row.get("note") or "").strip() or None
+        entries.append(
+            Entry(unit.id, period, (row.get("field") or "").strip(), row.get("value") or "", note, line)
+        )
+    if not entries and not problems:
+        raise UserError(translate("entry", "文件 {path} 没有数据行。").format(path=path))
+    return entries, problems
+
+
+def store_csv(store: Store, plan: Plan, path: str | Path, *, who: str) -> int:
+    """The whole file in one transaction, or nothing (every problem listed with its line)."""
+    entries, problems = read_csv_entries(plan, path)
+    return store_entries(store, plan, entries, who=who, problems_prefix=problems)

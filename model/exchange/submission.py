@@ -1,0 +1,322 @@
+"""The unit's side of sending figures upward: submit a period as version N, correct it as version N+1.
+
+Submitting checks the period (no error, every warning with a reason), freezes the report data as
+version N with who and when, signs the PDF with the data inside, and writes the package (signed PDF and
+workbook) into a folder, named so that a folder of packages sorts by period, unit and version. From then
+on the period is locked (the store refuses changes, saying which version locked it and how to correct).
+Correcting asks for a reason and opens version N+1 for editing; version N, its data and its signed PDF
+stay in the database, readable in the history.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from model.calc.checks import Problem, check_period
+from model.common.errors import UserError, ValidationError
+from model.common.i18n import translate
+from model.common.periods import Period
+from model.plan.spec import Plan
+from model.store.database import CORRECTING, SUBMITTED, SUPERSEDED, Store, Submission
+
+if TYPE_CHECKING:
+    from model.reports.signing import SigningKey
+    from model.reports.tables import ReportPeople
+
+OPEN = "open"  # never submitted: figures may be changed
+
+
+def status_label(status: str) -> str:
+    return {
+        OPEN: translate("submission", "未报送"),
+        SUBMITTED: translate("submission", "已报送"),
+        CORRECTING: translate("submission", "更正中"),
+        SUPERSEDED: translate("submission", "已被新版本取代"),
+    }[status]
+
+
+def package_stem(unit_id: str, period: str, version: int) -> str:
+    """`2024-07_fengjing_v2`: a folder of packages sorts by period, then unit, then version."""
+    return f"{period}_{unit_id}_v{version}"
+
+
+@dataclass(frozen=True)
+class FrozenFigure:
+    period: str
+    field: str
+    value: float | None
+    text: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: int
+    version: int
+    status: str
+    status_label: str
+    created_at: str  # opened (for version 1: submitted)
+    created_by: str
+    reason: str  # why it was reopened; empty for version 1
+    submitted_at: str | None
+    submitted_by: str | None
+    package_name: str | None
+    pdf_sha256: str | None
+    figures: list[FrozenFigure]  # the period's own figures as frozen; empty while being corrected
+
+
+@dataclass(frozen=True)
+class PeriodState:
+    unit_id: str
+    unit_name: str
+    period: str
+    status: str  # open / submitted / correcting
+    status_label: str
+    locked: bool
+    version: int | None  # the version that locks the period, or the one being corrected
+    message: str  # why it is locked and how to correct, or what will happen on submit
+    versions: list[VersionInfo]
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    version: int
+    pdf_path: Path
+    xlsx_path: Path
+    created_at: str
+    written_again: bool  # the period was already submitted: its stored package was written again
+
+
+def _version_info(s: Submission) -> VersionInfo:
+    figures: list[FrozenFigure] = []
+    if s.status != CORRECTING:
+        data = json.loads(s.data or "{}")
+        figures = [
+            FrozenFigure(f["period"], f["field"], f["value"], f["text"], f["note"])
+            for f in data.get("figures", [])
+            if f["period"] == s.period
+        ]
+    return VersionInfo(
+        s.id,
+        s.version,
+        s.status,
+        status_label(s.status),
+        s.created_at,
+        s.created_by,
+        s.reason,
+        s.submitted_at,
+        s.submitted_by,
+        s.package_name,
+        s.pdf_sha256,
+        figures,
+    )
+
+
+def history(store: Store, plan: Plan, unit_id: str, period: Period) -> list[VersionInfo]:
+    """Every version of the period, oldest first."""
+    return [_version_info(s) for s in store.submissions(plan.id, unit_id, str(period))]
+
+
+def _when(at: str | None) -> str:
+    return (at or "")[:16].replace("T", " ")
+
+
+def period_state(store: Store, plan: Plan, unit_id: str, period: Period) -> PeriodState:
+    unit = plan.unit(unit_id)
+    versions = history(store, plan, unit_id, period)
+    latest = versions[-1] if versions else None
+    if latest is None:
+        status, version = OPEN, None
+        message = translate("submission", "尚未报送。报送后将冻结为第 1 版并锁定。")
+    elif latest.status == CORRECTING:
+        status, version = CORRECTING, latest.version
+        message = translate(
+            "submission",
+            "正在更正为第 {v} 版（原因：{reason}）。修改后请重新报送；第 {old} 版仍有效，直到新版报送。",
+        ).format(v=latest.version, reason=latest.reason, old=latest.version - 1)
+    else:
+        status, version = SUBMITTED, latest.version
+        message = translate(
+            "submission",
+            "已于 {at} 由 {who} 作为第 {v} 版报送，数据已锁定。如需更正，请点“更正”并填写原因"
+            "（命令行：main.py correct --unit {uid} --period {period} --reason 原因），将生成第 {next} 版。",
+        ).format(
+            at=_when(latest.submitted_at),
+            who=latest.submitted_by,
+            v=latest.version,
+            uid=unit_id,
+            period=period,
+            next=latest.version + 1,
+        )
+    return PeriodState(
+        unit_id,
+        unit.name,
+        str(period),
+        status,
+        status_label(status),
+        status == SUBMITTED,
+        version,
+        message,
+        versions,
+    )
+
+
+def blocking_problems(store: Store, plan: Plan, unit_id: str, period: Period) -> list[Problem]:
+    """What stops the period from being submitted: errors, and warnings without a written reason."""
+    return [p for p in check_period(plan, unit_id, period, store.figures(plan.id, unit_id)) if p.blocking]
+
+
+def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str, *, who: str) -> PeriodState:
+    """Reopen a submitted period as version N+1 for editing; version N stays as it was."""
+    unit = plan.unit(unit_id)
+    reason = reason.strip()
+    if not reason:
+        raise UserError(translate("submission", "更正必须写明原因，例如“7月产值填错，应为 19,500 万元”。"))
+    with store.transaction():
+        latest = store.latest_submission(plan.id, unit_id, str(period))
+        if latest is None:
+            raise UserError(
+                translate("submission", "{unit} {period} 还没有报送过，可以直接修改数据，无需更正。").format(
+                    unit=unit.name, period=period
+                )
+            )
+        if latest.status == CORRECTING:
+            raise UserError(
+                translate(
+                    "submission",
+                    "{unit} {period} 已在更正中（第 {v} 版），修改后用“报送”（main.py submit）报送即可。",
+                ).format(unit=unit.name, period=period, v=latest.version)
+            )
+        store.open_correction(plan.id, unit_id, str(period), latest.version + 1, reason, who=who)
+    return period_state(store, plan, unit_id, period)
+
+
+def _write_files(out_dir: Path, stem: str, pdf: bytes, xlsx: bytes, version: int) -> tuple[Path, Path]:
+    from model.safety.files import write_atomic
+
+    pdf_path, xlsx_path = out_dir / f"{stem}.pdf", out_dir / f"{stem}.xlsx"
+    try:
+        write_atomic(pdf_path, pdf)
+        write_atomic(xlsx_path, xlsx)
+    except UserError as exc:
+        raise UserError(
+            translate(
+                "submission",
+                "{msg} 第 {v} 版已冻结并保存在数据库中，可换一个文件夹再次运行报送（main.py submit）写出报送文件。",
+            ).format(msg=exc.message, v=version)
+        ) from None
+    return pdf_path, xlsx_path
+
+
+def write_package(
+    store: Store, plan: Plan, unit_id: str, period: Period, version: int, out_dir: str | Path
+) -> tuple[Path, Path]:
+    """Write a submitted version's package (exactly the signed bytes kept) into a folder again."""
+    found = next((s for s in store.submissions(plan.id, unit_id, str(period)) if s.version == version), None)
+    if found is None or found.status == CORRECTING:
+        raise UserError(
+            translate("submission", "{unit} {period} 没有已报送的第 {v} 版。").format(
+                unit=plan.unit(unit_id).name, period=period, v=version
+            )
+        )
+    pdf, xlsx = store.submission_package(found.id)
+    return _write_files(Path(out_dir), package_stem(unit_id, str(period), version), pdf, xlsx, version)
+
+
+def submit(
+    store: Store,
+    plan: Plan,
+    unit_id: str,
+    period: Period,
+    key: SigningKey,
+    out_dir: str | Path,
+    *,
+    who: str,
+    signer_name: str | None = None,
+    people: ReportPeople | None = None,
+    now: datetime | None = None,
+) -> SubmitResult:
+    """Check, freeze as the next version, sign and write the package. Submitting a period that is
+    already submitted changes nothing and writes its stored package again."""
+    unit = plan.unit(unit_id)
+    if period.year != plan.year:
+        raise UserError(
+            translate("submission", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
+        )
+    out = Path(out_dir)
+    with store.transaction():
+        latest = store.latest_submission(plan.id, unit_id, str(period))
+        if latest is not None and latest.status == SUBMITTED:
+            pdf_path, xlsx_path = write_package(store, plan, unit_id, period, latest.version, out)
+            return SubmitResult(latest.version, pdf_path, xlsx_path, latest.submitted_at or "", True)
+        problems = blocking_problems(store, plan, unit_id, period)
+        if problems:
+            raise ValidationError(
+                translate("submission", "{unit} {period} 还有 {n} 个问题，不能报送：").format(
+                    unit=unit.name, period=period, n=len(problems)
+                ),
+                [p.message for p in problems],
+            )
+        version = latest.version if latest is not None else 1  # an open correction is the next version
+        at = (now or datetime.now()).astimezone()
+        signer = signer_name or people_name(people) or who
+        data, pdf, xlsx = _build_package(store, plan, unit_id, period, version, key, who, signer, at, people)
+        stem = package_stem(unit_id, str(period), version)
+        store.record_submission(
+            plan.id,
+            unit_id,
+            str(period),
+            version,
+            who=who,
+            at=at.isoformat(timespec="seconds"),
+            data=json.dumps(data, ensure_ascii=False),
+            package_name=stem,
+            pdf=pdf,
+            xlsx=xlsx,
+        )
+    pdf_path, xlsx_path = _write_files(out, stem, pdf, xlsx, version)
+    return SubmitResult(version, pdf_path, xlsx_path, at.isoformat(timespec="seconds"), False)
+
+
+def people_name(people: ReportPeople | None) -> str:
+    return people.preparer if people else ""
+
+
+def _build_package(
+    store: Store,
+    plan: Plan,
+    unit_id: str,
+    period: Period,
+    version: int,
+    key: SigningKey,
+    who: str,
+    signer_name: str,
+    at: datetime,
+    people: ReportPeople | None,
+) -> tuple[dict[str, Any], bytes, bytes]:
+    from model.calc.report import build_report
+    from model.reports.pdf import unit_pdf
+    from model.reports.tables import ReportPeople
+    from model.reports.xlsx import unit_xlsx
+
+    report = build_report(
+        plan,
+        store.coefficients(plan.coefficients),
+        store.figures(plan.id, unit_id),
+        unit_id,
+        period,
+        version=version,
+        created_by=who,
+        created_at=at,
+    )
+    people = (
+        replace(people, report_date=at.date())
+        if people
+        else ReportPeople(preparer=who, report_date=at.date())
+    )
+    pdf = unit_pdf(report, people, key=key, signer_name=signer_name, when=at)
+    return report.data, pdf, unit_xlsx(report, people)

@@ -1,0 +1,777 @@
+"""The year's plan: units, indicators, targets, tasks, fields and rules, loaded from data and validated.
+
+Nothing about a particular district or year lives in code: a plan file (`resources/plans/*.json`)
+carries it all. Loading checks every part and names the file, the path inside it and the problem.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from model.common.errors import PlanError, UserError
+from model.common.i18n import translate
+
+PLAN_FORMAT = "tanbao-plan"
+PLAN_FORMAT_VERSION = 1
+SHIPPED_PLAN = "jinshan-2024.json"
+
+UNIT_KINDS = ("town", "subdistrict", "park", "group", "key_user", "bureau")
+MEASURES = ("rate", "quantity", "qualitative")
+WARNING_RULES = ("ndrc2020", "ndrc2021")
+COLOURS = ("green", "yellow", "red")
+OPS = (">=", "<=", "=")
+LAST_YEAR = "_last_year"
+
+# Field kinds: a number, one of the task statuses, or free text.
+NUMBER, STATUS, TEXT = "number", "status", "text"
+TASK_STATUSES = ("未开始", "推进中", "已完成", "滞后")
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    full_name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    stopped_members: tuple[str, ...] = ()
+    exempt: bool = False
+    exempt_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    unit: str
+    annex: int
+    kind: str = NUMBER
+    role: str = ""
+    carrier: str = ""
+    required: bool = False
+    accumulate: str = "sum"  # "sum": monthly amounts added up; "latest": a level or a cumulative figure
+    minimum: float | None = 0.0
+    maximum: float | None = None
+    row_id: str = ""
+
+    @property
+    def is_last_year(self) -> bool:
+        return self.key.endswith(LAST_YEAR)
+
+    @property
+    def display_label(self) -> str:
+        """The label as the form prints it, with the row number where the row has one."""
+        return f"{self.row_id} {self.label}" if self.row_id else self.label
+
+
+@dataclass(frozen=True)
+class Quantity:
+    label: str
+    op: str
+    value: float
+    unit: str
+    level: bool  # a level to hold (98 %) rather than an amount to accumulate over the year (40 ha)
+
+
+@dataclass(frozen=True)
+class Annex1Row:
+    id: str
+    category: str
+    area: str
+    text: str
+    measure: str
+    target_value: float | None
+    target_unit: str
+    target_text: str
+    conditions: tuple[Quantity, ...]
+    responsible: tuple[str, ...]
+    lead: str
+    lead_note: str = ""
+
+
+@dataclass(frozen=True)
+class Annex2Row:
+    unit: str
+    target_pct: float
+
+
+@dataclass(frozen=True)
+class Annex3Row:
+    unit: str
+    total_cap_wan_tce: float
+    intensity_target: float
+    intensity_unit: str
+    denominator_field: str
+    denominator_kind: str  # "stock" (floor area) or "flow" (volume treated)
+    intensity_yoy_change_pct: float
+
+
+@dataclass(frozen=True)
+class Annex4Row:
+    id: str
+    area: str
+    text: str
+    responsible: tuple[str, ...]
+    quantity: Quantity | None = None
+    second_quantity: Quantity | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rules:
+    warning_rule: str = "ndrc2020"
+    yellow_gap_share: float = 0.10
+    swing_warning_pct: float = 30.0
+    deadline_day: int = 15
+    first_cumulative_month: int = 2
+    status_colours: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportForm:
+    authority: str
+    approval_no: str
+    valid_until: str
+    table_numbers: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Annex:
+    title: str
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    year: int
+    district: str
+    title: str
+    issuer: str
+    co_issuers: tuple[str, ...]
+    doc_number: str
+    issued_on: str
+    contact_name: str
+    contact_phones: tuple[str, ...]
+    recipients_text: str
+    body_text: str
+    district_unit: str
+    coefficients: str
+    electricity_basis: str
+    report_form: ReportForm
+    rules: Rules
+    unit_sets: Mapping[str, tuple[str, tuple[str, ...]]]  # name -> (label, kinds)
+    units: tuple[Unit, ...]
+    annexes: Mapping[int, Annex]
+    annex1: tuple[Annex1Row, ...]
+    annex2: tuple[Annex2Row, ...]
+    annex3: tuple[Annex3Row, ...]
+    annex4: tuple[Annex4Row, ...]
+    fields: tuple[Field, ...]
+    source: str = field(repr=False, default="")  # the file's text, stored with the database
+
+    # ---- units -------------------------------------------------------------------------------
+    def unit(self, unit_id: str) -> Unit:
+        for unit in self.units:
+            if unit.id == unit_id:
+                return unit
+        raise KeyError(unit_id)
+
+    def find_unit(self, text: str) -> Unit:
+        """Resolve what a person typed (id, name, full name or alias) to a unit, or say what is close."""
+        wanted = text.strip()
+        for unit in self.units:
+            if wanted in (unit.id, unit.name, unit.full_name, *unit.aliases):
+                return unit
+        names = {n: u for u in self.units for n in (u.id, u.name, u.full_name, *u.aliases)}
+        containing = {u.id: u for n, u in names.items() if len(wanted) >= 2 and wanted in n}
+        if len(containing) == 1:  # part of one name, e.g. the town name without its suffix
+            return next(iter(containing.values()))
+        close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.4)
+        close = [n for n in names if wanted and wanted in n and n not in close][:3] + close
+        suggestions = list(dict.fromkeys(names[n].name for n in close))
+        if suggestions:
+            raise UserError(
+                translate("plan", "没有名为“{text}”的单位。您是不是要找：{names}？").format(
+                    text=text, names="、".join(suggestions)
+                )
+            )
+        raise UserError(
+            translate(
+                "plan", "没有名为“{text}”的单位。用 main.py plan 可以列出本年计划中的全部单位。"
+            ).format(text=text)
+        )
+
+    def expand(self, refs: Iterable[str]) -> list[str]:
+        """Responsible-unit references ("@towns", unit ids) to unit ids, in order, without repeats."""
+        out: list[str] = []
+        for ref in refs:
+            if ref.startswith("@"):
+                _label, kinds = self.unit_sets[ref[1:]]
+                ids = [u.id for u in self.units if u.kind in kinds]
+            else:
+                ids = [ref]
+            out.extend(i for i in ids if i not in out)
+        return out
+
+    def ref_label(self, ref: str) -> str:
+        if ref.startswith("@"):
+            return self.unit_sets[ref[1:]][0]
+        return self.unit(ref).name
+
+    # ---- who reports what ---------------------------------------------------------------------
+    def annex2_row(self, unit_id: str) -> Annex2Row | None:
+        return next((r for r in self.annex2 if r.unit == unit_id), None)
+
+    def annex3_row(self, unit_id: str) -> Annex3Row | None:
+        return next((r for r in self.annex3 if r.unit == unit_id), None)
+
+    def annex1_rows_led_by(self, unit_id: str) -> list[Annex1Row]:
+        return [r for r in self.annex1 if r.lead == unit_id]
+
+    def annex4_rows_for(self, unit_id: str) -> list[Annex4Row]:
+        return list(self._annex4_by_unit.get(unit_id, ()))
+
+    @cached_property
+    def _annex4_by_unit(self) -> dict[str, tuple[Annex4Row, ...]]:
+        """Each unit's tasks, worked out once: expanding "@towns" walks every unit, and the window asks
+        for a unit's tasks on every cell it paints (at 300 units a town's cell save took 2.1 s)."""
+        rows: dict[str, list[Annex4Row]] = {}
+        for row in self.annex4:
+            for unit_id in self.expand(row.responsible):
+                rows.setdefault(unit_id, []).append(row)
+        return {unit_id: tuple(r) for unit_id, r in rows.items()}
+
+    def fields_for(self, unit_id: str) -> list[Field]:
+        """Every field this unit enters, in form order."""
+        by_key = {f.key: f for f in self.fields}
+        keys: list[str] = []
+        if self.annex2_row(unit_id):
+            keys += [f.key for f in self.fields if f.annex == 2]
+        row3 = self.annex3_row(unit_id)
+        if row3:
+            for f in self.fields:
+                if f.annex != 3:
+                    continue
+                base = f.key.removesuffix(LAST_YEAR)
+                if by_key[base].role == "denominator" and base != row3.denominator_field:
+                    continue
+                keys.append(f.key)
+        keys += [f.key for r in self.annex1_rows_led_by(unit_id) for f in self.fields if f.row_id == r.id]
+        keys += [f.key for r in self.annex4_rows_for(unit_id) for f in self.fields if f.row_id == r.id]
+        return [by_key[k] for k in keys]
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    def reporting_units(self) -> list[Unit]:
+        """Units with anything to report under this plan."""
+        return [u for u in self.units if self.fields_for(u.id)]
+
+
+# ---- loading ----------------------------------------------------------------------------------
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+class _Reader:
+    """Walks the parsed JSON, checking types and naming the path of anything wrong."""
+
+    def __init__(self, source_name: str) -> None:
+        self.source_name = source_name
+
+    def fail(self, path: str, problem: str) -> PlanError:
+        # One line, whatever the file's values hold: a quoted value may contain line breaks or be huge.
+        problem = " ".join(problem.split())
+        if len(problem) > 200:
+            problem = problem[:200] + "…"
+        return PlanError(
+            translate("plan", "计划文件 {file} 有误：{path}：{problem}").format(
+                file=self.source_name, path=path or "（根）", problem=problem
+            )
+        )
+
+    def obj(self, data: Any, path: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(path, translate("plan", "应为对象（{…}）"))
+        return data
+
+    def items(self, data: Any, path: str) -> list[Any]:
+        if not isinstance(data, list):
+            raise self.fail(path, translate("plan", "应为列表（[…]）"))
+        return data
+
+    def get(self, data: dict[str, Any], key: str, path: str) -> Any:
+        if key not in data:
+            raise self.fail(f"{path}.{key}".lstrip("."), translate("plan", "缺少此项"))
+        return data[key]
+
+    def text(self, data: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
+        if default is not None and key not in data:
+            return default
+        value = self.get(data, key, path)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"{path}.{key}".lstrip("."), translate("plan", "应为非空文字"))
+        return str(value)
+
+    def num(self, data: dict[str, Any], key: str, path: str, default: float | None = None) -> float:
+        if default is not None and key not in data:
+            return default
+        value = self.get(data, key, path)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
+            raise self.fail(
+                f"{path}.{key}".lstrip("."),
+                translate("plan", "应为数字，实际为 {value!r}").format(value=value),
+            )
+        return float(value)
+
+    def choice(self, data: dict[str, Any], key: str, path: str, choices: tuple[str, ...]) -> str:
+        value = self.text(data, key, path)
+        if value not in choices:
+            raise self.fail(
+                f"{path}.{key}".lstrip("."),
+                translate("plan", "“{value}”不是可选值之一：{choices}").format(
+                    value=value, choices="、".join(choices)
+                ),
+            )
+        return value
+
+    def strs(self, data: dict[str, Any], key: str, path: str, required: bool = False) -> tuple[str, ...]:
+        if not required and key not in data:
+            return ()
+        items = self.items(self.get(data, key, path), f"{path}.{key}".lstrip("."))
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"{path}.{key}[{i}]".lstrip("."), translate("plan", "应为非空文字"))
+        return tuple(items)
+
+
+def _quantity(r: _Reader, data: Any, path: str) -> Quantity:
+    q = r.obj(data, path)
+    unit = r.text(q, "unit", path)
+    level = q.get("level", unit == "%")
+    if not isinstance(level, bool):
+        raise r.fail(f"{path}.level", translate("plan", "应为 true 或 false"))
+    return Quantity(
+        label=r.text(q, "label", path, default=""),
+        op=r.choice(q, "op", path, OPS),
+        value=r.num(q, "value", path),
+        unit=unit,
+        level=level,
+    )
+
+
+def _derived_fields(
+    r: _Reader, data: dict[str, Any], annex1: list[Annex1Row], annex4: list[Annex4Row]
+) -> list[Field]:
+    fields_data = r.obj(r.get(data, "fields", ""), "fields")
+    fields: list[Field] = []
+    for annex_name, annex in (("annex2", 2), ("annex3", 3)):
+        items = r.items(r.get(fields_data, annex_name, "fields"), f"fields.{annex_name}")
+        for i, item in enumerate(items):
+            path = f"fields.{annex_name}[{i}]"
+            f = r.obj(item, path)
+            if annex == 3 and r.text(f, "key", path).endswith(LAST_YEAR):  # annex 3 derives those itself
+                raise r.fail(
+                    f"{path}.key", translate("plan", "字段名不能以 {suffix} 结尾").format(suffix=LAST_YEAR)
+                )
+            base = Field(
+                key=r.text(f, "key", path),
+                label=r.text(f, "label", path),
+                unit=r.text(f, "unit", path),
+                annex=annex,
+                role=r.text(f, "role", path, default=""),
+                carrier=r.text(f, "carrier", path, default=""),
+                required=bool(f.get("required", False)),
+                accumulate=r.choice(f, "accumulate", path, ("sum", "latest")),
+            )
+            fields.append(base)
+            if annex == 3:  # annex 3 enters last year's figures beside this year's, per carrier
+                fields.append(
+                    Field(
+                        key=base.key + LAST_YEAR,
+                        label=translate("plan", "上年同期{label}").format(label=base.label),
+                        unit=base.unit,
+                        annex=3,
+                        role=base.role + LAST_YEAR if base.role else "",
+                        carrier=base.carrier,
+                        required=False,
+                        accumulate=base.accumulate,
+                    )
+                )
+    for row in annex1:
+        if row.measure == "qualitative":
+            fields.append(
+                Field(
+                    f"{row.id}.status",
+                    translate("plan", "完成情况"),
+                    "",
+                    1,
+                    kind=STATUS,
+                    required=True,
+                    accumulate="latest",
+                    minimum=None,
+                    row_id=row.id,
+                )
+            )
+            continue
+        rate = row.measure == "rate"
+        label = translate("plan", "本年累计变化率") if rate else translate("plan", "本年累计完成")
+        fields.append(
+            Field(
+                f"{row.id}.value",
+                label,
+                row.target_unit,
+                1,
+                required=True,
+                accumulate="latest",
+                minimum=None if rate else 0.0,
+                row_id=row.id,
+            )
+        )
+        for n, cond in enumerate(row.conditions, start=1):
+            fields.append(
+                Field(f"{row.id}.condition{n}", cond.label, cond.unit, 1, accumulate="latest", row_id=row.id)
+            )
+    for task in annex4:
+        fields.append(
+            Field(
+                f"{task.id}.status",
+                translate("plan", "进展状态"),
+                "",
+                4,
+                kind=STATUS,
+                required=True,
+                accumulate="latest",
+                minimum=None,
+                row_id=task.id,
+            )
+        )
+        fields.append(
+            Field(
+                f"{task.id}.progress_pct",
+                translate("plan", "完成进度"),
+                "%",
+                4,
+                accumulate="latest",
+                maximum=100.0,
+                row_id=task.id,
+            )
+        )
+        for suffix, q in (("value", task.quantity), ("value2", task.second_quantity)):
+            if q is not None:
+                fields.append(
+                    Field(
+                        f"{task.id}.{suffix}",
+                        q.label or translate("plan", "量化指标完成值"),
+                        q.unit,
+                        4,
+                        accumulate="latest",
+                        row_id=task.id,
+                    )
+                )
+        fields.append(
+            Field(
+                f"{task.id}.narrative",
+                translate("plan", "工作进展说明"),
+                "",
+                4,
+                kind=TEXT,
+                accumulate="latest",
+                minimum=None,
+                row_id=task.id,
+            )
+        )
+    keys = [f.key for f in fields]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        raise r.fail("fields", translate("plan", "字段名重复：{keys}").format(keys="、".join(dupes)))
+    return fields
+
+
+def parse_plan(text: str, source_name: str) -> Plan:
+    r = _Reader(source_name)
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if not text[exc.pos :].strip():  # the text ends where JSON expected more
+            raise r.fail(
+                f"第 {exc.lineno} 行第 {exc.colno} 列",
+                translate("plan", "文件不完整，在中途被截断了。请重新复制或下载完整的计划文件"),
+            ) from None
+        raise r.fail(
+            f"第 {exc.lineno} 行第 {exc.colno} 列",
+            translate("plan", "不是有效的 JSON（{msg}）").format(msg=exc.msg),
+        ) from None
+    except (RecursionError, ValueError):  # nested thousands deep, or a number thousands of digits long
+        raise r.fail(
+            "",
+            translate("plan", "不是 TanBao 计划文件（嵌套过深或数字过长，可能是恶意构造的文件），已拒绝读取"),
+        ) from None
+    data = r.obj(raw, "")
+    if data.get("format") != PLAN_FORMAT:
+        raise r.fail(
+            "format", translate("plan", '不是 TanBao 计划文件（应为 "{fmt}"）').format(fmt=PLAN_FORMAT)
+        )
+    if data.get("format_version") != PLAN_FORMAT_VERSION:
+        raise r.fail(
+            "format_version",
+            translate("plan", "本程序只能读取第 {v} 版计划文件").format(v=PLAN_FORMAT_VERSION),
+        )
+
+    sets_data = r.obj(r.get(data, "unit_sets", ""), "unit_sets")
+    unit_sets: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for name, item in sets_data.items():
+        s = r.obj(item, f"unit_sets.{name}")
+        kinds = r.strs(s, "kinds", f"unit_sets.{name}", required=True)
+        for kind in kinds:
+            if kind not in UNIT_KINDS:
+                raise r.fail(
+                    f"unit_sets.{name}.kinds", translate("plan", "未知的单位类型“{kind}”").format(kind=kind)
+                )
+        unit_sets[name] = (r.text(s, "label", f"unit_sets.{name}"), kinds)
+
+    units: list[Unit] = []
+    for i, item in enumerate(r.items(r.get(data, "units", ""), "units")):
+        path = f"units[{i}]"
+        u = r.obj(item, path)
+        exempt = u.get("exempt", False)
+        if not isinstance(exempt, bool):
+            raise r.fail(f"{path}.exempt", translate("plan", "应为 true 或 false"))
+        units.append(
+            Unit(
+                id=r.text(u, "id", path),
+                name=r.text(u, "name", path),
+                full_name=r.text(u, "full_name", path, default=str(u.get("name", ""))),
+                kind=r.choice(u, "kind", path, UNIT_KINDS),
+                aliases=r.strs(u, "aliases", path),
+                members=r.strs(u, "members", path),
+                stopped_members=r.strs(u, "stopped_members", path),
+                exempt=exempt,
+                exempt_reason=r.text(u, "exempt_reason", path) if exempt else "",
+            )
+        )
+    ids = [u.id for u in units]
+    for i, unit_id in enumerate(ids):
+        if ids.index(unit_id) != i:
+            raise r.fail(f"units[{i}].id", translate("plan", "单位编号“{id}”重复").format(id=unit_id))
+    known = set(ids)
+
+    def check_unit(value: str, path: str) -> str:
+        if value not in known:
+            raise r.fail(path, translate("plan", "未知的单位编号“{id}”").format(id=value))
+        return value
+
+    def check_refs(refs: tuple[str, ...], path: str) -> tuple[str, ...]:
+        if not refs:
+            raise r.fail(path, translate("plan", "至少要有一个责任单位"))
+        for j, ref in enumerate(refs):
+            if ref.startswith("@"):
+                if ref[1:] not in unit_sets:
+                    raise r.fail(f"{path}[{j}]", translate("plan", "未知的单位集合“{ref}”").format(ref=ref))
+            else:
+                check_unit(ref, f"{path}[{j}]")
+        return refs
+
+    annexes: dict[int, Annex] = {}
+    for n in (1, 2, 3, 4):
+        annexes[n] = Annex(
+            title=r.text(r.obj(r.get(data, f"annex{n}", ""), f"annex{n}"), "title", f"annex{n}"),
+            notes=r.strs(data[f"annex{n}"], "notes", f"annex{n}"),
+        )
+
+    annex1: list[Annex1Row] = []
+    for i, item in enumerate(r.items(r.get(data["annex1"], "rows", "annex1"), "annex1.rows")):
+        path = f"annex1.rows[{i}]"
+        a = r.obj(item, path)
+        measure = r.choice(a, "measure", path, MEASURES)
+        target = r.obj(r.get(a, "target", path), f"{path}.target")
+        responsible = check_refs(r.strs(a, "responsible", path, required=True), f"{path}.responsible")
+        lead = r.text(a, "lead", path, default=responsible[0])
+        if lead.startswith("@"):
+            raise r.fail(
+                f"{path}.lead", translate("plan", "首位责任单位是单位集合，请用 lead 指明由哪个单位填报")
+            )
+        annex1.append(
+            Annex1Row(
+                id=r.text(a, "id", path),
+                category=r.text(a, "category", path),
+                area=r.text(a, "area", path),
+                text=r.text(a, "text", path),
+                measure=measure,
+                target_value=None if measure == "qualitative" else r.num(target, "value", f"{path}.target"),
+                target_unit="" if measure == "qualitative" else r.text(target, "unit", f"{path}.target"),
+                target_text=r.text(target, "text", f"{path}.target") if measure == "qualitative" else "",
+                conditions=tuple(
+                    _quantity(r, c, f"{path}.conditions[{j}]")
+                    for j, c in enumerate(r.items(a.get("conditions", []), f"{path}.conditions"))
+                ),
+                responsible=responsible,
+                lead=check_unit(lead, f"{path}.lead"),
+                lead_note=r.text(a, "lead_note", path, default=""),
+            )
+        )
+
+    annex2 = []
+    for i, item in enumerate(r.items(r.get(data["annex2"], "rows", "annex2"), "annex2.rows")):
+        path = f"annex2.rows[{i}]"
+        a = r.obj(item, path)
+        annex2.append(
+            Annex2Row(check_unit(r.text(a, "unit", path), f"{path}.unit"), r.num(a, "target_pct", path))
+        )
+
+    annex3 = []
+    for i, item in enumerate(r.items(r.get(data["annex3"], "rows", "annex3"), "annex3.rows")):
+        path = f"annex3.rows[{i}]"
+        a = r.obj(item, path)
+        annex3.append(
+            Annex3Row(
+                unit=check_unit(r.text(a, "unit", path), f"{path}.unit"),
+                total_cap_wan_tce=r.num(a, "total_cap_wan_tce", path),
+                intensity_target=r.num(a, "intensity_target", path),
+                intensity_unit=r.text(a, "intensity_unit", path),
+                denominator_field=r.text(a, "denominator_field", path),
+                denominator_kind=r.choice(a, "denominator_kind", path, ("stock", "flow")),
+                intensity_yoy_change_pct=r.num(a, "intensity_yoy_change_pct", path),
+            )
+        )
+
+    annex4 = []
+    for i, item in enumerate(r.items(r.get(data["annex4"], "rows", "annex4"), "annex4.rows")):
+        path = f"annex4.rows[{i}]"
+        a = r.obj(item, path)
+        annex4.append(
+            Annex4Row(
+                id=r.text(a, "id", path),
+                area=r.text(a, "area", path),
+                text=r.text(a, "text", path),
+                responsible=check_refs(r.strs(a, "responsible", path, required=True), f"{path}.responsible"),
+                quantity=_quantity(r, a["quantity"], f"{path}.quantity") if "quantity" in a else None,
+                second_quantity=(
+                    _quantity(r, a["second_quantity"], f"{path}.second_quantity")
+                    if "second_quantity" in a
+                    else None
+                ),
+                note=r.text(a, "note", path, default=""),
+            )
+        )
+    row_ids = [row.id for row in annex1] + [row.id for row in annex4]
+    for rid in row_ids:
+        if row_ids.count(rid) > 1:
+            raise r.fail("annex1/annex4", translate("plan", "行编号“{id}”重复").format(id=rid))
+
+    fields = _derived_fields(r, data, annex1, annex4)
+    field_keys = {f.key for f in fields}
+    for i, row3 in enumerate(annex3):
+        if row3.denominator_field not in field_keys:
+            raise r.fail(
+                f"annex3.rows[{i}].denominator_field",
+                translate("plan", "没有名为“{key}”的字段").format(key=row3.denominator_field),
+            )
+
+    rules_data = r.obj(r.get(data, "rules", ""), "rules")
+    colours = r.obj(rules_data.get("status_colours", {}), "rules.status_colours")
+    for status, colour in colours.items():
+        if status not in TASK_STATUSES or colour not in COLOURS:
+            raise r.fail(f"rules.status_colours.{status}", translate("plan", "状态或颜色不在可选范围内"))
+    rules = Rules(
+        warning_rule=r.choice(rules_data, "warning_rule", "rules", WARNING_RULES),
+        yellow_gap_share=r.num(rules_data, "yellow_gap_share", "rules", default=0.10),
+        swing_warning_pct=r.num(rules_data, "swing_warning_pct", "rules", default=30.0),
+        deadline_day=int(r.num(rules_data, "deadline_day", "rules", default=15)),
+        first_cumulative_month=int(r.num(rules_data, "first_cumulative_month", "rules", default=2)),
+        status_colours=dict(colours),
+    )
+    form = r.obj(r.get(data, "report_form", ""), "report_form")
+    report_form = ReportForm(
+        authority=r.text(form, "authority", "report_form"),
+        approval_no=r.text(form, "approval_no", "report_form"),
+        valid_until=r.text(form, "valid_until", "report_form"),
+        table_numbers={
+            k: str(v) for k, v in r.obj(form.get("table_numbers", {}), "report_form.table_numbers").items()
+        },
+    )
+    contact = r.obj(data.get("contact", {}), "contact")
+    year = r.num(data, "year", "")
+    if year != int(year) or not 2000 <= year <= 2100:
+        raise r.fail("year", translate("plan", "年份应为 2000 到 2100 之间的整数"))
+    return Plan(
+        id=r.text(data, "id", ""),
+        year=int(year),
+        district=r.text(data, "district", ""),
+        title=r.text(data, "title", ""),
+        issuer=r.text(data, "issuer", ""),
+        co_issuers=r.strs(data, "co_issuers", ""),
+        doc_number=r.text(data, "doc_number", ""),
+        issued_on=r.text(data, "issued_on", ""),
+        contact_name=r.text(contact, "name", "contact", default=""),
+        contact_phones=r.strs(contact, "phones", "contact"),
+        recipients_text=r.text(data, "recipients_text", "", default=""),
+        body_text=r.text(data, "body_text", "", default=""),
+        district_unit=check_unit(r.text(data, "district_unit", ""), "district_unit"),
+        coefficients=r.text(data, "coefficients", ""),
+        electricity_basis=r.choice(data, "electricity_basis", "", ("calorific", "equivalent")),
+        report_form=report_form,
+        rules=rules,
+        unit_sets=unit_sets,
+        units=tuple(units),
+        annexes=annexes,
+        annex1=tuple(annex1),
+        annex2=tuple(annex2),
+        annex3=tuple(annex3),
+        annex4=tuple(annex4),
+        fields=tuple(fields),
+        source=text,
+    )
+
+
+def load_plan(path: str | Path) -> Plan:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")  # Notepad may have added a byte order mark
+    except FileNotFoundError:
+        raise PlanError(translate("plan", "找不到计划文件 {file}，请检查路径。").format(file=path)) from None
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(raw):  # a character cut in two
+            raise PlanError(
+                translate(
+                    "plan", "计划文件 {file} 不完整，在中途被截断了。请重新复制或下载完整的计划文件。"
+                ).format(file=path)
+            ) from None
+        raise PlanError(
+            translate(
+                "plan",
+                "计划文件 {file} 不是文本文件（UTF-8），可能已损坏，或是改了扩展名的其他文件。请使用区里下发或 TanBao 导出的计划文件（.json）。",
+            ).format(file=path)
+        ) from None
+    except OSError as exc:
+        raise PlanError(
+            translate("plan", "无法读取计划文件 {file}：{err}").format(file=path, err=exc.strerror or exc)
+        ) from None
+    return parse_plan(text, str(path))
+
+
+def shipped_plan_text() -> str:
+    return resources.files("resources").joinpath("plans", SHIPPED_PLAN).read_text(encoding="utf-8")
+
+
+def load_shipped_plan() -> Plan:
+    return parse_plan(shipped_plan_text(), SHIPPED_PLAN)

@@ -1,0 +1,63 @@
+"""Exports as named operations, shared by the window and `main.py export`: a unit's report (PDF, signed
+or not, or workbook) and the district summary (PDF or workbook), as bytes ready to be written."""
+
+from __future__ import annotations
+
+from model.calc.summary import DistrictSummary, summary_from_store
+from model.common.errors import UserError
+from model.common.i18n import translate
+from model.common.periods import Period
+from model.reports.signing import SigningKey
+from model.reports.tables import ReportPeople
+from model.store.database import Store
+
+PDF, XLSX = "pdf", "xlsx"
+
+
+def _check_year(store: Store, period: Period) -> None:
+    plan = store.plan()
+    if period.year != plan.year:
+        raise UserError(
+            translate("export", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
+        )
+
+
+def unit_report(
+    store: Store,
+    unit_id: str,
+    period: Period,
+    kind: str,
+    people: ReportPeople,
+    *,
+    who: str,
+    key: SigningKey | None = None,
+    signer_name: str = "",
+) -> bytes:
+    from model.calc.report import report_from_store
+
+    _check_year(store, period)
+    if kind == XLSX and key is not None:
+        raise UserError(translate("export", "Excel 工作簿不签名：签名只用于 PDF。"))
+    report = report_from_store(store, unit_id, period, version=None, created_by=who)
+    if kind == PDF:
+        from model.reports.pdf import unit_pdf
+
+        return unit_pdf(report, people, key=key, signer_name=signer_name or people.preparer or who)
+    from model.reports.xlsx import unit_xlsx
+
+    return unit_xlsx(report, people)
+
+
+def district_summary_file(
+    store: Store, period: Period, kind: str, people: ReportPeople
+) -> tuple[bytes, DistrictSummary]:
+    _check_year(store, period)
+    summary = summary_from_store(store, period)
+    plan = store.plan()
+    if kind == PDF:
+        from model.reports.pdf import summary_pdf
+
+        return summary_pdf(plan, summary, people), summary
+    from model.reports.xlsx import summary_xlsx
+
+    return summary_xlsx(plan, summary, people), summary

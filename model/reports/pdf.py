@@ -1,0 +1,587 @@
+"""The report as a PDF in the layout of a Chinese statistical form (reportlab, A4).
+
+Each annex the unit reports is a form: title, 填报单位/报告期/计量单位 top left, 表号/制定机关/文号/有效期至
+top right, the tables, a chart; then 说明 (every warning with the clerk's reason) and the footer
+(单位负责人, 统计负责人, 填表人, 联系电话, 报出日期) beside the signature block. Pages are numbered
+第 x 页 共 y 页. The bundled CJK font is embedded as a subset and is the only font in the file.
+
+Imported only by the commands that export: reportlab is not loaded at start-up.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import Table as RLTable
+
+from model.calc.report import ATTACHMENT_NAME, UnitReport, encode_report_data
+from model.common import formatting as fmt
+from model.common.i18n import translate
+from model.reports.fonts import font_path
+from model.reports.tables import (
+    COLOUR,
+    TEXT,
+    Chart,
+    FormHeader,
+    ReportPeople,
+    Section,
+    Table,
+    summary_header,
+    summary_notes,
+    summary_sections,
+    summary_title,
+    unit_header,
+    unit_notes,
+    unit_sections,
+)
+
+if TYPE_CHECKING:
+    from model.calc.summary import DistrictSummary
+    from model.plan.spec import Plan
+    from model.reports.signing import SignatureBox, SigningKey
+
+FONT = "TanBaoSans"
+PAGE_W, PAGE_H = A4
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 15 * mm, 14 * mm, 16 * mm
+CONTENT_W = PAGE_W - 2 * MARGIN_X
+FILL = {
+    "green": colors.HexColor("#cdebd0"),
+    "yellow": colors.HexColor("#fdeea0"),
+    "red": colors.HexColor("#f5c2c2"),
+}
+HEAD_FILL = colors.HexColor("#eeeeee")
+GREY = colors.HexColor("#555555")
+SIGNATURE_W, SIGNATURE_H = 78 * mm, 27 * mm
+
+
+@lru_cache(maxsize=1)
+def register_font() -> str:
+    """Register the bundled font with reportlab once per process (about 0.1 s)."""
+    pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT, italic=FONT, boldItalic=FONT)
+    return FONT
+
+
+def _style(
+    size: float = 8.5, leading: float | None = None, align: int = TA_LEFT, colour: Any = None
+) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"tb{size}{align}",
+        fontName=FONT,
+        fontSize=size,
+        leading=leading or size * 1.35,
+        alignment=align,
+        wordWrap="CJK",
+        textColor=colour or colors.black,
+    )
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+
+
+def _p(text: str, size: float = 8.5, align: int = TA_LEFT, colour: Any = None) -> Paragraph:
+    return Paragraph(_esc(text), _style(size, align=align, colour=colour))
+
+
+# ---- page furniture ----------------------------------------------------------------------------
+
+
+def _numbered_canvas(running: str) -> type[Canvas]:
+    """A canvas that knows the page count when it closes: 第 x 页 共 y 页, and a running head."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["initialFontName"] = FONT
+            kwargs.setdefault("initialFontSize", 9)
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._furniture(total)
+                super().showPage()
+            super().save()
+
+        def _furniture(self, total: int) -> None:
+            self.saveState()
+            self.setFont(FONT, 8)
+            self.setFillColor(GREY)
+            page = self._pageNumber
+            self.drawCentredString(
+                PAGE_W / 2, 8 * mm, translate("report", "第 {x} 页 共 {y} 页").format(x=page, y=total)
+            )
+            if page > 1 and running:
+                self.drawString(MARGIN_X, PAGE_H - 9 * mm, running)
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+class SignatureSlot(Flowable):  # type: ignore[misc]
+    """The signature block; records where it landed so the signature stamp goes exactly there."""
+
+    def __init__(self, signed: bool, holder: list[SignatureBox]) -> None:
+        super().__init__()
+        self.width, self.height = SIGNATURE_W, SIGNATURE_H
+        self.signed = signed
+        self.holder = holder
+
+    def draw(self) -> None:
+        from model.reports.signing import SignatureBox
+
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(colors.black)
+        c.setLineWidth(0.6)
+        c.rect(0, 0, self.width, self.height)
+        if not self.signed:
+            c.setFont(FONT, 9)
+            c.setFillColor(GREY)
+            c.drawCentredString(
+                self.width / 2, self.height / 2 - 3, translate("report", "（未经数字签名的导出件）")
+            )
+        c.restoreState()
+        x, y = c.absolutePosition(0, 0)
+        self.holder.append(SignatureBox(c.getPageNumber() - 1, x, y, x + self.width, y + self.height))
+
+
+# ---- building blocks -----------------------------------------------------------------------------
+
+
+def _title(text: str) -> list[Flowable]:
+    return [_p(text, 15, TA_CENTER), Spacer(1, 4 * mm)]
+
+
+def _header(header: FormHeader) -> Flowable:
+    left = [_p(f"{k}：{v}", 8.5) for k, v in header.left]
+    right = [_p(f"{k}：{v}", 8.5) for k, v in header.right]
+    n = max(len(left), len(right))
+    rows = [[left[i] if i < len(left) else "", right[i] if i < len(right) else ""] for i in range(n)]
+    table = RLTable(rows, colWidths=[CONTENT_W * 0.6, CONTENT_W * 0.4])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+            ]
+        )
+    )
+    return table
+
+
+def _cell(cell: Any, align: int) -> Paragraph:
+    return _p(cell.text, 8, align)
+
+
+def _table(t: Table) -> list[Flowable]:
+    out: list[Flowable] = []
+    if t.caption:
+        out.append(_p(t.caption, 9))
+        out.append(Spacer(1, 1.2 * mm))
+    total = sum(t.widths)
+    widths = [CONTENT_W * w / total for w in t.widths]
+    data: list[list[Any]] = [[_p(c, 8, TA_CENTER) for c in t.columns]]
+    header_rows = 1
+    if t.codes:
+        data.append([_p(c, 7.5, TA_CENTER) for c in t.codes])
+        header_rows = 2
+    style: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_FILL),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+    ]
+    longest = [
+        max(
+            (len(row[j].text) for k, row in enumerate(t.rows) if k not in t.spans and row[j].number is None),
+            default=0,
+        )
+        for j in range(len(t.columns))
+    ]
+    for i, row in enumerate(t.rows):
+        r = i + header_rows
+        if i in t.spans:
+            data.append([_p(t.spans[i].text, 7.5, colour=GREY)] + [""] * (len(t.columns) - 1))
+            style.append(("SPAN", (0, r), (-1, r)))
+            continue
+        cells = []
+        for j, cell in enumerate(row):
+            numeric = cell.kind not in (TEXT, COLOUR) and not isinstance(cell.value, str)
+            short = longest[j] <= (4 if j == 0 else 8) or cell.text == "—"
+            align = TA_RIGHT if numeric else (TA_CENTER if cell.kind == COLOUR or short else TA_LEFT)
+            cells.append(_cell(cell, align))
+            if cell.kind == COLOUR and cell.colour in FILL:
+                style.append(("BACKGROUND", (j, r), (j, r), FILL[cell.colour]))
+        data.append(cells)
+        if i in t.total_rows:
+            style.append(("LINEABOVE", (0, r), (-1, r), 1.0, colors.black))
+    table = RLTable(data, colWidths=widths, repeatRows=header_rows)
+    table.setStyle(TableStyle(style))
+    out.append(table)
+    out.append(Spacer(1, 3.5 * mm))
+    return out
+
+
+def _chart(chart: Chart) -> Flowable:
+    """A line of the monthly values against a reference line, on a 12-month axis."""
+    width, height = CONTENT_W, 62 * mm
+    left, right, bottom, top = 16 * mm, 6 * mm, 12 * mm, 9 * mm
+    pw, ph = width - left - right, height - bottom - top
+    d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
+    d.add(String(left, height - 5 * mm, chart.title, fontName=FONT, fontSize=9))
+    values = [v for _m, v in chart.points] + [chart.reference]
+    values.append(0.0)  # the axis always shows zero
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * 0.08 or abs(hi) * 0.2 or 1.0
+    step = _nice_step((hi - lo + 2 * pad) / 4)
+    lo, hi = math.floor((lo - pad) / step) * step, math.ceil((hi + pad) / step) * step
+    if chart.kind == "cap":
+        lo = 0.0
+    ticks = round((hi - lo) / step)
+
+    def x(month: float) -> float:
+        return float(left + pw * (month - 0.5) / 12)
+
+    def y(value: float) -> float:
+        return float(bottom + ph * (value - lo) / (hi - lo))
+
+    d.add(Rect(left, bottom, pw, ph, strokeColor=colors.black, strokeWidth=0.6, fillColor=None))
+    for i in range(ticks + 1):  # grid and y labels
+        v = lo + step * i
+        d.add(Line(left, y(v), left + pw, y(v), strokeColor=colors.HexColor("#dddddd"), strokeWidth=0.4))
+        label = fmt.amount(v, 0) if chart.kind == "cap" else f"{v:g}"
+        d.add(String(left - 2, y(v) - 2.5, label, fontName=FONT, fontSize=6.5, textAnchor="end"))
+    d.add(String(3, bottom + ph + 8, chart.y_label, fontName=FONT, fontSize=6.5))
+    for m in range(1, 13):
+        d.add(
+            String(
+                x(m),
+                bottom - 9,
+                translate("report", "{m}月").format(m=m),
+                fontName=FONT,
+                fontSize=6.5,
+                textAnchor="middle",
+            )
+        )
+    if chart.kind != "cap" and lo < 0 < hi:
+        d.add(Line(left, y(0), left + pw, y(0), strokeColor=colors.black, strokeWidth=0.5))
+    ref = y(chart.reference)
+    d.add(
+        Line(
+            left,
+            ref,
+            left + pw,
+            ref,
+            strokeColor=colors.HexColor("#b00000"),
+            strokeWidth=1,
+            strokeDashArray=[4, 2],
+        )
+    )
+    if chart.kind == "cap":  # 序时: where the total would be if the cap were used evenly over the year
+        d.add(
+            Line(
+                x(0.5),
+                y(0),
+                x(12),
+                y(chart.reference * 12 / 12),
+                strokeColor=GREY,
+                strokeWidth=0.6,
+                strokeDashArray=[1, 2],
+            )
+        )
+        bar = pw / 12 * 0.5
+        for m, v in chart.points:
+            d.add(
+                Rect(
+                    x(m) - bar / 2,
+                    y(0),
+                    bar,
+                    y(v) - y(0),
+                    fillColor=colors.HexColor("#7ea6d8"),
+                    strokeColor=colors.black,
+                    strokeWidth=0.4,
+                )
+            )
+    elif chart.points:
+        pts: list[float] = []
+        for m, v in chart.points:
+            pts += [x(m), y(v)]
+        if len(chart.points) > 1:
+            d.add(PolyLine(pts, strokeColor=colors.HexColor("#1f4e99"), strokeWidth=1.4))
+    for m, v in chart.points:
+        if chart.kind != "cap":
+            d.add(
+                Rect(x(m) - 1.6, y(v) - 1.6, 3.2, 3.2, fillColor=colors.HexColor("#1f4e99"), strokeColor=None)
+            )
+        label = fmt.amount(v, 0) if chart.kind == "cap" else fmt.rate(v)
+        d.add(String(x(m), y(v) + 3.5, label, fontName=FONT, fontSize=6, textAnchor="middle"))
+    # legend
+    lx, ly = left + pw - 70 * mm, height - 5 * mm
+    if chart.kind == "cap":
+        d.add(
+            Rect(
+                lx,
+                ly - 0.5,
+                6,
+                4,
+                fillColor=colors.HexColor("#7ea6d8"),
+                strokeColor=colors.black,
+                strokeWidth=0.4,
+            )
+        )
+    else:
+        d.add(Line(lx, ly + 1.5, lx + 8, ly + 1.5, strokeColor=colors.HexColor("#1f4e99"), strokeWidth=1.4))
+    d.add(String(lx + 10, ly, chart.series_label, fontName=FONT, fontSize=7))
+    lx2 = lx + 28 * mm
+    d.add(
+        Line(
+            lx2,
+            ly + 1.5,
+            lx2 + 8,
+            ly + 1.5,
+            strokeColor=colors.HexColor("#b00000"),
+            strokeWidth=1,
+            strokeDashArray=[4, 2],
+        )
+    )
+    d.add(String(lx2 + 10, ly, chart.reference_label, fontName=FONT, fontSize=7))
+    if not chart.points:
+        d.add(
+            String(
+                left + pw / 2,
+                bottom + ph / 2,
+                translate("report", "暂无数据"),
+                fontName=FONT,
+                fontSize=9,
+                textAnchor="middle",
+                fillColor=GREY,
+            )
+        )
+    return d
+
+
+def _nice_step(raw: float) -> float:
+    """1, 2, 2.5 or 5 times a power of ten: axis labels a person reads at a glance."""
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def _notes(notes: list[str]) -> list[Flowable]:
+    out: list[Flowable] = [_p(translate("report", "说明："), 9)]
+    for i, note in enumerate(notes, start=1):
+        out.append(Paragraph(_esc(f"{i}. {note}"), _style(8, leading=11.5)))
+    out.append(Spacer(1, 4 * mm))
+    return out
+
+
+def _people(people: ReportPeople) -> Flowable:
+    """单位负责人 … 报出日期 on one line; a blank name is a line to sign by hand."""
+    size = 8.0
+    cells = people.cells()
+    row: list[Any] = []
+    widths: list[float] = []
+    for label, value in cells:
+        row += [_p(f"{label}：", size), _p(value, size)]
+        widths += [pdfmetrics.stringWidth(f"{label}：", FONT, size) + 6, 0.0]
+    spare = CONTENT_W - sum(widths)
+    shares = [0.8, 0.8, 0.8, 1.4, 2.0]  # names, phone, date
+    for i, share in enumerate(shares):
+        widths[2 * i + 1] = spare * share / sum(shares)
+    table = RLTable([row], colWidths=widths)
+    style: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for i, (_label, value) in enumerate(cells[:-1]):
+        if not value:
+            style.append(("LINEBELOW", (2 * i + 1, 0), (2 * i + 1, 0), 0.5, colors.black))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _footer(people: ReportPeople, signed: bool, holder: list[SignatureBox]) -> Flowable:
+    label = _p(translate("report", "电子签名："), 8.5)
+    block = RLTable(
+        [[label, SignatureSlot(signed, holder)]],
+        colWidths=[CONTENT_W - SIGNATURE_W - 4, SIGNATURE_W + 4],
+    )
+    block.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 0), (0, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return KeepTogether([_people(people), Spacer(1, 5 * mm), block])
+
+
+def _section(section: Section, header: FormHeader, first: bool) -> list[Flowable]:
+    out: list[Flowable] = [] if first else [CondPageBreak(90 * mm), Spacer(1, 4 * mm)]
+    out += _title(section.title)
+    out.append(_header(header))
+    out.append(Spacer(1, 3 * mm))
+    for t in section.tables:
+        out += _table(t)
+    if section.chart is not None:
+        out.append(KeepTogether([_chart(section.chart), Spacer(1, 3 * mm)]))
+    return out
+
+
+def _build(story: list[Flowable], running: str, meta: dict[str, str]) -> bytes:
+    register_font()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=meta.get("title", ""),
+        author=meta.get("author", ""),
+        subject=meta.get("subject", ""),
+        creator="TanBao",
+        producer="TanBao (reportlab)",
+        initialFontName=FONT,
+        initialFontSize=9,
+    )
+    frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(story, canvasmaker=_numbered_canvas(running))
+    return buffer.getvalue()
+
+
+# ---- public ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    signature_box: SignatureBox
+
+
+def render_unit_pdf(report: UnitReport, people: ReportPeople, *, signed: bool) -> RenderedPdf:
+    """The unit's report without attachment or signature; `signed` only changes the empty signature box."""
+    register_font()
+    story: list[Flowable] = []
+    for i, section in enumerate(unit_sections(report)):
+        story += _section(section, unit_header(report, section), first=i == 0)
+    story += _notes(unit_notes(report))
+    holder: list[SignatureBox] = []
+    story.append(_footer(people, signed, holder))
+    running = f"{report.unit.full_name}  {report.period.label()}"
+    data = _build(
+        story,
+        running,
+        {
+            "title": translate("report", "{unit} {period} 节能降碳目标报表").format(
+                unit=report.unit.name, period=report.period.label()
+            ),
+            "author": report.unit.full_name,
+            "subject": report.plan.title,
+        },
+    )
+    return RenderedPdf(data, holder[-1])
+
+
+def unit_pdf(
+    report: UnitReport,
+    people: ReportPeople | None = None,
+    *,
+    key: SigningKey | None = None,
+    signer_name: str = "",
+    when: datetime | None = None,
+) -> bytes:
+    """The unit's report with its data attached; signed (PAdES B-B, visible stamp) when `key` is given."""
+    from model.reports import signing
+
+    people = people or ReportPeople()
+    rendered = render_unit_pdf(report, people, signed=key is not None)
+    data = encode_report_data(report.data)
+    if key is None:
+        return signing.attach_data(rendered.data, data, ATTACHMENT_NAME, translate("report", "报表数据"))
+    return signing.sign_pdf(
+        rendered.data,
+        key,
+        data=data,
+        data_name=ATTACHMENT_NAME,
+        box=rendered.signature_box,
+        signer_name=signer_name or people.preparer or str(report.data["created_by"]),
+        unit_name=report.unit.full_name,
+        unit_id=report.unit.id,
+        reason=translate("report", "{period} 报表").format(period=report.period.label()),
+        when=when,
+    )
+
+
+def summary_pdf(plan: Plan, summary: DistrictSummary, people: ReportPeople | None = None) -> bytes:
+    """The district summary: every unit's standing, the ΣE/ΣY totals and who has not reported."""
+    people = people or ReportPeople()
+    register_font()
+    story: list[Flowable] = []
+    story += _title(summary_title(plan))
+    story.append(_header(summary_header(plan, summary)))
+    story.append(Spacer(1, 3 * mm))
+    for number, section in enumerate(summary_sections(plan, summary), start=1):
+        heading = translate("report", "{n}、{title}").format(
+            n="一二三四五六"[number - 1], title=section.title
+        )
+        story.append(CondPageBreak(40 * mm))
+        story.append(_p(heading, 10.5))
+        story.append(Spacer(1, 1.5 * mm))
+        for t in section.tables:
+            story += _table(t)
+    story += _notes(summary_notes(plan, summary))
+    story.append(KeepTogether([_people(people)]))
+    return _build(
+        story,
+        f"{summary.district_unit_name}  {summary.period_label}",
+        {"title": summary_title(plan), "author": summary.district_unit_name, "subject": plan.title},
+    )

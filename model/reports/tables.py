@@ -1,0 +1,831 @@
+"""What the report forms contain, independent of PDF or Excel: sections, tables, cells, notes, charts.
+
+The PDF (reportlab) and the workbook (openpyxl) both render these, so the two can never disagree: a cell
+holds the unrounded number and its kind, and each renderer applies the display rule of `formatting`
+(rates 2 decimals, intensities 3 or 6 significant digits, amounts 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from model.calc import formulas as calc
+from model.calc.checks import ERROR
+from model.calc.progress import MonthTable, colour_label
+from model.calc.report import UnitReport
+from model.calc.summary import NOT_REPORTED, DistrictSummary
+from model.common import formatting as fmt
+from model.common.i18n import translate
+from model.plan.coefficients import basis_label
+from model.plan.spec import LAST_YEAR, Plan
+
+TEXT, AMOUNT, RATE, PCT, INTENSITY, NUMBER, COLOUR = (
+    "text",
+    "amount",
+    "rate",
+    "pct",
+    "intensity",
+    "number",
+    "colour",
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: float | str | None
+    kind: str = TEXT
+    decimals: int = 2  # NUMBER cells
+    colour: str | None = None  # COLOUR cells: green / yellow / red / None
+
+    @property
+    def text(self) -> str:
+        v = self.value
+        if self.kind == COLOUR:
+            return colour_label(self.colour)
+        if self.kind == TEXT or isinstance(v, str):
+            return "" if v is None else str(v)
+        if self.kind == AMOUNT:
+            return fmt.amount(v)
+        if self.kind == RATE:
+            return fmt.rate(v)
+        if self.kind == PCT:
+            return fmt.pct(v)
+        if self.kind == INTENSITY:
+            return fmt.intensity(v)
+        return "—" if v is None else f"{v:,.{self.decimals}f}"
+
+    @property
+    def number(self) -> float | None:
+        return self.value if isinstance(self.value, int | float) and self.kind not in (TEXT, COLOUR) else None
+
+
+def text(value: str | None) -> Cell:
+    return Cell(value or "")
+
+
+def colour_cell(colour: str | None) -> Cell:
+    return Cell(colour_label(colour), COLOUR, colour=colour)
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    columns: list[str]
+    widths: list[float]  # relative
+    rows: list[list[Cell]]
+    codes: list[str] = field(default_factory=list)  # the 甲 乙 丙 1 2 3 row of a statistical form
+    total_rows: tuple[int, ...] = ()
+    spans: dict[int, Cell] = field(default_factory=dict)  # row index -> a note spanning the whole row
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str  # "rate": YTD change rate vs target; "cap": cumulative total vs cap
+    title: str
+    points: list[tuple[int, float]]  # month, value
+    reference: float
+    reference_label: str
+    y_label: str
+    series_label: str
+
+
+@dataclass(frozen=True)
+class Section:
+    annex: int
+    title: str
+    table_number: str
+    measure_unit: str
+    tables: list[Table]
+    chart: Chart | None = None
+
+
+@dataclass(frozen=True)
+class FormHeader:
+    left: list[tuple[str, str]]
+    right: list[tuple[str, str]]
+
+
+def form_header(plan: Plan, table_number: str, left: list[tuple[str, str]]) -> FormHeader:
+    form = plan.report_form
+    return FormHeader(
+        left=left,
+        right=[
+            (translate("report", "表　　号"), table_number),
+            (translate("report", "制定机关"), form.authority),
+            (translate("report", "文　　号"), form.approval_no),
+            (translate("report", "有效期至"), form.valid_until),
+        ],
+    )
+
+
+def unit_header(report: UnitReport, section: Section) -> FormHeader:
+    version = report.version
+    shown = (
+        translate("report", "第 {n} 版").format(n=version)
+        if version
+        else translate("report", "未提交（导出件）")
+    )
+    return form_header(
+        report.plan,
+        section.table_number,
+        [
+            (translate("report", "填报单位"), report.unit.full_name),
+            (translate("report", "报告期"), report.period.label()),
+            (translate("report", "计量单位"), section.measure_unit),
+            (translate("report", "报送版本"), shown),
+        ],
+    )
+
+
+def _table_number(plan: Plan, key: str) -> str:
+    return plan.report_form.table_numbers.get(key, "")
+
+
+# ---- a unit's report ---------------------------------------------------------------------------
+
+
+def unit_sections(report: UnitReport) -> list[Section]:
+    sections = []
+    if report.progress.annex1:
+        sections.append(_annex1_section(report))
+    if report.progress.annex2:
+        sections.append(_annex2_section(report))
+    if report.progress.annex3:
+        sections.append(_annex3_section(report))
+    if report.progress.annex4:
+        sections.append(_annex4_section(report))
+    return sections
+
+
+def _role_field(plan: Plan, role: str) -> tuple[str, str, str] | None:
+    for f in plan.fields:
+        if f.annex == 2 and f.role == role:
+            return f.key, f.label, f.unit
+    return None
+
+
+def _annex2_section(report: UnitReport) -> Section:
+    plan, progress = report.plan, report.progress
+    a2 = progress.annex2
+    assert a2 is not None
+    table = MonthTable(plan.year, report.figures)
+    month = report.period.month
+    rows: list[list[Cell]] = []
+    labels = []
+    code = 0
+    for role in ("energy", "gross_energy", "output"):
+        found = _role_field(plan, role)
+        if found is None:
+            continue
+        key, label, unit = found
+        code += 1
+        ytd, ytd_last = table.ytd_sum(key, month), table.ytd_sum(key + LAST_YEAR, month)
+        if ytd_last is None:
+            last_role = _role_field(plan, role + "_last_year")
+            ytd_last = table.ytd_sum(last_role[0], month) if last_role else None
+        rows.append(
+            [
+                text(label),
+                text(f"{code:02d}"),
+                text(unit),
+                Cell(table.value(month, key), AMOUNT),
+                Cell(ytd, AMOUNT),
+                Cell(ytd_last, AMOUNT),
+                Cell(calc.pct_change(ytd, ytd_last), RATE),
+            ]
+        )
+        labels.append((role, code))
+    code += 1
+    energy_unit = _role_field(plan, "energy")
+    output_unit = _role_field(plan, "output")
+    unit_text = f"{energy_unit[2] if energy_unit else ''}/{output_unit[2] if output_unit else ''}"
+    rows.append(
+        [
+            text(translate("report", "单位产值能耗")),
+            text(f"{code:02d}"),
+            text(unit_text),
+            text("—"),
+            Cell(a2.ytd_intensity_tce_per_wan_yuan, INTENSITY),
+            Cell(a2.ytd_intensity_last_year_tce_per_wan_yuan, INTENSITY),
+            Cell(a2.ytd_change_rate_pct, RATE),
+        ]
+    )
+    main = Table(
+        caption=translate("report", "一、主要指标"),
+        columns=[
+            translate("report", "指标名称"),
+            translate("report", "代码"),
+            translate("report", "计量单位"),
+            translate("report", "本月"),
+            translate("report", "本年累计"),
+            translate("report", "上年同期累计"),
+            translate("report", "增减（%）"),
+        ],
+        widths=[3.6, 0.7, 1.6, 1.7, 1.8, 1.8, 1.3],
+        rows=rows,
+        codes=["甲", "乙", "丙", "1", "2", "3", "4"],
+    )
+    result = Table(
+        caption=translate("report", "二、目标完成情况"),
+        columns=[
+            translate("report", "累计单位产值能耗变化率"),
+            translate("report", "年度目标"),
+            translate("report", "目标完成率"),
+            translate("report", "序时进度"),
+            translate("report", "预警等级"),
+        ],
+        widths=[2.4, 1.6, 1.6, 1.6, 1.6],
+        rows=[
+            [
+                Cell(a2.ytd_change_rate_pct, RATE),
+                Cell(a2.target_pct, RATE),
+                Cell(a2.completion_rate_pct, PCT),
+                Cell(progress.elapsed_pct, PCT),
+                colour_cell(a2.colour),
+            ]
+        ],
+    )
+    monthly = Table(
+        caption=translate("report", "三、分月情况"),
+        columns=[
+            translate("report", "月份"),
+            translate("report", "本月能耗"),
+            translate("report", "上年同月能耗"),
+            translate("report", "本月产值"),
+            translate("report", "上年同月产值"),
+            translate("report", "累计单位产值能耗"),
+            translate("report", "累计变化率"),
+            translate("report", "预警"),
+        ],
+        widths=[0.9, 1.5, 1.5, 1.6, 1.6, 1.6, 1.4, 1.4],
+        rows=[
+            [
+                text(translate("report", "{m}月").format(m=m.month)),
+                Cell(m.energy_tce, AMOUNT),
+                Cell(m.energy_tce_last_year, AMOUNT),
+                Cell(m.output_wan_yuan, AMOUNT),
+                Cell(m.output_wan_yuan_last_year, AMOUNT),
+                Cell(m.ytd_intensity, INTENSITY),
+                Cell(m.ytd_change_rate_pct, RATE),
+                colour_cell(m.colour),
+            ]
+            for m in a2.months
+        ],
+    )
+    chart = Chart(
+        kind="rate",
+        title=translate("report", "累计单位产值能耗变化率与目标"),
+        points=[(m.month, m.ytd_change_rate_pct) for m in a2.months if m.ytd_change_rate_pct is not None],
+        reference=a2.target_pct,
+        reference_label=translate("report", "年度目标 {t}").format(t=fmt.rate(a2.target_pct)),
+        y_label="%",
+        series_label=translate("report", "本年累计变化率"),
+    )
+    units = "、".join(dict.fromkeys(f[2] for f in (energy_unit, output_unit) if f))
+    return Section(
+        annex=2,
+        title=translate("report", "{title}完成情况表").format(title=plan.annexes[2].title),
+        table_number=_table_number(plan, "annex2"),
+        measure_unit=units,
+        tables=[main, result, monthly],
+        chart=chart,
+    )
+
+
+def _annex3_section(report: UnitReport) -> Section:
+    plan = report.plan
+    a3 = report.progress.annex3
+    assert a3 is not None
+    carriers = Table(
+        caption=translate("report", "一、能源消费量（本年累计）"),
+        columns=[
+            translate("report", "能源品种"),
+            translate("report", "代码"),
+            translate("report", "计量单位"),
+            translate("report", "实物量"),
+            translate("report", "折标系数（千克标准煤/计量单位）"),
+            translate("report", "折标准煤（吨）"),
+        ],
+        widths=[2.2, 0.7, 1.4, 2.2, 2.4, 2.0],
+        codes=["甲", "乙", "丙", "1", "2", "3"],
+        rows=[
+            [
+                text(c.label),
+                text(f"{i:02d}"),
+                text(c.unit),
+                Cell(c.ytd_amount, AMOUNT),
+                Cell(c.kgce_per_unit, NUMBER, decimals=4),
+                Cell(c.ytd_tce, AMOUNT),
+            ]
+            for i, c in enumerate(a3.carriers, start=1)
+        ]
+        + [
+            [
+                text(translate("report", "合计")),
+                text(f"{len(a3.carriers) + 1:02d}"),
+                text(translate("report", "吨标准煤")),
+                text("—"),
+                text("—"),
+                Cell(a3.ytd_tce, AMOUNT),
+            ]
+        ],
+        total_rows=(len(a3.carriers),),
+    )
+    indicators = Table(
+        caption=translate("report", "二、“双控”目标完成情况"),
+        columns=[
+            translate("report", "指标"),
+            translate("report", "计量单位"),
+            translate("report", "本年累计 / 本期"),
+            translate("report", "上年同期"),
+            translate("report", "年度目标"),
+            translate("report", "完成情况"),
+            translate("report", "预警"),
+        ],
+        widths=[2.6, 1.5, 1.7, 1.7, 1.6, 1.7, 1.3],
+        rows=[
+            [
+                text(translate("report", "综合能耗总量")),
+                text(translate("report", "吨标准煤")),
+                Cell(a3.ytd_tce, AMOUNT),
+                Cell(a3.ytd_tce_last_year, AMOUNT),
+                Cell(a3.cap_tce, AMOUNT),
+                text(translate("report", "已用 {p}").format(p=fmt.pct(a3.cap_used_pct))),
+                text("—"),
+            ],
+            [
+                text(translate("report", "预计全年综合能耗")),
+                text(translate("report", "吨标准煤")),
+                Cell(a3.projected_tce, AMOUNT),
+                text("—"),
+                Cell(a3.cap_tce, AMOUNT),
+                text(
+                    translate("report", "按上年月度分布")
+                    if a3.projected_tce_by_profile is not None
+                    else translate("report", "按线性推算")
+                ),
+                colour_cell(a3.total_colour),
+            ],
+            [
+                text(translate("report", "能耗强度")),
+                text(a3.intensity_unit),
+                Cell(a3.intensity, INTENSITY),
+                text("—"),
+                Cell(a3.intensity_target, INTENSITY),
+                text(translate("report", "不高于目标")),
+                colour_cell(a3.intensity_colour),
+            ],
+            [
+                text(translate("report", "能耗强度同比")),
+                text("%"),
+                Cell(a3.intensity_yoy_change_pct, RATE),
+                text("—"),
+                Cell(a3.intensity_yoy_target_pct, RATE),
+                text(translate("report", "降幅不小于目标")),
+                colour_cell(a3.intensity_yoy_colour),
+            ],
+        ],
+    )
+    monthly = Table(
+        caption=translate("report", "三、分月情况（吨标准煤）"),
+        columns=[
+            translate("report", "月份"),
+            translate("report", "本月"),
+            translate("report", "上年同月"),
+            translate("report", "本年累计"),
+        ],
+        widths=[1.0, 2.0, 2.0, 2.0],
+        rows=[
+            [
+                text(translate("report", "{m}月").format(m=m.month)),
+                Cell(m.tce, AMOUNT),
+                Cell(m.tce_last_year, AMOUNT),
+                Cell(m.cumulative_tce, AMOUNT),
+            ]
+            for m in a3.months
+        ],
+    )
+    chart = Chart(
+        kind="cap",
+        title=translate("report", "本年累计综合能耗与总量控制目标"),
+        points=[
+            (m.month, m.cumulative_tce)
+            for m in a3.months
+            if m.cumulative_tce is not None and m.tce is not None
+        ],
+        reference=a3.cap_tce,
+        reference_label=translate("report", "总量控制目标 {cap} 吨标准煤").format(cap=fmt.amount(a3.cap_tce)),
+        y_label=translate("report", "吨标准煤"),
+        series_label=translate("report", "本年累计"),
+    )
+    return Section(
+        annex=3,
+        title=translate("report", "{title}完成情况表").format(title=plan.annexes[3].title),
+        table_number=_table_number(plan, "annex3"),
+        measure_unit=translate("report", "吨标准煤"),
+        tables=[carriers, indicators, monthly],
+        chart=chart,
+    )
+
+
+def _value_cell(value: float | None, measure: str, status: str | None) -> Cell:
+    if measure == "rate":
+        return Cell(value, RATE)
+    if measure in ("qualitative",) or (value is None and status):
+        return text(status or "—")
+    return Cell(value, AMOUNT)
+
+
+def _annex1_section(report: UnitReport) -> Section:
+    plan = report.plan
+    table = MonthTable(plan.year, report.figures)
+    rows: list[list[Cell]] = []
+    spans: dict[int, Cell] = {}
+    by_id = {r.id: r for r in plan.annex1}
+    for r in report.progress.annex1:
+        row = by_id[r.id]
+        rows.append(
+            [
+                text(r.id),
+                text(f"{r.area}：{r.text}" if r.area not in r.text else r.text),
+                text(r.target),
+                _value_cell(r.value, r.measure, r.status),
+                Cell(r.share_of_target_pct, PCT),
+                Cell(r.elapsed_pct, PCT),
+                colour_cell(r.colour),
+            ]
+        )
+        extra = []
+        for i, cond in enumerate(row.conditions, start=1):
+            v = table.latest(f"{row.id}.condition{i}", report.period.month)
+            shown = "—" if v is None else f"{fmt.amount(v)}{cond.unit}"
+            op = {">=": "≥", "<=": "≤", "=": "="}[cond.op]
+            extra.append(
+                translate("report", "{label}：{v}（要求{op}{t:g}{u}）").format(
+                    label=cond.label, v=shown, op=op, t=cond.value, u=cond.unit
+                )
+            )
+        if extra:
+            spans[len(rows)] = text("；".join(extra))
+            rows.append([])
+    table1 = Table(
+        caption="",
+        columns=[
+            translate("report", "编号"),
+            translate("report", "指标"),
+            translate("report", "年度目标"),
+            translate("report", "本年累计完成"),
+            translate("report", "占年度目标"),
+            translate("report", "序时进度"),
+            translate("report", "预警"),
+        ],
+        widths=[1.0, 4.2, 1.5, 1.6, 1.3, 1.3, 1.3],
+        rows=rows,
+        spans=spans,
+    )
+    return Section(
+        annex=1,
+        title=translate("report", "{title}完成情况表").format(title=plan.annexes[1].title),
+        table_number=_table_number(plan, "annex1"),
+        measure_unit=translate("report", "见各栏"),
+        tables=[table1],
+    )
+
+
+def _annex4_section(report: UnitReport) -> Section:
+    plan = report.plan
+    rows: list[list[Cell]] = []
+    spans: dict[int, Cell] = {}
+    for r in report.progress.annex4:
+        quantity = next(t.quantity for t in plan.annex4 if t.id == r.id)
+        value = "—" if r.value is None else f"{fmt.amount(r.value)}{quantity.unit if quantity else ''}"
+        rows.append(
+            [
+                text(r.id),
+                text(translate("report", "〔{area}〕{text}").format(area=r.area, text=r.text)),
+                text(r.target or "—"),
+                text(value if quantity else "—"),
+                Cell(r.progress_pct, PCT),
+                text(r.status or translate("report", "未填")),
+                colour_cell(r.colour),
+            ]
+        )
+        if r.narrative:
+            spans[len(rows)] = text(translate("report", "进展说明：{n}").format(n=r.narrative))
+            rows.append([])
+    table4 = Table(
+        caption="",
+        columns=[
+            translate("report", "编号"),
+            translate("report", "任务"),
+            translate("report", "量化目标"),
+            translate("report", "完成值"),
+            translate("report", "完成进度"),
+            translate("report", "状态"),
+            translate("report", "预警"),
+        ],
+        widths=[0.9, 5.0, 1.2, 1.2, 1.1, 1.0, 1.3],
+        rows=rows,
+        spans=spans,
+    )
+    return Section(
+        annex=4,
+        title=translate("report", "{title}落实情况").format(title=plan.annexes[4].title),
+        table_number=_table_number(plan, "annex4"),
+        measure_unit=translate("report", "见各栏"),
+        tables=[table4],
+    )
+
+
+def colour_rule_note(plan: Plan) -> str:
+    share = f"{plan.rules.yellow_gap_share * 100:g}%"
+    if plan.rules.warning_rule == "ndrc2021":
+        return translate(
+            "report", "预警等级：绿·达标＝达到目标；黄·预警＝有所下降但未达到目标；红·未达标＝不降反升。"
+        )
+    return translate(
+        "report",
+        "预警等级：绿·达标＝达到目标；黄·预警＝未达到，差距不超过目标的{s}；红·未达标＝差距超过目标的{s}。",
+    ).format(s=share)
+
+
+def unit_notes(report: UnitReport) -> list[str]:
+    """说明: every warning with the clerk's reason, open errors, the basis of the figures, the rules."""
+    plan, notes = report.plan, []
+    for p in report.problems:
+        if p.severity == ERROR:
+            notes.append(translate("report", "【未通过检查】{msg}").format(msg=p.message))
+        elif p.reason.strip():
+            notes.append(
+                translate("report", "【预警】{msg} 原因：{reason}").format(
+                    msg=p.message, reason=p.reason.strip()
+                )
+            )
+        else:
+            notes.append(translate("report", "【预警】{msg} 原因：尚未填写。").format(msg=p.message))
+    a2 = report.progress.annex2
+    if a2:
+        notes.append(
+            translate(
+                "report",
+                "单位产值能耗变化率＝（本年累计综合能耗÷上年同期累计综合能耗）÷（本年累计工业总产值÷上年同期累计工业总产值）－1，负数表示下降；产值按可比价计算。",
+            )
+        )
+        gross, energy = _role_field(plan, "gross_energy"), _role_field(plan, "energy")
+        if gross and energy:
+            table = MonthTable(plan.year, report.figures)
+            g, e = table.ytd_sum(gross[0], report.period.month), table.ytd_sum(energy[0], report.period.month)
+            relation = translate(
+                "report", "审核关系：02 ≥ 01（综合能源消费量含原料用能和非化石能源，不小于考核口径能耗）。"
+            )
+            if g is not None and e is not None and g + 1e-9 < e:
+                relation += translate("report", "本期累计不符，请核实。")
+            notes.append(relation)
+    a3 = report.progress.annex3
+    if a3:
+        notes.append(
+            translate("report", "能源折标准煤按 {version}，电力按{basis}计算。").format(
+                version=a3.coefficient_version, basis=a3.electricity_basis_label
+            )
+        )
+    if a2 or a3 or report.progress.annex1 or report.progress.annex4:
+        notes.append(colour_rule_note(plan))
+    if report.version is None:
+        notes.append(translate("report", "本文件为未提交的导出件，数据以正式报送的版本为准。"))
+    return notes
+
+
+@dataclass(frozen=True)
+class ReportPeople:
+    """The footer of a statistical form; blank fields are left as lines to sign by hand."""
+
+    unit_head: str = ""
+    stats_head: str = ""
+    preparer: str = ""
+    phone: str = ""
+    report_date: date | None = None
+
+    def cells(self) -> list[tuple[str, str]]:
+        d = self.report_date or date.today()
+        return [
+            (translate("report", "单位负责人"), self.unit_head),
+            (translate("report", "统计负责人"), self.stats_head),
+            (translate("report", "填表人"), self.preparer),
+            (translate("report", "联系电话"), self.phone),
+            (
+                translate("report", "报出日期"),
+                translate("report", "{y} 年 {m} 月 {d} 日").format(y=d.year, m=d.month, d=d.day),
+            ),
+        ]
+
+
+# ---- the district summary ------------------------------------------------------------------------
+
+
+def summary_header(plan: Plan, summary: DistrictSummary) -> FormHeader:
+    return form_header(
+        plan,
+        _table_number(plan, "summary"),
+        [
+            (translate("report", "综合机关名称"), summary.district_unit_name),
+            (translate("report", "报告期"), summary.period_label),
+            (translate("report", "计量单位"), translate("report", "吨标准煤、万元（合计另以万吨标准煤计）")),
+            (
+                translate("report", "报送情况"),
+                translate("report", "已报 {a} 个单位，未报 {b} 个").format(
+                    a=len(summary.reported), b=len(summary.not_reported)
+                ),
+            ),
+        ],
+    )
+
+
+def summary_title(plan: Plan) -> str:
+    return translate("report", "{district}{year}年节能降碳目标完成情况汇总表").format(
+        district=plan.district, year=plan.year
+    )
+
+
+def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
+    t = summary.annex2_total
+    a2_rows = [
+        [
+            text(
+                line.unit_name
+                if line.reported
+                else translate("report", "{name}（未报）").format(name=line.unit_name)
+            ),
+            Cell(line.target_pct, RATE),
+            Cell(line.ytd_energy_tce, AMOUNT),
+            Cell(line.ytd_energy_tce_last_year, AMOUNT),
+            Cell(line.ytd_output_wan_yuan, AMOUNT),
+            Cell(line.ytd_output_wan_yuan_last_year, AMOUNT),
+            Cell(line.ytd_change_rate_pct, RATE),
+            Cell(line.completion_rate_pct, PCT),
+            colour_cell(line.colour),
+        ]
+        for line in summary.annex2
+    ]
+    a2_rows.append(
+        [
+            text(translate("report", "合计（{n}/{m} 个单位）").format(n=t.units_counted, m=t.units_expected)),
+            text("—"),
+            Cell(t.energy_tce, AMOUNT),
+            Cell(t.energy_tce_last_year, AMOUNT),
+            Cell(t.output_wan_yuan, AMOUNT),
+            Cell(t.output_wan_yuan_last_year, AMOUNT),
+            Cell(t.change_rate_pct, RATE),
+            text("—"),
+            text("—"),
+        ]
+    )
+    a2 = Table(
+        caption=translate(
+            "report",
+            "合计按已报单位的 ΣE/ΣY 计算（{n} 个单位），不是各单位变化率的平均；合计能耗 {w} 万吨标准煤。",
+        ).format(n=t.units_counted, w=fmt.amount(None if t.energy_tce is None else t.energy_tce / 10000)),
+        columns=[
+            translate("report", "单位"),
+            translate("report", "目标"),
+            translate("report", "累计能耗"),
+            translate("report", "上年同期能耗"),
+            translate("report", "累计产值"),
+            translate("report", "上年同期产值"),
+            translate("report", "累计变化率"),
+            translate("report", "完成率"),
+            translate("report", "预警"),
+        ],
+        widths=[2.3, 1.0, 1.5, 1.5, 1.6, 1.6, 1.2, 1.2, 1.3],
+        rows=a2_rows,
+        total_rows=(len(a2_rows) - 1,),
+    )
+    a3_rows = [
+        [
+            text(
+                line.unit_name
+                if line.reported
+                else translate("report", "{name}（未报）").format(name=line.unit_name)
+            ),
+            Cell(line.cap_tce, AMOUNT),
+            Cell(line.ytd_tce, AMOUNT),
+            Cell(line.cap_used_pct, PCT),
+            Cell(line.projected_tce, AMOUNT),
+            Cell(line.intensity, INTENSITY),
+            Cell(line.intensity_target, INTENSITY),
+            text(line.intensity_unit),
+            Cell(line.intensity_yoy_change_pct, RATE),
+            colour_cell(line.colour),
+        ]
+        for line in summary.annex3
+    ]
+    a3 = Table(
+        caption=translate("report", "合计本年累计 {w} 万吨标准煤（{n} 个单位）。").format(
+            w=fmt.amount(None if summary.annex3_ytd_tce is None else summary.annex3_ytd_tce / 10000),
+            n=summary.annex3_units_counted,
+        ),
+        columns=[
+            translate("report", "单位"),
+            translate("report", "总量目标"),
+            translate("report", "本年累计"),
+            translate("report", "已用"),
+            translate("report", "预计全年"),
+            translate("report", "能耗强度"),
+            translate("report", "强度目标"),
+            translate("report", "强度单位"),
+            translate("report", "强度同比"),
+            translate("report", "预警"),
+        ],
+        widths=[2.4, 1.3, 1.3, 1.0, 1.3, 1.55, 1.55, 1.5, 1.1, 1.2],
+        rows=a3_rows,
+    )
+    a1 = Table(
+        caption="",
+        columns=[
+            translate("report", "编号"),
+            translate("report", "指标"),
+            translate("report", "年度目标"),
+            translate("report", "牵头单位"),
+            translate("report", "完成值 / 状态"),
+            translate("report", "占年度目标"),
+            translate("report", "预警"),
+        ],
+        widths=[0.9, 4.2, 1.4, 1.4, 1.5, 1.2, 1.3],
+        rows=[
+            [
+                text(r.id),
+                text(f"{r.area}：{r.text}" if r.area not in r.text else r.text),
+                text(r.target),
+                text(r.lead_name),
+                _summary_value(plan, r.id, r.value, r.status),
+                Cell(r.share_of_target_pct, PCT),
+                colour_cell(r.colour),
+            ]
+            for r in summary.annex1
+        ],
+    )
+    a4 = Table(
+        caption="",
+        columns=[
+            translate("report", "编号"),
+            translate("report", "任务"),
+            translate("report", "牵头单位"),
+            translate("report", "各责任单位状态"),
+            translate("report", "预警"),
+        ],
+        widths=[0.9, 5.6, 1.5, 2.4, 1.3],
+        rows=[
+            [
+                text(r.id),
+                text(translate("report", "〔{area}〕{text}").format(area=r.area, text=r.text)),
+                text(r.lead_name),
+                text(
+                    "、".join(
+                        f"{translate('report', k) if k != NOT_REPORTED else translate('report', '未填报')} {n}"
+                        for k, n in r.status_counts.items()
+                    )
+                ),
+                colour_cell(r.colour),
+            ]
+            for r in summary.annex4
+        ],
+    )
+    return [
+        Section(
+            2,
+            plan.annexes[2].title,
+            _table_number(plan, "annex2"),
+            translate("report", "吨标准煤、万元"),
+            [a2],
+        ),
+        Section(
+            3, plan.annexes[3].title, _table_number(plan, "annex3"), translate("report", "吨标准煤"), [a3]
+        ),
+        Section(1, plan.annexes[1].title, _table_number(plan, "annex1"), translate("report", "见各栏"), [a1]),
+        Section(4, plan.annexes[4].title, _table_number(plan, "annex4"), translate("report", "见各栏"), [a4]),
+    ]
+
+
+def _summary_value(plan: Plan, row_id: str, value: float | None, status: str | None) -> Cell:
+    row = next(r for r in plan.annex1 if r.id == row_id)
+    return _value_cell(value, row.measure, status)
+
+
+def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
+    notes = []
+    if summary.not_reported:
+        notes.append(
+            translate("report", "本期未报送的单位（{n} 个）：{names}。").format(
+                n=len(summary.not_reported), names="、".join(name for _id, name in summary.not_reported)
+            )
+        )
+    else:
+        notes.append(translate("report", "本期全部单位均已报送。"))
+    notes.append(
+        translate(
+            "report",
+            "各单位数据取自本机数据库中已有的数据（导入的报表或本机录入）；电力按{basis}折算标准煤。",
+        ).format(basis=basis_label(plan.electricity_basis))
+    )
+    notes.append(colour_rule_note(plan))
+    return notes

@@ -1,0 +1,116 @@
+"""After an unclean shutdown: check the database, and if it is damaged say which backup to restore.
+
+The writer lock's marker (`model.store.lock`) tells that the previous writer did not exit cleanly. Then, before
+anything else touches the file, `PRAGMA quick_check` runs; if it finds damage, the newest backup that
+passes `integrity_check` is offered. `Store(..., exclusive=True)` does this on every open for writing
+and raises `DamagedDatabase` (carrying the offer) instead of opening a damaged file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from model.common.errors import UserError
+from model.common.i18n import translate
+from model.store.backup import Backup, list_backups, quick_check, verify
+from model.store.lock import LockInfo, WriterLock
+
+
+@dataclass(frozen=True)
+class StartupCheck:
+    db_path: Path
+    previous: LockInfo | None  # set when the last writer did not exit cleanly
+    problems: tuple[str, ...] = ()  # what quick_check found; empty when the database is sound
+    offer: Backup | None = None  # the newest sound backup, offered when the database is damaged
+
+    @property
+    def unclean(self) -> bool:
+        return self.previous is not None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def message(self) -> str:
+        """One paragraph for the dialog (window) or the error line (CLI)."""
+        if self.ok:
+            if not self.unclean:
+                return ""
+            assert self.previous is not None
+            return translate("recovery", "上次程序没有正常退出（{who}）。已检查数据库，数据完好。").format(
+                who=self.previous.describe()
+            )
+        head = translate("recovery", "数据库 {db} 已损坏（{problem}）。").format(
+            db=self.db_path, problem=self.problems[0]
+        )
+        if self.unclean:
+            assert self.previous is not None
+            head = (
+                translate("recovery", "上次程序没有正常退出（{who}），").format(who=self.previous.describe())
+                + head
+            )
+        if self.offer is None:
+            return head + translate(
+                "recovery",
+                "没有找到可用的备份。请不要删除该文件，联系技术支持；backups 文件夹里的内容也请保留。",
+            )
+        return head + translate(
+            "recovery",
+            "可以恢复到 {time} 的备份（编号 {id}，{reason}）：在窗口中选择“恢复备份”，或运行 main.py backup restore {id}。",
+        ).format(
+            time=self.offer.created_at.strftime("%Y-%m-%d %H:%M"),
+            id=self.offer.id,
+            reason=self.offer.reason_label,
+        )
+
+
+class DamagedDatabase(UserError):
+    """The database failed its check after an unclean shutdown; `check.offer` is the backup to offer."""
+
+    def __init__(self, check: StartupCheck) -> None:
+        super().__init__(check.message())
+        self.check = check
+
+
+def latest_good_backup(db_path: str | Path) -> Backup | None:
+    """The newest backup that passes `integrity_check`."""
+    for backup in list_backups(db_path):
+        if not verify(backup.path):
+            return backup
+    return None
+
+
+def check_database(db_path: str | Path, previous: LockInfo | None = None) -> StartupCheck:
+    """quick_check the database now; when damaged, find the backup to offer."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        return StartupCheck(db_path, previous)
+    problems = tuple(quick_check(db_path))
+    offer = latest_good_backup(db_path) if problems else None
+    return StartupCheck(db_path, previous, problems, offer)
+
+
+def check_after_start(lock: WriterLock) -> StartupCheck:
+    """Given the writer lock just taken: check the database only if the last writer did not exit cleanly."""
+    if lock.previous is None:
+        return StartupCheck(lock.db_path, None)
+    return check_database(lock.db_path, lock.previous)
+
+
+def take_writer_lock(db_path: Path, lock: WriterLock | None = None) -> tuple[WriterLock, StartupCheck]:
+    """Take (or use) the writer lock and check the file after an unclean shutdown.
+
+    Raises `DatabaseInUse` when another program writes, `DamagedDatabase` when the check fails; in that
+    case the lock is released leaving its marker, so the file is checked again until it is restored.
+    """
+    held = (lock or WriterLock(db_path)).acquire()
+    try:
+        check = check_after_start(held)
+    except BaseException:
+        held.release(clean=False)
+        raise
+    if not check.ok:
+        held.release(clean=False)
+        raise DamagedDatabase(check)
+    return held, check
