@@ -11,7 +11,6 @@ Imported only by the commands that export: reportlab is not loaded at start-up.
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -42,6 +41,7 @@ from reportlab.platypus import Table as RLTable
 from model.calc.report import ATTACHMENT_NAME, UnitReport, encode_report_data
 from model.common import formatting as fmt
 from model.common.i18n import translate
+from model.reports.chart import axis_for
 from model.reports.fonts import font_path
 from model.reports.tables import (
     COLOUR,
@@ -270,15 +270,8 @@ def _chart(chart: Chart) -> Flowable:
     pw, ph = width - left - right, height - bottom - top
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
     d.add(String(left, height - 5 * mm, chart.title, fontName=FONT, fontSize=9))
-    values = [v for _m, v in chart.points] + [chart.reference]
-    values.append(0.0)  # the axis always shows zero
-    lo, hi = min(values), max(values)
-    pad = (hi - lo) * 0.08 or abs(hi) * 0.2 or 1.0
-    step = _nice_step((hi - lo + 2 * pad) / 4)
-    lo, hi = math.floor((lo - pad) / step) * step, math.ceil((hi + pad) / step) * step
-    if chart.kind == "cap":
-        lo = 0.0
-    ticks = round((hi - lo) / step)
+    axis = axis_for([v for _m, v in chart.points] + [chart.reference], from_zero=chart.kind == "cap")
+    lo, hi = axis.low, axis.high
 
     def x(month: float) -> float:
         return float(left + pw * (month - 0.5) / 12)
@@ -287,11 +280,9 @@ def _chart(chart: Chart) -> Flowable:
         return float(bottom + ph * (value - lo) / (hi - lo))
 
     d.add(Rect(left, bottom, pw, ph, strokeColor=colors.black, strokeWidth=0.6, fillColor=None))
-    for i in range(ticks + 1):  # grid and y labels
-        v = lo + step * i
+    for v in axis.ticks:  # grid and y labels
         d.add(Line(left, y(v), left + pw, y(v), strokeColor=colors.HexColor("#dddddd"), strokeWidth=0.4))
-        label = fmt.amount(v, 0) if chart.kind == "cap" else f"{v:g}"
-        d.add(String(left - 2, y(v) - 2.5, label, fontName=FONT, fontSize=6.5, textAnchor="end"))
+        d.add(String(left - 2, y(v) - 2.5, axis.label(v), fontName=FONT, fontSize=6.5, textAnchor="end"))
     d.add(String(3, bottom + ph + 8, chart.y_label, fontName=FONT, fontSize=6.5))
     for m in range(1, 13):
         d.add(
@@ -399,12 +390,6 @@ def _chart(chart: Chart) -> Flowable:
             )
         )
     return d
-
-
-def _nice_step(raw: float) -> float:
-    """1, 2, 2.5 or 5 times a power of ten: axis labels a person reads at a glance."""
-    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
 def _notes(notes: list[str]) -> list[Flowable]:
