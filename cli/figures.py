@@ -54,10 +54,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         plan = store.plan()
         unit = plan.find_unit(args.unit)
         period = parse_period(args.period)
-        if period.year != plan.year:
-            raise UserError(
-                translate("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-            )
+        plan.check_report_period(period)
         progress = unit_progress(
             plan, store.coefficients(plan.coefficients), store.figures(plan.id, unit.id), unit.id, period
         )
