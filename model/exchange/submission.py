@@ -184,6 +184,11 @@ def _months(period: Period) -> str:
     return translate("submission", "1–{n}月").format(n=period.month)
 
 
+def locked_through(store: Store, plan: Plan, unit_id: str) -> Submission | None:
+    """The submitted version whose report locks months 1..P of the plan year (P: its period), or None."""
+    return store.period_lock(plan.id, unit_id, str(Period(plan.year, 1)))  # any lock covers January
+
+
 def period_state(store: Store, plan: Plan, unit_id: str, period: Period) -> PeriodState:
     unit = plan.unit(unit_id)
     versions = history(store, plan, unit_id, period)
