@@ -30,9 +30,10 @@ def test_january_cannot_be_changed_after_january_to_february_is_submitted(capsys
 
 def test_there_is_no_january_only_report_where_the_plan_starts_with_january_to_february(capsys, tmp_path):
     db = _unit(capsys, tmp_path, "fengjing", MONTHS)
+    pdf = str(tmp_path / "a.pdf")
     refusals = [
         run(capsys, db, "progress", "--unit", "fengjing", "--period", "2024-01"),
-        run(capsys, db, *"export pdf --unit fengjing --period 2024-01 -o".split(), str(tmp_path / "a.pdf")),
+        run(capsys, db, "export", "pdf", "--unit", "fengjing", "--period", "2024-01", "-o", pdf),
         run(capsys, db, "export", "summary-xlsx", "--period", "2024-01", "-o", str(tmp_path / "s.xlsx")),
         submit(capsys, db, tmp_path, "fengjing", "2024-01", tmp_path / "out"),
     ]
