@@ -200,6 +200,14 @@ def status_text(grid: Any) -> str:
     missing = [r.unit_name for r in grid.units if r.unit_id in grid.missing()]
     if missing:
         lines.append(translate("cli", "未报：{names}").format(names="、".join(missing)))
+    for row in grid.units:
+        for c in row.cells:
+            if c.correction_reason:
+                lines.append(
+                    translate("cli", "更正：{unit} {period} 第 {v} 版，原因：{reason}").format(
+                        unit=row.unit_name, period=c.period, v=c.version, reason=c.correction_reason
+                    )
+                )
     lines.append(translate("cli", "图例：按时、迟报、更正（收到更正版）、未报（已过截止日）、· 未到截止日"))
     return "\n".join(line.rstrip() for line in lines)
 
