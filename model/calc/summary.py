@@ -179,16 +179,19 @@ def _sums_of(progress: dict[str, Any]) -> KeySums:
 
 
 def _part(sums: KeySums) -> tuple[calc.EnergyOutput | None, bool]:
-    """(the unit's share of ΣE/ΣY, whether its last-year figures are comparable)."""
+    """(the unit's share of ΣE/ΣY, whether its last-year figures are comparable). Without this year's
+    sums (数据不全) a unit is not counted, but that is not a question of 同口径."""
     e, el, y, yl = (
         sums.energy_tce,
         sums.energy_tce_last_year,
         sums.output_wan_yuan,
         sums.output_wan_yuan_last_year,
     )
+    if e is None or y is None:
+        return None, True
     comparable = bool(el) and bool(yl)  # present and non-zero
-    if e is None or y is None or not comparable:
-        return None, comparable
+    if not comparable:
+        return None, False
     assert el is not None and yl is not None
     return calc.EnergyOutput(e, el, y, yl), True
 

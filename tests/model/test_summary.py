@@ -34,7 +34,7 @@ def test_total_is_sum_of_energy_over_sum_of_output_not_an_average_of_rates(store
         output_wan_yuan=1000,
         output_wan_yuan_last_year=1000,
     )
-    enter(store, "caojing", "2024-02", energy_tce=50)  # reported, but nothing to compare with
+    enter(store, "caojing", "2024-02", energy_tce=50, output_wan_yuan=900)  # nothing to compare with
     s = view_of_reports(store, ("zhujing", "tinglin", "caojing"), "2024-02")
     t = s.annex2_total
     e, el, y, yl = 2100, 2230, 41000, 41500
