@@ -397,7 +397,7 @@ def _notes(not_comparable: list[str], corrections: list[PackageLine], exempt: li
                 unit=p.unit_name,
                 v=p.version,
                 old=p.replaces_version or p.version - 1,
-                reason=p.correction_reason or translate("summary", "未写明更正原因"),
+                reason=p.correction_reason or translate("summary", "报送文件未载明更正原因"),
             )
         )
     if exempt:
