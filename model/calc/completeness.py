@@ -51,6 +51,7 @@ class HeldVersion:
     version: int
     created_at: str  # when the unit froze it, ISO 8601
     in_use: bool
+    correction_reason: str = ""  # why the unit corrected it (empty for a first version)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Cell:
     version: int | None = None  # the version in use
     first_submitted_at: str | None = None
     on_time: bool | None = None  # of the first version held; a corrected month keeps it
+    correction_reason: str = ""  # of the version in use, when it is a correction
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class Completeness:
                             "version": c.version,
                             "first_submitted_at": c.first_submitted_at,
                             "on_time": c.on_time,
+                            "correction_reason": c.correction_reason,
                         }
                         for c in r.cells
                     },
@@ -156,6 +159,7 @@ def completeness_grid(plan: Plan, held: Iterable[HeldVersion], as_of: date, upto
                     used.version,
                     earliest.created_at,
                     on_time,
+                    used.correction_reason,
                 )
             )
         rows.append(UnitRow(unit.id, unit.name, cells))
@@ -207,8 +211,8 @@ def report_rate(plan: Plan, grid: Completeness) -> ReportRate:
 def held_versions(store: Store, plan: Plan) -> list[HeldVersion]:
     """Packages received from units, and this database's own submitted versions (the district's own)."""
     return [
-        HeldVersion(h.unit_id, h.period, h.version, h.created_at, h.in_use)
-        for h in held_index(store, plan.id)
+        HeldVersion(h.unit_id, h.period, h.version, h.created_at, h.in_use, h.correction_reason)
+        for h in held_index(store.db, plan.id)
     ]
 
 

@@ -493,7 +493,7 @@ def district_view(store: Store, period: Period, *, as_of: date | None = None) ->
     """The one district view of `period` that the page, `status` and both summary exports render."""
     plan = store.plan()
     grid = completeness(store, plan, upto=period, as_of=as_of)
-    packages = {p.unit_id: p for p in period_packages(store, plan.id, str(period))}
+    packages = {p.unit_id: p for p in period_packages(store.db, plan.id, str(period))}
     own = None
     if plan.district_unit not in packages and plan.fields_for(plan.district_unit):
         figures = store.figures(plan.id, plan.district_unit)

@@ -468,7 +468,7 @@ def _keep(
             data=json.dumps(data, ensure_ascii=False),
         )
         received_id = store.add_received(package, raw, who=who)
-        add_received_sums(store, received_id, package_sums(plan, data))
+        add_received_sums(store.db, received_id, package_sums(plan, data))
     where = translate("exchange", "{unit} {period} 第 {v} 版").format(
         unit=unit_name, period=period, v=version
     )

@@ -611,7 +611,7 @@ class Store:
                 if w.value is None and w.text is None and old is None:
                     continue
                 self._refuse_if_locked(plan_id, unit_id, w.period)
-                refuse_if_received(self, plan_id, unit_id, w.period)
+                refuse_if_received(self.db, plan_id, unit_id, w.period)
                 if w.value is None and w.text is None:
                     self.conn.execute(
                         "DELETE FROM figures WHERE plan_id=? AND unit_id=? AND period=? AND field=?",

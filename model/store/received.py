@@ -5,14 +5,20 @@ they are never copied into `figures`, which holds only what is typed in this dat
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from model.common.errors import UserError
 from model.common.i18n import translate
 
-if TYPE_CHECKING:
-    from model.store.database import Store
+
+class Executes(Protocol):
+    """The database handle of a store (`store.db`): anything that runs one SQL statement."""
+
+    def execute(self, sql: str, params: Sequence[Any], /) -> sqlite3.Cursor: ...
+
 
 RECEIVED, OWN_SUBMISSION = "received", "submitted"
 
@@ -50,11 +56,12 @@ class HeldRow:
     version: int
     created_at: str
     in_use: bool
+    correction_reason: str  # why the unit corrected this version (empty for a first version)
 
 
-def add_received_sums(store: Store, received_id: int, sums: KeySums) -> None:
+def add_received_sums(db: Executes, received_id: int, sums: KeySums) -> None:
     """Inside the import's transaction."""
-    store.conn.execute(
+    db.execute(
         "INSERT OR REPLACE INTO received_sums (received_id, energy_tce, energy_tce_last_year, output_wan_yuan, "
         "output_wan_yuan_last_year) VALUES (?,?,?,?,?)",
         (
@@ -82,21 +89,21 @@ SELECT r.unit_id, r.period, r.version, r.created_at, '{RECEIVED}', json_extract(
     coalesce(json_extract(r.data, '$.correction_reason'), ''), json_extract(r.data, '$.replaces_version'),
     s.energy_tce, s.energy_tce_last_year, s.output_wan_yuan, s.output_wan_yuan_last_year
 FROM received r LEFT JOIN received_sums s ON s.received_id = r.id
-WHERE r.plan_id = :plan AND r.period = :period AND r.in_use = 1
+WHERE r.plan_id = ? AND r.period = ? AND r.in_use = 1
 UNION ALL
 SELECT u.unit_id, u.period, u.version, coalesce(u.submitted_at, u.created_at), '{OWN_SUBMISSION}',
     json_extract(u.data, '$.progress'), u.reason,
     CASE WHEN u.version > 1 THEN u.version - 1 END, {_PROGRESS_SUMS.format(t="u")}
 FROM submissions u
-WHERE u.plan_id = :plan AND u.period = :period AND u.status = 'submitted'
+WHERE u.plan_id = ? AND u.period = ? AND u.status = 'submitted'
     AND NOT EXISTS (SELECT 1 FROM received x WHERE x.plan_id = u.plan_id AND x.unit_id = u.unit_id
                     AND x.period = u.period)
 """
 
 
-def period_packages(store: Store, plan_id: str, period: str) -> list[PeriodPackage]:
-    """Every unit's package in use for `period`, in two set-based queries' worth of work."""
-    rows = store.conn.execute(_PERIOD_PACKAGES, {"plan": plan_id, "period": period})
+def period_packages(db: Executes, plan_id: str, period: str) -> list[PeriodPackage]:
+    """Every unit's package in use for `period`, in one set-based query."""
+    rows = db.execute(_PERIOD_PACKAGES, (plan_id, period, plan_id, period))
     return [
         PeriodPackage(
             unit,
@@ -113,24 +120,25 @@ def period_packages(store: Store, plan_id: str, period: str) -> list[PeriodPacka
     ]
 
 
-def held_index(store: Store, plan_id: str) -> list[HeldRow]:
+def held_index(db: Executes, plan_id: str) -> list[HeldRow]:
     """Every version held of every unit and month (received, or submitted in this database), without
-    the packages' bytes or data."""
-    rows = store.conn.execute(
-        "SELECT unit_id, period, version, created_at, in_use FROM received WHERE plan_id = :plan "
+    the packages' bytes."""
+    rows = db.execute(
+        "SELECT unit_id, period, version, created_at, in_use, "
+        "coalesce(json_extract(data, '$.correction_reason'), '') FROM received WHERE plan_id = ? "
         "UNION ALL SELECT u.unit_id, u.period, u.version, coalesce(u.submitted_at, u.created_at), "
-        "u.status = 'submitted' FROM submissions u WHERE u.plan_id = :plan "
+        "u.status = 'submitted', u.reason FROM submissions u WHERE u.plan_id = ? "
         "AND u.status IN ('submitted', 'superseded') AND NOT EXISTS (SELECT 1 FROM received x "
         "WHERE x.plan_id = u.plan_id AND x.unit_id = u.unit_id AND x.period = u.period AND x.version = u.version)",
-        {"plan": plan_id},
+        (plan_id, plan_id),
     )
-    return [HeldRow(u, p, int(v), c, bool(i)) for u, p, v, c, i in rows]
+    return [HeldRow(u, p, int(v), c, bool(i), str(r or "")) for u, p, v, c, i, r in rows]
 
 
-def refuse_if_received(store: Store, plan_id: str, unit_id: str, period: str) -> None:
+def refuse_if_received(db: Executes, plan_id: str, unit_id: str, period: str) -> None:
     """A month that a received package covers (every package carries its year to date) is the unit's
     to change, through a correction, not the district's to type over."""
-    row = store.conn.execute(
+    row = db.execute(
         "SELECT r.period, r.version, u.name FROM received r LEFT JOIN units u ON u.plan_id = r.plan_id "
         "AND u.id = r.unit_id WHERE r.plan_id = ? AND r.unit_id = ? AND r.period >= ? "
         "AND substr(r.period, 1, 4) = substr(?, 1, 4) ORDER BY r.period DESC, r.version DESC LIMIT 1",
