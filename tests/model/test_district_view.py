@@ -5,6 +5,7 @@ period the district's figures are those of the unit's newest package for that pe
 one is 未报 in the grid, the counts and ΣE/ΣY alike.
 """
 
+import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -110,6 +111,12 @@ def test_typing_over_a_received_figure_is_refused_with_the_reason(district, worl
             store_entries(district, plan, entries, who="officer")
         assert "第 1 版" in refused.value.message and "更正" in refused.value.message
     assert district.figures(plan.id, "fengjing") == []
+    with pytest.raises(sqlite3.IntegrityError, match="received in a package"):  # the schema refuses it too
+        district.conn.execute(
+            "INSERT INTO figures (plan_id, unit_id, period, field, value, updated_at, updated_by) "
+            "VALUES (?, 'fengjing', '2024-02', 'energy_tce', 7000, '', '')",
+            (plan.id,),
+        )
     line = _line(district_view(district, parse_period("2024-02"), as_of=AS_OF), "fengjing")
     assert line.ytd_energy_tce == 400
     # a month no package covers may still be typed (e.g. from a paper report), but it is not a package
