@@ -364,10 +364,10 @@ def main() -> int:
     if lo is None:
         log("  LibreOffice is not installed: no comparison (apt-get install libreoffice-calc-nogui)")
 
-    from model.store.database import Store
+    from model.store.database import open_database
 
-    with Store(db, seed=False) as store:
-        plan = store.plan()
+    with open_database(db, write=True, create=True, seed=False) as store:
+        plan = store.plans.get()
     units = {"town": reports["town"], "district": plan.district_unit}
     log("start-up to a usable window …")
     startup = measure_startup(work, db, units, plan.id, max(3, runs // 2 + 1))

@@ -19,18 +19,22 @@ def who() -> str:
     return os.environ.get("TANBAO_USER") or getpass.getuser()
 
 
-def open_store(args: argparse.Namespace, *, write: bool = False):  # type: ignore[no-untyped-def]
+def open_store(  # type: ignore[no-untyped-def]
+    args: argparse.Namespace, *, write: bool = False, create: bool = False
+):
     """`write=True` for commands that change the database: they take the writer lock, so a second
-    program writing the same file is refused with a message naming it (reading commands are not)."""
+    program writing the same file is refused with a message naming it, and upgrade an older file.
+    Reading commands only read: a path that names no database says so (and suggests `init`) instead of
+    leaving an empty one behind. Only `init` creates (`create=True`)."""
     from model.common.paths import default_db_path
     from model.safety.drives import location_warning
-    from model.store.database import Store
+    from model.store.database import open_database
 
     path = default_db_path(args.db)
     warning = location_warning(path)
     if warning:
         print(translate("cli", "警告：{msg}").format(msg=warning), file=sys.stderr)
-    return Store(path, exclusive=write)
+    return open_database(path, write=write or create, create=create)
 
 
 def emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
@@ -75,7 +79,7 @@ def db_path(args: argparse.Namespace) -> Any:
 def unit_and_period(store: Any, args: argparse.Namespace) -> tuple[Any, Any, Any]:
     from model.common.periods import parse_period
 
-    plan = store.plan()
+    plan = store.plans.get()
     unit = plan.find_unit(args.unit)
     period = parse_period(args.period)
     if period.year != plan.year:

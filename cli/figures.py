@@ -17,7 +17,7 @@ def cmd_enter(args: argparse.Namespace) -> int:
     from model.entry.figures import parse_assignments, store_csv, store_entries
 
     with open_store(args, write=True) as store:
-        plan = store.plan()
+        plan = store.plans.get()
         if args.file:
             if args.assignments or args.unit or args.period:
                 raise UserError(translate("cli", "--file 与 --unit/--period/字段=数值 不能同时使用。"))
@@ -36,7 +36,7 @@ def cmd_enter(args: argparse.Namespace) -> int:
                 unit=plan.unit(unit_id).name, period=period, n=changed
             )
         )
-        for problem in check_period(plan, unit_id, period, store.figures(plan.id, unit_id)):
+        for problem in check_period(plan, unit_id, period, store.figures.read(plan.id, unit_id)):
             if (
                 problem.severity == "warning"
                 and problem.field in {e.field for e in entries}
@@ -51,7 +51,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     from model.common.periods import parse_period
 
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
         unit = plan.find_unit(args.unit)
         period = parse_period(args.period)
         if period.year != plan.year:
@@ -59,7 +59,11 @@ def cmd_progress(args: argparse.Namespace) -> int:
                 translate("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
             )
         progress = unit_progress(
-            plan, store.coefficients(plan.coefficients), store.figures(plan.id, unit.id), unit.id, period
+            plan,
+            store.plans.coefficients(plan.coefficients),
+            store.figures.read(plan.id, unit.id),
+            unit.id,
+            period,
         )
     emit(args, progress.to_dict(), lambda: progress_text(progress))
     return 0

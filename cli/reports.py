@@ -25,7 +25,7 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
             )
         )
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
     unit = plan.find_unit(args.unit)
     passphrase = read_passphrase(translate("cli", "为新密钥设定口令："), confirm=True)
     p12 = new_key(unit.id, unit.full_name, passphrase, algorithm=args.algorithm, district=plan.district)
@@ -94,7 +94,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         key = load_key(args.key, read_passphrase(translate("cli", "密钥口令：")))
     with open_store(args) as store:
-        unit = store.plan().find_unit(args.unit)
+        unit = store.plans.get().find_unit(args.unit)
         data = unit_report(store, unit.id, period, kind, report_people(), who=who(), key=key)
     write_atomic(args.output, data)
     signed = translate("cli", "，已签名") if key else ""

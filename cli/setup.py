@@ -18,18 +18,18 @@ def cmd_init(args: argparse.Namespace) -> int:
     from model.plan.spec import load_plan
 
     plan = load_plan(args.plan) if args.plan else None  # validate before touching the database
-    with open_store(args, write=True) as store:
+    with open_store(args, create=True) as store:
         try:
-            store.coefficients(load_shipped_coefficients().version)
+            store.plans.coefficients(load_shipped_coefficients().version)
         except UserError:
-            store.load_coefficients(load_shipped_coefficients(), who=who())
+            store.plans.load_coefficients(load_shipped_coefficients(), who=who())
         if plan is not None:
-            store.coefficients(plan.coefficients)  # the plan's table must be known
-            store.load_plan(plan, who=who())
-        active = store.plan()
+            store.plans.coefficients(plan.coefficients)  # the plan's table must be known
+            store.plans.load(plan, who=who())
+        active = store.plans.get()
         data = {
             "db": str(store.path),
-            "schema_version": store.user_version,
+            "schema_version": store.db.user_version,
             "plan_id": active.id,
             "plan_year": active.year,
             "plan_title": active.title,
@@ -39,14 +39,16 @@ def cmd_init(args: argparse.Namespace) -> int:
             data,
             lambda: translate(
                 "cli", "数据库已就绪：{db}（结构版本 {v}）\n当前计划：{year}年 {title}（{id}）"
-            ).format(db=store.path, v=store.user_version, year=active.year, title=active.title, id=active.id),
+            ).format(
+                db=store.path, v=store.db.user_version, year=active.year, title=active.title, id=active.id
+            ),
         )
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
     unit_id = plan.find_unit(args.unit).id if args.unit else None
     if args.json:
         if unit_id:
@@ -68,7 +70,7 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     from model.exchange.targets import export_plan
 
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
     export_plan(plan, args.output)
     emit(
         args,

@@ -24,7 +24,7 @@ from model.common.periods import due_period, parse_period
 from model.reports.fonts import font_path
 from model.safety.drives import location_warning
 from model.store.backup import START, backup_if_due, backup_now, restore_backup
-from model.store.database import Store
+from model.store.database import Store, open_database
 from model.store.recovery import DamagedDatabase
 
 
@@ -59,7 +59,7 @@ def install_font(app: QApplication) -> None:
 
 def create_window(store: Store, settings: Settings, today: date | None = None) -> MainWindow | None:
     """The main window for this copy's unit; asks who I am first when nobody has said. None if cancelled."""
-    plan = store.plan()
+    plan = store.plans.get()
     identity = settings.identity()
     if identity.unit_id not in {u.id for u in plan.units} or not plan.fields_for(identity.unit_id):
         dialog = SetupDialog(plan, identity)
@@ -83,7 +83,7 @@ def open_for_writing(path: Path) -> Store | None:
     title = QCoreApplication.translate("app", "无法打开数据库")
     while True:
         try:
-            return Store(path, exclusive=True)
+            return open_database(path, write=True, create=True)
         except DamagedDatabase as exc:
             offer = exc.check.offer
             if offer is None:

@@ -35,7 +35,7 @@ from model.common.errors import UserError
 from model.common.periods import Period
 from model.exchange.submission import OPEN
 from model.store.backup import MANUAL, backup_now, restore_backup
-from model.store.database import Store
+from model.store.database import Store, open_database
 
 
 class MainWindow(QMainWindow):
@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             message = exc.message
         replacement = MainWindow(
-            Store(path, exclusive=True), self.settings, self.identity, self.session.period
+            open_database(path, write=True, create=True), self.settings, self.identity, self.session.period
         )
         replacement.show()
         QMessageBox.information(replacement, self.tr("从备份恢复"), message)

@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 
 from gui.session import UnitSession
 from gui.settings import Settings
-from gui.worker import Worker
+from gui.worker import Worker, on_own_store
 from model.common.errors import UserError
 from model.exchange.submission import blocking_problems, correct, history, submit
 from model.reports.export import PDF, XLSX, unit_report
 from model.reports.tables import ReportPeople
 from model.safety.files import write_atomic
+from model.store.database import Store
 
 
 def people_of(settings: Settings) -> ReportPeople:
@@ -113,11 +114,11 @@ class ReportActions(QObject):
         s, people = self.session, people_of(self.settings)
         self.settings.set_folder("exports", str(path.parent))
 
-        def job() -> Path:
-            return write_atomic(path, unit_report(s.store, s.unit.id, s.period, kind, people, who=s.who))
+        def job(store: Store) -> Path:
+            return write_atomic(path, unit_report(store, s.unit.id, s.period, kind, people, who=s.who))
 
         self.worker.run(
-            job,
+            on_own_store(s.store, job),
             lambda written: offer_to_open(
                 self.window, self.tr("导出报表"), self.tr("已导出：{path}").format(path=written), written
             ),
@@ -173,11 +174,11 @@ class ReportActions(QObject):
         s, people = self.session, people_of(self.settings)
         self.settings.set_folder("packages", str(folder))
 
-        def job() -> Any:
+        def job(store: Store) -> Any:
             from model.reports.signing import load_key
 
             key = load_key(key_path, passphrase)
-            return submit(s.store, s.plan, s.unit.id, s.period, key, folder, who=s.who, people=people)
+            return submit(store, s.plan, s.unit.id, s.period, key, folder, who=s.who, people=people)
 
         def done(result: Any) -> None:
             s.reload()
@@ -196,7 +197,7 @@ class ReportActions(QObject):
             )
 
         self.worker.run(
-            job,
+            on_own_store(s.store, job),
             done,
             lambda exc: show_error(self.window, exc, self.tr("无法报送")),
             self.tr("正在签名并生成报送包…"),
@@ -274,5 +275,5 @@ class HistoryDialog(QDialog):
         version = self.versions[row]
         path, _ = QFileDialog.getSaveFileName(self, self.tr("另存 PDF"), f"{version.package_name}.pdf")
         if path:
-            pdf, _xlsx = self.session.store.submission_package(version.id)
+            pdf, _xlsx = self.session.store.submissions.package(version.id)
             write_atomic(path, pdf)

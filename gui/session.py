@@ -19,7 +19,8 @@ from model.common.periods import Period, parse_period
 from model.entry.figures import Entry, convert, store_entries
 from model.exchange.submission import SUBMITTED, PeriodState, period_state
 from model.plan.spec import Plan
-from model.store.database import Figure, Store
+from model.store.database import Store
+from model.store.figures import Figure
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ class UnitSession(QObject):
     ) -> None:
         super().__init__(parent)
         self.store = store
-        self.plan: Plan = store.plan()
-        self.coefficients = store.coefficients(self.plan.coefficients)
+        self.plan: Plan = store.plans.get()
+        self.coefficients = store.plans.coefficients(self.plan.coefficients)
         self.unit = self.plan.unit(unit_id)
         self.period = period
         self.who = who
@@ -82,13 +83,13 @@ class UnitSession(QObject):
 
     # ---- reading -------------------------------------------------------------------------------
     def reload(self) -> None:
-        figures = self.store.figures(self.plan.id, self.unit.id)
+        figures = self.store.figures.read(self.plan.id, self.unit.id)
         self._figures = {(f.period, f.field): f for f in figures}
         self.progress = unit_progress(self.plan, self.coefficients, figures, self.unit.id, self.period)
         self.problems = check_period(self.plan, self.unit.id, self.period, figures)
         self.state = period_state(self.store, self.plan, self.unit.id, self.period)
         latest: dict[str, str] = {}
-        for submission in self.store.submissions(self.plan.id, self.unit.id):
+        for submission in self.store.submissions.all(self.plan.id, self.unit.id):
             latest[submission.period] = submission.status  # oldest first: the last one wins
         self.locked_periods = {period for period, status in latest.items() if status == SUBMITTED}
         self.changed.emit()

@@ -19,7 +19,8 @@ from typing import Any
 from model.common.i18n import translate
 from model.common.periods import Period
 from model.plan.spec import Plan
-from model.store.database import SUBMITTED, SUPERSEDED, Store
+from model.store.database import Store
+from model.store.submissions import SUBMITTED, SUPERSEDED
 
 ON_TIME, LATE, CORRECTED, MISSING, NOT_DUE = "on_time", "late", "corrected", "missing", "not_due"
 STATES = (ON_TIME, LATE, CORRECTED, MISSING, NOT_DUE)
@@ -164,9 +165,9 @@ def held_versions(store: Store, plan: Plan) -> list[HeldVersion]:
     """Packages received from units, and this database's own submitted versions (the district's own)."""
     held = {
         (r.unit_id, r.period, r.version): HeldVersion(r.unit_id, r.period, r.version, r.created_at, r.in_use)
-        for r in store.received(plan.id)
+        for r in store.received.all(plan.id)
     }
-    for s in store.submissions(plan.id):
+    for s in store.submissions.all(plan.id):
         if s.status in (SUBMITTED, SUPERSEDED) and (s.unit_id, s.period, s.version) not in held:
             held[(s.unit_id, s.period, s.version)] = HeldVersion(
                 s.unit_id, s.period, s.version, s.submitted_at or s.created_at, s.status == SUBMITTED

@@ -17,7 +17,8 @@ from model.calc.progress import MonthTable, annex2_sums, colour_label, unit_prog
 from model.common.periods import Period
 from model.plan.coefficients import CoefficientSet
 from model.plan.spec import TASK_STATUSES, Plan
-from model.store.database import Figure, Store
+from model.store.database import Store
+from model.store.figures import Figure
 
 NOT_REPORTED = "未填报"
 
@@ -320,6 +321,6 @@ def _counts(statuses: list[UnitStatus]) -> dict[str, int]:
 def summary_from_store(
     store: Store, period: Period, reported: Collection[str] | None = None
 ) -> DistrictSummary:
-    plan = store.plan()
-    figures = {u.id: store.figures(plan.id, u.id) for u in plan.reporting_units()}
-    return district_summary(plan, store.coefficients(plan.coefficients), figures, period, reported)
+    plan = store.plans.get()
+    figures = {u.id: store.figures.read(plan.id, u.id) for u in plan.reporting_units()}
+    return district_summary(plan, store.plans.coefficients(plan.coefficients), figures, period, reported)

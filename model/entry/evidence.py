@@ -32,14 +32,14 @@ def attach(
         ) from None
     if not content:
         raise UserError(translate("evidence", "文件 {name} 是空的，请检查后再添加。").format(name=path.name))
-    return store.add_evidence(plan_id, unit_id, period, row_id, path.name, content, who=who)
+    return store.evidence.add(plan_id, unit_id, period, row_id, path.name, content, who=who)
 
 
 def save_copy(store: Store, evidence_id: int, destination: str | Path) -> Path:
     """Write a stored evidence file out (to open it or hand it on); the stored copy is unchanged."""
     destination = Path(destination)
     try:
-        destination.write_bytes(store.evidence_content(evidence_id))
+        destination.write_bytes(store.evidence.content(evidence_id))
     except OSError as exc:
         raise UserError(
             translate("evidence", "无法保存到 {path}：{err}").format(

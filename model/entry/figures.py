@@ -16,7 +16,8 @@ from model.common.i18n import translate
 from model.common.numbers import parse_number, unit_accepted
 from model.common.periods import Period, parse_period
 from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Plan
-from model.store.database import FigureWrite, Store
+from model.store.database import Store
+from model.store.figures import FigureWrite
 
 CSV_COLUMNS = ("unit", "period", "field", "value", "note")
 
@@ -136,7 +137,7 @@ def store_entries(
     changed = 0
     with store.transaction():
         for unit_id, unit_writes in writes.items():
-            changed += store.write_figures(
+            changed += store.figures.write(
                 plan.id,
                 unit_id,
                 unit_writes,

@@ -21,16 +21,11 @@ from typing import Any
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.plan.spec import Plan
-from model.store.database import (
-    ACCEPTED,
-    NEWER,
-    OLDER,
-    FigureWrite,
-    ReceivedPackage,
-    Store,
-    TrustedCert,
-    now_iso,
-)
+from model.store.connection import now_iso
+from model.store.database import Store
+from model.store.figures import FigureWrite
+from model.store.submissions import ACCEPTED, NEWER, OLDER, ReceivedPackage
+from model.store.trust import TrustedCert
 
 IDENTICAL, REFUSED = "identical", "refused"
 OUTCOMES = (ACCEPTED, IDENTICAL, NEWER, OLDER, REFUSED)
@@ -145,14 +140,14 @@ def trust_add(
                 "exchange", "证书中的单位编号“{id}”不在本年计划中：请用 --unit 指明它属于哪个单位。"
             ).format(id=unit_id)
         ) from None
-    store.add_trusted_cert(info.fingerprint_sha256, info.subject, pem, unit_id, info.not_after, who=who)
-    cert = store.trusted_cert(info.fingerprint_sha256)
+    store.trust.add(info.fingerprint_sha256, info.subject, pem, unit_id, info.not_after, who=who)
+    cert = store.trust.get(info.fingerprint_sha256)
     assert cert is not None
     return _entry(plan, cert)
 
 
 def trust_list(store: Store, plan: Plan, *, include_revoked: bool = False) -> list[TrustEntry]:
-    return [_entry(plan, c) for c in store.trusted_certs(include_revoked=include_revoked)]
+    return [_entry(plan, c) for c in store.trust.all(include_revoked=include_revoked)]
 
 
 def _normal_fingerprint(text: str) -> str:
@@ -167,15 +162,15 @@ def trust_remove(store: Store, plan: Plan, source: str | Path | bytes, *, who: s
         fingerprint = _read_certificate(source)[1].fingerprint_sha256
     else:
         fingerprint = _normal_fingerprint(str(source))
-    cert = store.trusted_cert(fingerprint)
+    cert = store.trust.get(fingerprint)
     if cert is None or cert.revoked_at is not None:
         raise UserError(
             translate("exchange", "受信任列表中没有指纹为 {fp} 的证书。用 main.py trust list 查看。").format(
                 fp=fingerprint or source
             )
         )
-    store.revoke_trusted_cert(fingerprint, who=who)
-    revoked = store.trusted_cert(fingerprint)
+    store.trust.revoke(fingerprint, who=who)
+    revoked = store.trust.get(fingerprint)
     assert revoked is not None
     return _entry(plan, revoked)
 
@@ -241,7 +236,7 @@ def import_packages(
 
 
 def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome:
-    plan = store.plan()
+    plan = store.plans.get()
     name = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -249,7 +244,7 @@ def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome
         reason = translate("exchange", "无法读取文件：{err}").format(err=exc.strerror or exc)
         return _refused(name, _Refused([reason]), "")
     sha = hashlib.sha256(raw).hexdigest()
-    held = store.received_by_sha256(sha)
+    held = store.received.by_sha256(sha)
     if held is not None:
         return _identical(plan, name, held, sha, same_file=True)
     try:
@@ -320,7 +315,7 @@ class _Signer:
 def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Signer]:
     from model.reports.signing import verify_pdf
 
-    trusted = {c.fingerprint: c for c in store.trusted_certs()}
+    trusted = {c.fingerprint: c for c in store.trust.all()}
     result = verify_pdf(raw, [c.pem for c in trusted.values()])
     data = result.data or {}
     if not result.signed or not result.intact or not result.valid or not result.covers_entire_file:
@@ -424,7 +419,7 @@ def _keep(
     unit_id, period, version = data["unit_id"], data["period"], int(data["version"])
     unit_name = plan.unit(unit_id).name
     with store.transaction():
-        held = store.received(plan.id, unit_id, period)
+        held = store.received.all(plan.id, unit_id, period)
         same = next((h for h in held if h.version == version), None)
         if same is not None:
             if _own_figures(json.loads(same.data)) == _own_figures(data):
@@ -465,7 +460,7 @@ def _keep(
             imported_by=who,
             data=json.dumps(data, ensure_ascii=False),
         )
-        store.add_received(package, raw, who=who)
+        store.received.add(package, raw, who=who)
         if use:
             apply_received_figures(store, plan, unit_id, who=who)
     where = translate("exchange", "{unit} {period} 第 {v} 版").format(
@@ -500,7 +495,7 @@ def apply_received_figures(store: Store, plan: Plan, unit_id: str, *, who: str) 
     """Make the district's figures of a unit what the packages in use say (see the module docstring).
 
     Months that no package covers are left alone. Returns how many figures changed."""
-    packages = sorted((p for p in store.received(plan.id, unit_id) if p.in_use), key=lambda p: p.period)
+    packages = sorted((p for p in store.received.all(plan.id, unit_id) if p.in_use), key=lambda p: p.period)
     chosen: dict[str, tuple[list[dict[str, Any]], dict[str, Any]]] = {}
     own: set[str] = set()
     for p in packages:
@@ -516,7 +511,7 @@ def apply_received_figures(store: Store, plan: Plan, unit_id: str, *, who: str) 
                 chosen[month] = (figures, data)
     if not chosen:
         return 0
-    held = store.figures(plan.id, unit_id, chosen)
+    held = store.figures.read(plan.id, unit_id, chosen)
     changed = 0
     with store.transaction():
         for month, (figures, data) in sorted(chosen.items()):
@@ -527,7 +522,7 @@ def apply_received_figures(store: Store, plan: Plan, unit_id: str, *, who: str) 
                 for h in held
                 if h.period == month and h.field not in wanted
             ]
-            changed += store.write_figures(
+            changed += store.figures.write(
                 plan.id,
                 unit_id,
                 writes,
@@ -583,15 +578,15 @@ def held_packages(
             r.imported_by,
             r.sha256,
         )
-        for r in store.received(plan.id, unit_id, period)
+        for r in store.received.all(plan.id, unit_id, period)
     ]
 
 
 def held_package_pdf(store: Store, package_id: int) -> bytes:
     """The signed PDF exactly as it was imported."""
-    return store.received_pdf(package_id)
+    return store.received.pdf(package_id)
 
 
 def units_reported(store: Store, plan: Plan, period: str) -> set[str]:
     """Units whose package for `period` the district holds (one in use)."""
-    return {r.unit_id for r in store.received(plan.id, period=period) if r.in_use}
+    return {r.unit_id for r in store.received.all(plan.id, period=period) if r.in_use}

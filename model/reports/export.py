@@ -15,7 +15,7 @@ PDF, XLSX = "pdf", "xlsx"
 
 
 def _check_year(store: Store, period: Period) -> None:
-    plan = store.plan()
+    plan = store.plans.get()
     if period.year != plan.year:
         raise UserError(
             translate("export", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
@@ -53,7 +53,7 @@ def district_summary_file(
 ) -> tuple[bytes, DistrictSummary]:
     _check_year(store, period)
     summary = summary_from_store(store, period)
-    plan = store.plan()
+    plan = store.plans.get()
     if kind == PDF:
         from model.reports.pdf import summary_pdf
 

@@ -15,7 +15,7 @@ def open_window(qtbot, store, settings):
 
     def make(unit_id="fengjing", period="2024-07"):
         settings.set_identity(Identity(unit_id, "王芳", "57920000", "李强", "张伟"))
-        settings.set_period(store.plan().id, period)
+        settings.set_period(store.plans.get().id, period)
         window = gui_app.create_window(store, settings)
         qtbot.addWidget(window)
         window.show()

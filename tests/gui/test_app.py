@@ -40,13 +40,13 @@ def test_home_shows_cards_with_colour_words(qtbot, open_window, store):
             ("output_wan_yuan_last_year", "19500"),
         ]
     ]
-    store_entries(store, store.plan(), entries, who="t")
+    store_entries(store, store.plans.get(), entries, who="t")
     window = open_window("fengjing", "2024-02")
     home = window.tabs.widget(0)
     assert isinstance(home, HomePage)
     card = home.cards[0]
     assert card.colour == "green" and card.title == "规上工业单位产值能耗变化率"
-    assert len(home.cards) == 1 + len(store.plan().annex4_rows_for("fengjing"))
+    assert len(home.cards) == 1 + len(store.plans.get().annex4_rows_for("fengjing"))
 
 
 def test_qt_dialogs_speak_chinese(qapp):

@@ -9,22 +9,22 @@ from gui.settings import Identity, Settings
 from model.common.periods import parse_period
 from model.entry.figures import Entry, store_entries
 from model.store.backup import MANUAL, backup_now, list_backups
-from model.store.database import Store
+from model.store.database import open_database
 
 
 def enter(store, value):
     store_entries(
-        store, store.plan(), [Entry("fengjing", parse_period("2024-03"), "energy_tce", value)], who="t"
+        store, store.plans.get(), [Entry("fengjing", parse_period("2024-03"), "energy_tce", value)], who="t"
     )
 
 
 def energy(store):
-    return next(f.value for f in store.figures("jinshan-2024", "fengjing") if f.field == "energy_tce")
+    return next(f.value for f in store.figures.read("jinshan-2024", "fengjing") if f.field == "energy_tce")
 
 
 def test_a_second_copy_is_refused_with_who_holds_it(qtbot, tmp_path, monkeypatch):
     db = tmp_path / "w.sqlite"
-    first = Store(db, exclusive=True)
+    first = open_database(db, write=True, create=True)
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
     try:
@@ -42,7 +42,7 @@ def test_start_makes_a_checked_backup_and_exit_releases_the_lock(qtbot, tmp_path
     assert gui_app.run(str(db), str(tmp_path / "s.ini")) == 0
     qtbot.waitUntil(lambda: bool(list_backups(db)), timeout=10000)
     assert list_backups(db)[0].reason == "start"
-    Store(db, exclusive=True).close()  # the lock was released: a second start opens it
+    open_database(db, write=True, create=True).close()  # the lock was released: a second start opens it
     for window in QApplication.topLevelWidgets():
         if isinstance(window, MainWindow):
             window.close()
@@ -50,7 +50,7 @@ def test_start_makes_a_checked_backup_and_exit_releases_the_lock(qtbot, tmp_path
 
 def test_restore_from_the_window(qtbot, tmp_path, monkeypatch):
     db = tmp_path / "w.sqlite"
-    store = Store(db, exclusive=True)
+    store = open_database(db, write=True, create=True)
     enter(store, "100")
     backup_now(store, MANUAL)
     enter(store, "999")

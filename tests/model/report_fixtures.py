@@ -10,14 +10,14 @@ REASON = "新增一条生产线投产，用能增加"
 
 
 def enter(store, unit, period, note=None, **values):
-    plan = store.plan()
+    plan = store.plans.get()
     entries = [Entry(unit, parse_period(period), k, str(v), note) for k, v in values.items()]
     store_entries(store, plan, entries, who="测试员")
 
 
 def fill(store):
     """Months 2–7 of a town (a swing in May with its reason), a key user and a bureau."""
-    plan = store.plan()
+    plan = store.plans.get()
     for m in range(2, 8):
         enter(
             store,
