@@ -147,11 +147,20 @@ class WindowBench:
 
     def __init__(self, app: Any, store: Any, work: Path, label: str, unit_id: str, runs: int) -> None:
         from gui import app as gui_app
-        from gui.settings import Identity, Settings
+        from gui.settings import Settings
 
         self.app, self.store, self.label, self.runs = app, store, label, runs
         self.settings = Settings(str(work / f"window-{label}.ini"))
-        self.settings.set_identity(Identity(unit_id, "王芳", "57920000", "李强", "张伟"))
+        store.profile.set(
+            {
+                "unit": unit_id,
+                "preparer": "王芳",
+                "phone": "57920000",
+                "stats_head": "李强",
+                "unit_head": "张伟",
+            },
+            who="bench",
+        )
         self.settings.set_period(store.plans.get().id, dataset.PERIOD)
         self.window: Any = None
         started = time.perf_counter()

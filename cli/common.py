@@ -57,17 +57,26 @@ def read_passphrase(prompt: str, *, confirm: bool = False) -> str:
     return first
 
 
-def report_people() -> Any:
-    """The form's footer from TANBAO_UNIT_HEAD / _STATS_HEAD / _PREPARER / _PHONE; blank = sign by hand."""
-    from model.reports.tables import ReportPeople
+def report_people(store: Any) -> Any:
+    """The form's footer: the profile in the database (`main.py profile`, the window's 我是谁), so the
+    window and the command line print the same names. TANBAO_UNIT_HEAD / _STATS_HEAD / _PREPARER /
+    _PHONE, when set, override one name for this run; blank names are lines to sign by hand."""
+    from dataclasses import replace
 
-    env = os.environ.get
-    return ReportPeople(
-        unit_head=env("TANBAO_UNIT_HEAD", ""),
-        stats_head=env("TANBAO_STATS_HEAD", ""),
-        preparer=env("TANBAO_PREPARER", ""),
-        phone=env("TANBAO_PHONE", ""),
-    )
+    from model.reports.tables import people_from_profile
+
+    people = people_from_profile(store.profile.get())
+    overrides = {
+        name: os.environ[variable]
+        for name, variable in (
+            ("unit_head", "TANBAO_UNIT_HEAD"),
+            ("stats_head", "TANBAO_STATS_HEAD"),
+            ("preparer", "TANBAO_PREPARER"),
+            ("phone", "TANBAO_PHONE"),
+        )
+        if os.environ.get(variable)
+    }
+    return replace(people, **overrides)
 
 
 def db_path(args: argparse.Namespace) -> Any:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli.common import emit, open_store, who
-from cli.render import progress_text
+from cli.common import emit, open_store, unit_and_period, who
+from cli.render import audit_text, progress_text
 from model.common.errors import UserError
 from model.common.i18n import translate
 
@@ -69,6 +69,29 @@ def cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from model.entry.figures import field_history
+    from model.store.audit import render
+
+    with open_store(args) as store:
+        plan, unit, period = unit_and_period(store, args)
+        entries = field_history(store, plan, unit.id, period, args.field)
+    lines = [render(e) for e in entries]
+    data = [
+        {
+            "at": e.at,
+            "who": e.who,
+            "action": e.action,
+            "old": e.value("old"),
+            "new": e.value("new"),
+            "shown": {"action": line.action, "old": line.old, "new": line.new},
+        }
+        for e, line in zip(entries, lines, strict=True)
+    ]
+    emit(args, data, lambda: audit_text(unit.name, str(period), plan.field(args.field).label, lines))
+    return 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("enter", parents=[common], help=translate("cli", "保存月度数据"))
     p.add_argument("--unit", metavar="U", help=translate("cli", "单位（编号、名称或简称）"))
@@ -84,3 +107,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", metavar="U", required=True)
     p.add_argument("--period", metavar="YYYY-MM", required=True)
     p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser("audit", parents=[common], help=translate("cli", "一个数值的修改记录"))
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.add_argument("field", metavar="FIELD", help=translate("cli", "填报项，例如 energy_tce"))
+    p.set_defaults(func=cmd_audit)

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from cli.common import emit, open_store, who
-from cli.render import plan_text
+from cli.render import plan_text, profile_text
 from model.common.errors import UserError
 from model.common.i18n import translate
 
@@ -82,6 +82,24 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    from model.entry.profile import parse_profile_assignments, profile_labels, set_profile
+
+    changes = parse_profile_assignments(args.set or [])
+    with open_store(args, write=bool(changes)) as store:
+        plan = store.plans.get()
+        profile = set_profile(store, plan, changes, who=who()) if changes else store.profile.get()
+    known = {u.id: u.name for u in plan.units}
+    data = asdict(profile)
+    shown = {
+        **data,
+        "unit": f"{known[profile.unit]}（{profile.unit}）" if profile.unit in known else profile.unit,
+    }
+    labels = profile_labels()
+    emit(args, data, lambda: profile_text([(labels[k], shown[k]) for k in labels]))
+    return 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("init", parents=[common], help=translate("cli", "创建或升级数据库，载入计划"))
     p.add_argument("--plan", metavar="FILE", help=translate("cli", "计划文件（默认：随程序提供的计划）"))
@@ -97,3 +115,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("-o", "--output", metavar="FILE.json", required=True)
     p.set_defaults(func=cmd_plan_export)
+
+    p = sub.add_parser(
+        "profile", parents=[common], help=translate("cli", "本单位和报表表尾的签署人（窗口与命令行共用）")
+    )
+    p.add_argument(
+        "--set",
+        nargs="+",
+        action="extend",
+        metavar="KEY=VALUE",
+        help=translate("cli", "修改：unit、unit_head、stats_head、preparer、phone；值为空则清除"),
+    )
+    p.set_defaults(func=cmd_profile)

@@ -248,7 +248,7 @@ class DistrictPage(RefreshWhenShown, QWidget):
         )
         if not path:
             return
-        people = people_of(self.settings)
+        people = people_of(self.session.store)
 
         def job(store: Store) -> Path:
             data, _summary = district_summary_file(store, s.period, kind, people)

@@ -31,14 +31,14 @@ from gui.worker import Worker, on_own_store
 from model.common.errors import UserError
 from model.exchange.submission import blocking_problems, correct, history, submit
 from model.reports.export import PDF, XLSX, unit_report
-from model.reports.tables import ReportPeople
+from model.reports.tables import ReportPeople, people_from_profile
 from model.safety.files import write_atomic
 from model.store.database import Store
 
 
-def people_of(settings: Settings) -> ReportPeople:
-    identity = settings.identity()
-    return ReportPeople(identity.unit_head, identity.stats_head, identity.filler, identity.phone)
+def people_of(store: Store) -> ReportPeople:
+    """The footer names of the database's profile: the same the command line prints."""
+    return people_from_profile(store.profile.get())
 
 
 def show_error(parent: QWidget, error: Exception, title: str) -> None:
@@ -111,7 +111,7 @@ class ReportActions(QObject):
             self.export_to(kind, Path(path))
 
     def export_to(self, kind: str, path: Path) -> None:
-        s, people = self.session, people_of(self.settings)
+        s, people = self.session, people_of(self.session.store)
         self.settings.set_folder("exports", str(path.parent))
 
         def job(store: Store) -> Path:
@@ -171,7 +171,7 @@ class ReportActions(QObject):
             self.submit_to(key_path, passphrase, Path(folder))
 
     def submit_to(self, key_path: str, passphrase: str, folder: Path) -> None:
-        s, people = self.session, people_of(self.settings)
+        s, people = self.session, people_of(self.session.store)
         self.settings.set_folder("packages", str(folder))
 
         def job(store: Store) -> Any:

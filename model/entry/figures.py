@@ -15,7 +15,8 @@ from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.numbers import accepted_forms, in_field_unit, parse_number
 from model.common.periods import Period, parse_period
-from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Plan
+from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Field, Plan
+from model.store.audit import AuditEntry
 from model.store.database import Store
 from model.store.figures import FigureWrite
 
@@ -34,8 +35,8 @@ class Entry:
     line: int = 0  # line of the CSV file it came from, for messages
 
 
-def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tuple[float | None, str | None]:
-    """Check one typed value for one field of one unit; return (value, text) or raise UserError."""
+def unit_field(plan: Plan, unit_id: str, key: str) -> Field:
+    """One of the fields this unit reports, or a UserError saying where to find them."""
     unit = plan.unit(unit_id)
     allowed = {f.key: f for f in plan.fields_for(unit_id)}
     if key not in allowed:
@@ -51,7 +52,13 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
                 "entry", "没有名为“{key}”的填报项。用 main.py plan --unit {uid} 查看本单位的填报项。"
             ).format(key=key, uid=unit.id)
         )
-    f = allowed[key]
+    return allowed[key]
+
+
+def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tuple[float | None, str | None]:
+    """Check one typed value for one field of one unit; return (value, text) or raise UserError."""
+    f = unit_field(plan, unit_id, key)
+    unit = plan.unit(unit_id)
     if period.year != plan.year:
         raise UserError(
             translate("entry", "报告期 {period} 不在本计划年度（{year}年）内。").format(
@@ -250,3 +257,9 @@ def store_csv(store: Store, plan: Plan, path: str | Path, *, who: str) -> int:
     """The whole file in one transaction, or nothing (every problem listed with its line)."""
     entries, problems = read_csv_entries(plan, path)
     return store_entries(store, plan, entries, who=who, problems_prefix=problems)
+
+
+def field_history(store: Store, plan: Plan, unit_id: str, period: Period, key: str) -> list[AuditEntry]:
+    """Every change of one value, oldest first (the window's 修改记录, `main.py audit`)."""
+    unit_field(plan, unit_id, key)
+    return store.audit.entries(plan.id, unit_id, str(period), key)

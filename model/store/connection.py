@@ -33,6 +33,10 @@ class WrongThread(RuntimeError):
     """A bug: a connection was used from a thread other than the one that opened it."""
 
 
+class ReadOnly(RuntimeError):
+    """A bug: a database opened for reading was asked to change."""
+
+
 def record(cls: type[T], row: sqlite3.Row) -> T:
     """The one row mapper: a row into the dataclass `cls`, column names to field names."""
     names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
@@ -117,6 +121,8 @@ class Database:
         own part before the error travels on. It can never join another connection's transaction.
         """
         conn = self._own()
+        if not self.write:
+            raise ReadOnly(f"{self.path} was opened for reading; open it with write=True to change it")
         if self._depth:
             yield from self._savepoint(conn)
             return

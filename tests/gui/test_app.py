@@ -4,8 +4,8 @@ from PySide6.QtCore import QCoreApplication
 
 from gui import app as gui_app
 from gui.home import HomePage
-from gui.settings import Identity
 from gui.setup_dialog import SetupDialog
+from model.store.profile import Profile
 
 
 def test_first_start_asks_who_i_am_and_remembers(qtbot, store, settings, monkeypatch):
@@ -18,7 +18,7 @@ def test_first_start_asks_who_i_am_and_remembers(qtbot, store, settings, monkeyp
     window = gui_app.create_window(store, settings)
     qtbot.addWidget(window)
     assert window.session.unit.id == "phcc"
-    assert settings.identity() == Identity("phcc", "王芳", "", "", "")
+    assert store.profile.get() == Profile(unit="phcc", preparer="王芳")
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["首页", "附件3 能耗双控"]
 
 

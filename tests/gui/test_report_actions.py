@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QMessageBox
 from gui import app as gui_app
 from gui.annex2_form import Annex2Form
 from gui.district_page import DistrictPage
-from gui.settings import Identity
 from model.common.periods import parse_period
 from model.entry.figures import Entry, store_entries
 from model.reports.signing import key_certificate, new_key
 from model.store.database import open_database
+from tests.gui.conftest import choose_unit
 
 PASS = "口令123456"
 
@@ -118,7 +118,7 @@ def test_district_imports_a_package_and_sees_it(qtbot, store, settings, key_file
     # the district trusts the unit and imports the package from its window
     pem, _info = key_certificate(key_file, PASS)
     (tmp_path / "fengjing.pem").write_text(pem, encoding="ascii")
-    settings.set_identity(Identity("drc", "赵敏", "", "", ""))
+    choose_unit(store, "drc", "赵敏")
     settings.set_period("jinshan-2024", "2024-02")
     window = gui_app.create_window(store, settings)
     qtbot.addWidget(window)
@@ -157,7 +157,7 @@ def test_district_imports_a_package_and_sees_it(qtbot, store, settings, key_file
 def test_district_edits_targets_through_the_target_table(qtbot, store, settings, tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    settings.set_identity(Identity("drc", "赵敏", "", "", ""))
+    choose_unit(store, "drc", "赵敏")
     window = gui_app.create_window(store, settings)
     qtbot.addWidget(window)
     table = tmp_path / "targets.xlsx"
