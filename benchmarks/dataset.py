@@ -39,6 +39,8 @@ from model.store.figures import Figure
 GENERATOR_VERSION = 1  # bump when the data set changes shape: a kept set of another version is rebuilt
 PASSPHRASE = "benchmark-pass"
 WHO = "bench"
+# The footer names of every clerk in the benchmarks (the database's profile, with the unit added).
+PEOPLE = {"preparer": "王芳", "phone": "57920000", "stats_head": "李强", "unit_head": "张伟"}
 PERIOD = "2024-07"  # the month the packages are for
 PLAN_YEAR = 2024
 SHIPPED_SENDERS = 32  # reporting units of the shipped plan other than the district's own office

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import dataset  # noqa: E402
 
-PEOPLE = {"unit_head": "张伟", "stats_head": "李强", "preparer": "王芳", "phone": "57920000"}
+PEOPLE = dataset.PEOPLE
 
 
 def peak_mib() -> float:
@@ -151,16 +151,7 @@ class WindowBench:
 
         self.app, self.store, self.label, self.runs = app, store, label, runs
         self.settings = Settings(str(work / f"window-{label}.ini"))
-        store.profile.set(
-            {
-                "unit": unit_id,
-                "preparer": "王芳",
-                "phone": "57920000",
-                "stats_head": "李强",
-                "unit_head": "张伟",
-            },
-            who="bench",
-        )
+        store.profile.set(PEOPLE | {"unit": unit_id}, who=dataset.WHO)
         self.settings.set_period(store.plans.get().id, dataset.PERIOD)
         self.window: Any = None
         started = time.perf_counter()

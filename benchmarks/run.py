@@ -178,9 +178,6 @@ def measure_libreoffice(work: Path, workbook: Path, runs: int) -> dict[str, Any]
     return {"first": first, "runs": [convert() for _ in range(runs)]}
 
 
-PROFILE = {"preparer": "王芳", "phone": "57920000", "stats_head": "李强", "unit_head": "张伟"}
-
-
 def write_settings(folder: Path, db: Path, unit_id: str, plan_id: str) -> Path:
     """What a clerk of `unit_id` has after the first start: the profile in the database, the period in
     the settings where the program looks for them."""
@@ -188,7 +185,7 @@ def write_settings(folder: Path, db: Path, unit_id: str, plan_id: str) -> Path:
     from model.store.database import open_database
 
     with open_database(db, write=True) as store:
-        store.profile.set(PROFILE | {"unit": unit_id}, who="bench")
+        store.profile.set(dataset.PEOPLE | {"unit": unit_id}, who=dataset.WHO)
     shutil.rmtree(folder, ignore_errors=True)
     path = folder / "TanBao" / "TanBao" / "tanbao.ini"
     settings = Settings(str(path))

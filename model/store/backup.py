@@ -19,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from model.common.errors import StorageError, UserError
 from model.common.failures import BACKUP, environment_error
@@ -30,8 +30,13 @@ from model.store.figures import figure_count
 from model.store.lock import WriterLock
 from model.store.schema import AUDIT_VALUES_SINCE, SCHEMA_VERSION
 
-if TYPE_CHECKING:
-    from model.store.database import Store
+
+class _OnFile(Protocol):
+    """Anything that says which database file it is (a `Store`), without importing the store here."""
+
+    @property
+    def path(self) -> Path: ...
+
 
 BACKUP_DIR = "backups"
 KEEP = 20
@@ -181,7 +186,7 @@ def _new_name(db_path: Path, reason: str) -> tuple[str, Path]:
 
 
 def backup_now(
-    store: Store | str | Path, reason: str, *, keep: int = KEEP, months: int = KEEP_MONTHS
+    store: _OnFile | str | Path, reason: str, *, keep: int = KEEP, months: int = KEEP_MONTHS
 ) -> Backup:
     """Back the database up now, check the copy, rotate old backups; `StorageError` if it cannot.
 
@@ -226,7 +231,7 @@ def backup_now(
 
 
 def backup_if_due(
-    store: Store | str | Path,
+    store: _OnFile | str | Path,
     *,
     every: timedelta = timedelta(days=1),
     keep: int = KEEP,

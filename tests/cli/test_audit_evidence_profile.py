@@ -2,17 +2,7 @@
 
 import json
 
-import pytest
-
 import main
-
-
-@pytest.fixture
-def db(tmp_path, capsys):
-    path = str(tmp_path / "cli.sqlite")
-    assert main.main(["--db", path, "init"]) == 0
-    capsys.readouterr()
-    return path
 
 
 def run_out(capsys, db, *args):

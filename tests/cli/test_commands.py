@@ -11,14 +11,6 @@ import main
 from tests.conftest import ROOT
 
 
-@pytest.fixture
-def db(tmp_path, capsys):
-    path = str(tmp_path / "cli.sqlite")
-    assert main.main(["--db", path, "init"]) == 0
-    capsys.readouterr()
-    return path
-
-
 def run(db, *args):
     return main.main(["--db", db, *args])
 
