@@ -84,6 +84,7 @@ def test_the_store_has_no_import_circle_and_sql_lives_only_there():
         path.relative_to(ROOT).as_posix()
         for folder in ("model", "cli", "gui")
         for path in (ROOT / folder).rglob("*.py")
-        if "store" not in path.relative_to(ROOT).parts and "import sqlite3" in path.read_text(encoding="utf-8")
+        if "store" not in path.relative_to(ROOT).parts
+        and "import sqlite3" in path.read_text(encoding="utf-8")
     ]
     assert outside == ["model/common/failures.py"]  # it only reads sqlite3's error codes
