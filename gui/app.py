@@ -70,9 +70,7 @@ def create_window(store: Store, settings: Settings, today: date | None = None) -
         set_profile(store, plan, dialog.changes(), who=getpass.getuser())
     today = today or date.today()
     try:
-        period = parse_period(settings.period(plan.id))
-        if period.year != plan.year:
-            raise UserError("")
+        period = plan.check_period(parse_period(settings.period(plan.id)))
     except UserError:
         period = due_period(plan.year, today.year, today.month)
     return MainWindow(store, settings, period)
