@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli.common import emit, open_store, who
-from cli.render import progress_text
+from cli.common import emit, open_store, unit_and_period, who
+from cli.render import checks_json, checks_text, progress_text
 from model.common.errors import UserError
 from model.common.i18n import translate
 
@@ -46,23 +46,25 @@ def cmd_enter(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_progress(args: argparse.Namespace) -> int:
-    from model.calc.progress import unit_progress
-    from model.common.periods import parse_period
+def _report(args: argparse.Namespace) -> Any:
+    from model.calc.report import report_from_store
 
     with open_store(args) as store:
-        plan = store.plan()
-        unit = plan.find_unit(args.unit)
-        period = parse_period(args.period)
-        if period.year != plan.year:
-            raise UserError(
-                translate("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-            )
-        progress = unit_progress(
-            plan, store.coefficients(plan.coefficients), store.figures(plan.id, unit.id), unit.id, period
-        )
-    emit(args, progress.to_dict(), lambda: progress_text(progress))
+        _plan, unit, period = unit_and_period(store, args)
+        return report_from_store(store, unit.id, period, created_by=who(), strict=False)
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    report = _report(args)
+    emit(args, report.progress.to_dict(), lambda: progress_text(report.progress))
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """The checks list, as the window's checks panel shows it; exit 1 when something blocks submission."""
+    report = _report(args)
+    emit(args, checks_json(report), lambda: checks_text(report))
+    return 1 if report.blocking else 0
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -80,3 +82,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", metavar="U", required=True)
     p.add_argument("--period", metavar="YYYY-MM", required=True)
     p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser(
+        "check", parents=[common], help=translate("cli", "检查清单：缺填数据、审核关系、需说明原因的波动")
+    )
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.set_defaults(func=cmd_check)

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from model.calc.checks import Problem, check_period
+from model.calc.checks import Problem
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.periods import Period
@@ -166,8 +166,21 @@ def period_state(store: Store, plan: Plan, unit_id: str, period: Period) -> Peri
 
 
 def blocking_problems(store: Store, plan: Plan, unit_id: str, period: Period) -> list[Problem]:
-    """What stops the period from being submitted: errors, and warnings without a written reason."""
-    return [p for p in check_period(plan, unit_id, period, store.figures(plan.id, unit_id)) if p.blocking]
+    """What stops the period from being submitted: missing figures in any month 1..N, failed audit
+    rules, and warnings without a written reason (the report's own checks)."""
+    from model.calc.report import build_report
+
+    report = build_report(
+        plan,
+        store.coefficients(plan.coefficients),
+        store.figures(plan.id, unit_id),
+        unit_id,
+        period,
+        version=None,
+        created_by="",
+        strict=False,
+    )
+    return report.blocking
 
 
 def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str, *, who: str) -> PeriodState:

@@ -126,6 +126,20 @@ class Annex4Row:
     note: str = ""
 
 
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class AuditRule:
+    """A relation between two figures of the same month that the form states (e.g. 02 ≥ 01)."""
+
+    left: str  # field key
+    op: str  # one of OPS
+    right: str  # field key
+    severity: str  # "error" blocks submission; "warning" needs a written reason
+    text: str = ""  # how the form prints the rule in its notes
+
+
 @dataclass(frozen=True)
 class Rules:
     warning_rule: str = "ndrc2020"
@@ -134,6 +148,7 @@ class Rules:
     deadline_day: int = 15
     first_cumulative_month: int = 2
     status_colours: Mapping[str, str] = field(default_factory=dict)
+    audit_rules: tuple[AuditRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -506,6 +521,26 @@ def _derived_fields(
     return fields
 
 
+def _audit_rules(r: _Reader, rules_data: dict[str, Any], field_keys: set[str]) -> tuple[AuditRule, ...]:
+    out = []
+    for i, item in enumerate(r.items(rules_data.get("audit_rules", []), "rules.audit_rules")):
+        path = f"rules.audit_rules[{i}]"
+        a = r.obj(item, path)
+        for side in ("left", "right"):
+            if r.text(a, side, path) not in field_keys:
+                raise r.fail(f"{path}.{side}", translate("plan", "没有名为“{key}”的字段").format(key=a[side]))
+        out.append(
+            AuditRule(
+                left=a["left"],
+                op=r.choice(a, "op", path, OPS),
+                right=a["right"],
+                severity=r.choice(a, "severity", path, SEVERITIES),
+                text=r.text(a, "text", path, default=""),
+            )
+        )
+    return tuple(out)
+
+
 def parse_plan(text: str, source_name: str) -> Plan:
     r = _Reader(source_name)
     try:
@@ -698,6 +733,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
         deadline_day=int(r.num(rules_data, "deadline_day", "rules", default=15)),
         first_cumulative_month=int(r.num(rules_data, "first_cumulative_month", "rules", default=2)),
         status_colours=dict(colours),
+        audit_rules=_audit_rules(r, rules_data, field_keys),
     )
     form = r.obj(r.get(data, "report_form", ""), "report_form")
     report_form = ReportForm(
