@@ -16,7 +16,7 @@ from model.calc import formulas as calc
 from model.calc.progress import MonthTable, annex2_sums, colour_label, unit_progress
 from model.common.periods import Period
 from model.plan.coefficients import CoefficientSet
-from model.plan.spec import TASK_STATUSES, Plan
+from model.plan.spec import LAST_YEAR, TASK_STATUSES, Plan
 from model.store.database import Figure, Store
 
 NOT_REPORTED = "未填报"
@@ -124,9 +124,10 @@ class DistrictSummary:
 
 
 def has_reported(figures: Iterable[Figure], period: Period) -> bool:
-    """A unit has reported a month when it holds any figure of that month."""
+    """A unit has reported a month when it holds any of this year's figures of that month (a package
+    carries last year's figures of the later months too, for the projection)."""
     month = str(period)
-    return any(f.period == month for f in figures)
+    return any(f.period == month and not f.field.endswith(LAST_YEAR) for f in figures)
 
 
 def district_summary(

@@ -170,15 +170,9 @@ def blocking_problems(store: Store, plan: Plan, unit_id: str, period: Period) ->
     rules, and warnings without a written reason (the report's own checks)."""
     from model.calc.report import build_report
 
+    figures = store.figures(plan.id, unit_id)
     report = build_report(
-        plan,
-        store.coefficients(plan.coefficients),
-        store.figures(plan.id, unit_id),
-        unit_id,
-        period,
-        version=None,
-        created_by="",
-        strict=False,
+        plan, store.coefficients(plan.coefficients), figures, unit_id, period, version=None, created_by=""
     )
     return report.blocking
 

@@ -3,7 +3,7 @@
 import pytest
 
 from model.calc.checks import ERROR, check_period
-from model.calc.report import build_report
+from model.calc.report import report_from_store
 from model.common.periods import parse_period
 from model.entry.figures import Entry, store_entries
 from model.exchange.submission import blocking_problems
@@ -28,16 +28,7 @@ def town_month(store, period, e=1000, el=1050, y=20000, yl=19500, unit="fengjing
 
 
 def report(store, unit, period):
-    plan = store.plan()
-    return build_report(
-        plan,
-        store.coefficients(plan.coefficients),
-        store.figures(plan.id, unit),
-        unit,
-        parse_period(period),
-        version=None,
-        created_by="test",
-    )
+    return report_from_store(store, unit, parse_period(period), created_by="test")
 
 
 def missing_cells(a):
