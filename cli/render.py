@@ -80,16 +80,16 @@ def progress_text(p: Any) -> str:
             translate("cli", "  预计全年 {proj} 吨标准煤（{method}）【{c}】").format(
                 proj=fmt.amount(a3.projected_tce),
                 method=a3.projection_method_label,
-                c=a3.colour_label if not a3.complete else colour_text(a3.total_colour),
+                c=a3_word(a3, a3.total_colour),
             ),
             translate("cli", "  能耗强度 {i}，目标 {t} {u}【{c}】；同比 {yoy}，要求 {yt}【{yc}】").format(
                 i=fmt.intensity(a3.intensity),
                 t=fmt.intensity(a3.intensity_target),
                 u=a3.intensity_unit,
-                c=colour_text(a3.intensity_colour),
+                c=a3_word(a3, a3.intensity_colour),
                 yoy=fmt.rate(a3.intensity_yoy_change_pct),
                 yt=fmt.rate(a3.intensity_yoy_target_pct),
-                yc=colour_text(a3.intensity_yoy_colour),
+                yc=a3_word(a3, a3.intensity_yoy_colour),
             ),
         ]
     for title, rows in (
@@ -108,6 +108,11 @@ def progress_text(p: Any) -> str:
         lines.append(translate("cli", "数据不全，未填写：{cells}").format(cells=cells))
     lines.append(translate("cli", "总体：【{c}】").format(c=p.colour_label))
     return "\n".join(lines)
+
+
+def a3_word(a3: Any, colour: str | None) -> str:
+    """An annex-3 colour's word; 数据不全 for each while a figure is missing."""
+    return colour_text(colour) if a3.complete else a3.colour_label
 
 
 def colour_text(colour: str | None) -> str:

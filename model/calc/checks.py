@@ -16,7 +16,7 @@ from model.calc.progress import MissingCell, MonthTable, missing_cells
 from model.common import formatting as fmt
 from model.common.i18n import translate
 from model.common.periods import Period
-from model.plan.spec import LAST_YEAR, AuditRule, Plan
+from model.plan.spec import LAST_YEAR, AuditRule, Field, Plan
 from model.store.database import Figure
 
 ERROR, WARNING = "error", "warning"
@@ -46,7 +46,7 @@ def missing_problem(cell: MissingCell) -> Problem:
         ERROR,
         cell.period,
         cell.field,
-        translate("checks", "{month}“{label}”未填写，这是必填项。").format(
+        translate("checks", "{month}“{label}”未填写：缺少它本期数据不全，不作计算，不能报送。").format(
             month=_month_label(int(cell.period[5:7])), label=cell.label
         ),
     )
@@ -74,8 +74,7 @@ def _audit_problems(plan: Plan, rule: AuditRule, table: MonthTable, month: int) 
     return [Problem(rule.severity, f"{plan.year:04d}-{month:02d}", rule.left, message, reason)]
 
 
-def _swing_problems(plan: Plan, unit_id: str, table: MonthTable, month: int) -> list[Problem]:
-    fields = plan.fields_for(unit_id)
+def _swing_problems(plan: Plan, fields: list[Field], table: MonthTable, month: int) -> list[Problem]:
     keys = {f.key for f in fields}
     threshold = plan.rules.swing_warning_pct
     out = []
@@ -108,12 +107,13 @@ def check_period(plan: Plan, unit_id: str, period: Period, figures: Iterable[Fig
     table = MonthTable(plan.year, figures)
     n = period.month
     problems = [missing_problem(cell) for cell in missing_cells(plan, unit_id, table, n)]
-    own = {f.key for f in plan.fields_for(unit_id)}
+    fields = plan.fields_for(unit_id)
+    own = {f.key for f in fields}
     for month in range(1, n + 1):
         for rule in plan.rules.audit_rules:
             if rule.left in own and rule.right in own:
                 problems += _audit_problems(plan, rule, table, month)
-        problems += _swing_problems(plan, unit_id, table, month)
+        problems += _swing_problems(plan, fields, table, month)
     return sorted(problems, key=lambda p: (p.period, p.severity != ERROR))
 
 

@@ -235,7 +235,11 @@ def annex2_sums(plan: Plan, table: MonthTable, month: int) -> calc.EnergyOutput 
     """YTD ΣE and ΣY this and last year, or None when any figure of the months 1..`month` is missing."""
     if annex2_missing(plan, table, month):
         return None
-    keys = _role_keys(plan)
+    return _sums(_role_keys(plan), table, month)
+
+
+def _sums(keys: dict[str, str], table: MonthTable, month: int) -> calc.EnergyOutput:
+    """YTD sums of months known to be complete (see `annex2_sums`)."""
     e, el, y, yl = (
         table.ytd_sum(keys[r], month) or 0.0
         for r in ("energy", "energy_last_year", "output", "output_last_year")
@@ -319,12 +323,12 @@ def annex2_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period)
             keys,
             row.target_pct,
             m,
-            annex2_sums(plan, table, m) if m < gap and m in due else None,
+            _sums(keys, table, m) if m < gap and m in due else None,
             m not in due,
         )
         for m in range(1, n + 1)
     ]
-    sums = annex2_sums(plan, table, n) if not missing else None
+    sums = _sums(keys, table, n) if not missing else None
     rate = sums.change_rate_pct if sums else None
     colour = calc.rate_colour(rate, row.target_pct, rules.warning_rule, rules.yellow_gap_share)
     return Annex2Progress(

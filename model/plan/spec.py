@@ -266,9 +266,21 @@ class Plan:
                 rows.setdefault(unit_id, []).append(row)
         return {unit_id: tuple(r) for unit_id, r in rows.items()}
 
+    @cached_property
+    def _fields_by_key(self) -> dict[str, Field]:
+        return {f.key: f for f in self.fields}
+
+    @cached_property
+    def _fields_by_row(self) -> dict[str, tuple[str, ...]]:
+        rows: dict[str, list[str]] = {}
+        for f in self.fields:
+            if f.row_id:
+                rows.setdefault(f.row_id, []).append(f.key)
+        return {row_id: tuple(keys) for row_id, keys in rows.items()}
+
     def fields_for(self, unit_id: str) -> list[Field]:
         """Every field this unit enters, in form order."""
-        by_key = {f.key: f for f in self.fields}
+        by_key = self._fields_by_key
         keys: list[str] = []
         if self.annex2_row(unit_id):
             keys += [f.key for f in self.fields if f.annex == 2]
@@ -281,15 +293,15 @@ class Plan:
                 if by_key[base].role == "denominator" and base != row3.denominator_field:
                     continue
                 keys.append(f.key)
-        keys += [f.key for r in self.annex1_rows_led_by(unit_id) for f in self.fields if f.row_id == r.id]
-        keys += [f.key for r in self.annex4_rows_for(unit_id) for f in self.fields if f.row_id == r.id]
+        row_ids = [r.id for r in self.annex1_rows_led_by(unit_id)] + [
+            r.id for r in self.annex4_rows_for(unit_id)
+        ]
+        for row_id in row_ids:
+            keys += self._fields_by_row.get(row_id, ())
         return [by_key[k] for k in keys]
 
     def field(self, key: str) -> Field:
-        for f in self.fields:
-            if f.key == key:
-                return f
-        raise KeyError(key)
+        return self._fields_by_key[key]
 
     def reporting_units(self) -> list[Unit]:
         """Units with anything to report under this plan."""
