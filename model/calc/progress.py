@@ -231,19 +231,21 @@ def _role_keys(plan: Plan) -> dict[str, str]:
     return {f.role: f.key for f in plan.fields if f.annex == 2 and f.role}
 
 
-def annex2_sums(plan: Plan, table: MonthTable, month: int) -> calc.EnergyOutput | None:
-    """YTD ΣE and ΣY this and last year, or None when any figure of the months 1..`month` is missing."""
-    if annex2_missing(plan, table, month):
-        return None
-    return _sums(_role_keys(plan), table, month)
-
-
 def _sums(keys: dict[str, str], table: MonthTable, month: int) -> calc.EnergyOutput:
-    """YTD sums of months known to be complete (see `annex2_sums`)."""
+    """YTD ΣE and ΣY this and last year over months known to be complete (no missing cell up to `month`)."""
     e, el, y, yl = (
         table.ytd_sum(keys[r], month) or 0.0
         for r in ("energy", "energy_last_year", "output", "output_last_year")
     )
+    return calc.EnergyOutput(e, el, y, yl)
+
+
+def annex2_totals(a2: Annex2Progress) -> calc.EnergyOutput | None:
+    """A unit's ΣE/ΣY as its report holds them, for a group or district total; None while incomplete."""
+    e, el = a2.ytd_energy_tce, a2.ytd_energy_tce_last_year
+    y, yl = a2.ytd_output_wan_yuan, a2.ytd_output_wan_yuan_last_year
+    if not a2.complete or e is None or el is None or y is None or yl is None:
+        return None
     return calc.EnergyOutput(e, el, y, yl)
 
 

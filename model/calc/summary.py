@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from model.calc import formulas as calc
-from model.calc.progress import MonthTable, annex2_sums, colour_label, unit_progress
+from model.calc.progress import annex2_totals, colour_label, unit_progress
 from model.common.periods import Period
 from model.plan.coefficients import CoefficientSet
 from model.plan.spec import LAST_YEAR, TASK_STATUSES, Plan
@@ -154,7 +154,7 @@ def district_summary(
         unit = plan.unit(row.unit)
         p = progress.get(unit.id)
         a2 = p.annex2 if p else None
-        sums = annex2_sums(plan, MonthTable(plan.year, figures.get(unit.id, [])), period.month) if p else None
+        sums = annex2_totals(a2) if a2 else None
         if sums is not None:
             parts.append(sums)
         annex2.append(
