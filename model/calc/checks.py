@@ -46,9 +46,9 @@ def missing_problem(cell: MissingCell) -> Problem:
         ERROR,
         cell.period,
         cell.field,
-        translate("checks", "{month}“{label}”未填写：缺少它本期数据不全，不作计算，不能报送。").format(
-            month=_month_label(int(cell.period[5:7])), label=cell.label
-        ),
+        translate(
+            "checks", "{month}“{label}”未填写（必填）：缺少它本期数据不全，不作计算，不能报送。"
+        ).format(month=_month_label(int(cell.period[5:7])), label=cell.label),
     )
 
 
