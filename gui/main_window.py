@@ -30,6 +30,7 @@ from gui.session import UnitSession
 from gui.settings import Identity, Settings
 from gui.setup_dialog import SetupDialog
 from gui.tasks_form import TasksForm
+from gui.template_actions import TemplateActions
 from gui.worker import Worker
 from model.common.errors import UserError
 from model.common.periods import Period
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.reports = ReportActions(self, self.session, settings, self.worker)
+        self.templates = TemplateActions(self, self.session, settings, self.worker)
         self.session.changed.connect(self._show_state)
 
         self.checks = ChecksPanel(self.session)
@@ -118,6 +120,8 @@ class MainWindow(QMainWindow):
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.templates.import_action)
+        file_menu.addSeparator()
         for action in (backup_action, restore_action, quit_action):
             file_menu.addAction(action)
         edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
@@ -126,6 +130,7 @@ class MainWindow(QMainWindow):
         report_menu = self.menuBar().addMenu(self.tr("报表(&R)"))
         for action in self.reports.actions():
             report_menu.addAction(action)
+        report_menu.addAction(self.templates.export_action)
         settings_menu = self.menuBar().addMenu(self.tr("设置(&S)"))
         settings_menu.addAction(who_action)
         keys_action = QAction(self.tr("签名密钥(&K)…"), self)

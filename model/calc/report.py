@@ -190,10 +190,7 @@ def report_figures(plan: Plan, figures: Iterable[Figure], period: Period) -> lis
 
 def ensure_reportable(plan: Plan, unit_id: str, period: Period) -> None:
     """A report needs a period of the plan year and a unit that reports something."""
-    if period.year != plan.year:
-        raise UserError(
-            translate("report", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-        )
+    plan.check_period(period)
     if not plan.fields_for(unit_id):
         raise UserError(
             translate("report", "{name}在本年计划中没有填报任务，无法生成报表。").format(
