@@ -77,20 +77,19 @@ def progress_text(p: Any) -> str:
             translate("cli", "  本年累计 {ytd} 吨标准煤，总量控制 {cap} 吨标准煤（已用 {used}）").format(
                 ytd=fmt.amount(a3.ytd_tce), cap=fmt.amount(a3.cap_tce), used=fmt.pct(a3.cap_used_pct)
             ),
-            translate("cli", "  预计全年 {proj} 吨标准煤（线性 {lin}，按上年月度分布 {prof}）【{c}】").format(
+            translate("cli", "  预计全年 {proj} 吨标准煤（{method}）【{c}】").format(
                 proj=fmt.amount(a3.projected_tce),
-                lin=fmt.amount(a3.projected_tce_linear),
-                prof=fmt.amount(a3.projected_tce_by_profile),
-                c=colour_text(a3.total_colour),
+                method=a3.projection_method_label,
+                c=a3_word(a3, a3.total_colour),
             ),
             translate("cli", "  能耗强度 {i}，目标 {t} {u}【{c}】；同比 {yoy}，要求 {yt}【{yc}】").format(
                 i=fmt.intensity(a3.intensity),
                 t=fmt.intensity(a3.intensity_target),
                 u=a3.intensity_unit,
-                c=colour_text(a3.intensity_colour),
+                c=a3_word(a3, a3.intensity_colour),
                 yoy=fmt.rate(a3.intensity_yoy_change_pct),
                 yt=fmt.rate(a3.intensity_yoy_target_pct),
-                yc=colour_text(a3.intensity_yoy_colour),
+                yc=a3_word(a3, a3.intensity_yoy_colour),
             ),
         ]
     for title, rows in (
@@ -102,8 +101,18 @@ def progress_text(p: Any) -> str:
         for r in rows:
             shown = r.status or (fmt.amount(r.value) if r.value is not None else "—")
             lines.append(f"  {r.id} {r.text[:30]}  {shown}  {r.target}  【{r.colour_label}】")
-    lines.append(translate("cli", "总体：【{c}】").format(c=colour_text(p.colour)))
+    if not p.complete:
+        cells = "、".join(
+            translate("cli", "{m}月{label}").format(m=int(c.period[5:7]), label=c.label) for c in p.missing
+        )
+        lines.append(translate("cli", "数据不全，未填写：{cells}").format(cells=cells))
+    lines.append(translate("cli", "总体：【{c}】").format(c=p.colour_label))
     return "\n".join(lines)
+
+
+def a3_word(a3: Any, colour: str | None) -> str:
+    """An annex-3 colour's word; 数据不全 for each while a figure is missing."""
+    return colour_text(colour) if a3.complete else a3.colour_label
 
 
 def colour_text(colour: str | None) -> str:
@@ -273,6 +282,47 @@ def evidence_text(unit: str, items: list[Any]) -> str:
             )
         )
     return "\n".join(rows)
+
+
+def checks_json(report: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from model.calc.checks import check_items
+
+    items = check_items(report.plan, report.problems)
+    return {
+        "unit_id": report.unit.id,
+        "period": str(report.period),
+        "complete": report.complete,
+        "blocking": sum(1 for i in items if i.blocking),
+        "checks": [asdict(i) for i in items],
+    }
+
+
+def checks_text(report: Any) -> str:
+    from model.calc.checks import ERROR, NEEDS_REASON, check_items
+
+    items = check_items(report.plan, report.problems)
+    lines = [
+        translate("cli", "{unit}  {label} 检查清单").format(
+            unit=report.unit.name, label=report.period.label()
+        )
+    ]
+    for i in items:
+        if i.kind == ERROR:
+            lines.append(translate("cli", "  错误：{msg}").format(msg=i.message))
+        elif i.kind == NEEDS_REASON:
+            lines.append(translate("cli", "  需说明：{msg}").format(msg=i.message))
+        else:
+            lines.append(translate("cli", "  已说明：{msg}（原因：{r}）").format(msg=i.message, r=i.reason))
+    blocking = sum(1 for i in items if i.blocking)
+    if not items:
+        lines.append(translate("cli", "检查全部通过。"))
+    elif blocking:
+        lines.append(translate("cli", "有 {n} 项须处理后才能报送。").format(n=blocking))
+    else:
+        lines.append(translate("cli", "没有阻止报送的问题。"))
+    return "\n".join(lines)
 
 
 def preview_text(plan: Any, preview: Any) -> str:

@@ -133,6 +133,20 @@ class Annex4Row:
     note: str = ""
 
 
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class AuditRule:
+    """A relation between two figures of the same month that the form states (e.g. 02 ≥ 01)."""
+
+    left: str  # field key
+    op: str  # one of OPS
+    right: str  # field key
+    severity: str  # "error" blocks submission; "warning" needs a written reason
+    text: str = ""  # how the form prints the rule in its notes
+
+
 @dataclass(frozen=True)
 class Rules:
     warning_rule: str = "ndrc2020"
@@ -141,6 +155,7 @@ class Rules:
     deadline_day: int = 15
     first_cumulative_month: int = 1  # the first period with a report: 2 = no January-only report (1–2月)
     status_colours: Mapping[str, str] = field(default_factory=dict)
+    audit_rules: tuple[AuditRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -266,9 +281,21 @@ class Plan:
                 rows.setdefault(unit_id, []).append(row)
         return {unit_id: tuple(r) for unit_id, r in rows.items()}
 
+    @cached_property
+    def _fields_by_key(self) -> dict[str, Field]:
+        return {f.key: f for f in self.fields}
+
+    @cached_property
+    def _fields_by_row(self) -> dict[str, tuple[str, ...]]:
+        rows: dict[str, list[str]] = {}
+        for f in self.fields:
+            if f.row_id:
+                rows.setdefault(f.row_id, []).append(f.key)
+        return {row_id: tuple(keys) for row_id, keys in rows.items()}
+
     def fields_for(self, unit_id: str) -> list[Field]:
         """Every field this unit enters, in form order."""
-        by_key = {f.key: f for f in self.fields}
+        by_key = self._fields_by_key
         keys: list[str] = []
         if self.annex2_row(unit_id):
             keys += [f.key for f in self.fields if f.annex == 2]
@@ -281,15 +308,15 @@ class Plan:
                 if by_key[base].role == "denominator" and base != row3.denominator_field:
                     continue
                 keys.append(f.key)
-        keys += [f.key for r in self.annex1_rows_led_by(unit_id) for f in self.fields if f.row_id == r.id]
-        keys += [f.key for r in self.annex4_rows_for(unit_id) for f in self.fields if f.row_id == r.id]
+        row_ids = [r.id for r in self.annex1_rows_led_by(unit_id)] + [
+            r.id for r in self.annex4_rows_for(unit_id)
+        ]
+        for row_id in row_ids:
+            keys += self._fields_by_row.get(row_id, ())
         return [by_key[k] for k in keys]
 
     def field(self, key: str) -> Field:
-        for f in self.fields:
-            if f.key == key:
-                return f
-        raise KeyError(key)
+        return self._fields_by_key[key]
 
     def reporting_units(self) -> list[Unit]:
         """Units with anything to report under this plan."""
@@ -551,6 +578,26 @@ def _derived_fields(
     return fields
 
 
+def _audit_rules(r: _Reader, rules_data: dict[str, Any], field_keys: set[str]) -> tuple[AuditRule, ...]:
+    out = []
+    for i, item in enumerate(r.items(rules_data.get("audit_rules", []), "rules.audit_rules")):
+        path = f"rules.audit_rules[{i}]"
+        a = r.obj(item, path)
+        for side in ("left", "right"):
+            if r.text(a, side, path) not in field_keys:
+                raise r.fail(f"{path}.{side}", translate("plan", "没有名为“{key}”的字段").format(key=a[side]))
+        out.append(
+            AuditRule(
+                left=a["left"],
+                op=r.choice(a, "op", path, OPS),
+                right=a["right"],
+                severity=r.choice(a, "severity", path, SEVERITIES),
+                text=r.text(a, "text", path, default=""),
+            )
+        )
+    return tuple(out)
+
+
 def parse_plan(text: str, source_name: str) -> Plan:
     r = _Reader(source_name)
     try:
@@ -744,6 +791,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
         deadline_day=int(r.num(rules_data, "deadline_day", "rules", default=15)),
         first_cumulative_month=r.month(rules_data, "first_cumulative_month", "rules", default=1),
         status_colours=dict(colours),
+        audit_rules=_audit_rules(r, rules_data, field_keys),
     )
     form = r.obj(r.get(data, "report_form", ""), "report_form")
     report_form = ReportForm(
