@@ -34,7 +34,8 @@ class Annex3Model(MonthGridModel):
         f = self.layout[section] if orientation == Qt.Orientation.Horizontal else None
         if role == Qt.ItemDataRole.DisplayRole and isinstance(f, Field) and f.carrier:
             plan = self.session.plan
-            kgce = self.session.coefficients.kgce_per_unit(f.carrier, plan.electricity_basis, plan.year)
+            basis = plan.electricity_basis_for(3).basis
+            kgce = self.session.coefficients.kgce_per_unit(f.carrier, basis, plan.year)
             return self.tr("{label}\n（{unit}）\n折标系数 {kgce:g}").format(
                 label=wrap(f.label), unit=f.unit, kgce=kgce
             )
@@ -66,13 +67,13 @@ class Annex3Form(MonthForm):
             return
         self.summary.setText(
             self.tr(
-                "{label}（电力按{basis}，系数 {version}）<br>"
+                "{label}（{basis}；折标系数 {version}）<br>"
                 "本年累计 <b>{ytd}</b> 吨标准煤，总量控制 {cap} 吨标准煤，已用 {used}；"
                 "预计全年 <b>{proj}</b> 吨标准煤 {total}<br>"
                 "能耗强度 <b>{i}</b> {unit}，目标 {t} {icol}；同比 <b>{yoy}</b>，要求 {yt} {ycol}"
             ).format(
                 label=self.session.period.label(),
-                basis=p.electricity_basis_label,
+                basis=p.electricity_basis_line,
                 version=p.coefficient_version,
                 ytd=fmt.amount(p.ytd_tce),
                 cap=fmt.amount(p.cap_tce),
