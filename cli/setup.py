@@ -14,6 +14,7 @@ from model.common.i18n import translate
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from model.exchange.targets import install_plan
     from model.plan.coefficients import load_shipped_coefficients
     from model.plan.spec import load_plan
 
@@ -23,10 +24,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             store.coefficients(load_shipped_coefficients().version)
         except UserError:
             store.load_coefficients(load_shipped_coefficients(), who=who())
-        if plan is not None:
-            store.coefficients(plan.coefficients)  # the plan's table must be known
-            store.load_plan(plan, who=who())
-        active = store.plan()
+        active = install_plan(store, plan, who=who()) if plan is not None else store.plan()
         data = {
             "db": str(store.path),
             "schema_version": store.user_version,
