@@ -236,3 +236,15 @@ def status_text(grid: Any) -> str:
 
 def shown_target(value: Any, unit: str) -> str:
     return value if isinstance(value, str) else f"{value:g}{unit}"
+
+
+def preview_text(plan: Any, preview: Any) -> str:
+    """What `enter --file` would change, line by line, then what it refuses."""
+    lines = []
+    for c in preview.changes:
+        label = plan.field(c.field).display_label
+        lines.append(f"  {c.where}  {c.period} {label}：{c.old or '（空）'} → {c.new or '（空）'}")
+    head = translate("cli", "{n} 处修改，{same} 项与已存数据相同：").format(
+        n=len(preview.changes), same=preview.unchanged
+    )
+    return "\n".join([head, *lines])

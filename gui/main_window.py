@@ -31,6 +31,7 @@ from gui.session import UnitSession
 from gui.settings import Identity, Settings
 from gui.setup_dialog import SetupDialog
 from gui.tasks_form import TasksForm
+from gui.template_actions import TemplateActions
 from gui.worker import Worker
 from model.common.errors import UserError
 from model.common.periods import Period
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.reports = ReportActions(self, self.session, settings, self.worker)
+        self.templates = TemplateActions(self, self.session, settings, self.worker)
         self.session.changed.connect(self._show_state)
 
         self.checks = ChecksPanel(self.session)
@@ -124,6 +126,7 @@ class MainWindow(QMainWindow):
         self.plans.loaded.connect(self.reopen_on_plan)
         for action in self.plans.actions():
             file_menu.addAction(action)
+        file_menu.addAction(self.templates.import_action)
         file_menu.addSeparator()
         for action in (backup_action, restore_action, quit_action):
             file_menu.addAction(action)
@@ -133,6 +136,7 @@ class MainWindow(QMainWindow):
         report_menu = self.menuBar().addMenu(self.tr("报表(&R)"))
         for action in self.reports.actions():
             report_menu.addAction(action)
+        report_menu.addAction(self.templates.export_action)
         settings_menu = self.menuBar().addMenu(self.tr("设置(&S)"))
         settings_menu.addAction(who_action)
         keys_action = QAction(self.tr("签名密钥(&K)…"), self)

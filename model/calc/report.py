@@ -88,10 +88,7 @@ def build_report(
     created_by: str,
     created_at: datetime | None = None,
 ) -> UnitReport:
-    if period.year != plan.year:
-        raise UserError(
-            translate("report", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-        )
+    plan.check_period(period)
     unit = plan.unit(unit_id)
     if not plan.fields_for(unit_id):
         raise UserError(

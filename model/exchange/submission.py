@@ -243,10 +243,7 @@ def submit(
     """Check, freeze as the next version, sign and write the package. Submitting a period that is
     already submitted changes nothing and writes its stored package again."""
     unit = plan.unit(unit_id)
-    if period.year != plan.year:
-        raise UserError(
-            translate("submission", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-        )
+    plan.check_period(period)
     out = Path(out_dir)
     with store.transaction():
         latest = store.latest_submission(plan.id, unit_id, str(period))

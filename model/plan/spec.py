@@ -18,6 +18,7 @@ from typing import Any
 
 from model.common.errors import PlanError, UserError
 from model.common.i18n import translate
+from model.common.periods import Period
 
 PLAN_FORMAT = "tanbao-plan"
 PLAN_FORMAT_VERSION = 1
@@ -236,6 +237,14 @@ class Plan:
             if unit.id == unit_id:
                 return unit
         raise KeyError(unit_id)
+
+    def check_period(self, period: Period) -> Period:
+        """The period, when it lies in this plan's year; else a UserError that says so."""
+        if period.year != self.year:
+            raise UserError(
+                translate("plan", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=self.year)
+            )
+        return period
 
     def find_unit(self, text: str) -> Unit:
         """Resolve what a person typed (id, name, full name or alias) to a unit, or say what is close."""

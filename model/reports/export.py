@@ -16,10 +16,7 @@ PDF, XLSX = "pdf", "xlsx"
 
 def _check_year(store: Store, period: Period) -> None:
     plan = store.plan()
-    if period.year != plan.year:
-        raise UserError(
-            translate("export", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-        )
+    plan.check_period(period)
 
 
 def unit_report(
