@@ -263,6 +263,23 @@ def _sum_optional(values: Iterable[float | None]) -> float | None:
     return sum(present) if present else None
 
 
+def _carrier_totals(
+    plan: Plan, coefficients: CoefficientSet, table: MonthTable, n: int
+) -> list[CarrierTotal]:
+    basis = plan.electricity_basis_for(3).basis
+    carriers = []
+    for f in plan.fields:
+        if f.annex == 3 and f.carrier and not f.is_last_year:
+            amount = table.ytd_sum(f.key, n)
+            kgce = coefficients.kgce_per_unit(f.carrier, basis, plan.year)
+            carriers.append(
+                CarrierTotal(
+                    f.key, f.label, f.unit, amount, kgce, None if amount is None else amount * kgce / 1000
+                )
+            )
+    return carriers
+
+
 def annex3_progress(
     plan: Plan, unit_id: str, coefficients: CoefficientSet, table: MonthTable, period: Period
 ) -> Annex3Progress | None:
@@ -296,16 +313,7 @@ def annex3_progress(
     yoy = calc.pct_change(inten_this, inten_last)
 
     basis = plan.electricity_basis_for(3)
-    carriers = []
-    for f in plan.fields:
-        if f.annex == 3 and f.carrier and not f.is_last_year:
-            amount = table.ytd_sum(f.key, n)
-            kgce = coefficients.kgce_per_unit(f.carrier, basis.basis, plan.year)
-            carriers.append(
-                CarrierTotal(
-                    f.key, f.label, f.unit, amount, kgce, None if amount is None else amount * kgce / 1000
-                )
-            )
+    carriers = _carrier_totals(plan, coefficients, table, n)
     months, running = [], 0.0
     for m in range(1, n + 1):
         if monthly[m - 1] is not None:
