@@ -87,7 +87,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         plan = store.plan()
         unit = plan.find_unit(args.unit)
         period = parse_period(args.period)
-        plan.check_period(period)
+        plan.check_report_period(period)
         progress = unit_progress(
             plan, store.coefficients(plan.coefficients), store.figures(plan.id, unit.id), unit.id, period
         )

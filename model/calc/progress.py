@@ -464,18 +464,18 @@ def _task_row(plan: Plan, task: Annex4Row, unit_id: str, table: MonthTable, n: i
     target, role, scope = "", "unit", "unit"
     extra: dict[str, Any] = {}
     for suffix, q in task.quantities:
-        v = table.latest(f"{task.id}.{suffix}", n)
+        v = None if q.computed else table.latest(f"{task.id}.{suffix}", n)  # computed by the district
         q_role = task.role_of(unit_id, q)
         shown = _task_target(q, q_role)
         qp = None
-        if done and v is None:
+        if done and v is None and not q.computed:
             label = q.label or translate("progress", "量化指标")
             if q_role == "contribution":
                 notes.append(translate("progress", "未填写本单位{label}贡献值").format(label=label))
             else:
                 colours.append(calc.YELLOW)
                 notes.append(translate("progress", "已完成但未填写{label}完成值").format(label=label))
-        if q_role != "contribution":
+        if q_role != "contribution" and not q.computed:
             qp = calc.target_colour(v, q.value, q.op, q.judged, n, done, rules.yellow_gap_share)
             colours.append(qp.colour if qp else None)
         if suffix == "value":

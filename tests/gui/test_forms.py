@@ -78,7 +78,7 @@ def test_clerk_types_a_month_and_sees_rate_and_colour(qtbot, open_window, store)
     assert rate.data(Qt.ItemDataRole.BackgroundRole) == style.COLOUR_BACKGROUND["green"]
     # a worse March turns the colour red
     view.setCurrentIndex(model.index(2, 0))
-    window.period_box.setCurrentIndex(2)
+    window.period_box.setCurrentIndex(window.period_box.findData("2024-03"))
     for key, text in [
         ("energy_tce", "2000"),
         ("energy_tce_last_year", "1000"),
@@ -216,7 +216,9 @@ def test_tasks_form_status_progress_and_carry_forward(qtbot, open_window, store)
     assert stored(store, "greening", "2024-06", "A1-12.value") == 21.5
     colour = model.index(green_land, model.columnCount() - 1)
     assert colour.data() == "绿·达标"  # 53.75 % of 40 ha with half the year gone
-    window.period_box.setCurrentIndex(6)  # July: June's value carries forward
+    window.period_box.setCurrentIndex(
+        window.period_box.findData("2024-07")
+    )  # July: June's value carries forward
     value = model.index(
         green_land, next(c for c in range(model.columnCount()) if model.columns[c].suffix == "value")
     )

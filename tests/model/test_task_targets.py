@@ -175,3 +175,9 @@ def test_a_plan_without_scopes_judges_every_unit_on_its_own():
     plan = _plan_with(lambda row: row["quantity"].pop("scope"))
     a413 = next(t for t in plan.annex4 if t.id == "A4-13")
     assert a413.quantity.scope == "unit" and a413.role_of("fengjing", a413.quantity) == "unit"
+
+
+def test_done_is_not_held_back_for_a_value_the_district_computes(store):
+    enter(store, "econ", "2024-06", **{"A4-23.status": "已完成"})  # 月报上报率 comes from the grid
+    row = task(store, "econ", "2024-06", "A4-23")
+    assert row.colour == "green" and row.note == ""
