@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QInputDialog,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from gui import style
 from gui.session import UnitSession
+from gui.text_dialog import ask_text
 from model.calc.checks import ERROR, NEEDS_REASON, check_items
 
 
@@ -23,6 +23,7 @@ class ChecksPanel(QWidget):
     def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.ask = lambda title, label, text: ask_text(self, title, label, text)  # tests answer it
         self.list = QListWidget(self)
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(self._activated)
@@ -84,6 +85,6 @@ class ChecksPanel(QWidget):
         problem = problem or next((p for p in warnings if p.blocking), None)
         if problem is None:
             return
-        text, ok = QInputDialog.getMultiLineText(self, self.tr("填写原因"), problem.message, problem.reason)
-        if ok and text.strip():
+        text = self.ask(self.tr("填写原因"), problem.message, problem.reason)
+        if text is not None and text.strip():
             self.session.set_note(problem.period, problem.field, text.strip())

@@ -11,8 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPainter, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -22,10 +30,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMenu,
     QMessageBox,
     QSplitter,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -36,8 +46,9 @@ from PySide6.QtWidgets import (
 from gui import style
 from gui.chart import MonthChart
 from gui.session import CellChange, UnitSession, raw_text
+from gui.text_dialog import ask_text
 from model.calc.checks import ERROR
-from model.common.paste import parse_block
+from model.common.paste import format_block, parse_block
 from model.common.periods import parse_period
 from model.entry.figures import field_history
 from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Field
@@ -45,6 +56,8 @@ from model.store.audit import render
 
 Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
+NOTE_ROLE = Qt.ItemDataRole.UserRole + 1  # the cell's note (comment), drawn as a corner mark
+NOTE_MARK = QColor("#d32f2f")  # WPS marks a comment with a small red corner
 # The roles a grid cell answers (subclasses may answer more).
 ROLES = frozenset(
     {
@@ -54,6 +67,7 @@ ROLES = frozenset(
         Qt.ItemDataRole.ForegroundRole,
         Qt.ItemDataRole.ToolTipRole,
         Qt.ItemDataRole.TextAlignmentRole,
+        NOTE_ROLE,
     }
 )
 
@@ -120,6 +134,8 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return style.LOCKED_TEXT if self.session.locked(period) else None
         figure = self.session.figure(period, f.key)
+        if role == NOTE_ROLE:
+            return figure.note if figure is not None and figure.note else None
         invalid = self.session.invalid.get((period, f.key))
         problems = self.session.problems_at(period, f.key)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -147,7 +163,7 @@ class GridModel(QAbstractTableModel):
             lines = [f"🔒 {locked}"] if locked else []
             lines += [invalid[1]] if invalid else []
             lines += [p.message + (f"\n{self.tr('原因')}：{p.reason}" if p.reason else "") for p in problems]
-            if figure is not None and figure.note and not problems:
+            if figure is not None and figure.note:
                 lines.append(f"{self.tr('说明')}：{figure.note}")
             return "\n".join(lines) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and f.kind == NUMBER:
@@ -155,7 +171,7 @@ class GridModel(QAbstractTableModel):
         return None
 
     def _derived_data(self, cell: Derived, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role in (Qt.ItemDataRole.ForegroundRole, NOTE_ROLE):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return cell.text
@@ -212,7 +228,41 @@ class CellHistoryDialog(QDialog):
 
 
 class StatusDelegate(QStyledItemDelegate):
-    """Status cells are chosen from the plan's list, by keyboard or mouse."""
+    """Status cells are chosen from the plan's list, by keyboard or mouse; a cell with a note has a red
+    corner, as in WPS; Ctrl+Enter in the editor puts its text into every selected cell, as in Excel."""
+
+    fill = Signal(str)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        super().paint(painter, option, index)
+        if index.data(NOTE_ROLE):
+            r = option.rect  # type: ignore[attr-defined]
+            size = max(5.0, r.height() / 4)
+            corner = QPolygonF(
+                [
+                    QPointF(r.right() - size, r.top()),
+                    QPointF(r.right() + 1, r.top()),
+                    QPointF(r.right() + 1, r.top() + size),
+                ]
+            )
+            painter.save()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(NOTE_MARK)
+            painter.drawPolygon(corner)
+            painter.restore()
+
+    def eventFilter(self, editor: Any, event: Any) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            and isinstance(editor, QLineEdit)
+        ):
+            text = editor.text()
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.RevertModelCache)
+            self.fill.emit(text)
+            return True
+        return super().eventFilter(editor, event)
 
     def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:
         model = index.model()
@@ -237,13 +287,18 @@ class StatusDelegate(QStyledItemDelegate):
 
 
 class GridView(QTableView):
-    """Typing starts editing, Enter moves down, Tab moves right, Ctrl+V pastes a block from Excel."""
+    """Types like a spreadsheet: typing starts editing, Enter moves down (back to where a run of Tab
+    started), Tab moves to the next cell that can be typed in, Ctrl+C/Ctrl+V copy and paste blocks as
+    WPS and Excel do, Ctrl+D fills down, Ctrl+Enter fills the selection, Ctrl+F finds, Delete clears."""
 
     message = Signal(str)
+    leave = Signal()  # Esc outside an editor: the window puts the focus on its toolbar
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setItemDelegate(StatusDelegate(self))
+        delegate = StatusDelegate(self)
+        delegate.fill.connect(self.fill_selection)
+        self.setItemDelegate(delegate)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.DoubleClicked
@@ -256,8 +311,14 @@ class GridView(QTableView):
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.horizontalHeader().setMinimumHeight(self.fontMetrics().height() * 3 + 8)
         self.setWordWrap(True)
+        self.setTabKeyNavigation(True)
         self.ask: Callable[[str, str], bool] = self._ask_with_dialog
         self.tell: Callable[[str, str], None] = lambda title, text: QMessageBox.information(self, title, text)
+        self.ask_find: Callable[[str], str | None] = self._ask_find_with_dialog
+        self.show_menu: Callable[[QMenu, Any], Any] = lambda menu, where: menu.exec(where)
+        self.last_find = ""
+        self.tab_start: int | None = None  # the column a run of Tab started from; Enter goes back to it
+        self._tab_target: QModelIndex | None = None
 
     def grid(self) -> GridModel:
         model = self.model()
@@ -265,27 +326,49 @@ class GridView(QTableView):
         return model
 
     def keyPressEvent(self, event: Any) -> None:
+        editing = self.state() == self.State.EditingState
+        control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        key = event.key()
         if event.matches(QKeySequence.StandardKey.Paste):
             self.paste(QGuiApplication.clipboard().text())
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != self.State.EditingState:
-            self._move(1, 0)
-            return
-        if event.key() == Qt.Key.Key_Delete and self.state() != self.State.EditingState:
+        elif event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+        elif event.matches(QKeySequence.StandardKey.Find):
+            self.find()
+        elif control and key == Qt.Key.Key_D:
+            self.fill_down()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not editing:
+            self._move_down()
+        elif key == Qt.Key.Key_Delete and not editing:
             self._clear_selection()
-            return
-        super().keyPressEvent(event)
+        elif key == Qt.Key.Key_Escape and not editing:
+            self.leave.emit()
+        else:
+            super().keyPressEvent(event)
 
     def edit(self, index: Any, trigger: Any = None, event: Any = None) -> bool:  # type: ignore[override]
-        """Trying to edit a locked month says why in the status bar instead of doing nothing."""
+        """Typing into a cell that takes no typing says why in the status bar instead of doing nothing."""
         if trigger is None:
             return super().edit(index)  # type: ignore[call-arg]
         if index.isValid() and trigger & self.editTriggers():
-            reason = self._lock_reason(index)
+            reason = self._lock_reason(index) or self._read_only_reason(index, trigger, event)
             if reason is not None:
                 self.message.emit(reason)
                 return False
         return super().edit(index, trigger, event)
+
+    def _read_only_reason(self, index: QModelIndex, trigger: Any, event: Any) -> str | None:
+        typed = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed and event is not None and event.text()
+        if not typed or self.grid().flags(index) & Qt.ItemFlag.ItemIsEditable:
+            return None
+        model = self.grid()
+        where = model.address(index.row(), index.column())
+        if where is None:
+            title = str(model.headerData(index.column(), Qt.Orientation.Horizontal) or "").replace("\n", "")
+            return self.tr("“{title}”由程序计算，不能填写。").format(title=title)
+        return self.tr("{period} 在报告期 {label} 之后，还不能填写；请先在工具栏选择报告期。").format(
+            period=where[0], label=model.session.period.label()
+        )
 
     def _lock_reason(self, index: QModelIndex | QPersistentModelIndex) -> str | None:
         model = self.grid()
@@ -296,20 +379,80 @@ class GridView(QTableView):
         # Enter while editing commits and moves down, as in a spreadsheet.
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
             super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-            self._move(1, 0)
+            self._move_down()
             return
         super().closeEditor(editor, hint)
 
-    def contextMenuEvent(self, event: Any) -> None:
-        index = self.indexAt(event.pos())
-        where = self.grid().address(index.row(), index.column()) if index.isValid() else None
-        if where is None:
+    # -- moving --
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Any) -> QModelIndex:
+        """Tab and Shift+Tab go to the next cell that can be typed in, row after row, so that typed text
+        never lands in a computed or locked column."""
+        forward = action == QAbstractItemView.CursorAction.MoveNext
+        if not forward and action != QAbstractItemView.CursorAction.MovePrevious:
+            return super().moveCursor(action, modifiers)
+        current, model = self.currentIndex(), self.grid()
+        if not current.isValid():
+            return super().moveCursor(action, modifiers)
+        columns = model.columnCount()
+        position = current.row() * columns + current.column()
+        step = 1 if forward else -1
+        for p in range(position + step, position + step * (model.rowCount() * columns), step):
+            if not 0 <= p < model.rowCount() * columns:
+                break
+            index = model.index(p // columns, p % columns)
+            if model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                if self.tab_start is None:
+                    self.tab_start = current.column()
+                self._tab_target = index
+                return index
+        return current
+
+    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._tab_target is None or current != self._tab_target:
+            self.tab_start = None  # moved some other way: the run of Tab is over
+        self._tab_target = None
+        super().currentChanged(current, previous)
+
+    def _move_down(self) -> None:
+        current = self.currentIndex()
+        if not current.isValid():
             return
-        self.setCurrentIndex(index)
+        column = current.column() if self.tab_start is None else self.tab_start
+        row = min(current.row() + 1, self.model().rowCount() - 1)
+        self.setCurrentIndex(self.model().index(row, column))
+
+    def _move(self, rows: int, columns: int) -> None:
+        current = self.currentIndex()
+        if not current.isValid():
+            return
+        target = self.model().index(
+            min(max(current.row() + rows, 0), self.model().rowCount() - 1),
+            min(max(current.column() + columns, 0), self.model().columnCount() - 1),
+        )
+        self.setCurrentIndex(target)
+
+    # -- the right-click menu --
+    def contextMenuEvent(self, event: Any) -> None:
+        keyboard = event.reason() == event.Reason.Keyboard  # the menu key or Shift+F10
+        index = self.currentIndex() if keyboard else self.indexAt(event.pos())
+        if not index.isValid():
+            return
+        if not self.selectionModel().isSelected(index):
+            self.setCurrentIndex(index)
+        stored = self.grid().address(index.row(), index.column()) is not None
         menu = QMenu(self)
-        menu.addAction(self.tr("修改记录(&H)…"), lambda: self.show_history(index))
-        menu.addAction(self.tr("填写说明(&N)…"), lambda: self.edit_note(index))
-        menu.exec(event.globalPos())
+        menu.addAction(self.tr("复制(&C)"), self.copy_selection)
+        menu.addAction(self.tr("粘贴(&P)"), lambda: self.paste(QGuiApplication.clipboard().text()))
+        menu.addAction(self.tr("清除(&D)"), self._clear_selection)
+        menu.addSeparator()
+        history = menu.addAction(self.tr("修改记录(&H)…"), lambda: self.show_history(index))
+        note = menu.addAction(self.tr("填写说明(&N)…"), lambda: self.edit_note(index))
+        history.setEnabled(stored)
+        note.setEnabled(stored)
+        where = (
+            self.viewport().mapToGlobal(self.visualRect(index).center()) if keyboard else event.globalPos()
+        )
+        self.show_menu(menu, where)
 
     def show_history(self, index: QModelIndex) -> None:
         """Who changed this cell, when, from what to what (the append-only audit)."""
@@ -324,33 +467,107 @@ class GridView(QTableView):
         if where is None or model.session.figure(where[0], where[1].key) is None:
             return
         figure = model.session.figure(where[0], where[1].key)
-        text, ok = QInputDialog.getMultiLineText(
-            self, self.tr("填写说明"), where[1].label, figure.note if figure else ""
-        )
-        if ok:
+        text = ask_text(self, self.tr("填写说明"), where[1].label, figure.note if figure else "")
+        if text is not None:
             model.session.set_note(where[0], where[1].key, text.strip())
 
-    def _move(self, rows: int, columns: int) -> None:
-        current = self.currentIndex()
-        if not current.isValid():
+    # -- copy, fill, clear, find --
+    def _selected_block(self) -> list[list[QModelIndex]]:
+        """The selection as rows of cells (a contiguous rectangle; the current cell when none)."""
+        indexes = self.selectedIndexes() or [self.currentIndex()]
+        indexes = [i for i in indexes if i.isValid()]
+        if not indexes:
+            return []
+        rows = sorted({i.row() for i in indexes})
+        columns = sorted({i.column() for i in indexes})
+        return [[self.model().index(r, c) for c in columns] for r in rows]
+
+    def copy_selection(self) -> None:
+        """The selected block onto the clipboard, tab-separated, as stored (no thousands separators)."""
+        model = self.grid()
+
+        def text(index: QModelIndex) -> str:
+            stored = model.address(index.row(), index.column()) is not None
+            role = Qt.ItemDataRole.EditRole if stored else Qt.ItemDataRole.DisplayRole
+            return str(model.data(index, role) or "")
+
+        block = [[text(i) for i in row] for row in self._selected_block()]
+        if block:
+            QGuiApplication.clipboard().setText(format_block(block))
+
+    def fill_down(self) -> None:
+        """Ctrl+D: the top cell of each selected column into the cells below it (the cell above when one
+        row is selected), as one undo step."""
+        block = self._selected_block()
+        if not block:
             return
-        target = self.model().index(
-            min(max(current.row() + rows, 0), self.model().rowCount() - 1),
-            min(max(current.column() + columns, 0), self.model().columnCount() - 1),
-        )
-        self.setCurrentIndex(target)
+        if len(block) == 1:
+            above = [self.model().index(i.row() - 1, i.column()) for i in block[0]]
+            if not all(i.isValid() for i in above):
+                return
+            block = [above, *block]
+        model = self.grid()
+        sources = [str(model.data(i, Qt.ItemDataRole.EditRole) or "") for i in block[0]]
+        targets = [(index, sources[c]) for row in block[1:] for c, index in enumerate(row)]
+        self._fill(targets, self.tr("向下填充 {n} 个单元格"))
+
+    def fill_selection(self, text: str) -> None:
+        """Ctrl+Enter: what was typed into every selected cell, as one undo step."""
+        targets = [(index, text) for row in self._selected_block() for index in row]
+        self._fill(targets, self.tr("填充 {n} 个单元格"))
 
     def _clear_selection(self) -> None:
+        targets = [(index, "") for row in self._selected_block() for index in row]
+        self._fill(targets, self.tr("清除 {n} 个单元格"))
+
+    def _fill(self, targets: list[tuple[QModelIndex, str]], description: str) -> None:
+        """Cells that take typing get the text through the session (one undo step; refused text stays red
+        with its reason); a locked month says why in the status bar."""
         model = self.grid()
         changes = []
-        for index in self.selectedIndexes():
+        for index, raw in targets:
             where = model.address(index.row(), index.column())
             if where and model.flags(index) & Qt.ItemFlag.ItemIsEditable:
-                changes.append(CellChange(where[0], where[1].key, ""))
+                if raw != model.data(index, Qt.ItemDataRole.EditRole):
+                    changes.append(CellChange(where[0], where[1].key, raw))
             elif (reason := self._lock_reason(index)) is not None:
                 self.message.emit(reason)
         if changes:
-            model.session.edit(changes, self.tr("清除 {n} 个单元格").format(n=len(changes)))
+            model.session.edit(changes, description.format(n=len(changes)))
+
+    def find(self) -> None:
+        text = self.ask_find(self.last_find)
+        if text:
+            self.find_next(text)
+
+    def find_next(self, text: str) -> bool:
+        """Select the next cell after the current one whose value or field name contains `text`."""
+        self.last_find = text
+        model = self.grid()
+        rows, columns = model.rowCount(), model.columnCount()
+        current = self.currentIndex()
+        start = current.row() * columns + current.column() if current.isValid() else -1
+        for offset in range(1, rows * columns + 1):
+            p = (start + offset) % (rows * columns)
+            index = model.index(p // columns, p % columns)
+            if text in self._words(index):
+                self.setCurrentIndex(index)
+                self.scrollTo(index)
+                return True
+        self.message.emit(self.tr("找不到“{text}”。").format(text=text))
+        return False
+
+    def _words(self, index: QModelIndex) -> str:
+        """What Ctrl+F looks in: the cell's text and the name of its field (or its column's title)."""
+        model = self.grid()
+        where = model.address(index.row(), index.column())
+        name = where[1].label if where else model.headerData(index.column(), Qt.Orientation.Horizontal)
+        typed = model.data(index, Qt.ItemDataRole.EditRole) if where else ""
+        return f"{model.data(index) or ''}\n{typed or ''}\n{str(name or '').replace(chr(10), '')}"
+
+    def _ask_find_with_dialog(self, last: str) -> str | None:
+        text, ok = QInputDialog.getText(self, self.tr("查找"), self.tr("查找字段名称或数值："), text=last)
+        return text.strip() if ok else None
 
     def paste(self, text: str) -> None:
         """Paste a block at the current cell: good cells go in as one undo step; refused ones are listed."""
@@ -490,19 +707,55 @@ class MonthForm(QWidget):
         model.setParent(self)
         self.view = GridView(self)
         self.view.setModel(model)
-        self.view.resizeColumnsToContents()
         self.chart = MonthChart(chart_title)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.view)
-        splitter.addWidget(self.chart)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        self.chart_wanted = True  # Ctrl+G hides it; it also gives way when the twelve months need the room
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.chart)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{session.plan.annexes[annex].title}</b>"))
         layout.addWidget(self.summary)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
         session.changed.connect(self.refresh)
+        session.changed.connect(self.fit_columns)
         self.refresh()
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Every column as wide as its widest text (never "绿…"), growing only, so a clerk's widening
+        stays."""
+        header = self.view.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            wanted = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
+            if wanted > self.view.columnWidth(column):
+                self.view.setColumnWidth(column, wanted)
+
+    def grid_height(self) -> int:
+        """The height that shows the header and all twelve months without scrolling."""
+        view = self.view
+        rows = sum(view.rowHeight(r) for r in range(self.model.rowCount()))
+        scrollbar = view.horizontalScrollBar().sizeHint().height()
+        return view.horizontalHeader().height() + rows + scrollbar + 2 * view.frameWidth()
+
+    def fit_splitter(self) -> None:
+        """The months first; the chart takes what is left, and folds away when that is too little."""
+        total = self.splitter.height()
+        grid = min(self.grid_height(), total)
+        room = total - grid - self.splitter.handleWidth()
+        show = self.chart_wanted and room >= self.chart.minimumHeight()
+        self.chart.setVisible(show)
+        self.splitter.setSizes([grid, room] if show else [total, 0])
+
+    def toggle_chart(self) -> None:
+        self.chart_wanted = not self.chart_wanted
+        self.fit_splitter()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.fit_splitter()
 
     def refresh(self) -> None:
         """Summary and chart from the session's progress; each annex says what."""

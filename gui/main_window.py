@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,7 +24,7 @@ from gui.annex3_form import Annex3Form
 from gui.backup_dialog import BackupDialog
 from gui.checks_panel import ChecksPanel
 from gui.district_page import DistrictPage
-from gui.grid import GridView
+from gui.grid import GridView, MonthForm
 from gui.home import HomePage
 from gui.keys_dialog import KeysDialog
 from gui.plan_actions import PlanActions
@@ -31,6 +32,7 @@ from gui.report_actions import ReportActions
 from gui.session import UnitSession
 from gui.settings import Settings
 from gui.setup_dialog import SetupDialog
+from gui.shortcuts_dialog import ShortcutsDialog
 from gui.tasks_form import TasksForm
 from gui.template_actions import TemplateActions
 from gui.worker import Worker
@@ -41,6 +43,13 @@ from model.exchange.submission import OPEN
 from model.plan.spec import Plan
 from model.store.backup import MANUAL, backup_now, restore_backup
 from model.store.database import Store, open_database
+
+
+def default_size(available: QSize) -> QSize:
+    """1280×800 where it fits, else the whole of a small screen (1366×768 laptops): a window larger
+    than the screen would hide the status bar and the buttons under its edge."""
+    frame = QSize(16, 40)  # the title bar and borders the window system adds around it
+    return QSize(min(1280, available.width() - frame.width()), min(800, available.height() - frame.height()))
 
 
 class MainWindow(QMainWindow):
@@ -104,9 +113,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main")
         toolbar.addWidget(QLabel(self.tr(" 单位：{unit}　报告期：").format(unit=self.session.unit.name)))
         toolbar.addWidget(self.period_box)
-        undo = self.session.undo_stack.createUndoAction(self, self.tr("撤销"))
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.session.undo_stack.createRedoAction(self, self.tr("重做"))
+        undo, redo = self._undo_actions()
         redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
         # Ctrl+Y too, as in Excel and WPS, unless the platform's redo already is Ctrl+Y (twice = ambiguous)
         redo.setShortcuts(redo_keys + [k for k in [QKeySequence("Ctrl+Y")] if k not in redo_keys])
@@ -152,9 +159,85 @@ class MainWindow(QMainWindow):
             ).exec()
         )
         settings_menu.addAction(keys_action)
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        help_menu.addAction(self.tr("快捷键(&K)"), QKeySequence(Qt.Key.Key_F1), self.show_shortcuts)
+        self._add_keys()
         self._show_state()
-        self.statusBar().showMessage(self.tr("每个单元格修改后立即保存。"))
-        self.resize(1280, 800)
+        self.statusBar().showMessage(self.tr("每个单元格修改后立即保存。按 F1 查看快捷键。"))
+        self.resize(default_size(self.screen().availableGeometry().size()))
+
+    def _undo_actions(self) -> tuple[QAction, QAction]:
+        """Undo and redo with fixed labels (the toolbar must not jump as the step's name changes); what
+        they would undo is in the tooltip and the status tip."""
+        stack = self.session.undo_stack
+        undo = QAction(self.tr("撤销"), self)
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.triggered.connect(stack.undo)
+        redo = QAction(self.tr("重做"), self)
+        redo.triggered.connect(stack.redo)
+        for action, can, text, word in (
+            (undo, stack.canUndoChanged, stack.undoTextChanged, self.tr("撤销")),
+            (redo, stack.canRedoChanged, stack.redoTextChanged, self.tr("重做")),
+        ):
+            action.setEnabled(False)
+            can.connect(action.setEnabled)
+            text.connect(lambda t, a=action, w=word: (a.setToolTip(f"{w} {t}".strip()), a.setStatusTip(t)))
+        return undo, redo
+
+    def _add_keys(self) -> None:
+        """Window-wide keys: periods, tabs, panes (the grid's own keys are in gui/grid.py; F1 lists all)."""
+        keys: list[tuple[str, Callable[[], None]]] = [
+            ("Ctrl+Left", lambda: self.step_period(-1)),
+            ("Ctrl+Right", lambda: self.step_period(1)),
+            ("Ctrl+Tab", lambda: self.next_pane(1)),
+            ("Ctrl+Shift+Tab", lambda: self.next_pane(-1)),
+            ("Ctrl+G", self.toggle_chart),
+        ]
+        keys += [(f"Ctrl+{n}", lambda n=n: self.show_tab(n - 1)) for n in range(1, 10)]
+        for sequence, slot in keys:
+            action = QAction(self)
+            action.setShortcut(QKeySequence(sequence))
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    def step_period(self, step: int) -> None:
+        index = self.period_box.currentIndex() + step
+        if 0 <= index < self.period_box.count():
+            self.period_box.setCurrentIndex(index)
+
+    def show_tab(self, index: int) -> None:
+        if index < self.tabs.count():
+            self.tabs.setCurrentIndex(index)
+            self._focus_page()
+
+    def _focus_page(self) -> None:
+        page = self.tabs.currentWidget()
+        view = getattr(page, "view", None)
+        target = view if isinstance(view, GridView) else page
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def panes(self) -> list[QWidget]:
+        """What Ctrl+Tab goes round: the period selector, the page shown, the checks list."""
+        page = self.tabs.currentWidget()
+        view = getattr(page, "view", None)
+        return [self.period_box, view if isinstance(view, GridView) else self.tabs, self.checks.list]
+
+    def next_pane(self, step: int) -> None:
+        panes = self.panes()
+        focus = self.focusWidget()
+        here = next(
+            (i for i, p in enumerate(panes) if focus is not None and (p is focus or p.isAncestorOf(focus))),
+            -1,
+        )
+        panes[(here + step) % len(panes)].setFocus(Qt.FocusReason.TabFocusReason)
+
+    def toggle_chart(self) -> None:
+        form = self.tabs.currentWidget()
+        if isinstance(form, MonthForm):
+            form.toggle_chart()
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self).exec()
 
     def backup_now(self) -> None:
         path = self.store.path
@@ -233,6 +316,7 @@ class MainWindow(QMainWindow):
         view = getattr(form, "view", None)
         if isinstance(view, GridView):
             view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            view.leave.connect(lambda: self.period_box.setFocus(Qt.FocusReason.ShortcutFocusReason))
 
     def _period_chosen(self, index: int) -> None:
         period = parse_period(self.period_box.itemData(index))

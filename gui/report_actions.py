@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from gui.session import UnitSession
 from gui.settings import Settings
+from gui.text_dialog import ask_text
 from gui.worker import Worker, on_own_store
 from model.common.errors import UserError
 from model.exchange.submission import SUBMITTED, blocking_problems, correct, history, submit
@@ -68,6 +69,7 @@ class ReportActions(QObject):
     def __init__(self, window: QMainWindow, session: UnitSession, settings: Settings, worker: Worker) -> None:
         super().__init__(window)
         self.window, self.session, self.settings, self.worker = window, session, settings, worker
+        self.ask = ask_text  # the reason dialog (tests answer it)
         self.export_pdf = QAction(self.tr("导出 PDF(&P)…"), window)
         self.export_pdf.triggered.connect(lambda: self.export(PDF))
         self.export_xlsx = QAction(self.tr("导出 Excel(&X)…"), window)
@@ -206,14 +208,14 @@ class ReportActions(QObject):
 
     def correct(self) -> None:
         s = self.session
-        reason, ok = QInputDialog.getMultiLineText(
+        reason = self.ask(
             self.window,
             self.tr("更正"),
             self.tr(
                 "{label} 已报送。更正将重新开放 {label} 各月的数据并生成新版本，原版本保留可查。请填写更正原因："
             ).format(label=s.period.label()),
         )
-        if not ok:
+        if reason is None:
             return
         try:
             correct(s.store, s.plan, s.unit.id, s.period, reason, who=s.who)

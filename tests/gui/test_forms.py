@@ -172,9 +172,7 @@ def test_a_swing_needs_a_reason_written_in_the_checks_list(qtbot, open_window, s
     panel.list.setCurrentItem(warning)
     panel._activated(warning)  # jump to the cell
     assert window.tabs.currentWidget() is form and form.view.currentIndex() == cell
-    monkeypatch.setattr(
-        "gui.checks_panel.QInputDialog.getMultiLineText", lambda *args: ("新增一条生产线于3月投产", True)
-    )
+    panel.ask = lambda *args: "新增一条生产线于3月投产"
     panel.list.setCurrentItem(warning)
     panel.reason_button.click()
     (problem,) = [p for p in window.session.problems if p.field == "energy_tce" and p.severity == "warning"]

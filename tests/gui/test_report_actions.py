@@ -79,9 +79,7 @@ def test_submit_locks_the_period_and_correct_reopens_it(
     assert not model.flags(model.index(1, 0)) & Qt.ItemFlag.ItemIsEditable
     assert not window.reports.submit_action.isEnabled() and window.reports.correct_action.isEnabled()
 
-    monkeypatch.setattr(
-        "gui.report_actions.QInputDialog.getMultiLineText", lambda *a: ("2月产值统计口径更正", True)
-    )
+    window.reports.ask = lambda *a: "2月产值统计口径更正"
     window.reports.correct()
     assert "更正为第 2 版" in window.banner.text()
     assert model.flags(model.index(1, 0)) & Qt.ItemFlag.ItemIsEditable
