@@ -25,7 +25,7 @@ def annex2(qtbot, open_window, period="2024-07"):
     form = form_of(window, Annex2Form)
     window.tabs.setCurrentWidget(form)
     activate(qtbot, window)
-    return window, form, form.view, form.model
+    return window, form.view, form.model
 
 
 def activate(qtbot, window):
@@ -35,7 +35,7 @@ def activate(qtbot, window):
 
 
 def test_ctrl_c_copies_a_block_tab_separated_as_wps_pastes_it(qtbot, open_window):
-    window, form, view, model = annex2(qtbot, open_window)
+    window, view, model = annex2(qtbot, open_window)
     energy, output = column_of(model, "energy_tce"), column_of(model, "output_wan_yuan")
     assert output == energy + 2  # the block spans a stored column in between
     edit(
@@ -61,7 +61,7 @@ def edit(window, *changes):
 
 
 def test_ctrl_d_fills_down_as_one_undo_step(qtbot, open_window, store):
-    window, form, view, model = annex2(qtbot, open_window)
+    window, view, model = annex2(qtbot, open_window)
     energy = column_of(model, "energy_tce")
     edit(window, ("2024-02", "energy_tce", "5000"))
     select(view, 1, energy, 4, energy)
@@ -73,7 +73,7 @@ def test_ctrl_d_fills_down_as_one_undo_step(qtbot, open_window, store):
 
 
 def test_ctrl_enter_fills_the_selection_with_what_is_typed(qtbot, open_window, store):
-    window, form, view, model = annex2(qtbot, open_window)
+    window, view, model = annex2(qtbot, open_window)
     last_year = column_of(model, "energy_tce_last_year")
     select(view, 0, last_year, 5, last_year)
     qtbot.keyClicks(view, "6")
@@ -88,7 +88,7 @@ def test_ctrl_enter_fills_the_selection_with_what_is_typed(qtbot, open_window, s
 
 
 def test_tab_skips_computed_columns_and_enter_returns_to_where_tab_started(qtbot, open_window, store):
-    window, form, view, model = annex2(qtbot, open_window)
+    _window, view, model = annex2(qtbot, open_window)
     editable = [c for c in range(model.columnCount()) if model.address(1, c)]
     first, last_required = editable[0], column_of(model, "output_wan_yuan_last_year")
     after = editable[editable.index(last_required) + 1]  # past the four computed columns
@@ -122,7 +122,7 @@ def type_into_without_enter(qtbot, view, text):
 
 
 def test_shift_tab_goes_back_over_computed_columns(qtbot, open_window):
-    window, form, view, model = annex2(qtbot, open_window)
+    _window, view, model = annex2(qtbot, open_window)
     editable = [c for c in range(model.columnCount()) if model.address(1, c)]
     last_required = column_of(model, "output_wan_yuan_last_year")
     after = editable[editable.index(last_required) + 1]
@@ -133,7 +133,7 @@ def test_shift_tab_goes_back_over_computed_columns(qtbot, open_window):
 
 
 def test_typing_into_a_computed_or_locked_cell_says_why(qtbot, open_window, store):
-    window, form, view, model = annex2(qtbot, open_window, "2024-03")
+    window, view, model = annex2(qtbot, open_window, "2024-03")
     rate = derived_column(model, "变化率")
     view.setCurrentIndex(model.index(1, rate))
     view.setFocus()
@@ -148,7 +148,7 @@ def test_typing_into_a_computed_or_locked_cell_says_why(qtbot, open_window, stor
 
 
 def test_ctrl_f_finds_a_field_by_name_and_a_value(qtbot, open_window):
-    window, form, view, model = annex2(qtbot, open_window)
+    window, view, model = annex2(qtbot, open_window)
     edit(window, ("2024-05", "output_wan_yuan", "87654"))
     view.setCurrentIndex(model.index(0, 0))
     view.ask_find = lambda last: "87654"
@@ -163,7 +163,7 @@ def test_ctrl_f_finds_a_field_by_name_and_a_value(qtbot, open_window):
 
 
 def test_right_click_menu_copies_pastes_clears_and_shows_history(qtbot, open_window, store, monkeypatch):
-    window, form, view, model = annex2(qtbot, open_window)
+    window, view, model = annex2(qtbot, open_window)
     energy = column_of(model, "energy_tce")
     edit(window, ("2024-02", "energy_tce", "5000"))
     shown = []
@@ -179,7 +179,7 @@ def test_right_click_menu_copies_pastes_clears_and_shows_history(qtbot, open_win
 
 
 def test_delete_clears_as_one_step(qtbot, open_window, store):
-    window, form, view, model = annex2(qtbot, open_window)
+    window, view, model = annex2(qtbot, open_window)
     energy = column_of(model, "energy_tce")
     edit(window, ("2024-02", "energy_tce", "5000"), ("2024-03", "energy_tce", "5100"))
     select(view, 1, energy, 2, energy)
@@ -191,7 +191,7 @@ def test_delete_clears_as_one_step(qtbot, open_window, store):
 
 
 def test_a_note_shows_as_a_corner_mark_with_a_tooltip(qtbot, open_window):
-    window, form, view, model = annex2(qtbot, open_window)
+    window, view, model = annex2(qtbot, open_window)
     energy = column_of(model, "energy_tce")
     edit(window, ("2024-02", "energy_tce", "5000", "新生产线试运行"))
     cell = model.index(1, energy)
