@@ -162,7 +162,10 @@ def run(db: str | None, settings_path: str | None = None) -> int:
     if warning:  # SQLite must not be written on a network share or a removable drive directly
         QMessageBox.warning(window, QCoreApplication.translate("app", "数据库位置"), warning)
     start_backups(window)
-    window.show()
+    if window.screen().availableGeometry().height() < 860:  # a 1366×768 laptop: use all of it
+        window.showMaximized()
+    else:
+        window.show()
     quit_after = os.environ.get("TANBAO_QUIT_AFTER_MS")  # undocumented: build smoke test, start-up benchmark
     if quit_after:
         QTimer.singleShot(int(quit_after), app.quit)

@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+Shift+Tab", lambda: self.next_pane(-1)),
             ("Ctrl+G", self.toggle_chart),
         ]
-        keys += [(f"Ctrl+{n}", lambda n=n: self.show_tab(n - 1)) for n in range(1, 10)]
+        keys += [(f"Ctrl+{n}", lambda _checked=False, i=n - 1: self.show_tab(i)) for n in range(1, 10)]
         for sequence, slot in keys:
             action = QAction(self)
             action.setShortcut(QKeySequence(sequence))
