@@ -136,6 +136,7 @@ def run(db: str | None, settings_path: str | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("TanBao")
     app.setOrganizationName("TanBao")
+    i18n.set_audience(i18n.WINDOW)  # model messages name menus and buttons, not commands
     install_translations(app)
     install_font(app)
     app.setWindowIcon(QIcon(str(resources.files("resources").joinpath("icons", "tanbao.png"))))

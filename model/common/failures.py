@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from model.common.errors import StorageError
-from model.common.i18n import translate
+from model.common.i18n import how_to, translate
 
 # What was being done, and what the failure means for the clerk's data.
 SAVE, WRITE_FILE, BACKUP, OPEN = "save", "write_file", "backup", "open"
@@ -100,8 +100,9 @@ def _advice(kind: str) -> str:
             "failures", "请关闭占用该文件的程序，或检查文件和文件夹的权限，或换一个可写的位置"
         ),
         _IO: translate("failures", "请检查磁盘或U盘后再试一次"),
-        _CORRUPT: translate(
-            "failures", "请用 main.py backup list 查看备份，用 main.py backup restore 编号 恢复"
+        _CORRUPT: how_to(
+            translate("failures", "请用 main.py backup list 查看备份，用 main.py backup restore 编号 恢复"),
+            translate("failures", "请点 文件 → 从备份恢复，选择一个备份恢复"),
         ),
         _CANTOPEN: translate("failures", "请检查路径和权限"),
         _NOMEM: translate("failures", "请关闭其他程序后再试一次"),

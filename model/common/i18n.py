@@ -24,3 +24,24 @@ def translate(context: str, text: str) -> str:
     if _translator is None:
         return text
     return _translator(context, text)
+
+
+# Who reads the messages: the command line names commands, the window names menus and buttons.
+CLI, WINDOW = "cli", "window"
+_audience = CLI
+
+
+def set_audience(audience: str) -> None:
+    """The window calls this at start; the command line keeps the default."""
+    global _audience
+    _audience = audience
+
+
+def audience() -> str:
+    return _audience
+
+
+def how_to(cli: str, window: str) -> str:
+    """The part of a message that says what to do, in the words of where it is read: a command for the
+    command line, a menu or button for the window (no command-line text in the window)."""
+    return window if _audience == WINDOW else cli

@@ -20,7 +20,7 @@ from typing import Any
 
 from model.calc.progress import MonthTable
 from model.common.errors import UserError
-from model.common.i18n import translate
+from model.common.i18n import how_to, translate
 from model.plan.spec import Plan
 from model.store.connection import now_iso
 from model.store.database import Store
@@ -330,9 +330,15 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
         who_signed = result.signer_unit or result.signer or translate("exchange", "未知单位")
         raise _Refused(
             [
-                translate(
-                    "exchange",
-                    "签名证书不受信任（{signer}，证书指纹 {fp}）。请与该单位核对指纹，确认后用 main.py trust add 证书文件 加入受信任列表",
+                how_to(
+                    translate(
+                        "exchange",
+                        "签名证书不受信任（{signer}，证书指纹 {fp}）。请与该单位核对指纹，确认后用 main.py trust add 证书文件 加入受信任列表",
+                    ),
+                    translate(
+                        "exchange",
+                        "签名证书不受信任（{signer}，证书指纹 {fp}）。请与该单位电话核对指纹，确认后在“信任的证书”中点“登记证书…”加入",
+                    ),
                 ).format(signer=who_signed, fp=fp)
             ],
             fingerprint=fp,
@@ -377,9 +383,15 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
     if data["version"] is None:
         raise _Refused(
             [
-                translate(
-                    "exchange",
-                    "这是未经报送的导出文件（没有版本号）：请让{unit}用“报送”功能（main.py submit）生成报送文件",
+                how_to(
+                    translate(
+                        "exchange",
+                        "这是未经报送的导出文件（没有版本号）：请让{unit}用“报送”功能（main.py submit）生成报送文件",
+                    ),
+                    translate(
+                        "exchange",
+                        "这是未经报送的导出文件（没有版本号）：请让{unit}点 报表 → 报送本期 生成报送文件",
+                    ),
                 ).format(unit=unit.name)
             ],
             fp,

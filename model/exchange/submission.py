@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from model.calc.checks import Problem
 from model.calc.report import Correction, report_data_sha256
 from model.common.errors import UserError, ValidationError
-from model.common.i18n import translate
+from model.common.i18n import how_to, translate
 from model.common.periods import Period
 from model.plan.spec import Plan
 from model.store.database import Store
@@ -134,10 +134,15 @@ def _label(period: str) -> str:
 
 
 def _how_to_correct(unit_id: str, period: str, version: int) -> str:
-    return translate(
-        "submission",
-        "如需更正，请在报告期 {label} 点“更正”并填写原因"
-        "（命令行：main.py correct --unit {uid} --period {period} --reason 原因），将生成第 {next} 版。",
+    return how_to(
+        translate(
+            "submission",
+            "如需更正，请在报告期 {label} 点“更正”并填写原因"
+            "（命令行：main.py correct --unit {uid} --period {period} --reason 原因），将生成第 {next} 版。",
+        ),
+        translate(
+            "submission", "如需更正，请在报告期 {label} 点 报表 → 更正 并填写原因，将生成第 {next} 版。"
+        ),
     ).format(label=_label(period), uid=unit_id, period=period, next=version + 1)
 
 
@@ -236,11 +241,18 @@ def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str,
         latest = store.submissions.latest_of_year(plan.id, unit_id, period.year)
         if latest is not None and latest.period > str(period):
             raise UserError(
-                translate(
-                    "submission",
-                    "只能更正最近报送的报告期：{unit}最近报送的是 {label}（第 {v} 版），其中已包含 {this} 的数据。"
-                    "请更正 {label}（命令行：main.py correct --unit {uid} --period {period} --reason 原因）；"
-                    "{this} 已报送的报表保持原样。",
+                how_to(
+                    translate(
+                        "submission",
+                        "只能更正最近报送的报告期：{unit}最近报送的是 {label}（第 {v} 版），其中已包含 {this} 的数据。"
+                        "请更正 {label}（命令行：main.py correct --unit {uid} --period {period} --reason 原因）；"
+                        "{this} 已报送的报表保持原样。",
+                    ),
+                    translate(
+                        "submission",
+                        "只能更正最近报送的报告期：{unit}最近报送的是 {label}（第 {v} 版），其中已包含 {this} 的数据。"
+                        "请在工具栏选择报告期 {label}，再点 报表 → 更正；{this} 已报送的报表保持原样。",
+                    ),
                 ).format(
                     unit=unit.name,
                     label=_label(latest.period),
@@ -258,9 +270,15 @@ def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str,
             )
         if latest.status == CORRECTING:
             raise UserError(
-                translate(
-                    "submission",
-                    "{unit} {period} 已在更正中（第 {v} 版），修改后用“报送”（main.py submit）报送即可。",
+                how_to(
+                    translate(
+                        "submission",
+                        "{unit} {period} 已在更正中（第 {v} 版），修改后用“报送”（main.py submit）报送即可。",
+                    ),
+                    translate(
+                        "submission",
+                        "{unit} {period} 已在更正中（第 {v} 版），修改后点 报表 → 报送本期 即可。",
+                    ),
                 ).format(unit=unit.name, period=period, v=latest.version)
             )
         store.submissions.open_correction(plan.id, unit_id, str(period), latest.version + 1, reason, who=who)
@@ -276,9 +294,15 @@ def _write_files(out_dir: Path, stem: str, pdf: bytes, xlsx: bytes, version: int
         write_atomic(xlsx_path, xlsx)
     except UserError as exc:
         raise UserError(
-            translate(
-                "submission",
-                "{msg} 第 {v} 版已冻结并保存在数据库中，可换一个文件夹再次运行报送（main.py submit）写出报送文件。",
+            how_to(
+                translate(
+                    "submission",
+                    "{msg} 第 {v} 版已冻结并保存在数据库中，可换一个文件夹再次运行报送（main.py submit）写出报送文件。",
+                ),
+                translate(
+                    "submission",
+                    "{msg} 第 {v} 版已冻结并保存在数据库中，可点 报表 → 历史版本 另存报送文件。",
+                ),
             ).format(msg=exc.message, v=version)
         ) from None
     return pdf_path, xlsx_path

@@ -323,6 +323,7 @@ def _data_sheet(wb: Workbook, report: UnitReport) -> None:
             put_text(ws, i, 7, figure.note)
     for j, width in enumerate((10, 30, 40, 14, 16, 30, 40), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
+    ws.column_dimensions["B"].hidden = True  # the field keys, for programs; people read 名称
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:G{max(1, len(report.figures) + 1)}"
     _print_setup(ws)

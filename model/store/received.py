@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from model.common.errors import UserError
-from model.common.i18n import translate
+from model.common.i18n import how_to, translate
 
 
 class Executes(Protocol):
@@ -148,9 +148,16 @@ def refuse_if_received(db: Executes, plan_id: str, unit_id: str, period: str) ->
         return
     held_period, version, name = row
     raise UserError(
-        translate(
-            "store",
-            "{unit} {period} 的数据来自已接收的报送文件（{held} 第 {v} 版），区里不能改写。"
-            "如需改动，请{unit}用 main.py correct 更正后重新报送，再导入更正版。",
+        how_to(
+            translate(
+                "store",
+                "{unit} {period} 的数据来自已接收的报送文件（{held} 第 {v} 版），区里不能改写。"
+                "如需改动，请{unit}用 main.py correct 更正后重新报送，再导入更正版。",
+            ),
+            translate(
+                "store",
+                "{unit} {period} 的数据来自已接收的报送文件（{held} 第 {v} 版），区里不能改写。"
+                "如需改动，请{unit}在其程序中点 报表 → 更正 后重新报送，再导入更正版。",
+            ),
         ).format(unit=name or unit_id, period=period, held=held_period, v=version)
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model.common.errors import UserError
-from model.common.i18n import translate
+from model.common.i18n import how_to, translate
 from model.store.backup import Backup, list_backups, quick_check, verify
 from model.store.lock import LockInfo, WriterLock
 
@@ -55,9 +55,12 @@ class StartupCheck:
                 "recovery",
                 "没有找到可用的备份。请不要删除该文件，联系技术支持；backups 文件夹里的内容也请保留。",
             )
-        return head + translate(
-            "recovery",
-            "可以恢复到 {time} 的备份（编号 {id}，{reason}）：在窗口中选择“恢复备份”，或运行 main.py backup restore {id}。",
+        return head + how_to(
+            translate(
+                "recovery",
+                "可以恢复到 {time} 的备份（编号 {id}，{reason}）：在窗口中选择“恢复备份”，或运行 main.py backup restore {id}。",
+            ),
+            translate("recovery", "可以恢复到 {time} 的备份（编号 {id}，{reason}）。"),
         ).format(
             time=self.offer.created_at.strftime("%Y-%m-%d %H:%M"),
             id=self.offer.id,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from model.common.errors import UserError
-from model.common.i18n import translate
+from model.common.i18n import how_to, translate
 from model.common.periods import Period
 from model.store.audit import PACKAGE_IMPORT, SUBMISSION_REOPEN, SUBMISSION_SUBMIT, AuditRepository
 from model.store.connection import Database, columns_of, now_iso
@@ -127,11 +127,19 @@ class SubmissionsRepository:
         name = self.db.scalar("SELECT name FROM units WHERE plan_id = ? AND id = ?", (plan_id, unit_id))
         covered = Period(int(lock.period[:4]), int(lock.period[5:7])).label()
         raise UserError(
-            translate(
-                "store",
-                "{unit} {period} 的数据已包含在 {at} 报送的 {covered} 报表（第 {v} 版）中，已锁定，不能修改。"
-                "如需更正，请在窗口中选择报告期 {covered}，点 报表 → 更正；"
-                "或运行 main.py correct --unit {uid} --period {lock_period} --reason 原因（将生成第 {next} 版）。",
+            (
+                translate(
+                    "store",
+                    "{unit} {period} 的数据已包含在 {at} 报送的 {covered} 报表（第 {v} 版）中，已锁定，不能修改。"
+                    "如需更正，请在窗口中选择报告期 {covered}，点 报表 → 更正",
+                )
+                + how_to(
+                    translate(
+                        "store",
+                        "；或运行 main.py correct --unit {uid} --period {lock_period} --reason 原因（将生成第 {next} 版）。",
+                    ),
+                    translate("store", "（将生成第 {next} 版）。"),
+                )
             ).format(
                 unit=name or unit_id,
                 period=period,

@@ -36,3 +36,13 @@ def open_window(qtbot, store, settings):
         return window
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def window_words():
+    """Model messages in the window name menus and buttons (gui/app.py sets this at start)."""
+    from model.common import i18n
+
+    i18n.set_audience(i18n.WINDOW)
+    yield
+    i18n.set_audience(i18n.CLI)

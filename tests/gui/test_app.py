@@ -53,6 +53,8 @@ def test_qt_dialogs_speak_chinese(qapp):
     gui_app.install_translations(qapp)
     assert QCoreApplication.translate("QPlatformTheme", "OK") == "确定"
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    assert QCoreApplication.translate("QFileDialog", "Look in:").startswith("查找范围")
+    assert QCoreApplication.translate("QFileDialog", "Files of type:").startswith("文件类型")
 
 
 def test_window_opens_on_a_new_database(qtbot, tmp_path, monkeypatch):

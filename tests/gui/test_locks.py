@@ -147,3 +147,9 @@ def test_the_period_selector_starts_at_january_to_february(open_window, store):
     assert str(window.session.period) == "2024-02" and box.currentText() == "2024年1–2月"
     model = form_of(window, Annex2Form).model
     assert model.flags(model.index(0, column_of(model, "energy_tce"))) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_the_lock_banner_names_the_menu_not_a_command(submitted):
+    window, _form = submitted
+    text = window.banner.text()
+    assert "报表 → 更正" in text and "main.py" not in text and "--" not in text

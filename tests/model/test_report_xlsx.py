@@ -124,3 +124,13 @@ def test_summary_workbook(filled):
     assert status[TOWN] == "是" and status["zhujing"] == "否" and status["shihua"] == "免报"
     assert plan.district_unit not in status  # the district office reports to itself
     assert len(status) == len(plan.reporting_units()) - 1
+
+
+def test_the_data_sheet_shows_field_names_not_keys(filled):
+    report = report_from_store(filled, TOWN, parse_period(PERIOD), created_by="t")
+    data = openpyxl.load_workbook(io.BytesIO(unit_xlsx(report)))["数据"]
+    hidden = {letter for letter, d in data.column_dimensions.items() if d.hidden}
+    shown = [
+        str(c.value) for row in data.iter_rows() for c in row if c.column_letter not in hidden and c.value
+    ]
+    assert "energy_tce" not in shown and any("综合能源消费量" in s or "能耗" in s for s in shown)
