@@ -708,7 +708,7 @@ class MonthForm(QWidget):
         self.view = GridView(self)
         self.view.setModel(model)
         self.chart = MonthChart(chart_title)
-        self.chart_wanted = True  # Ctrl+G hides it; it also gives way when the twelve months need the room
+        self.chart_wanted: bool | None = None  # None: shown when the twelve months leave room; Ctrl+G sets
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(self.chart)
@@ -741,16 +741,22 @@ class MonthForm(QWidget):
         return view.horizontalHeader().height() + rows + scrollbar + 2 * view.frameWidth()
 
     def fit_splitter(self) -> None:
-        """The months first; the chart takes what is left, and folds away when that is too little."""
+        """The months first; the chart takes what is left, and folds away when that is too little
+        (unless Ctrl+G asked for it: then it takes its least height from the months)."""
         total = self.splitter.height()
         grid = min(self.grid_height(), total)
+        least = self.chart.minimumHeight()
         room = total - grid - self.splitter.handleWidth()
-        show = self.chart_wanted and room >= self.chart.minimumHeight()
+        show = room >= least if self.chart_wanted is None else self.chart_wanted
         self.chart.setVisible(show)
-        self.splitter.setSizes([grid, room] if show else [total, 0])
+        if show:
+            room = max(room, least)
+            self.splitter.setSizes([total - room - self.splitter.handleWidth(), room])
+        else:
+            self.splitter.setSizes([total, 0])
 
     def toggle_chart(self) -> None:
-        self.chart_wanted = not self.chart_wanted
+        self.chart_wanted = not self.chart.isVisible()
         self.fit_splitter()
 
     def resizeEvent(self, event: Any) -> None:

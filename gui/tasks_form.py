@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -27,6 +27,7 @@ class Column:
     title: str
     suffix: str = ""  # a stored field "<row id>.<suffix>"; empty for a derived column
     derive: Callable[[Any, RowProgress | None], Derived] | None = None
+    share: int = 0  # words that wrap: the column's share of the free width (0: as wide as its content)
 
 
 def _colour(_row: Any, p: RowProgress | None) -> Derived:
@@ -50,7 +51,11 @@ class RowsModel(GridModel):
         if annex == 1:
             return [
                 Column(self.tr("领域"), derive=lambda r, p: Derived(f"{r.category}·{r.area}", numeric=False)),
-                Column(self.tr("节能减排降碳工作目标"), derive=lambda r, p: Derived(r.text, numeric=False)),
+                Column(
+                    self.tr("节能减排降碳工作目标"),
+                    derive=lambda r, p: Derived(r.text, numeric=False),
+                    share=1,
+                ),
                 Column(self.tr("目标"), derive=lambda r, p: Derived(p.target if p else "")),
                 Column(self.tr("本年累计完成"), "value"),
                 Column(self.tr("完成情况"), "status"),
@@ -65,12 +70,16 @@ class RowsModel(GridModel):
             ]
         return [
             Column(self.tr("主要领域"), derive=lambda r, p: Derived(r.area, numeric=False)),
-            Column(self.tr("工作内容"), derive=lambda r, p: Derived(r.text, tooltip=r.text, numeric=False)),
+            Column(
+                self.tr("工作内容"),
+                derive=lambda r, p: Derived(r.text, tooltip=r.text, numeric=False),
+                share=3,
+            ),
             Column(self.tr("进展状态"), "status"),
             Column(self.tr("完成进度\n（%）"), "progress_pct"),
             Column(self.tr("量化目标"), derive=lambda r, p: Derived(p.target if p else "")),
             Column(self.tr("量化指标完成值"), "value"),
-            Column(self.tr("工作进展说明"), "narrative"),
+            Column(self.tr("工作进展说明"), "narrative", share=2),
             Column(self.tr("证明材料"), derive=self._evidence_count),
             Column(self.tr("预警"), derive=_colour),
         ]
@@ -160,7 +169,8 @@ class TasksForm(QWidget):
         self.view.setModel(self.model)
         self.view.setWordWrap(True)
         self.view.resizeColumnsToContents()
-        self.view.setColumnWidth(1, self.fontMetrics().horizontalAdvance("字") * 28)
+        self.fit_widths()
+        self.view.viewport().installEventFilter(self)
         self.unfitted = False
         self.fitted: tuple[tuple[int, ...], list[tuple[Any, ...]]] = ((), [])  # column widths, row texts
         self.fit_changed_rows()
@@ -180,6 +190,27 @@ class TasksForm(QWidget):
             button.setShortcut(QKeySequence("Ctrl+E"))
             button.clicked.connect(self.open_evidence)
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def fit_widths(self) -> None:
+        """Wrapping columns share the width the others leave (at least 12 characters each), so long
+        texts take two or three lines, not eight."""
+        view, columns = self.view, self.model.columns
+        char = self.fontMetrics().horizontalAdvance("字")
+        wrapping = [c for c, column in enumerate(columns) if column.share]
+        for c in range(len(columns)):
+            if c not in wrapping:
+                view.resizeColumnToContents(c)
+        fixed = sum(view.columnWidth(c) for c in range(len(columns)) if c not in wrapping)
+        free = view.viewport().width() - fixed
+        total = sum(columns[c].share for c in wrapping)
+        for c in wrapping:
+            view.setColumnWidth(c, max(char * 12, free * columns[c].share // total))
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_widths()
+            self.fit_rows()
+        return super().eventFilter(watched, event)
 
     def fit_rows(self) -> None:
         # Measuring wrapped text takes ~0.4 ms a row: on another tab wait until shown.

@@ -109,6 +109,9 @@ def test_all_twelve_months_show_at_1366x768_and_the_chart_gives_way(qtbot, open_
     assert not form.chart.isVisible()
     qtbot.keyClick(view, Qt.Key.Key_G, CTRL)
     assert form.chart.isVisible()
+    window.resize(1366, 500)  # asked for, the chart stays, with its legend, and the months scroll
+    QApplication.processEvents()
+    assert form.chart.isVisible() and form.chart.height() >= form.chart.minimumHeight()
 
 
 def test_warning_column_is_wide_enough_for_its_words(qtbot, open_window):
@@ -133,3 +136,18 @@ def test_warning_column_is_wide_enough_for_its_words(qtbot, open_window):
             text = model.index(row, column).data() or ""
             needed = view.fontMetrics().horizontalAdvance(text)
             assert view.columnWidth(column) >= needed, (column, text)
+
+
+def test_wrapping_columns_share_the_free_width(qtbot, open_window):
+    from gui.tasks_form import TasksForm
+
+    window = open_window("fengjing", "2024-07")
+    form = next(f for f in window.forms if isinstance(f, TasksForm))
+    window.tabs.setCurrentWidget(form)
+    window.resize(1366, 700)
+    QApplication.processEvents()
+    view, columns = form.view, form.model.columns
+    used = sum(view.columnWidth(c) for c in range(len(columns)))
+    assert abs(view.viewport().width() - used) <= len(columns)  # no empty band, no scrolling sideways
+    narrative = next(c for c, column in enumerate(columns) if column.suffix == "narrative")
+    assert view.columnWidth(narrative) >= view.fontMetrics().horizontalAdvance("字") * 12
