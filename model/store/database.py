@@ -25,6 +25,23 @@ from model.plan.spec import Plan, load_shipped_plan, parse_plan
 from model.store.lock import LockInfo, WriterLock
 
 
+MIN_SQLITE = (3, 35, 0)
+
+
+def require_sqlite() -> None:
+    """Refuse an SQLite older than 3.35 (UOS 20 has 3.27, Kylin V10 3.31): there sqlite-utils and other
+    tools fall back from upsert to INSERT OR IGNORE and silently drop rows. The builds bundle 3.40+."""
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise UserError(
+            translate(
+                "store",
+                "本程序需要 SQLite {need} 或更新版本，但当前 Python 使用的是 SQLite {found}，"
+                "数据可能会被悄悄丢失，因此不能启动。请使用 TanBao 的独立安装包（自带新版 SQLite），"
+                "或换用链接较新 SQLite 的 Python 3.11。",
+            ).format(need=".".join(map(str, MIN_SQLITE[:2])), found=sqlite3.sqlite_version)
+        )
+
+
 def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
@@ -352,6 +369,7 @@ class Store:
     ) -> None:
         """`exclusive` (or an already taken `lock`): this program writes; another copy is refused with
         `DatabaseInUse`, and after an unclean shutdown a damaged file raises `DamagedDatabase`."""
+        require_sqlite()
         self.path = Path(path)
         if not create and not self.path.exists():
             raise UserError(translate("store", "找不到数据库文件 {path}。").format(path=self.path))
@@ -456,40 +474,26 @@ class Store:
     def load_plan(self, plan: Plan, *, who: str, activate: bool = True) -> None:
         """Store a plan (replacing a stored plan of the same id) and make it the active one."""
         with self.transaction():
-            exists = self.conn.execute("SELECT 1 FROM plans WHERE id = ?", (plan.id,)).fetchone()
-            if exists:
-                self.db.table("plans").update(
-                    plan.id,
-                    {"source": plan.source, "title": plan.title, "year": plan.year, "loaded_at": now_iso()},
-                )
-            else:
-                self.db.table("plans").insert(
-                    {
-                        "id": plan.id,
-                        "year": plan.year,
-                        "title": plan.title,
-                        "source": plan.source,
-                        "loaded_at": now_iso(),
-                        "active": 0,
-                    }
-                )
-            self.db.table("units").upsert_all(
-                [{"plan_id": plan.id, "id": u.id, "name": u.name, "kind": u.kind} for u in plan.units],
-                pk=("plan_id", "id"),
+            # Plain SQL upserts (SQLite >= 3.24; 3.35 is required at open): every row is written or the
+            # transaction fails, never skipped (sqlite-utils' upsert falls back to INSERT OR IGNORE on an
+            # old SQLite, which silently drops rows with NOT NULL columns).
+            self.conn.execute(
+                "INSERT INTO plans (id, year, title, source, loaded_at, active) VALUES (?, ?, ?, ?, ?, 0)"
+                " ON CONFLICT (id) DO UPDATE SET"
+                " year = excluded.year, title = excluded.title, source = excluded.source,"
+                " loaded_at = excluded.loaded_at",
+                (plan.id, plan.year, plan.title, plan.source, now_iso()),
             )
-            self.db.table("fields").upsert_all(
-                [
-                    {
-                        "plan_id": plan.id,
-                        "key": f.key,
-                        "annex": f.annex,
-                        "label": f.label,
-                        "unit": f.unit,
-                        "kind": f.kind,
-                    }
-                    for f in plan.fields
-                ],
-                pk=("plan_id", "key"),
+            self.conn.executemany(
+                "INSERT INTO units (plan_id, id, name, kind) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (plan_id, id) DO UPDATE SET name = excluded.name, kind = excluded.kind",
+                [(plan.id, u.id, u.name, u.kind) for u in plan.units],
+            )
+            self.conn.executemany(
+                "INSERT INTO fields (plan_id, key, annex, label, unit, kind) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (plan_id, key) DO UPDATE SET"
+                " annex = excluded.annex, label = excluded.label, unit = excluded.unit, kind = excluded.kind",
+                [(plan.id, f.key, f.annex, f.label, f.unit, f.kind) for f in plan.fields],
             )
             if activate:
                 self.conn.execute("UPDATE plans SET active = (id = ?)", (plan.id,))
@@ -516,9 +520,10 @@ class Store:
 
     def load_coefficients(self, coefficients: CoefficientSet, *, who: str) -> None:
         with self.transaction():
-            self.db.table("coefficient_sets").upsert(
-                {"version": coefficients.version, "source": coefficients.source, "loaded_at": now_iso()},
-                pk="version",
+            self.conn.execute(
+                "INSERT INTO coefficient_sets (version, source, loaded_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (version) DO UPDATE SET source = excluded.source, loaded_at = excluded.loaded_at",
+                (coefficients.version, coefficients.source, now_iso()),
             )
             self._audit(who, "coefficients.load", None, None, None, None, None, coefficients.version)
         self._coefficients.pop(coefficients.version, None)
