@@ -1,0 +1,40 @@
+"""The command line: the same operations as the window, for district IT, batch jobs and tests.
+
+It holds no business rule: every command reads its arguments, calls model functions the window calls
+too, and renders what they return (text, or JSON with --json).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from model.common.errors import UserError, ValidationError
+from model.common.i18n import translate
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from cli.parser import build_parser
+
+    args = build_parser().parse_args(argv)
+    args.db = getattr(args, "db", None) or args.global_db
+    args.json = getattr(args, "json", False) or args.global_json
+    try:
+        return int(args.func(args))
+    except ValidationError as exc:
+        print(translate("cli", "错误：{msg}").format(msg=exc.message), file=sys.stderr)
+        if len(exc.problems) > 1 or exc.problems[:1] != [exc.message]:
+            for problem in exc.problems:
+                print(f"  - {problem}", file=sys.stderr)
+        return 2
+    except UserError as exc:
+        print(translate("cli", "错误：{msg}").format(msg=exc.message), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

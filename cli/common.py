@@ -1,0 +1,154 @@
+"""What every command shares: the database it opens, who runs it, how it prints."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import re
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from model.common.errors import UserError
+from model.common.i18n import translate
+
+
+def who() -> str:
+    return os.environ.get("TANBAO_USER") or getpass.getuser()
+
+
+def open_store(args: argparse.Namespace, *, write: bool = False):  # type: ignore[no-untyped-def]
+    """`write=True` for commands that change the database: they take the writer lock, so a second
+    program writing the same file is refused with a message naming it (reading commands are not)."""
+    from model.common.paths import default_db_path
+    from model.safety.drives import location_warning
+    from model.store.database import Store
+
+    path = default_db_path(args.db)
+    warning = location_warning(path)
+    if warning:
+        print(translate("cli", "警告：{msg}").format(msg=warning), file=sys.stderr)
+    return Store(path, exclusive=write)
+
+
+def emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(human())
+
+
+def read_passphrase(prompt: str, *, confirm: bool = False) -> str:
+    """TANBAO_PASSPHRASE, else a prompt on the terminal; never a command-line argument."""
+    env = os.environ.get("TANBAO_PASSPHRASE")
+    if env is not None:
+        return env
+    if not sys.stdin.isatty():
+        raise UserError(translate("cli", "需要密钥口令：请在终端中运行，或设置环境变量 TANBAO_PASSPHRASE。"))
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(translate("cli", "再输入一次口令：")) != first:
+        raise UserError(translate("cli", "两次输入的口令不一致，密钥未创建。请重新运行。"))
+    return first
+
+
+def report_people() -> Any:
+    """The form's footer from TANBAO_UNIT_HEAD / _STATS_HEAD / _PREPARER / _PHONE; blank = sign by hand."""
+    from model.reports.tables import ReportPeople
+
+    env = os.environ.get
+    return ReportPeople(
+        unit_head=env("TANBAO_UNIT_HEAD", ""),
+        stats_head=env("TANBAO_STATS_HEAD", ""),
+        preparer=env("TANBAO_PREPARER", ""),
+        phone=env("TANBAO_PHONE", ""),
+    )
+
+
+def db_path(args: argparse.Namespace) -> Any:
+    from model.common.paths import default_db_path
+
+    return default_db_path(args.db)
+
+
+def unit_and_period(store: Any, args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    from model.common.periods import parse_period
+
+    plan = store.plan()
+    unit = plan.find_unit(args.unit)
+    period = parse_period(args.period)
+    if period.year != plan.year:
+        raise UserError(
+            translate("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
+        )
+    return plan, unit, period
+
+
+# argparse's own messages (it builds them in English): the same text in Chinese, matched at error time.
+_ARGPARSE_ERRORS = [
+    (r"the following arguments are required: (.*)", "缺少必需的参数：{0}"),
+    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", "参数 {0}：无效的选项 {1}（可选：{2}）"),
+    (r"argument (\S+): expected one argument", "参数 {0}：需要一个值"),
+    (r"argument (\S+): invalid (\S+) value: (.*)", "参数 {0}：无效的 {1} 值：{2}"),
+    (r"argument (\S+): not allowed with argument (.*)", "参数 {0}：不能与参数 {1} 同时使用"),
+    (r"one of the arguments (.*) is required", "参数 {0} 必须给出一个"),
+    (r"ambiguous option: (\S+) could match (.*)", "选项 {0} 不明确，可能是 {1}"),
+]
+
+
+def argparse_message_zh(message: str) -> str:
+    for pattern, text in _ARGPARSE_ERRORS:
+        m = re.fullmatch(pattern, message)
+        if m:
+            return translate("cli", text).format(*m.groups())
+    return message
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its help and errors in Chinese, through its public hooks only."""
+
+    def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = translate("cli", "位置参数")
+        self._optionals.title = translate("cli", "选项")
+        if add_help:
+            self.add_argument(
+                "-h",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help=translate("cli", "显示帮助并退出"),
+            )
+
+    def format_usage(self) -> str:
+        formatter = self._get_formatter()
+        formatter.add_usage(
+            self.usage, self._actions, self._mutually_exclusive_groups, translate("cli", "用法：")
+        )
+        return formatter.format_help()
+
+    def format_help(self) -> str:
+        # ArgumentParser.format_help, with the usage prefix in Chinese
+        formatter = self._get_formatter()
+        formatter.add_usage(
+            self.usage, self._actions, self._mutually_exclusive_groups, translate("cli", "用法：")
+        )
+        formatter.add_text(self.description)
+        for group in self._action_groups:
+            formatter.start_section(group.title)
+            formatter.add_text(group.description)
+            formatter.add_arguments(group._group_actions)
+            formatter.end_section()
+        formatter.add_text(self.epilog)
+        return formatter.format_help()
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(
+            translate("cli", "错误：命令用法不对：{msg}。用 {prog} --help 查看用法。").format(
+                msg=argparse_message_zh(message), prog=self.prog
+            )
+            + "\n"
+        )
+        sys.exit(2)

@@ -1,0 +1,219 @@
+"""The district's side: trusted certificates, importing packages, completeness, the target table."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from typing import Any
+
+from cli.common import Parser, emit, open_store, who
+from cli.render import shown_target, status_text, trust_line
+from model.common.errors import UserError
+from model.common.i18n import translate
+
+
+def cmd_trust_add(args: argparse.Namespace) -> int:
+    from model.exchange.district import trust_add
+
+    with open_store(args, write=True) as store:
+        entry = trust_add(store, store.plan(), args.cert, who=who(), unit=args.unit)
+    emit(
+        args,
+        asdict(entry),
+        lambda: translate(
+            "cli", "已加入受信任列表：{line}\n请与该单位电话核对指纹后再导入其报送文件。"
+        ).format(line=trust_line(entry)),
+    )
+    return 0
+
+
+def cmd_trust_list(args: argparse.Namespace) -> int:
+    from model.exchange.district import trust_list
+
+    with open_store(args) as store:
+        entries = trust_list(store, store.plan(), include_revoked=args.all)
+    emit(
+        args,
+        [asdict(e) for e in entries],
+        lambda: (
+            "\n".join(trust_line(e) for e in entries)
+            or translate("cli", "受信任列表是空的：用 main.py trust add CERT.pem 加入单位的证书。")
+        ),
+    )
+    return 0
+
+
+def cmd_trust_remove(args: argparse.Namespace) -> int:
+    from model.exchange.district import trust_remove
+
+    with open_store(args, write=True) as store:
+        entry = trust_remove(store, store.plan(), args.cert, who=who())
+    emit(
+        args,
+        asdict(entry),
+        lambda: translate(
+            "cli", "已撤销信任：{line}\n已导入的报送文件保留；此后用该证书签名的文件将被拒收。"
+        ).format(line=trust_line(entry)),
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from model.exchange.district import import_packages
+
+    with open_store(args, write=True) as store:
+        outcomes = import_packages(store, args.files, who=who())
+    refused = sum(o.refused for o in outcomes)
+
+    def human() -> str:
+        from collections import Counter
+
+        from model.exchange.district import OUTCOMES, outcome_label
+
+        counts = Counter(o.outcome for o in outcomes)
+        tally = "，".join(f"{outcome_label(k)} {counts[k]} 个" for k in OUTCOMES if counts[k])
+        lines = [f"{o.path}：{o.message}" for o in outcomes]
+        lines.append(translate("cli", "共 {n} 个文件：{tally}。").format(n=len(outcomes), tally=tally))
+        return "\n".join(lines)
+
+    emit(args, [{**asdict(o), "label": o.label} for o in outcomes], human)
+    return 1 if refused else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from model.calc.completeness import completeness
+    from model.common.periods import parse_period
+
+    period = parse_period(args.period)
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            raise UserError(
+                translate("cli", "--as-of “{d}”格式不对：请写成 年-月-日，例如 2024-08-20。").format(
+                    d=args.as_of
+                )
+            ) from None
+    with open_store(args) as store:
+        plan = store.plan()
+        if period.year != plan.year:
+            raise UserError(
+                translate("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
+            )
+        grid = completeness(store, plan, upto=period, as_of=as_of)
+    emit(args, grid.to_dict(), lambda: status_text(grid))
+    return 0
+
+
+def cmd_targets_export(args: argparse.Namespace) -> int:
+    from model.exchange.targets import export_targets
+
+    with open_store(args) as store:
+        plan = store.plan()
+    n = export_targets(plan, args.output)
+    emit(
+        args,
+        {"path": str(args.output), "plan_id": plan.id, "targets": n},
+        lambda: translate(
+            "cli",
+            "已导出 {year}年目标表（{n} 项）：{path}\n只修改“目标值”一列，改好后用 main.py targets import 文件 检查。",
+        ).format(year=plan.year, n=n, path=args.output),
+    )
+    return 0
+
+
+def cmd_targets_import(args: argparse.Namespace) -> int:
+    from model.exchange.targets import apply_target_changes, read_target_changes
+
+    with open_store(args, write=args.apply) as store:
+        plan = store.plan()
+        result = read_target_changes(plan, args.file)
+        applied = False
+        if args.apply and result.ok and result.changes:
+            apply_target_changes(store, plan, result, who=who())
+            applied = True
+
+    def human() -> str:
+        lines = [
+            translate("cli", "目标表 {path}：{n} 处修改，{same} 项未变。").format(
+                path=args.file, n=len(result.changes), same=result.unchanged
+            )
+        ]
+        for c in result.changes:
+            lines.append(
+                translate("cli", "  第 {line} 行 附件{annex} {subject} {indicator}：{old} → {new}").format(
+                    line=c.line,
+                    annex=c.annex,
+                    subject=c.subject,
+                    indicator=c.indicator,
+                    old=shown_target(c.old, c.unit),
+                    new=shown_target(c.new, c.unit),
+                )
+            )
+        lines += [f"  {note}" for note in result.notes]
+        if result.problems:
+            lines.append(translate("cli", "有 {n} 处问题，未作任何修改：").format(n=len(result.problems)))
+            lines += [f"  - {p}" for p in result.problems]
+        elif applied:
+            lines.append(
+                translate(
+                    "cli", "已应用到计划 {id}。用 main.py plan-export -o 文件 导出计划发给各单位。"
+                ).format(id=plan.id)
+            )
+        elif result.changes:
+            lines.append(translate("cli", "以上修改尚未应用：确认无误后加 --apply 再运行一次。"))
+        return "\n".join(lines)
+
+    emit(args, {**asdict(result), "applied": applied}, human)
+    return 1 if result.problems else 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("trust", help=translate("cli", "区里受信任的单位证书"))
+    trust = p.add_subparsers(
+        title=translate("cli", "操作"), metavar="ACTION", parser_class=Parser, required=True
+    )
+    t = trust.add_parser(
+        "add", parents=[common], help=translate("cli", "加入单位证书（显示指纹，请与单位核对）")
+    )
+    t.add_argument("cert", metavar="CERT.pem")
+    t.add_argument("--unit", metavar="U", help=translate("cli", "证书未写明单位时，指明它属于哪个单位"))
+    t.set_defaults(func=cmd_trust_add)
+    t = trust.add_parser("list", parents=[common], help=translate("cli", "列出受信任的证书"))
+    t.add_argument("--all", action="store_true", help=translate("cli", "包括已撤销的"))
+    t.set_defaults(func=cmd_trust_list)
+    t = trust.add_parser(
+        "remove", parents=[common], help=translate("cli", "撤销对某证书的信任（证书文件或指纹）")
+    )
+    t.add_argument("cert", metavar="CERT.pem")
+    t.set_defaults(func=cmd_trust_remove)
+
+    p = sub.add_parser(
+        "import", parents=[common], help=translate("cli", "导入各单位的报送文件，每个文件一行结果")
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "status", parents=[common], help=translate("cli", "各单位各月报送情况（按时、迟报、更正、未报）")
+    )
+    p.add_argument("--period", metavar="YYYY-MM", required=True, help=translate("cli", "显示到哪个月"))
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help=translate("cli", "按哪一天判断是否逾期（默认今天）"))
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("targets", help=translate("cli", "目标表：导出到 Excel 修改，再导入检查和应用"))
+    targets = p.add_subparsers(
+        title=translate("cli", "操作"), metavar="ACTION", parser_class=Parser, required=True
+    )
+    t = targets.add_parser("export", parents=[common], help=translate("cli", "导出当前计划的目标表"))
+    t.add_argument("-o", "--output", metavar="FILE.xlsx", required=True)
+    t.set_defaults(func=cmd_targets_export)
+    t = targets.add_parser(
+        "import", parents=[common], help=translate("cli", "列出目标表的每处修改；加 --apply 才应用")
+    )
+    t.add_argument("file", metavar="FILE.xlsx")
+    t.add_argument("--apply", action="store_true", help=translate("cli", "没有问题时应用修改"))
+    t.set_defaults(func=cmd_targets_import)

@@ -1,0 +1,208 @@
+"""Text renderers for the command line: how each reading command prints for a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from model.common import formatting as fmt
+from model.common.i18n import translate
+
+
+def plan_text(plan: Any, annex: int | None, unit_id: str | None) -> str:
+    lines = [f"{plan.title}", f"{plan.issuer}  {plan.doc_number}  {plan.issued_on}", ""]
+    if unit_id:
+        unit = plan.unit(unit_id)
+        lines.append(translate("cli", "{name}（{id}）的填报项：").format(name=unit.name, id=unit.id))
+        for f in plan.fields_for(unit_id):
+            req = translate("cli", "必填") if f.required else ""
+            lines.append(f"  {f.key:<34} {f.label}  {f.unit}  {req}".rstrip())
+        return "\n".join(lines)
+    if annex in (None, 1):
+        lines.append(translate("cli", "附件1 {title}").format(title=plan.annexes[1].title))
+        for r1 in plan.annex1:
+            resp = "、".join(plan.ref_label(x) for x in r1.responsible)
+            lines.append(f"  {r1.id} [{r1.category}/{r1.area}] {r1.text}  —— {resp}")
+    if annex in (None, 2):
+        lines.append(translate("cli", "附件2 {title}").format(title=plan.annexes[2].title))
+        for r2 in plan.annex2:
+            lines.append(f"  {plan.unit(r2.unit).name:<16} {r2.target_pct:+.1f}%")
+    if annex in (None, 3):
+        lines.append(translate("cli", "附件3 {title}").format(title=plan.annexes[3].title))
+        for r3 in plan.annex3:
+            lines.append(
+                f"  {plan.unit(r3.unit).name}  {r3.total_cap_wan_tce:g} 万吨标煤  "
+                f"{r3.intensity_target:g} {r3.intensity_unit}"
+            )
+    if annex in (None, 4):
+        lines.append(translate("cli", "附件4 {title}").format(title=plan.annexes[4].title))
+        for r4 in plan.annex4:
+            resp = "、".join(plan.ref_label(x) for x in r4.responsible)
+            lines.append(f"  {r4.id} [{r4.area}] {r4.text}  —— {resp}")
+    return "\n".join(lines)
+
+
+def progress_text(p: Any) -> str:
+    lines = [
+        translate("cli", "{unit}  {label}（序时进度 {elapsed}）").format(
+            unit=p.unit_name, label=p.period_label, elapsed=fmt.pct(p.elapsed_pct)
+        )
+    ]
+    a2 = p.annex2
+    if a2:
+        lines += [
+            translate("cli", "附件2 规上工业单位产值能耗"),
+            translate("cli", "  本年累计综合能耗 {e} 吨标准煤，上年同期 {el}").format(
+                e=fmt.amount(a2.ytd_energy_tce), el=fmt.amount(a2.ytd_energy_tce_last_year)
+            ),
+            translate("cli", "  本年累计产值 {y} 万元，上年同期 {yl}").format(
+                y=fmt.amount(a2.ytd_output_wan_yuan), yl=fmt.amount(a2.ytd_output_wan_yuan_last_year)
+            ),
+            translate("cli", "  单位产值能耗 {i} 吨标准煤/万元，上年同期 {il}").format(
+                i=fmt.intensity(a2.ytd_intensity_tce_per_wan_yuan),
+                il=fmt.intensity(a2.ytd_intensity_last_year_tce_per_wan_yuan),
+            ),
+            translate("cli", "  累计变化率 {r}，目标 {t}，完成率 {c}  【{colour}】").format(
+                r=fmt.rate(a2.ytd_change_rate_pct),
+                t=fmt.rate(a2.target_pct),
+                c=fmt.pct(a2.completion_rate_pct),
+                colour=a2.colour_label,
+            ),
+        ]
+    a3 = p.annex3
+    if a3:
+        lines += [
+            translate("cli", "附件3 能耗双控（电力按{basis}，系数 {version}）").format(
+                basis=a3.electricity_basis_label, version=a3.coefficient_version
+            ),
+            translate("cli", "  本年累计 {ytd} 吨标准煤，总量控制 {cap} 吨标准煤（已用 {used}）").format(
+                ytd=fmt.amount(a3.ytd_tce), cap=fmt.amount(a3.cap_tce), used=fmt.pct(a3.cap_used_pct)
+            ),
+            translate("cli", "  预计全年 {proj} 吨标准煤（线性 {lin}，按上年月度分布 {prof}）【{c}】").format(
+                proj=fmt.amount(a3.projected_tce),
+                lin=fmt.amount(a3.projected_tce_linear),
+                prof=fmt.amount(a3.projected_tce_by_profile),
+                c=colour_text(a3.total_colour),
+            ),
+            translate("cli", "  能耗强度 {i}，目标 {t} {u}【{c}】；同比 {yoy}，要求 {yt}【{yc}】").format(
+                i=fmt.intensity(a3.intensity),
+                t=fmt.intensity(a3.intensity_target),
+                u=a3.intensity_unit,
+                c=colour_text(a3.intensity_colour),
+                yoy=fmt.rate(a3.intensity_yoy_change_pct),
+                yt=fmt.rate(a3.intensity_yoy_target_pct),
+                yc=colour_text(a3.intensity_yoy_colour),
+            ),
+        ]
+    for title, rows in (
+        (translate("cli", "附件1 主要指标"), p.annex1),
+        (translate("cli", "附件4 重点任务"), p.annex4),
+    ):
+        if rows:
+            lines.append(title)
+        for r in rows:
+            shown = r.status or (fmt.amount(r.value) if r.value is not None else "—")
+            lines.append(f"  {r.id} {r.text[:30]}  {shown}  {r.target}  【{r.colour_label}】")
+    lines.append(translate("cli", "总体：【{c}】").format(c=colour_text(p.colour)))
+    return "\n".join(lines)
+
+
+def colour_text(colour: str | None) -> str:
+    from model.calc.progress import colour_label
+
+    return colour_label(colour)
+
+
+def yes_no(value: bool) -> str:
+    return translate("cli", "是") if value else translate("cli", "否")
+
+
+def verify_text(result: Any) -> str:
+    lines = [translate("cli", "文件：{path}").format(path=result.path)]
+    if result.signed:
+        lines += [
+            translate("cli", "签名人：{signer}（{unit}）").format(
+                signer=result.signer, unit=result.signer_unit or "—"
+            ),
+            translate("cli", "证书 SHA-256 指纹：{fp}").format(fp=result.fingerprint_sha256),
+            translate("cli", "签名时间：{t}").format(t=result.signing_time or "—"),
+            translate("cli", "签名完整：{v}").format(v=yes_no(result.intact and result.valid)),
+            translate("cli", "覆盖整个文件：{v}").format(v=yes_no(result.covers_entire_file)),
+            translate("cli", "证书受信任：{v}").format(v=yes_no(result.trusted)),
+        ]
+    s = result.data_summary
+    if s:
+        version = (
+            translate("cli", "第 {v} 版").format(v=s["version"])
+            if s["version"]
+            else translate("cli", "未提交的导出件")
+        )
+        lines.append(
+            translate(
+                "cli", "报表数据：{unit}（{uid}）{period}，{version}，{n} 项数据，{p} 条检查提示"
+            ).format(
+                unit=s["unit_name"],
+                uid=s["unit_id"],
+                period=s["period"],
+                version=version,
+                n=s["figures"],
+                p=s["problems"],
+            )
+        )
+    if result.ok:
+        lines.append(translate("cli", "结论：通过。"))
+    else:
+        lines.append(translate("cli", "结论：未通过。"))
+        lines += [f"  - {reason}" for reason in result.reasons]
+    return "\n".join(lines)
+
+
+def trust_line(t: Any) -> str:
+    revoked = translate("cli", "  （已于 {at} 撤销）").format(at=t.revoked_at[:10]) if t.revoked_at else ""
+    return translate("cli", "{unit}（{uid}）  指纹 {fp}  有效期至 {until}{revoked}").format(
+        unit=t.unit_name or "—",
+        uid=t.unit_id or "—",
+        fp=t.fingerprint,
+        until=(t.not_after or "")[:10],
+        revoked=revoked,
+    )
+
+
+def text_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - text_width(text))
+
+
+def status_text(grid: Any) -> str:
+    from model.calc.completeness import state_label
+
+    short = {"on_time": "按时", "late": "迟报", "corrected": "更正", "missing": "未报", "not_due": "  · "}
+    months = [c.period for c in grid.units[0].cells] if grid.units else []
+    name_width = max([text_width(r.unit_name) for r in grid.units] + [8]) + 2
+    lines = [
+        translate("cli", "{year}年报送情况（截至 {as_of}；每月数据应于次月 {day} 日前报送）").format(
+            year=grid.year, as_of=grid.as_of, day=grid.deadline_day
+        ),
+        pad(translate("cli", "单位"), name_width)
+        + "".join(pad(translate("cli", "{m}月").format(m=int(p[5:])), 6) for p in months),
+    ]
+    for row in grid.units:
+        lines.append(
+            pad(row.unit_name, name_width)
+            + "".join(pad(translate("cli", short[c.state]), 6) for c in row.cells)
+        )
+    counts = "，".join(f"{state_label(s)} {n}" for s, n in grid.counts.items() if n)
+    lines.append(translate("cli", "{period}：{counts}。").format(period=grid.period, counts=counts))
+    missing = [r.unit_name for r in grid.units if r.unit_id in grid.missing()]
+    if missing:
+        lines.append(translate("cli", "未报：{names}").format(names="、".join(missing)))
+    lines.append(translate("cli", "图例：按时、迟报、更正（收到更正版）、未报（已过截止日）、· 未到截止日"))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def shown_target(value: Any, unit: str) -> str:
+    return value if isinstance(value, str) else f"{value:g}{unit}"
