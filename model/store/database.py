@@ -24,7 +24,6 @@ from model.plan.coefficients import CoefficientSet, load_shipped_coefficients, p
 from model.plan.spec import Plan, load_shipped_plan, parse_plan
 from model.store.lock import LockInfo, WriterLock
 
-
 MIN_SQLITE = (3, 35, 0)
 
 
