@@ -22,11 +22,11 @@ def who() -> str:
 def open_store(args: argparse.Namespace, *, write: bool = False):  # type: ignore[no-untyped-def]
     """`write=True` for commands that change the database: they take the writer lock, so a second
     program writing the same file is refused with a message naming it (reading commands are not)."""
-    from model.common.paths import default_db_path
     from model.safety.drives import location_warning
     from model.store.database import Store
+    from model.store.location import database_path
 
-    path = default_db_path(args.db)
+    path = database_path(args.db)
     warning = location_warning(path)
     if warning:
         print(translate("cli", "警告：{msg}").format(msg=warning), file=sys.stderr)
@@ -67,9 +67,9 @@ def report_people() -> Any:
 
 
 def db_path(args: argparse.Namespace) -> Any:
-    from model.common.paths import default_db_path
+    from model.store.location import database_path
 
-    return default_db_path(args.db)
+    return database_path(args.db)
 
 
 def unit_and_period(store: Any, args: argparse.Namespace) -> tuple[Any, Any, Any]:

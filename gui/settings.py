@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings
+
+from model.common.paths import settings_path
 
 
 @dataclass
@@ -20,10 +22,8 @@ class Identity:
 
 class Settings:
     def __init__(self, path: str | None = None) -> None:
-        if path is None:
-            folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
-            path = f"{folder}/tanbao.ini"
-        self._qs = QSettings(path, QSettings.Format.IniFormat)
+        """`path`: the settings file; by default the one `model.common.paths.settings_path` names."""
+        self._qs = QSettings(str(settings_path(path)), QSettings.Format.IniFormat)
 
     @property
     def path(self) -> str:

@@ -29,7 +29,8 @@ pytestmark = [
 ]
 
 LINUX = sys.platform.startswith("linux")
-EXE = "TanBao.exe" if sys.platform == "win32" else "TanBao"
+# On Windows the command line is TanBao-cli.exe (TanBao.exe is windowed: no stdout); both open the window.
+EXE = "TanBao-cli.exe" if sys.platform == "win32" else "TanBao"
 PASSPHRASE = "jinshan-2024-key"
 TRANSLATIONS = ROOT / "resources" / "translations"
 LEFT_TO_THE_SYSTEM = {"libdbus-1.so.3"}  # build.spec: on every Linux desktop, and heavy to bundle

@@ -86,9 +86,14 @@ if [ ! -f "$OPT/.python-$KEY" ]; then
   # sem_clockwait is glibc 2.30: without it CPython falls back to sem_timedwait (glibc 2.2.5).
   ./configure --prefix="$PY" --enable-shared --with-ensurepip=install \
     CFLAGS="-include $HEADER" LDFLAGS="-Wl,-rpath,$PY/lib" \
-    LIBSQLITE3_CFLAGS="-I$SQLITE/include" LIBSQLITE3_LIBS="-L$SQLITE/lib -lsqlite3 -lm" \
+    LIBSQLITE3_CFLAGS="-I$SQLITE/include" LIBSQLITE3_LIBS="-L$SQLITE/lib -lsqlite3 -lm" LIBS="-lm" \
     ac_cv_func_sem_clockwait=no >/tmp/python-configure.log
   make -s -j"$JOBS" >/tmp/python-make.log 2>&1 || { tail -50 /tmp/python-make.log; exit 1; }
+  # The modules the program needs must have been built (a missing library only prints a list).
+  for module in _sqlite3 _ssl _ctypes _lzma _bz2 zlib _uuid; do
+    ls build/lib.*/"$module".*.so >/dev/null 2>&1 \
+      || { echo "build-compat: CPython built without $module" >&2; grep -A6 'necessary bits' /tmp/python-make.log >&2; exit 1; }
+  done
   rm -rf "$PY" && make -s install >/tmp/python-install.log 2>&1 || { tail -50 /tmp/python-install.log; exit 1; }
   cd / && rm -rf /tmp/python
   "$PY/bin/python3.11" -c 'import sqlite3, ssl, ctypes, lzma, bz2, zlib, uuid; print("build-compat: Python", __import__("sys").version.split()[0], "SQLite", sqlite3.sqlite_version)'

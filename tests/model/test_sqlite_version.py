@@ -83,9 +83,12 @@ def risky_writes(source: str) -> list[int]:
         if isinstance(node, ast.Call):
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("upsert", "upsert_all"):
                 lines.append(node.lineno)
+            inserting = isinstance(node.func, ast.Attribute) and node.func.attr in ("insert", "insert_all")
             for keyword in node.keywords:
-                if keyword.arg in ("replace", "ignore") and not (
-                    isinstance(keyword.value, ast.Constant) and keyword.value.value is False
+                if (
+                    inserting
+                    and keyword.arg in ("replace", "ignore")
+                    and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is False)
                 ):
                     lines.append(node.lineno)
         elif (
@@ -101,6 +104,7 @@ def risky_writes(source: str) -> list[int]:
 def test_the_check_finds_what_it_looks_for():
     assert risky_writes('db.table("t").upsert_all(rows, pk="id")') == [1]
     assert risky_writes('db.table("t").insert(row, replace=True)') == [1]
+    assert risky_writes('shutil.copytree(a, b, ignore=shutil.ignore_patterns("*.lock"))') == []
     assert risky_writes('conn.execute("INSERT OR IGNORE INTO t VALUES (?)", (1,))') == [1]
     assert risky_writes('def f():\n    """INSERT OR IGNORE drops rows."""\n    # INSERT OR IGNORE\n') == []
 
