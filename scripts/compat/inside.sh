@@ -14,6 +14,22 @@ mkdir -p "$SRC"
 
 stage() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 
+# too_new FILE|DIR...: fails naming every ELF that needs a glibc symbol version above 2.28 (the same
+# check as tests/test_build_compat.py, so that a bad build stops here and is never packed).
+too_new() {
+  local bad=0 f v
+  while IFS= read -r -d '' f; do
+    [ "$(head -c4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+    v=$(objdump -T "$f" 2>/dev/null | grep -F '*UND*' | grep -oE 'GLIBC_[0-9.]+' | sort -uV | tail -1)
+    if [ -n "$v" ] && [ "$(printf '%s\nGLIBC_2.28\n' "$v" | sort -V | tail -1)" != GLIBC_2.28 ]; then
+      echo "build-compat: $f needs $v:" >&2
+      objdump -T "$f" | grep -F "($v)" | head -5 >&2
+      bad=1
+    fi
+  done < <(find "$@" -type f -print0)
+  return $bad
+}
+
 # ---- Debian's source packages, from the same mirror as the root, checked against their .dsc ----------
 fetch_source() {  # fetch_source PACKAGE SUITE → prints the path of the verified upstream tarball
   local package=$1 suite=$2 dsc orig want got
@@ -73,6 +89,7 @@ if [ ! -f "$OPT/.libpng-$KEY" ]; then
   cd /tmp/libpng
   ./configure --prefix="$PNG" --enable-shared --disable-static CFLAGS="-O2 -include $HEADER" >/dev/null
   make -s -j"$JOBS" && rm -rf "$PNG" && make -s install >/dev/null
+  too_new "$PNG/lib"
   cd / && rm -rf /tmp/libpng
   touch "$OPT/.libpng-$KEY"
 fi
@@ -96,6 +113,7 @@ if [ ! -f "$OPT/.python-$KEY" ]; then
   done
   rm -rf "$PY" && make -s install >/tmp/python-install.log 2>&1 || { tail -50 /tmp/python-install.log; exit 1; }
   cd / && rm -rf /tmp/python
+  too_new "$PY"
   "$PY/bin/python3.11" -c 'import sqlite3, ssl, ctypes, lzma, bz2, zlib, uuid; print("build-compat: Python", __import__("sys").version.split()[0], "SQLite", sqlite3.sqlite_version)'
   rm -rf "$OPT/venv"
   touch "$OPT/.python-$KEY"
@@ -117,3 +135,4 @@ LD_LIBRARY_PATH="$PNG/lib" "$OPT/venv/bin/pyinstaller" --noconfirm --log-level W
 "$OPT/venv/bin/python" -c 'import PySide6, sqlite3; print("build-compat: PySide6", PySide6.__version__, "SQLite", sqlite3.sqlite_version)' \
   >/work/out/versions.txt
 cat /work/out/versions.txt
+too_new /work/out/dist/TanBao
