@@ -100,6 +100,8 @@ echo "build-compat: built in the root in $(($(date +%s) - t)) s"
 mkdir -p "$REPO/dist"
 tar -czf "$OUT.part" -C "$ROOTFS/work/out/dist" TanBao
 mv "$OUT.part" "$OUT"
-cp "$ROOTFS/work/out/versions.txt" "$REPO/dist/TanBao-linux-x86_64-glibc2.28.versions.txt"
-if [ -n "${SUDO_UID:-}" ]; then chown "$SUDO_UID:$SUDO_GID" "$REPO/dist" "$OUT" "$REPO/dist/"*glibc2.28*; fi
+INFO=$REPO/dist/TanBao-linux-x86_64-glibc2.28.versions.txt
+cp "$ROOTFS/work/out/versions.txt" "$INFO"
+echo "build-compat: seconds $(($(date +%s) - started)) ($(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?'))" >>"$INFO"
+if [ -n "${SUDO_UID:-}" ]; then chown "$SUDO_UID:$SUDO_GID" "$REPO/dist" "$OUT" "$INFO"; fi
 echo "build-compat: $OUT ($(du -h "$OUT" | cut -f1)) in $(($(date +%s) - started)) s"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import BUILD_TIMES, ROOT
 
 # The smoke tests of the standalone program, run here against the glibc 2.28 build: pytest collects
 # them in this module too, where `program` below is the unpacked archive.
@@ -52,6 +52,9 @@ def program(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The glibc 2.28 build, unpacked as an office would unpack it."""
     if not ARCHIVE.is_file():
         pytest.skip(f"no glibc 2.28 build ({ARCHIVE.name}): make build-compat")
+    info = ARCHIVE.with_name(ARCHIVE.name.removesuffix(".tar.gz") + ".versions.txt")
+    if info.is_file():  # written by scripts/build-compat.sh: versions and how long the build took
+        BUILD_TIMES.extend(f"{ARCHIVE.name}: {line}" for line in info.read_text("utf-8").splitlines())
     folder = tmp_path_factory.mktemp("compat")
     with tarfile.open(ARCHIVE) as archive:
         archive.extractall(folder, filter="tar")

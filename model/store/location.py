@@ -51,8 +51,8 @@ def move_data_folder(old: Path, new: Path) -> Path:
         entries = sorted(staging.iterdir(), key=lambda p: p.name == DB_NAME)
         for entry in entries:
             target = new / entry.name
-            if entry.is_dir() and target.exists():
-                shutil.rmtree(target)
+            if target.is_dir():  # a folder of the same name already here (no database): kept aside
+                replace_file(target, target.with_name(f"{target.name}.before-move"))
             replace_file(entry, target)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)

@@ -208,3 +208,15 @@ def test_a_windows_share_that_cannot_lock_is_told_apart_from_a_held_lock(tmp_pat
         WriterLock(tmp_path / "t.sqlite").acquire()
     assert not isinstance(refused.value, DatabaseInUse)
     assert "不支持加锁" in refused.value.message and "本机磁盘" in refused.value.message
+
+
+def test_a_folder_already_in_localappdata_is_kept_aside_not_deleted(windows_profile):
+    with Store(windows_profile.roaming / DB_NAME) as old:
+        backup_now(old, MANUAL)
+    stray = windows_profile.local / "backups" / "note.txt"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("keep me", "utf-8")
+    path = database_path(platform="win32")
+    assert path == windows_profile.local / DB_NAME
+    assert (windows_profile.local / "backups.before-move" / "note.txt").read_text("utf-8") == "keep me"
+    assert len(list_backups(path)) == 1
