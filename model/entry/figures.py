@@ -13,7 +13,7 @@ from pathlib import Path
 
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
-from model.common.numbers import parse_number, unit_accepted
+from model.common.numbers import accepted_forms, in_field_unit, parse_number
 from model.common.periods import Period, parse_period
 from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Plan
 from model.store.database import FigureWrite, Store
@@ -85,13 +85,13 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
                 where=where, unit=f.unit, raw=raw
             )
         )
-    if parsed.unit and not unit_accepted(f.unit, parsed.unit):
+    value = in_field_unit(parsed, f.unit)
+    if value is None:
         raise UserError(
-            translate("entry", "{where}的单位是“{unit}”，填入的“{raw}”单位不符，请换算后只填数字。").format(
-                where=where, unit=f.unit, raw=raw
-            )
+            translate(
+                "entry", "{where}的单位是“{unit}”，填入的“{raw}”单位不符。可以这样写：{forms}。"
+            ).format(where=where, unit=f.unit, raw=raw, forms=accepted_forms(f.unit))
         )
-    value = parsed.value
     if f.minimum is not None and value < f.minimum:
         raise UserError(
             translate(
