@@ -27,15 +27,16 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
   packages+=(python3.11 python3.11-venv libpython3.11)
   python=python3.11
 fi
-# PyInstaller needs the interpreter's shared library. A Python built with --enable-shared has it beside
-# itself; a Debian/Ubuntu system Python (/usr/bin/python3.X) has it in the package libpython3.X.
+# PyInstaller needs the interpreter's shared library (libpython3.X.so.1.0). A Python built with
+# --enable-shared (pyenv, python.org) has it beside itself; Debian's and Ubuntu's system Python keep it in
+# the package libpython3.X, which a minimal system lacks (their sysconfig says "shared" all the same).
 if command -v "$python" >/dev/null; then
-  read -r shared version executable < <("$python" -c 'import sys, sysconfig; print(sysconfig.get_config_var("Py_ENABLE_SHARED") or 0, "%d.%d" % sys.version_info[:2], sys.executable)')
-  if [ "$shared" != 1 ] && [[ "$(readlink -f "$executable")" == /usr/bin/* ]]; then
+  read -r soname version libdir executable < <("$python" -c 'import sys, sysconfig; v = sysconfig.get_config_var; print(v("INSTSONAME") or "-", "%d.%d" % sys.version_info[:2], v("LIBDIR") or "-", sys.executable)')
+  if [[ "$(readlink -f "$executable")" == /usr/bin/* ]] && [ ! -e "$libdir/$soname" ] \
+    && ! { command -v ldconfig >/dev/null && ldconfig -p | grep -qF "$soname"; }; then
     packages+=("libpython$version")
   fi
 fi
-
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
