@@ -17,16 +17,19 @@ stage() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 # too_new FILE|DIR...: fails naming every ELF that needs a glibc symbol version above 2.28 (the same
 # check as tests/test_build_compat.py, so that a bad build stops here and is never packed).
 too_new() {
-  local bad=0 f v
+  local bad=0 f v list
+  list=$(mktemp)
+  find "$@" -type f -print0 >"$list"
   while IFS= read -r -d '' f; do
     [ "$(head -c4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
-    v=$(objdump -T "$f" 2>/dev/null | grep -F '*UND*' | grep -oE 'GLIBC_[0-9.]+' | sort -uV | tail -1)
+    v=$(objdump -T "$f" 2>/dev/null | grep -F '*UND*' | grep -oE 'GLIBC_[0-9.]+' | sort -uV | tail -1 || true)
     if [ -n "$v" ] && [ "$(printf '%s\nGLIBC_2.28\n' "$v" | sort -V | tail -1)" != GLIBC_2.28 ]; then
       echo "build-compat: $f needs $v:" >&2
       objdump -T "$f" | grep -F "($v)" | head -5 >&2
       bad=1
     fi
-  done < <(find "$@" -type f -print0)
+  done <"$list"
+  rm -f "$list"
   return $bad
 }
 
