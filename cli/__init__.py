@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.json = getattr(args, "json", False) or args.global_json
     try:
         if args.func is not cmd_window:  # the window says it in a message box (gui/app.py)
-            from model.store.database import require_sqlite
+            from model.store.connection import require_sqlite
 
             require_sqlite()
         return int(args.func(args))

@@ -16,7 +16,7 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
     from model.exchange.district import trust_add
 
     with open_store(args, write=True) as store:
-        entry = trust_add(store, store.plan(), args.cert, who=who(), unit=args.unit)
+        entry = trust_add(store, store.plans.get(), args.cert, who=who(), unit=args.unit)
     emit(
         args,
         asdict(entry),
@@ -31,7 +31,7 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
     from model.exchange.district import trust_list
 
     with open_store(args) as store:
-        entries = trust_list(store, store.plan(), include_revoked=args.all)
+        entries = trust_list(store, store.plans.get(), include_revoked=args.all)
     emit(
         args,
         [asdict(e) for e in entries],
@@ -47,7 +47,7 @@ def cmd_trust_remove(args: argparse.Namespace) -> int:
     from model.exchange.district import trust_remove
 
     with open_store(args, write=True) as store:
-        entry = trust_remove(store, store.plan(), args.cert, who=who())
+        entry = trust_remove(store, store.plans.get(), args.cert, who=who())
     emit(
         args,
         asdict(entry),
@@ -83,7 +83,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from model.calc.completeness import completeness
+    from model.calc.summary import district_view
     from model.common.periods import parse_period
 
     period = parse_period(args.period)
@@ -98,13 +98,11 @@ def cmd_status(args: argparse.Namespace) -> int:
                 )
             ) from None
     with open_store(args) as store:
-        plan = store.plan()
-        if period.year != plan.year:
-            raise UserError(
-                translate("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-            )
-        grid = completeness(store, plan, upto=period, as_of=as_of)
-    emit(args, grid.to_dict(), lambda: status_text(grid))
+        plan = store.plans.get()
+        plan.check_period(period)
+        view = district_view(store, period, as_of=as_of)
+    data = {key: value for key, value in view.to_dict().items() if key != "grid"}
+    emit(args, {**data, **view.grid.to_dict()}, lambda: status_text(view))
     return 0
 
 
@@ -112,7 +110,7 @@ def cmd_targets_export(args: argparse.Namespace) -> int:
     from model.exchange.targets import export_targets
 
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
     n = export_targets(plan, args.output)
     emit(
         args,
@@ -129,7 +127,7 @@ def cmd_targets_import(args: argparse.Namespace) -> int:
     from model.exchange.targets import apply_target_changes, read_target_changes
 
     with open_store(args, write=args.apply) as store:
-        plan = store.plan()
+        plan = store.plans.get()
         result = read_target_changes(plan, args.file)
         applied = False
         if args.apply and result.ok and result.changes:
@@ -198,7 +196,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
-        "status", parents=[common], help=translate("cli", "各单位各月报送情况（按时、迟报、更正、未报）")
+        "status",
+        parents=[common],
+        help=translate("cli", "各单位各月报送情况（按时、迟报、更正、未报）与本期全区汇总"),
     )
     p.add_argument("--period", metavar="YYYY-MM", required=True, help=translate("cli", "显示到哪个月"))
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help=translate("cli", "按哪一天判断是否逾期（默认今天）"))

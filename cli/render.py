@@ -77,20 +77,19 @@ def progress_text(p: Any) -> str:
             translate("cli", "  本年累计 {ytd} 吨标准煤，总量控制 {cap} 吨标准煤（已用 {used}）").format(
                 ytd=fmt.amount(a3.ytd_tce), cap=fmt.amount(a3.cap_tce), used=fmt.pct(a3.cap_used_pct)
             ),
-            translate("cli", "  预计全年 {proj} 吨标准煤（线性 {lin}，按上年月度分布 {prof}）【{c}】").format(
+            translate("cli", "  预计全年 {proj} 吨标准煤（{method}）【{c}】").format(
                 proj=fmt.amount(a3.projected_tce),
-                lin=fmt.amount(a3.projected_tce_linear),
-                prof=fmt.amount(a3.projected_tce_by_profile),
-                c=colour_text(a3.total_colour),
+                method=a3.projection_method_label,
+                c=a3_word(a3, a3.total_colour),
             ),
             translate("cli", "  能耗强度 {i}，目标 {t} {u}【{c}】；同比 {yoy}，要求 {yt}【{yc}】").format(
                 i=fmt.intensity(a3.intensity),
                 t=fmt.intensity(a3.intensity_target),
                 u=a3.intensity_unit,
-                c=colour_text(a3.intensity_colour),
+                c=a3_word(a3, a3.intensity_colour),
                 yoy=fmt.rate(a3.intensity_yoy_change_pct),
                 yt=fmt.rate(a3.intensity_yoy_target_pct),
-                yc=colour_text(a3.intensity_yoy_colour),
+                yc=a3_word(a3, a3.intensity_yoy_colour),
             ),
         ]
     for title, rows in (
@@ -102,8 +101,18 @@ def progress_text(p: Any) -> str:
         for r in rows:
             shown = r.status or (fmt.amount(r.value) if r.value is not None else "—")
             lines.append(f"  {r.id} {r.text[:30]}  {shown}  {r.target}  【{r.colour_label}】")
-    lines.append(translate("cli", "总体：【{c}】").format(c=colour_text(p.colour)))
+    if not p.complete:
+        cells = "、".join(
+            translate("cli", "{m}月{label}").format(m=int(c.period[5:7]), label=c.label) for c in p.missing
+        )
+        lines.append(translate("cli", "数据不全，未填写：{cells}").format(cells=cells))
+    lines.append(translate("cli", "总体：【{c}】").format(c=p.colour_label))
     return "\n".join(lines)
+
+
+def a3_word(a3: Any, colour: str | None) -> str:
+    """An annex-3 colour's word; 数据不全 for each while a figure is missing."""
+    return colour_text(colour) if a3.complete else a3.colour_label
 
 
 def colour_text(colour: str | None) -> str:
@@ -177,10 +186,21 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - text_width(text))
 
 
-def status_text(grid: Any) -> str:
+def status_text(view: Any) -> str:
+    """The completeness grid of the district view, then its totals, corrections and notes."""
     from model.calc.completeness import state_label
+    from model.common import formatting as fmt
 
-    short = {"on_time": "按时", "late": "迟报", "corrected": "更正", "missing": "未报", "not_due": "  · "}
+    grid = view.grid
+    short = {
+        "on_time": "按时",
+        "late": "迟报",
+        "corrected": "更正",
+        "missing": "未报",
+        "not_due": "  · ",
+        "exempt": "免报",
+        "own": "本机",
+    }
     months = [c.period for c in grid.units[0].cells] if grid.units else []
     name_width = max([text_width(r.unit_name) for r in grid.units] + [8]) + 2
     lines = [
@@ -200,9 +220,118 @@ def status_text(grid: Any) -> str:
     missing = [r.unit_name for r in grid.units if r.unit_id in grid.missing()]
     if missing:
         lines.append(translate("cli", "未报：{names}").format(names="、".join(missing)))
-    lines.append(translate("cli", "图例：按时、迟报、更正（收到更正版）、未报（已过截止日）、· 未到截止日"))
+    total = view.annex2_total
+    lines.append(
+        translate(
+            "cli", "{label}：已报 {a} 个单位，未报 {b} 个；附件2 合计（ΣE/ΣY，{n}/{m} 个单位）变化率 {rate}。"
+        ).format(
+            label=view.period_label,
+            a=len(view.reported),
+            b=len(view.not_reported),
+            n=total.units_counted,
+            m=total.units_expected,
+            rate=fmt.rate(total.change_rate_pct),
+        )
+    )
+    lines += [translate("cli", "注：{note}").format(note=note) for note in view.notes]
+    lines.append(
+        translate(
+            "cli",
+            "图例：按时、迟报、更正（收到更正版）、未报（已过截止日）、· 未到截止日、免报、本机（本机关）",
+        )
+    )
     return "\n".join(line.rstrip() for line in lines)
 
 
 def shown_target(value: Any, unit: str) -> str:
     return value if isinstance(value, str) else f"{value:g}{unit}"
+
+
+def audit_text(unit: str, period: str, label: str, lines: list[Any]) -> str:
+    head = translate("cli", "{unit} {period}“{label}”的修改记录：").format(
+        unit=unit, period=period, label=label
+    )
+    if not lines:
+        return head + translate("cli", "没有修改记录。")
+    rows = [head]
+    for line in lines:
+        change = f"{line.old} → {line.new}" if line.old else line.new
+        rows.append(f"  {line.at}  {line.who}  {line.action}  {change}")
+    return "\n".join(rows)
+
+
+def profile_text(entries: list[tuple[str, str]]) -> str:
+    blank = translate("cli", "（未填）")
+    return "\n".join(f"{label}：{value or blank}" for label, value in entries)
+
+
+def evidence_text(unit: str, items: list[Any]) -> str:
+    if not items:
+        return translate("cli", "{unit} 还没有证明材料。").format(unit=unit)
+    rows = [translate("cli", "{unit} 的证明材料：").format(unit=unit)]
+    for item in items:
+        rows.append(
+            translate("cli", "  #{id}  {row}  {period}  {name}（{kb:,.0f} KB，{who} {at}）").format(
+                id=item.id,
+                row=item.row_id,
+                period=item.period,
+                name=item.file_name,
+                kb=item.size / 1024,
+                who=item.added_by,
+                at=item.added_at[:16].replace("T", " "),
+            )
+        )
+    return "\n".join(rows)
+
+
+def checks_json(report: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from model.calc.checks import check_items
+
+    items = check_items(report.plan, report.problems)
+    return {
+        "unit_id": report.unit.id,
+        "period": str(report.period),
+        "complete": report.complete,
+        "blocking": sum(1 for i in items if i.blocking),
+        "checks": [asdict(i) for i in items],
+    }
+
+
+def checks_text(report: Any) -> str:
+    from model.calc.checks import ERROR, NEEDS_REASON, check_items
+
+    items = check_items(report.plan, report.problems)
+    lines = [
+        translate("cli", "{unit}  {label} 检查清单").format(
+            unit=report.unit.name, label=report.period.label()
+        )
+    ]
+    for i in items:
+        if i.kind == ERROR:
+            lines.append(translate("cli", "  错误：{msg}").format(msg=i.message))
+        elif i.kind == NEEDS_REASON:
+            lines.append(translate("cli", "  需说明：{msg}").format(msg=i.message))
+        else:
+            lines.append(translate("cli", "  已说明：{msg}（原因：{r}）").format(msg=i.message, r=i.reason))
+    blocking = sum(1 for i in items if i.blocking)
+    if not items:
+        lines.append(translate("cli", "检查全部通过。"))
+    elif blocking:
+        lines.append(translate("cli", "有 {n} 项须处理后才能报送。").format(n=blocking))
+    else:
+        lines.append(translate("cli", "没有阻止报送的问题。"))
+    return "\n".join(lines)
+
+
+def preview_text(plan: Any, preview: Any) -> str:
+    """What `enter --file` would change, line by line, then what it refuses."""
+    lines = []
+    for c in preview.changes:
+        label = plan.field(c.field).display_label
+        lines.append(f"  {c.where}  {c.period} {label}：{c.old or '（空）'} → {c.new or '（空）'}")
+    head = translate("cli", "{n} 处修改，{same} 项与已存数据相同：").format(
+        n=len(preview.changes), same=preview.unchanged
+    )
+    return "\n".join([head, *lines])

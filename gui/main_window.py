@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -27,22 +28,28 @@ from gui.home import HomePage
 from gui.keys_dialog import KeysDialog
 from gui.report_actions import ReportActions
 from gui.session import UnitSession
-from gui.settings import Identity, Settings
+from gui.settings import Settings
 from gui.setup_dialog import SetupDialog
 from gui.tasks_form import TasksForm
+from gui.template_actions import TemplateActions
 from gui.worker import Worker
 from model.common.errors import UserError
-from model.common.periods import Period
+from model.common.periods import Period, parse_period
+from model.entry.profile import profile_unit, set_profile
 from model.exchange.submission import OPEN
 from model.store.backup import MANUAL, backup_now, restore_backup
-from model.store.database import Store
+from model.store.database import Store, open_database
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, settings: Settings, identity: Identity, period: Period) -> None:
+    def __init__(self, store: Store, settings: Settings, period: Period) -> None:
+        """For the unit of the database's profile (`create_window` makes sure there is one)."""
         super().__init__()
-        self.store, self.settings, self.identity = store, settings, identity
-        self.session = UnitSession(store, identity.unit_id, period, identity.filler or identity.unit_id, self)
+        self.store, self.settings = store, settings
+        profile = store.profile.get()
+        # No report before the plan's first cumulative period (1–2月): January is entered in its column.
+        period = max(period, store.plans.get().report_periods()[0])
+        self.session = UnitSession(store, profile.unit, period, profile.preparer or profile.unit, self)
         plan = self.session.plan
         self.setWindowTitle(self.tr("碳报 TanBao — {unit}").format(unit=self.session.unit.name))
 
@@ -75,7 +82,9 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.reports = ReportActions(self, self.session, settings, self.worker)
+        self.templates = TemplateActions(self, self.session, settings, self.worker)
         self.session.changed.connect(self._show_state)
+        self.session.refused.connect(lambda text: self.statusBar().showMessage(text, 10000))
 
         self.checks = ChecksPanel(self.session)
         self.checks.locate.connect(self.locate)
@@ -85,10 +94,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
 
         self.period_box = QComboBox()
-        for month in range(1, 13):
-            p = Period(plan.year, month)
+        for p in plan.report_periods():
             self.period_box.addItem(p.label(), str(p))
-        self.period_box.setCurrentIndex(period.month - 1)
+        self.period_box.setCurrentIndex(self.period_box.findData(str(period)))
         self.period_box.currentIndexChanged.connect(self._period_chosen)
         toolbar = self.addToolBar(self.tr("工具栏"))
         toolbar.setObjectName("main")
@@ -118,6 +126,8 @@ class MainWindow(QMainWindow):
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.templates.import_action)
+        file_menu.addSeparator()
         for action in (backup_action, restore_action, quit_action):
             file_menu.addAction(action)
         edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
@@ -126,6 +136,7 @@ class MainWindow(QMainWindow):
         report_menu = self.menuBar().addMenu(self.tr("报表(&R)"))
         for action in self.reports.actions():
             report_menu.addAction(action)
+        report_menu.addAction(self.templates.export_action)
         settings_menu = self.menuBar().addMenu(self.tr("设置(&S)"))
         settings_menu.addAction(who_action)
         keys_action = QAction(self.tr("签名密钥(&K)…"), self)
@@ -155,7 +166,7 @@ class MainWindow(QMainWindow):
         backup = dialog.chosen() if dialog.exec() == BackupDialog.DialogCode.Accepted else None
         if backup is None:
             return
-        path = self.store.path
+        path, profile = self.store.path, self.store.profile.get()
         self.store.close()
         try:
             restored = restore_backup(path, backup.id, who=self.session.who)
@@ -168,9 +179,10 @@ class MainWindow(QMainWindow):
                 )
         except UserError as exc:
             message = exc.message
-        replacement = MainWindow(
-            Store(path, exclusive=True), self.settings, self.identity, self.session.period
-        )
+        store = open_database(path, write=True, create=True)
+        if profile_unit(store, store.plans.get()) is None:  # a backup from before the unit was chosen
+            set_profile(store, store.plans.get(), asdict(profile), who=self.session.who)
+        replacement = MainWindow(store, self.settings, self.session.period)
         replacement.show()
         QMessageBox.information(replacement, self.tr("从备份恢复"), message)
         self.close()
@@ -179,7 +191,7 @@ class MainWindow(QMainWindow):
         """Say why the period is locked (or being corrected), right above the forms."""
         state = self.session.state
         self.banner.setText(f"<b>{state.status_label}</b>　{state.message}")
-        self.banner.setVisible(state.status != OPEN)
+        self.banner.setVisible(state.status != OPEN or state.locked)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.district is not None and event.mimeData().hasUrls():
@@ -199,7 +211,7 @@ class MainWindow(QMainWindow):
             view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     def _period_chosen(self, index: int) -> None:
-        period = Period(self.session.plan.year, index + 1)
+        period = parse_period(self.period_box.itemData(index))
         self.session.set_period(period)
         self.settings.set_period(self.session.plan.id, str(period))
 
@@ -218,17 +230,20 @@ class MainWindow(QMainWindow):
                 return
 
     def change_identity(self) -> None:
-        dialog = SetupDialog(self.session.plan, self.identity, self)
+        s = self.session
+        dialog = SetupDialog(s.plan, self.store.profile.get(), self)
         if dialog.exec() != SetupDialog.DialogCode.Accepted:
             return
-        identity = dialog.identity()
-        self.settings.set_identity(identity)
-        if identity.unit_id != self.identity.unit_id:
+        try:
+            profile = set_profile(self.store, s.plan, dialog.changes(), who=s.who)
+        except UserError as exc:
+            self.show_error(exc)
+            return
+        if profile.unit != s.unit.id:
             QMessageBox.information(self, self.tr("设置"), self.tr("已切换单位，窗口将重新打开。"))
-            replacement = MainWindow(self.store, self.settings, identity, self.session.period)
+            replacement = MainWindow(self.store, self.settings, s.period)
             replacement.show()
             self.close()
-        self.identity = identity
 
     def show_error(self, error: UserError) -> None:
         QMessageBox.warning(self, self.tr("无法完成"), error.message)

@@ -5,7 +5,7 @@ Rates are in percent, negative = decline. Nothing is rounded here; rounding is f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
@@ -156,6 +156,32 @@ def project_by_profile(ytd: float, last_ytd: float | None, last_full_year: float
     if not last_ytd or last_full_year is None:
         return None
     return ytd * last_full_year / last_ytd
+
+
+PROFILE, LINEAR = "profile", "linear"
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A year-end total and how it was obtained (PROFILE or LINEAR), printed beside it everywhere."""
+
+    value: float
+    method: str
+
+
+def project_year_end(ytd: float, month: int, last_year_monthly: Sequence[float | None]) -> Projection:
+    """The one projection of a year-end total from the months 1..`month` to date.
+
+    Last year's monthly profile when all 12 of last year's monthly figures are known and last year's
+    figure to date is not zero: YTD × (last year's total / last year to date). Otherwise linear:
+    YTD × 12 / month. `last_year_monthly` holds last year's 12 monthly figures, None where unknown.
+    """
+    known = [v for v in last_year_monthly if v is not None]
+    if len(last_year_monthly) == 12 and len(known) == 12:
+        by_profile = project_by_profile(ytd, sum(known[:month]), sum(known))
+        if by_profile is not None:
+            return Projection(by_profile, PROFILE)
+    return Projection(project_linear(ytd, month), LINEAR)
 
 
 def pct_change(value: float | None, previous: float | None) -> float | None:

@@ -15,8 +15,8 @@ from model.calc import formulas as calc
 from model.common.i18n import translate
 from model.common.periods import Period
 from model.plan.coefficients import CoefficientSet, basis_label
-from model.plan.spec import LAST_YEAR, Plan
-from model.store.database import Figure
+from model.plan.spec import LAST_YEAR, Annex3Row, Plan
+from model.store.figures import Figure
 
 COLOUR_WORDS = {
     "green": ("绿", "达标"),
@@ -76,6 +76,107 @@ class MonthTable:
         return sorted(m for m, vals in self.values.items() if wanted & vals.keys())
 
 
+# ---- completeness ------------------------------------------------------------------------------
+
+INCOMPLETE = "数据不全"
+
+
+@dataclass(frozen=True)
+class MissingCell:
+    """A figure the period needs that was not entered: its month, field key and label as printed."""
+
+    period: str
+    field: str
+    label: str
+
+
+def incomplete_label() -> str:
+    return translate("progress", INCOMPLETE)
+
+
+def months_due(plan: Plan, table: MonthTable, keys: Iterable[str], month: int) -> list[int]:
+    """The months 1..`month` whose figures a report needs.
+
+    There is no report before the plan's first cumulative period (1–2月): a month before it that holds
+    none of `keys` comes inside that period's figures, so it is not asked for on its own.
+    """
+    wanted = set(keys)
+    first = plan.rules.first_cumulative_month
+    return [
+        m
+        for m in range(1, month + 1)
+        if not (m < first <= month and not wanted & table.values.get(m, {}).keys())
+    ]
+
+
+def _period_key(plan: Plan, month: int) -> str:
+    return f"{plan.year:04d}-{month:02d}"
+
+
+def _cell(plan: Plan, month: int, key: str) -> MissingCell:
+    return MissingCell(_period_key(plan, month), key, plan.field(key).display_label)
+
+
+def annex2_missing(plan: Plan, table: MonthTable, month: int) -> list[MissingCell]:
+    """Every required annex-2 figure (this year's and last year's) missing in a month the period needs."""
+    required = [f.key for f in plan.fields if f.annex == 2 and f.required]
+    return [
+        _cell(plan, m, key)
+        for m in months_due(plan, table, required, month)
+        for key in required
+        if table.value(m, key) is None
+    ]
+
+
+def annex3_missing(plan: Plan, unit_id: str, table: MonthTable, month: int) -> list[MissingCell]:
+    """Missing energy figures (a required carrier, or last year's twin of a carrier entered this year,
+    or the reverse) and missing intensity denominators in the months the period needs."""
+    row = plan.annex3_row(unit_id)
+    if row is None:
+        return []
+    fields = [f for f in plan.fields_for(unit_id) if f.annex == 3]
+    carriers = [f for f in fields if f.carrier and not f.is_last_year]
+    den = row.denominator_field
+    out: list[MissingCell] = []
+    for m in months_due(plan, table, [f.key for f in fields], month):
+        for f in carriers:
+            pair = (f.key, f.key + LAST_YEAR)
+            entered = [table.value(m, k) is not None for k in pair]
+            if f.required or any(entered):
+                out += [_cell(plan, m, k) for k, there in zip(pair, entered, strict=True) if not there]
+        if row.denominator_kind == "flow":
+            out += [_cell(plan, m, k) for k in (den, den + LAST_YEAR) if table.value(m, k) is None]
+    if row.denominator_kind == "stock" and table.latest(den, month) is None:
+        out.append(_cell(plan, month, den))
+    return sorted(out, key=lambda c: c.period)
+
+
+def rows_missing(plan: Plan, unit_id: str, table: MonthTable, month: int) -> list[MissingCell]:
+    """Required annex-1/4 figures (statuses, values): each is a level held from the month it was entered."""
+    return [
+        _cell(plan, month, f.key)
+        for f in plan.fields_for(unit_id)
+        if f.annex in (1, 4)
+        and f.required
+        and table.latest(f.key, month) is None
+        and table.latest_text(f.key, month) is None
+    ]
+
+
+def missing_cells(plan: Plan, unit_id: str, table: MonthTable, month: int) -> list[MissingCell]:
+    """Every required figure of the unit missing in months 1..`month`: annex 2, annex 3, then rows."""
+    return [
+        *(annex2_missing(plan, table, month) if plan.annex2_row(unit_id) else []),
+        *annex3_missing(plan, unit_id, table, month),
+        *rows_missing(plan, unit_id, table, month),
+    ]
+
+
+def _first_gap(missing: Iterable[MissingCell]) -> int:
+    """The first month with a missing figure (13 when none): cumulative figures stop before it."""
+    return min((int(c.period[5:7]) for c in missing), default=13)
+
+
 # ---- annex 2 ---------------------------------------------------------------------------------
 
 
@@ -90,6 +191,21 @@ class Annex2Month:
     ytd_intensity_last_year: float | None
     ytd_change_rate_pct: float | None
     colour: str | None
+    colour_label: str
+
+
+@dataclass(frozen=True)
+class Annex2Indicator:
+    """A line of the form's main table: this month, this year to date, last year to date, change."""
+
+    role: str
+    key: str
+    label: str
+    unit: str
+    month_value: float | None
+    ytd: float | None
+    ytd_last_year: float | None
+    change_pct: float | None
 
 
 @dataclass(frozen=True)
@@ -106,22 +222,90 @@ class Annex2Progress:
     colour: str | None
     colour_label: str
     months: list[Annex2Month]
+    complete: bool
+    missing: list[MissingCell]
+    indicators: list[Annex2Indicator]
 
 
 def _role_keys(plan: Plan) -> dict[str, str]:
     return {f.role: f.key for f in plan.fields if f.annex == 2 and f.role}
 
 
-def annex2_sums(plan: Plan, table: MonthTable, month: int) -> calc.EnergyOutput | None:
-    """YTD ΣE and ΣY this and last year, or None when any of the four is missing."""
-    keys = _role_keys(plan)
-    sums = [
-        table.ytd_sum(keys[r], month) for r in ("energy", "energy_last_year", "output", "output_last_year")
-    ]
-    if any(s is None for s in sums):
-        return None
-    e, el, y, yl = (float(s) for s in sums if s is not None)
+def _sums(keys: dict[str, str], table: MonthTable, month: int) -> calc.EnergyOutput:
+    """YTD ΣE and ΣY this and last year over months known to be complete (no missing cell up to `month`)."""
+    e, el, y, yl = (
+        table.ytd_sum(keys[r], month) or 0.0
+        for r in ("energy", "energy_last_year", "output", "output_last_year")
+    )
     return calc.EnergyOutput(e, el, y, yl)
+
+
+def annex2_totals(a2: Annex2Progress) -> calc.EnergyOutput | None:
+    """A unit's ΣE/ΣY as its report holds them, for a group or district total; None while incomplete."""
+    e, el = a2.ytd_energy_tce, a2.ytd_energy_tce_last_year
+    y, yl = a2.ytd_output_wan_yuan, a2.ytd_output_wan_yuan_last_year
+    if not a2.complete or e is None or el is None or y is None or yl is None:
+        return None
+    return calc.EnergyOutput(e, el, y, yl)
+
+
+def _complete_sum(plan: Plan, table: MonthTable, key: str, month: int) -> float | None:
+    """The sum over the months the period needs, or None when one of them lacks the figure."""
+    months = months_due(plan, table, [key], month)
+    if not months or any(table.value(m, key) is None for m in months):
+        return None
+    return sum(table.value(m, key) or 0.0 for m in months)
+
+
+def _indicators(plan: Plan, table: MonthTable, month: int, complete: bool) -> list[Annex2Indicator]:
+    by_role = {f.role: f for f in plan.fields if f.annex == 2 and f.role}
+    out = []
+    for role in ("energy", "gross_energy", "output"):
+        f, last = by_role.get(role), by_role.get(role + LAST_YEAR)
+        if f is None:
+            continue
+        ytd = _complete_sum(plan, table, f.key, month) if complete else None
+        ytd_last = _complete_sum(plan, table, last.key, month) if complete and last else None
+        out.append(
+            Annex2Indicator(
+                role,
+                f.key,
+                f.label,
+                f.unit,
+                table.value(month, f.key),
+                ytd,
+                ytd_last,
+                calc.pct_change(ytd, ytd_last),
+            )
+        )
+    return out
+
+
+def _annex2_month(
+    plan: Plan,
+    table: MonthTable,
+    keys: dict[str, str],
+    row_target: float,
+    m: int,
+    sums: calc.EnergyOutput | None,
+    merged: bool,
+) -> Annex2Month:
+    """Month m's row; `merged`: a month before the first cumulative period whose figures come with it."""
+    rules = plan.rules
+    rate = sums.change_rate_pct if sums else None
+    colour = calc.rate_colour(rate, row_target, rules.warning_rule, rules.yellow_gap_share)
+    return Annex2Month(
+        month=m,
+        energy_tce=table.value(m, keys["energy"]),
+        energy_tce_last_year=table.value(m, keys["energy_last_year"]),
+        output_wan_yuan=table.value(m, keys["output"]),
+        output_wan_yuan_last_year=table.value(m, keys["output_last_year"]),
+        ytd_intensity=calc.intensity(sums.energy, sums.output) if sums else None,
+        ytd_intensity_last_year=calc.intensity(sums.energy_last, sums.output_last) if sums else None,
+        ytd_change_rate_pct=rate,
+        colour=colour,
+        colour_label=colour_label(colour) if sums else "" if merged else incomplete_label(),
+    )
 
 
 def annex2_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period) -> Annex2Progress | None:
@@ -130,49 +314,43 @@ def annex2_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period)
         return None
     keys = _role_keys(plan)
     rules = plan.rules
-
-    def ytd(role: str, month: int) -> float | None:
-        return table.ytd_sum(keys[role], month)
-
-    months = []
-    for m in range(1, period.month + 1):
-        e, el, y, yl = (
-            ytd("energy", m),
-            ytd("energy_last_year", m),
-            ytd("output", m),
-            ytd("output_last_year", m),
+    n = period.month
+    missing = annex2_missing(plan, table, n)
+    gap = _first_gap(missing)
+    due = months_due(plan, table, keys.values(), n)
+    months = [
+        _annex2_month(
+            plan,
+            table,
+            keys,
+            row.target_pct,
+            m,
+            _sums(keys, table, m) if m < gap and m in due else None,
+            m not in due,
         )
-        rate = calc.change_rate_pct(e, el, y, yl)
-        months.append(
-            Annex2Month(
-                month=m,
-                energy_tce=table.value(m, keys["energy"]),
-                energy_tce_last_year=table.value(m, keys["energy_last_year"]),
-                output_wan_yuan=table.value(m, keys["output"]),
-                output_wan_yuan_last_year=table.value(m, keys["output_last_year"]),
-                ytd_intensity=calc.intensity(e, y),
-                ytd_intensity_last_year=calc.intensity(el, yl),
-                ytd_change_rate_pct=rate,
-                colour=calc.rate_colour(rate, row.target_pct, rules.warning_rule, rules.yellow_gap_share),
-            )
-        )
-    m = period.month
-    e, el, y, yl = ytd("energy", m), ytd("energy_last_year", m), ytd("output", m), ytd("output_last_year", m)
-    rate = calc.change_rate_pct(e, el, y, yl)
+        for m in range(1, n + 1)
+    ]
+    sums = _sums(keys, table, n) if not missing else None
+    rate = sums.change_rate_pct if sums else None
     colour = calc.rate_colour(rate, row.target_pct, rules.warning_rule, rules.yellow_gap_share)
     return Annex2Progress(
         target_pct=row.target_pct,
-        ytd_energy_tce=e,
-        ytd_energy_tce_last_year=el,
-        ytd_output_wan_yuan=y,
-        ytd_output_wan_yuan_last_year=yl,
-        ytd_intensity_tce_per_wan_yuan=calc.intensity(e, y),
-        ytd_intensity_last_year_tce_per_wan_yuan=calc.intensity(el, yl),
+        ytd_energy_tce=sums.energy if sums else None,
+        ytd_energy_tce_last_year=sums.energy_last if sums else None,
+        ytd_output_wan_yuan=sums.output if sums else None,
+        ytd_output_wan_yuan_last_year=sums.output_last if sums else None,
+        ytd_intensity_tce_per_wan_yuan=calc.intensity(sums.energy, sums.output) if sums else None,
+        ytd_intensity_last_year_tce_per_wan_yuan=calc.intensity(sums.energy_last, sums.output_last)
+        if sums
+        else None,
         ytd_change_rate_pct=rate,
         completion_rate_pct=calc.completion_rate_pct(rate, row.target_pct),
         colour=colour,
-        colour_label=colour_label(colour),
+        colour_label=colour_label(colour) if sums else incomplete_label(),
         months=months,
+        complete=not missing,
+        missing=missing,
+        indicators=_indicators(plan, table, n, not missing),
     )
 
 
@@ -224,6 +402,10 @@ class Annex3Progress:
     colour_label: str
     carriers: list[CarrierTotal]
     months: list[Annex3Month]
+    complete: bool
+    missing: list[MissingCell]
+    projection_method: str | None  # formulas.PROFILE or LINEAR; None when there is no projection
+    projection_method_label: str
 
 
 def month_tce(
@@ -246,6 +428,53 @@ def _sum_optional(values: Iterable[float | None]) -> float | None:
     return sum(present) if present else None
 
 
+def projection_method_label(method: str | None) -> str:
+    if method == calc.PROFILE:
+        return translate("progress", "按上年月度分布")
+    if method == calc.LINEAR:
+        return translate("progress", "按线性推算")
+    return "—"
+
+
+def _last_year_profile(
+    plan: Plan, coefficients: CoefficientSet, table: MonthTable, due: list[int], n: int
+) -> list[float | None]:
+    """Last year's 12 monthly totals for the profile projection, None where a required carrier is missing.
+    Months before the first cumulative period that hold nothing come inside it (0 on their own)."""
+    required = [f.key for f in plan.fields if f.annex == 3 and f.carrier and f.required and f.is_last_year]
+    first = plan.rules.first_cumulative_month
+    out: list[float | None] = []
+    for m in range(1, 13):
+        if (m not in due and m <= n) or (m > n and m < first and not table.values.get(m)):
+            out.append(0.0)
+        elif any(table.value(m, k) is None for k in required):
+            out.append(None)
+        else:
+            out.append(month_tce(plan, coefficients, table, m, last_year=True))
+    return out
+
+
+def _annex3_intensity(
+    row: Annex3Row,
+    table: MonthTable,
+    n: int,
+    projected: float | None,
+    ytd: float | None,
+    ytd_last: float | None,
+) -> tuple[float | None, float | None, float | None, float | None]:
+    """(denominator, last year's, intensity judged against the target, YoY change of the intensity)."""
+    den_key = row.denominator_field
+    if row.denominator_kind == "stock":
+        den, den_last = table.latest(den_key, n), table.latest(den_key + LAST_YEAR, n)
+        den_last = den_last if den_last is not None else den
+        # intensity = annual total / floor area: judged on the projected year-end total
+        inten, inten_this = calc.intensity(projected, den), calc.intensity(ytd, den)
+    else:
+        den, den_last = table.ytd_sum(den_key, n), table.ytd_sum(den_key + LAST_YEAR, n)
+        inten = inten_this = calc.intensity(ytd, den)
+    return den, den_last, inten, calc.pct_change(inten_this, calc.intensity(ytd_last, den_last))
+
+
 def annex3_progress(
     plan: Plan, unit_id: str, coefficients: CoefficientSet, table: MonthTable, period: Period
 ) -> Annex3Progress | None:
@@ -254,34 +483,37 @@ def annex3_progress(
         return None
     rules = plan.rules
     n = period.month
-    monthly = [month_tce(plan, coefficients, table, m) for m in range(1, 13)]
-    monthly_last = [month_tce(plan, coefficients, table, m, last_year=True) for m in range(1, 13)]
-    ytd = _sum_optional(monthly[:n])
-    ytd_last = _sum_optional(monthly_last[:n])
-    last_full = _sum_optional(monthly_last) if all(v is not None for v in monthly_last) else None
+    missing = annex3_missing(plan, unit_id, table, n)
+    complete = not missing
+    gap = _first_gap(missing)
+    due = months_due(plan, table, [f.key for f in plan.fields_for(unit_id) if f.annex == 3], n)
+    # a month's total is shown only when none of its carriers is missing (a missing month is never a zero)
+    short = {
+        (int(c.period[5:7]), c.field.endswith(LAST_YEAR)) for c in missing if plan.field(c.field).carrier
+    }
+    monthly = [None if (m, False) in short else month_tce(plan, coefficients, table, m) for m in range(1, 13)]
+    monthly_last = [
+        None if (m, True) in short else month_tce(plan, coefficients, table, m, last_year=True)
+        for m in range(1, 13)
+    ]
+    ytd = _sum_optional(monthly[:n]) if complete else None
+    ytd_last = _sum_optional(monthly_last[:n]) if complete else None
     cap = row.total_cap_wan_tce * 10000
-    linear = None if ytd is None else calc.project_linear(ytd, n)
-    by_profile = None if ytd is None else calc.project_by_profile(ytd, ytd_last, last_full)
-    projected = by_profile if by_profile is not None else linear
-
-    den_key = row.denominator_field
-    if row.denominator_kind == "stock":
-        den, den_last = table.latest(den_key, n), table.latest(den_key + LAST_YEAR, n)
-        den_last = den_last if den_last is not None else den
-        # intensity = annual total / floor area: judged on the projected year-end total
-        inten = calc.intensity(projected, den)
-        inten_this = calc.intensity(ytd, den)
-        inten_last = calc.intensity(ytd_last, den_last)
-    else:
-        den, den_last = table.ytd_sum(den_key, n), table.ytd_sum(den_key + LAST_YEAR, n)
-        inten = inten_this = calc.intensity(ytd, den)
-        inten_last = calc.intensity(ytd_last, den_last)
-    yoy = calc.pct_change(inten_this, inten_last)
+    projection = (
+        calc.project_year_end(ytd, n, _last_year_profile(plan, coefficients, table, due, n))
+        if ytd is not None
+        else None
+    )
+    projected = projection.value if projection else None
+    method = projection.method if projection else None
+    den, den_last, inten, yoy = (
+        _annex3_intensity(row, table, n, projected, ytd, ytd_last) if complete else (None, None, None, None)
+    )
 
     carriers = []
     for f in plan.fields:
         if f.annex == 3 and f.carrier and not f.is_last_year:
-            amount = table.ytd_sum(f.key, n)
+            amount = table.ytd_sum(f.key, n) if complete else None
             kgce = coefficients.kgce_per_unit(f.carrier, plan.electricity_basis, plan.year)
             carriers.append(
                 CarrierTotal(
@@ -290,11 +522,8 @@ def annex3_progress(
             )
     months, running = [], 0.0
     for m in range(1, n + 1):
-        if monthly[m - 1] is not None:
-            running += monthly[m - 1] or 0.0
-        months.append(
-            Annex3Month(m, monthly[m - 1], monthly_last[m - 1], running if ytd is not None else None)
-        )
+        running += monthly[m - 1] or 0.0
+        months.append(Annex3Month(m, monthly[m - 1], monthly_last[m - 1], running if m < gap else None))
 
     total_colour = calc.cap_colour(projected, cap, rules.yellow_gap_share)
     intensity_colour = calc.cap_colour(inten, row.intensity_target, rules.yellow_gap_share)
@@ -310,11 +539,11 @@ def annex3_progress(
         ytd_tce=ytd,
         ytd_tce_last_year=ytd_last,
         cap_used_pct=None if ytd is None else ytd / cap * 100,
-        projected_tce_linear=linear,
-        projected_tce_by_profile=by_profile,
+        projected_tce_linear=None if ytd is None else calc.project_linear(ytd, n),
+        projected_tce_by_profile=projected if method == calc.PROFILE else None,
         projected_tce=projected,
         total_colour=total_colour,
-        denominator_field=den_key,
+        denominator_field=row.denominator_field,
         denominator=den,
         denominator_last_year=den_last,
         intensity=inten,
@@ -325,9 +554,13 @@ def annex3_progress(
         intensity_yoy_target_pct=row.intensity_yoy_change_pct,
         intensity_yoy_colour=yoy_colour,
         colour=colour,
-        colour_label=colour_label(colour),
+        colour_label=colour_label(colour) if complete else incomplete_label(),
         carriers=carriers,
         months=months,
+        complete=complete,
+        missing=missing,
+        projection_method=method,
+        projection_method_label=projection_method_label(method),
     )
 
 
@@ -467,16 +700,29 @@ class UnitProgress:
     annex3: Annex3Progress | None
     annex1: list[RowProgress]
     annex4: list[RowProgress]
+    missing: list[MissingCell]  # every required figure missing in months 1..N, all annexes
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
     @property
     def colour(self) -> str | None:
+        """The worst colour of the period; none while a figure is missing (数据不全)."""
+        if self.missing:
+            return None
         parts = [self.annex2.colour if self.annex2 else None, self.annex3.colour if self.annex3 else None]
         return calc.worst(parts + [r.colour for r in self.annex1 + self.annex4])
+
+    @property
+    def colour_label(self) -> str:
+        return colour_label(self.colour) if self.complete else incomplete_label()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["colour"] = self.colour
-        data["colour_label"] = colour_label(self.colour)
+        data["colour_label"] = self.colour_label
+        data["complete"] = self.complete
         return data
 
 
@@ -484,6 +730,9 @@ def unit_progress(
     plan: Plan, coefficients: CoefficientSet, figures: Iterable[Figure], unit_id: str, period: Period
 ) -> UnitProgress:
     table = MonthTable(plan.year, figures)
+    annex2 = annex2_progress(plan, unit_id, table, period)
+    annex3 = annex3_progress(plan, unit_id, coefficients, table, period)
+    missing = missing_cells(plan, unit_id, table, period.month)
     return UnitProgress(
         plan_id=plan.id,
         unit_id=unit_id,
@@ -491,8 +740,9 @@ def unit_progress(
         period=str(period),
         period_label=period.label(),
         elapsed_pct=period.elapsed_share * 100,
-        annex2=annex2_progress(plan, unit_id, table, period),
-        annex3=annex3_progress(plan, unit_id, coefficients, table, period),
+        annex2=annex2,
+        annex3=annex3,
         annex1=annex1_progress(plan, unit_id, table, period),
         annex4=annex4_progress(plan, unit_id, table, period),
+        missing=missing,
     )

@@ -15,8 +15,10 @@ from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.numbers import accepted_forms, in_field_unit, parse_number
 from model.common.periods import Period, parse_period
-from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Plan
-from model.store.database import FigureWrite, Store
+from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Field, Plan
+from model.store.audit import AuditEntry
+from model.store.database import Store
+from model.store.figures import FigureWrite
 
 CSV_COLUMNS = ("unit", "period", "field", "value", "note")
 
@@ -31,10 +33,32 @@ class Entry:
     raw: str
     note: str | None = None
     line: int = 0  # line of the CSV file it came from, for messages
+    cell: str = ""  # the workbook cell it came from (月度数据!C5), for messages
 
 
-def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tuple[float | None, str | None]:
-    """Check one typed value for one field of one unit; return (value, text) or raise UserError."""
+@dataclass(frozen=True)
+class Change:
+    """One stored value a file would change: where it came from, and the value before and after."""
+
+    unit_id: str
+    period: str
+    field: str
+    where: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class EntryPreview:
+    """What storing a file's entries would do, computed before anything is stored."""
+
+    changes: list[Change]
+    problems: list[str]
+    unchanged: int
+
+
+def unit_field(plan: Plan, unit_id: str, key: str) -> Field:
+    """One of the fields this unit reports, or a UserError saying where to find them."""
     unit = plan.unit(unit_id)
     allowed = {f.key: f for f in plan.fields_for(unit_id)}
     if key not in allowed:
@@ -50,13 +74,14 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
                 "entry", "没有名为“{key}”的填报项。用 main.py plan --unit {uid} 查看本单位的填报项。"
             ).format(key=key, uid=unit.id)
         )
-    f = allowed[key]
-    if period.year != plan.year:
-        raise UserError(
-            translate("entry", "报告期 {period} 不在本计划年度（{year}年）内。").format(
-                period=period, year=plan.year
-            )
-        )
+    return allowed[key]
+
+
+def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tuple[float | None, str | None]:
+    """Check one typed value for one field of one unit; return (value, text) or raise UserError."""
+    f = unit_field(plan, unit_id, key)
+    unit = plan.unit(unit_id)
+    plan.check_period(period)
     where = translate("entry", "{unit} {period}“{label}”").format(
         unit=unit.name, period=period, label=f.display_label
     )
@@ -117,12 +142,7 @@ def store_entries(
         try:
             value, text = convert(plan, entry.unit_id, entry.period, entry.field, entry.raw)
         except UserError as exc:
-            if entry.line:
-                problems.append(
-                    translate("entry", "第 {line} 行：{msg}").format(line=entry.line, msg=exc.message)
-                )
-            else:
-                problems.append(exc.message if len(entries) == 1 else f"[{i + 1}] {exc.message}")
+            problems.append(_located(entry, exc.message, i if len(entries) > 1 else None))
             continue
         writes.setdefault(entry.unit_id, []).append(
             FigureWrite(str(entry.period), entry.field, value, text, entry.note)
@@ -136,7 +156,7 @@ def store_entries(
     changed = 0
     with store.transaction():
         for unit_id, unit_writes in writes.items():
-            changed += store.write_figures(
+            changed += store.figures.write(
                 plan.id,
                 unit_id,
                 unit_writes,
@@ -145,6 +165,59 @@ def store_entries(
                 electricity_basis=plan.electricity_basis,
             )
     return changed
+
+
+def _located(entry: Entry, message: str, index: int | None = None) -> str:
+    """A problem with where it came from: the workbook cell, the CSV line, or its place in the call."""
+    if entry.cell:
+        return translate("entry", "单元格 {cell}：{msg}").format(cell=entry.cell, msg=message)
+    if entry.line:
+        return translate("entry", "第 {line} 行：{msg}").format(line=entry.line, msg=message)
+    return message if index is None else f"[{index + 1}] {message}"
+
+
+def _shown(value: float | None, text: str | None) -> str | None:
+    return text if text is not None else (None if value is None else f"{value:,.10g}")
+
+
+def preview_entries(
+    store: Store, plan: Plan, entries: list[Entry], problems_prefix: list[str] | None = None
+) -> EntryPreview:
+    """Every change (old → new) and every refusal, with where each came from; nothing is stored."""
+    problems = list(problems_prefix or [])
+    stored = {
+        (unit_id, f.period, f.field): _shown(f.value, f.text)
+        for unit_id in {e.unit_id for e in entries}
+        for f in store.figures.read(plan.id, unit_id)
+    }
+    changes: list[Change] = []
+    unchanged = 0
+    for entry in entries:
+        try:
+            value, text = convert(plan, entry.unit_id, entry.period, entry.field, entry.raw)
+        except UserError as exc:
+            problems.append(_located(entry, exc.message))
+            continue
+        old, new = stored.get((entry.unit_id, str(entry.period), entry.field)), _shown(value, text)
+        if old == new:
+            unchanged += 1
+            continue
+        lock = store.submissions.period_lock(plan.id, entry.unit_id, str(entry.period))
+        if lock is not None:
+            problems.append(
+                _located(
+                    entry,
+                    translate("entry", "{period} 已报送（第 {v} 版），数据已锁定；如需修改请先更正。").format(
+                        period=entry.period, v=lock.version
+                    ),
+                )
+            )
+            continue
+        where = entry.cell or (
+            translate("entry", "第 {line} 行").format(line=entry.line) if entry.line else ""
+        )
+        changes.append(Change(entry.unit_id, str(entry.period), entry.field, where, old, new))
+    return EntryPreview(changes, problems, unchanged)
 
 
 def parse_assignments(
@@ -249,3 +322,9 @@ def store_csv(store: Store, plan: Plan, path: str | Path, *, who: str) -> int:
     """The whole file in one transaction, or nothing (every problem listed with its line)."""
     entries, problems = read_csv_entries(plan, path)
     return store_entries(store, plan, entries, who=who, problems_prefix=problems)
+
+
+def field_history(store: Store, plan: Plan, unit_id: str, period: Period, key: str) -> list[AuditEntry]:
+    """Every change of one value, oldest first (the window's 修改记录, `main.py audit`)."""
+    unit_field(plan, unit_id, key)
+    return store.audit.entries(plan.id, unit_id, str(period), key)

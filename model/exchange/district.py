@@ -3,10 +3,10 @@
 Every file is checked on its own (signature intact and covering the entire file, certificate trusted and
 belonging to the unit, data readable, plan and year matching, unit and fields known) and gets one outcome
 in plain words. A file is imported in one transaction; a refused file changes nothing, and so does a file
-already held. What the district holds decides its figures, whatever the order the files came in: for
-each month, the figures of the newest version of that month's package; for a month that has no package
-of its own, the figures carried by the latest package that includes it (every report carries the year
-to date), so the district's year-to-date totals equal the units' own reports.
+already held. What the district holds decides its figures, whatever the order the files came in: for a
+unit and a period, those of the newest version of that period's own package (never a later period's
+package, although every package carries its year to date). Received figures stay in the received tables;
+they are never written into the figures typed in this database (see `model.calc.summary.district_view`).
 """
 
 from __future__ import annotations
@@ -18,19 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from model.calc.progress import MonthTable
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.plan.spec import Plan
-from model.store.database import (
-    ACCEPTED,
-    NEWER,
-    OLDER,
-    FigureWrite,
-    ReceivedPackage,
-    Store,
-    TrustedCert,
-    now_iso,
-)
+from model.store.connection import now_iso
+from model.store.database import Store
+from model.store.figures import Figure
+from model.store.received import KeySums, add_received_sums
+from model.store.submissions import ACCEPTED, NEWER, OLDER, ReceivedPackage
+from model.store.trust import TrustedCert
 
 IDENTICAL, REFUSED = "identical", "refused"
 OUTCOMES = (ACCEPTED, IDENTICAL, NEWER, OLDER, REFUSED)
@@ -145,14 +142,14 @@ def trust_add(
                 "exchange", "证书中的单位编号“{id}”不在本年计划中：请用 --unit 指明它属于哪个单位。"
             ).format(id=unit_id)
         ) from None
-    store.add_trusted_cert(info.fingerprint_sha256, info.subject, pem, unit_id, info.not_after, who=who)
-    cert = store.trusted_cert(info.fingerprint_sha256)
+    store.trust.add(info.fingerprint_sha256, info.subject, pem, unit_id, info.not_after, who=who)
+    cert = store.trust.get(info.fingerprint_sha256)
     assert cert is not None
     return _entry(plan, cert)
 
 
 def trust_list(store: Store, plan: Plan, *, include_revoked: bool = False) -> list[TrustEntry]:
-    return [_entry(plan, c) for c in store.trusted_certs(include_revoked=include_revoked)]
+    return [_entry(plan, c) for c in store.trust.all(include_revoked=include_revoked)]
 
 
 def _normal_fingerprint(text: str) -> str:
@@ -167,15 +164,15 @@ def trust_remove(store: Store, plan: Plan, source: str | Path | bytes, *, who: s
         fingerprint = _read_certificate(source)[1].fingerprint_sha256
     else:
         fingerprint = _normal_fingerprint(str(source))
-    cert = store.trusted_cert(fingerprint)
+    cert = store.trust.get(fingerprint)
     if cert is None or cert.revoked_at is not None:
         raise UserError(
             translate("exchange", "受信任列表中没有指纹为 {fp} 的证书。用 main.py trust list 查看。").format(
                 fp=fingerprint or source
             )
         )
-    store.revoke_trusted_cert(fingerprint, who=who)
-    revoked = store.trusted_cert(fingerprint)
+    store.trust.revoke(fingerprint, who=who)
+    revoked = store.trust.get(fingerprint)
     assert revoked is not None
     return _entry(plan, revoked)
 
@@ -197,6 +194,7 @@ class ImportOutcome:
     fingerprint: str = ""  # the signer's certificate, shown when it is not trusted
     sha256: str = ""
     reasons: list[str] = field(default_factory=list)
+    correction_reason: str = ""  # a corrected version's reason, as the unit signed it
 
     @property
     def refused(self) -> bool:
@@ -241,7 +239,7 @@ def import_packages(
 
 
 def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome:
-    plan = store.plan()
+    plan = store.plans.get()
     name = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -249,7 +247,7 @@ def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome
         reason = translate("exchange", "无法读取文件：{err}").format(err=exc.strerror or exc)
         return _refused(name, _Refused([reason]), "")
     sha = hashlib.sha256(raw).hexdigest()
-    held = store.received_by_sha256(sha)
+    held = store.received.by_sha256(sha)
     if held is not None:
         return _identical(plan, name, held, sha, same_file=True)
     try:
@@ -320,7 +318,7 @@ class _Signer:
 def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Signer]:
     from model.reports.signing import verify_pdf
 
-    trusted = {c.fingerprint: c for c in store.trusted_certs()}
+    trusted = {c.fingerprint: c for c in store.trust.all()}
     result = verify_pdf(raw, [c.pem for c in trusted.values()])
     data = result.data or {}
     if not result.signed or not result.intact or not result.valid or not result.covers_entire_file:
@@ -424,7 +422,7 @@ def _keep(
     unit_id, period, version = data["unit_id"], data["period"], int(data["version"])
     unit_name = plan.unit(unit_id).name
     with store.transaction():
-        held = store.received(plan.id, unit_id, period)
+        held = store.received.all(plan.id, unit_id, period)
         same = next((h for h in held if h.version == version), None)
         if same is not None:
             if _own_figures(json.loads(same.data)) == _own_figures(data):
@@ -465,9 +463,8 @@ def _keep(
             imported_by=who,
             data=json.dumps(data, ensure_ascii=False),
         )
-        store.add_received(package, raw, who=who)
-        if use:
-            apply_received_figures(store, plan, unit_id, who=who)
+        received_id = store.received.add(package, raw, who=who)
+        add_received_sums(store.db, received_id, package_sums(plan, data))
     where = translate("exchange", "{unit} {period} 第 {v} 版").format(
         unit=unit_name, period=period, v=version
     )
@@ -481,6 +478,11 @@ def _keep(
         message = translate(
             "exchange", "已存档：{where} 是旧版本，正在使用的是更新的第 {new} 版，数据不变。"
         ).format(where=where, new=in_use.version if in_use else "?")
+    reason = correction_reason(data)
+    if reason:
+        message += translate("exchange", "此版更正第 {old} 版，原因：{reason}").format(
+            old=data["replaces_version"], reason=reason
+        )
     return ImportOutcome(
         name,
         outcome,
@@ -493,49 +495,27 @@ def _keep(
         in_use.version if outcome == NEWER and in_use else None,
         signer.fingerprint,
         sha,
+        correction_reason=reason,
     )
 
 
-def apply_received_figures(store: Store, plan: Plan, unit_id: str, *, who: str) -> int:
-    """Make the district's figures of a unit what the packages in use say (see the module docstring).
+def correction_reason(data: dict[str, Any]) -> str:
+    """Why the unit corrected this version (empty for a first version)."""
+    return str(data.get("correction_reason") or "")
 
-    Months that no package covers are left alone. Returns how many figures changed."""
-    packages = sorted((p for p in store.received(plan.id, unit_id) if p.in_use), key=lambda p: p.period)
-    chosen: dict[str, tuple[list[dict[str, Any]], dict[str, Any]]] = {}
-    own: set[str] = set()
-    for p in packages:
-        data = json.loads(p.data)
-        by_period: dict[str, list[dict[str, Any]]] = {}
-        for f in data["figures"]:
-            by_period.setdefault(f["period"], []).append(f)
-        for month, figures in by_period.items():
-            if month == p.period:
-                chosen[month] = (figures, data)
-                own.add(month)
-            elif month not in own:
-                chosen[month] = (figures, data)
-    if not chosen:
-        return 0
-    held = store.figures(plan.id, unit_id, chosen)
-    changed = 0
-    with store.transaction():
-        for month, (figures, data) in sorted(chosen.items()):
-            wanted = {f["field"] for f in figures}
-            writes = [FigureWrite(month, f["field"], f["value"], f["text"], f["note"]) for f in figures]
-            writes += [
-                FigureWrite(month, h.field, None, None)
-                for h in held
-                if h.period == month and h.field not in wanted
-            ]
-            changed += store.write_figures(
-                plan.id,
-                unit_id,
-                writes,
-                who=who,
-                coef_version=data["coefficient_version"],
-                electricity_basis=data["electricity_basis"],
-            )
-    return changed
+
+def package_sums(plan: Plan, data: dict[str, Any]) -> KeySums:
+    """The year-to-date annex-2 sums of a package, recomputed from the figures it carries."""
+    keys = {f.role: f.key for f in plan.fields if f.annex == 2 and f.role}
+    if plan.annex2_row(data["unit_id"]) is None or not keys:
+        return KeySums(None, None, None, None)
+    figures = [
+        Figure(data["unit_id"], f["period"], f["field"], f["value"], f["text"], f["note"], "", "")
+        for f in data["figures"]
+    ]
+    table, month = MonthTable(plan.year, figures), int(data["period"][5:7])
+    roles = ("energy", "energy_last_year", "output", "output_last_year")
+    return KeySums(*(table.ytd_sum(keys[r], month) if r in keys else None for r in roles))
 
 
 # ---- what the district holds --------------------------------------------------------------------
@@ -560,6 +540,7 @@ class HeldPackage:
     imported_at: str
     imported_by: str
     sha256: str
+    correction_reason: str = ""
 
 
 def held_packages(
@@ -582,16 +563,12 @@ def held_packages(
             r.imported_at,
             r.imported_by,
             r.sha256,
+            correction_reason(json.loads(r.data)),
         )
-        for r in store.received(plan.id, unit_id, period)
+        for r in store.received.all(plan.id, unit_id, period)
     ]
 
 
 def held_package_pdf(store: Store, package_id: int) -> bytes:
     """The signed PDF exactly as it was imported."""
-    return store.received_pdf(package_id)
-
-
-def units_reported(store: Store, plan: Plan, period: str) -> set[str]:
-    """Units whose package for `period` the district holds (one in use)."""
-    return {r.unit_id for r in store.received(plan.id, period=period) if r.in_use}
+    return store.received.pdf(package_id)

@@ -18,6 +18,7 @@ from typing import Any
 
 from model.common.errors import PlanError, UserError
 from model.common.i18n import translate
+from model.common.periods import Period
 
 PLAN_FORMAT = "tanbao-plan"
 PLAN_FORMAT_VERSION = 1
@@ -25,6 +26,10 @@ SHIPPED_PLAN = "jinshan-2024.json"
 
 UNIT_KINDS = ("town", "subdistrict", "park", "group", "key_user", "bureau")
 MEASURES = ("rate", "quantity", "qualitative")
+# Figures the district computes itself rather than a unit typing them: the annex-2 district ΣE/ΣY change
+# rate (A1-02 规上工业万元产值能耗) and the share of monthly reports received on time (A4-23 上报率).
+ANNEX2_DISTRICT_RATE, REPORT_RATE = "annex2_district_rate", "report_rate"
+COMPUTED = (ANNEX2_DISTRICT_RATE, REPORT_RATE)
 WARNING_RULES = ("ndrc2020", "ndrc2021")
 COLOURS = ("green", "yellow", "red")
 OPS = (">=", "<=", "=")
@@ -80,6 +85,7 @@ class Quantity:
     value: float
     unit: str
     level: bool  # a level to hold (98 %) rather than an amount to accumulate over the year (40 ha)
+    computed: str = ""  # one of COMPUTED: the district computes the value; no unit types it
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,7 @@ class Annex1Row:
     responsible: tuple[str, ...]
     lead: str
     lead_note: str = ""
+    computed: str = ""  # one of COMPUTED: the district computes the value; no unit types it
 
 
 @dataclass(frozen=True)
@@ -126,14 +133,29 @@ class Annex4Row:
     note: str = ""
 
 
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class AuditRule:
+    """A relation between two figures of the same month that the form states (e.g. 02 ≥ 01)."""
+
+    left: str  # field key
+    op: str  # one of OPS
+    right: str  # field key
+    severity: str  # "error" blocks submission; "warning" needs a written reason
+    text: str = ""  # how the form prints the rule in its notes
+
+
 @dataclass(frozen=True)
 class Rules:
     warning_rule: str = "ndrc2020"
     yellow_gap_share: float = 0.10
     swing_warning_pct: float = 30.0
     deadline_day: int = 15
-    first_cumulative_month: int = 2
+    first_cumulative_month: int = 1  # the first period with a report: 2 = no January-only report (1–2月)
     status_colours: Mapping[str, str] = field(default_factory=dict)
+    audit_rules: tuple[AuditRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +207,14 @@ class Plan:
             if unit.id == unit_id:
                 return unit
         raise KeyError(unit_id)
+
+    def check_period(self, period: Period) -> Period:
+        """The period, when it lies in this plan's year; else a UserError that says so."""
+        if period.year != self.year:
+            raise UserError(
+                translate("plan", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=self.year)
+            )
+        return period
 
     def find_unit(self, text: str) -> Unit:
         """Resolve what a person typed (id, name, full name or alias) to a unit, or say what is close."""
@@ -251,9 +281,21 @@ class Plan:
                 rows.setdefault(unit_id, []).append(row)
         return {unit_id: tuple(r) for unit_id, r in rows.items()}
 
+    @cached_property
+    def _fields_by_key(self) -> dict[str, Field]:
+        return {f.key: f for f in self.fields}
+
+    @cached_property
+    def _fields_by_row(self) -> dict[str, tuple[str, ...]]:
+        rows: dict[str, list[str]] = {}
+        for f in self.fields:
+            if f.row_id:
+                rows.setdefault(f.row_id, []).append(f.key)
+        return {row_id: tuple(keys) for row_id, keys in rows.items()}
+
     def fields_for(self, unit_id: str) -> list[Field]:
         """Every field this unit enters, in form order."""
-        by_key = {f.key: f for f in self.fields}
+        by_key = self._fields_by_key
         keys: list[str] = []
         if self.annex2_row(unit_id):
             keys += [f.key for f in self.fields if f.annex == 2]
@@ -266,19 +308,38 @@ class Plan:
                 if by_key[base].role == "denominator" and base != row3.denominator_field:
                     continue
                 keys.append(f.key)
-        keys += [f.key for r in self.annex1_rows_led_by(unit_id) for f in self.fields if f.row_id == r.id]
-        keys += [f.key for r in self.annex4_rows_for(unit_id) for f in self.fields if f.row_id == r.id]
+        row_ids = [r.id for r in self.annex1_rows_led_by(unit_id)] + [
+            r.id for r in self.annex4_rows_for(unit_id)
+        ]
+        for row_id in row_ids:
+            keys += self._fields_by_row.get(row_id, ())
         return [by_key[k] for k in keys]
 
     def field(self, key: str) -> Field:
-        for f in self.fields:
-            if f.key == key:
-                return f
-        raise KeyError(key)
+        return self._fields_by_key[key]
 
     def reporting_units(self) -> list[Unit]:
         """Units with anything to report under this plan."""
         return [u for u in self.units if self.fields_for(u.id)]
+
+    # ---- report periods ----------------------------------------------------------------------
+    def report_periods(self) -> list[Period]:
+        """The periods with a report of their own: 1–N月 from the first cumulative period to December."""
+        return [Period(self.year, m) for m in range(self.rules.first_cumulative_month, 13)]
+
+    def check_report_period(self, period: Period) -> None:
+        """Refuse a period this plan has no report for: another year, or a month before the first
+        cumulative period (the monthly survey has no January-only report; January goes into 1–2月)."""
+        self.check_period(period)
+        first = Period(self.year, self.rules.first_cumulative_month)
+        if period < first:
+            raise UserError(
+                translate(
+                    "plan",
+                    "本计划的第一个累计报告期是 {first}，没有单独的 {label} 报表。"
+                    "{label}的数据照常按月填写，随 {first} 报表一起报送（报告期选 {p}）。",
+                ).format(first=first.label(), label=period.label(), p=first)
+            )
 
 
 # ---- loading ----------------------------------------------------------------------------------
@@ -342,6 +403,15 @@ class _Reader:
             )
         return float(value)
 
+    def month(self, data: dict[str, Any], key: str, path: str, default: int) -> int:
+        value = self.num(data, key, path, default=default)
+        if value != int(value) or not 1 <= value <= 12:
+            raise self.fail(
+                f"{path}.{key}",
+                translate("plan", "应为 1 到 12 的整数月份，实际为 {value:g}").format(value=value),
+            )
+        return int(value)
+
     def choice(self, data: dict[str, Any], key: str, path: str, choices: tuple[str, ...]) -> str:
         value = self.text(data, key, path)
         if value not in choices:
@@ -375,6 +445,7 @@ def _quantity(r: _Reader, data: Any, path: str) -> Quantity:
         value=r.num(q, "value", path),
         unit=unit,
         level=level,
+        computed=r.choice(q, "computed", path, COMPUTED) if "computed" in q else "",
     )
 
 
@@ -434,18 +505,19 @@ def _derived_fields(
             continue
         rate = row.measure == "rate"
         label = translate("plan", "本年累计变化率") if rate else translate("plan", "本年累计完成")
-        fields.append(
-            Field(
-                f"{row.id}.value",
-                label,
-                row.target_unit,
-                1,
-                required=True,
-                accumulate="latest",
-                minimum=None if rate else 0.0,
-                row_id=row.id,
+        if not row.computed:
+            fields.append(
+                Field(
+                    f"{row.id}.value",
+                    label,
+                    row.target_unit,
+                    1,
+                    required=True,
+                    accumulate="latest",
+                    minimum=None if rate else 0.0,
+                    row_id=row.id,
+                )
             )
-        )
         for n, cond in enumerate(row.conditions, start=1):
             fields.append(
                 Field(f"{row.id}.condition{n}", cond.label, cond.unit, 1, accumulate="latest", row_id=row.id)
@@ -476,7 +548,7 @@ def _derived_fields(
             )
         )
         for suffix, q in (("value", task.quantity), ("value2", task.second_quantity)):
-            if q is not None:
+            if q is not None and not q.computed:
                 fields.append(
                     Field(
                         f"{task.id}.{suffix}",
@@ -504,6 +576,26 @@ def _derived_fields(
     if dupes:
         raise r.fail("fields", translate("plan", "字段名重复：{keys}").format(keys="、".join(dupes)))
     return fields
+
+
+def _audit_rules(r: _Reader, rules_data: dict[str, Any], field_keys: set[str]) -> tuple[AuditRule, ...]:
+    out = []
+    for i, item in enumerate(r.items(rules_data.get("audit_rules", []), "rules.audit_rules")):
+        path = f"rules.audit_rules[{i}]"
+        a = r.obj(item, path)
+        for side in ("left", "right"):
+            if r.text(a, side, path) not in field_keys:
+                raise r.fail(f"{path}.{side}", translate("plan", "没有名为“{key}”的字段").format(key=a[side]))
+        out.append(
+            AuditRule(
+                left=a["left"],
+                op=r.choice(a, "op", path, OPS),
+                right=a["right"],
+                severity=r.choice(a, "severity", path, SEVERITIES),
+                text=r.text(a, "text", path, default=""),
+            )
+        )
+    return tuple(out)
 
 
 def parse_plan(text: str, source_name: str) -> Plan:
@@ -626,6 +718,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
                 responsible=responsible,
                 lead=check_unit(lead, f"{path}.lead"),
                 lead_note=r.text(a, "lead_note", path, default=""),
+                computed=r.choice(a, "computed", path, COMPUTED) if "computed" in a else "",
             )
         )
 
@@ -696,8 +789,9 @@ def parse_plan(text: str, source_name: str) -> Plan:
         yellow_gap_share=r.num(rules_data, "yellow_gap_share", "rules", default=0.10),
         swing_warning_pct=r.num(rules_data, "swing_warning_pct", "rules", default=30.0),
         deadline_day=int(r.num(rules_data, "deadline_day", "rules", default=15)),
-        first_cumulative_month=int(r.num(rules_data, "first_cumulative_month", "rules", default=2)),
+        first_cumulative_month=r.month(rules_data, "first_cumulative_month", "rules", default=1),
         status_colours=dict(colours),
+        audit_rules=_audit_rules(r, rules_data, field_keys),
     )
     form = r.obj(r.get(data, "report_form", ""), "report_form")
     report_form = ReportForm(

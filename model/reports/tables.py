@@ -10,17 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from model.calc import formulas as calc
 from model.calc.checks import ERROR
-from model.calc.progress import MonthTable, colour_label
+from model.calc.progress import MissingCell, MonthTable, colour_label
 from model.calc.report import UnitReport
-from model.calc.summary import NOT_REPORTED, DistrictSummary
+from model.calc.summary import NOT_REPORTED, Annex2Line, DistrictSummary
 from model.common import formatting as fmt
 from model.common.i18n import translate
 from model.plan.coefficients import basis_label
-from model.plan.spec import LAST_YEAR, Plan
+from model.plan.spec import Plan
+from model.store.profile import Profile
 
-TEXT, AMOUNT, RATE, PCT, INTENSITY, NUMBER, COLOUR = (
+TEXT, AMOUNT, RATE, PCT, INTENSITY, NUMBER, COLOUR, COEFFICIENT = (
     "text",
     "amount",
     "rate",
@@ -28,6 +28,7 @@ TEXT, AMOUNT, RATE, PCT, INTENSITY, NUMBER, COLOUR = (
     "intensity",
     "number",
     "colour",
+    "coefficient",
 )
 
 
@@ -42,7 +43,7 @@ class Cell:
     def text(self) -> str:
         v = self.value
         if self.kind == COLOUR:
-            return colour_label(self.colour)
+            return str(v) if isinstance(v, str) else colour_label(self.colour)
         if self.kind == TEXT or isinstance(v, str):
             return "" if v is None else str(v)
         if self.kind == AMOUNT:
@@ -53,6 +54,8 @@ class Cell:
             return fmt.pct(v)
         if self.kind == INTENSITY:
             return fmt.intensity(v)
+        if self.kind == COEFFICIENT:
+            return fmt.coefficient(v)
         return "—" if v is None else f"{v:,.{self.decimals}f}"
 
     @property
@@ -64,8 +67,9 @@ def text(value: str | None) -> Cell:
     return Cell(value or "")
 
 
-def colour_cell(colour: str | None) -> Cell:
-    return Cell(colour_label(colour), COLOUR, colour=colour)
+def colour_cell(colour: str | None, label: str | None = None) -> Cell:
+    """A warning colour with its word; `label` as the report computed it (e.g. 数据不全)."""
+    return Cell(label if label is not None else colour_label(colour), COLOUR, colour=colour)
 
 
 @dataclass(frozen=True)
@@ -120,12 +124,14 @@ def form_header(plan: Plan, table_number: str, left: list[tuple[str, str]]) -> F
 
 
 def unit_header(report: UnitReport, section: Section) -> FormHeader:
-    version = report.version
+    version, correction = report.version, report.correction
     shown = (
         translate("report", "第 {n} 版").format(n=version)
         if version
         else translate("report", "未提交（导出件）")
     )
+    if version and correction is not None:
+        shown += translate("report", "（更正第 {n} 版）").format(n=correction.replaces_version)
     return form_header(
         report.plan,
         section.table_number,
@@ -169,33 +175,21 @@ def _annex2_section(report: UnitReport) -> Section:
     plan, progress = report.plan, report.progress
     a2 = progress.annex2
     assert a2 is not None
-    table = MonthTable(plan.year, report.figures)
-    month = report.period.month
     rows: list[list[Cell]] = []
-    labels = []
     code = 0
-    for role in ("energy", "gross_energy", "output"):
-        found = _role_field(plan, role)
-        if found is None:
-            continue
-        key, label, unit = found
+    for line in a2.indicators:
         code += 1
-        ytd, ytd_last = table.ytd_sum(key, month), table.ytd_sum(key + LAST_YEAR, month)
-        if ytd_last is None:
-            last_role = _role_field(plan, role + "_last_year")
-            ytd_last = table.ytd_sum(last_role[0], month) if last_role else None
         rows.append(
             [
-                text(label),
+                text(line.label),
                 text(f"{code:02d}"),
-                text(unit),
-                Cell(table.value(month, key), AMOUNT),
-                Cell(ytd, AMOUNT),
-                Cell(ytd_last, AMOUNT),
-                Cell(calc.pct_change(ytd, ytd_last), RATE),
+                text(line.unit),
+                Cell(line.month_value, AMOUNT),
+                Cell(line.ytd, AMOUNT),
+                Cell(line.ytd_last_year, AMOUNT),
+                Cell(line.change_pct, RATE),
             ]
         )
-        labels.append((role, code))
     code += 1
     energy_unit = _role_field(plan, "energy")
     output_unit = _role_field(plan, "output")
@@ -242,7 +236,7 @@ def _annex2_section(report: UnitReport) -> Section:
                 Cell(a2.target_pct, RATE),
                 Cell(a2.completion_rate_pct, PCT),
                 Cell(progress.elapsed_pct, PCT),
-                colour_cell(a2.colour),
+                colour_cell(a2.colour, a2.colour_label),
             ]
         ],
     )
@@ -268,7 +262,7 @@ def _annex2_section(report: UnitReport) -> Section:
                 Cell(m.output_wan_yuan_last_year, AMOUNT),
                 Cell(m.ytd_intensity, INTENSITY),
                 Cell(m.ytd_change_rate_pct, RATE),
-                colour_cell(m.colour),
+                colour_cell(m.colour, m.colour_label),
             ]
             for m in a2.months
         ],
@@ -315,7 +309,7 @@ def _annex3_section(report: UnitReport) -> Section:
                 text(f"{i:02d}"),
                 text(c.unit),
                 Cell(c.ytd_amount, AMOUNT),
-                Cell(c.kgce_per_unit, NUMBER, decimals=4),
+                Cell(c.kgce_per_unit, COEFFICIENT),
                 Cell(c.ytd_tce, AMOUNT),
             ]
             for i, c in enumerate(a3.carriers, start=1)
@@ -360,12 +354,8 @@ def _annex3_section(report: UnitReport) -> Section:
                 Cell(a3.projected_tce, AMOUNT),
                 text("—"),
                 Cell(a3.cap_tce, AMOUNT),
-                text(
-                    translate("report", "按上年月度分布")
-                    if a3.projected_tce_by_profile is not None
-                    else translate("report", "按线性推算")
-                ),
-                colour_cell(a3.total_colour),
+                text(a3.projection_method_label),
+                colour_cell(a3.total_colour, None if a3.complete else a3.colour_label),
             ],
             [
                 text(translate("report", "能耗强度")),
@@ -374,7 +364,7 @@ def _annex3_section(report: UnitReport) -> Section:
                 text("—"),
                 Cell(a3.intensity_target, INTENSITY),
                 text(translate("report", "不高于目标")),
-                colour_cell(a3.intensity_colour),
+                colour_cell(a3.intensity_colour, None if a3.complete else a3.colour_label),
             ],
             [
                 text(translate("report", "能耗强度同比")),
@@ -383,7 +373,7 @@ def _annex3_section(report: UnitReport) -> Section:
                 text("—"),
                 Cell(a3.intensity_yoy_target_pct, RATE),
                 text(translate("report", "降幅不小于目标")),
-                colour_cell(a3.intensity_yoy_colour),
+                colour_cell(a3.intensity_yoy_colour, None if a3.complete else a3.colour_label),
             ],
         ],
     )
@@ -550,9 +540,29 @@ def colour_rule_note(plan: Plan) -> str:
     ).format(s=share)
 
 
+def correction_line(version: int, replaced: int, reason: str) -> str:
+    return translate("report", "本报表为第 {n} 版，更正第 {old} 版，原因：{reason}").format(
+        n=version, old=replaced, reason=reason
+    )
+
+
+def _missing_text(cell: MissingCell) -> str:
+    return translate("report", "{m}月{label}").format(m=int(cell.period[5:7]), label=cell.label)
+
+
 def unit_notes(report: UnitReport) -> list[str]:
     """说明: every warning with the clerk's reason, open errors, the basis of the figures, the rules."""
     plan, notes = report.plan, []
+    correction = report.correction
+    if correction is not None:
+        notes.append(correction_line(report.version or 0, correction.replaces_version, correction.reason))
+    if not report.complete:
+        notes.append(
+            translate(
+                "report",
+                "【数据不全】以下数据未填写，本期不计算累计数、变化率和推算值，不作预警判断：{cells}。",
+            ).format(cells="、".join(_missing_text(c) for c in report.missing))
+        )
     for p in report.problems:
         if p.severity == ERROR:
             notes.append(translate("report", "【未通过检查】{msg}").format(msg=p.message))
@@ -572,16 +582,8 @@ def unit_notes(report: UnitReport) -> list[str]:
                 "单位产值能耗变化率＝（本年累计综合能耗÷上年同期累计综合能耗）÷（本年累计工业总产值÷上年同期累计工业总产值）－1，负数表示下降；产值按可比价计算。",
             )
         )
-        gross, energy = _role_field(plan, "gross_energy"), _role_field(plan, "energy")
-        if gross and energy:
-            table = MonthTable(plan.year, report.figures)
-            g, e = table.ytd_sum(gross[0], report.period.month), table.ytd_sum(energy[0], report.period.month)
-            relation = translate(
-                "report", "审核关系：02 ≥ 01（综合能源消费量含原料用能和非化石能源，不小于考核口径能耗）。"
-            )
-            if g is not None and e is not None and g + 1e-9 < e:
-                relation += translate("report", "本期累计不符，请核实。")
-            notes.append(relation)
+        own = {f.key for f in plan.fields_for(report.unit.id)}
+        notes += [r.text for r in plan.rules.audit_rules if r.text and {r.left, r.right} <= own]
     a3 = report.progress.annex3
     if a3:
         notes.append(
@@ -620,6 +622,11 @@ class ReportPeople:
         ]
 
 
+def people_from_profile(profile: Profile) -> ReportPeople:
+    """The footer names the window and the command line print alike."""
+    return ReportPeople(profile.unit_head, profile.stats_head, profile.preparer, profile.phone)
+
+
 # ---- the district summary ------------------------------------------------------------------------
 
 
@@ -651,11 +658,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
     t = summary.annex2_total
     a2_rows = [
         [
-            text(
-                line.unit_name
-                if line.reported
-                else translate("report", "{name}（未报）").format(name=line.unit_name)
-            ),
+            text(_annex2_name(line)),
             Cell(line.target_pct, RATE),
             Cell(line.ytd_energy_tce, AMOUNT),
             Cell(line.ytd_energy_tce_last_year, AMOUNT),
@@ -806,6 +809,14 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
     ]
 
 
+def _annex2_name(line: Annex2Line) -> str:
+    if not line.reported:
+        return translate("report", "{name}（未报）").format(name=line.unit_name)
+    if not line.comparable:
+        return translate("report", "{name}（无同口径，未计入合计）").format(name=line.unit_name)
+    return line.unit_name
+
+
 def _summary_value(plan: Plan, row_id: str, value: float | None, status: str | None) -> Cell:
     row = next(r for r in plan.annex1 if r.id == row_id)
     return _value_cell(value, row.measure, status)
@@ -821,11 +832,23 @@ def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
         )
     else:
         notes.append(translate("report", "本期全部单位均已报送。"))
+    notes += summary.notes
+    notes += [
+        translate("report", "{id}（{text}）本期 {value}：{source}。").format(
+            id=r.id,
+            text=r.text,
+            value=fmt.rate(r.value) if r.annex == 1 else fmt.pct(r.value),
+            source=r.source,
+        )
+        for r in summary.annex1 + summary.annex4
+        if r.source
+    ]
     notes.append(
         translate(
             "report",
-            "各单位数据取自本机数据库中已有的数据（导入的报表或本机录入）；电力按{basis}折算标准煤。",
-        ).format(basis=basis_label(plan.electricity_basis))
+            "各单位数据取自其本期报送文件（最新版本），不用其他月份的报送文件，也不用本机录入的数据；"
+            "{district}的数据为本机录入。电力按{basis}折算标准煤。",
+        ).format(district=summary.district_unit_name, basis=basis_label(plan.electricity_basis))
     )
     notes.append(colour_rule_note(plan))
     return notes

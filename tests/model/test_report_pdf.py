@@ -8,15 +8,14 @@ import subprocess
 import pytest
 
 from model.calc.report import ATTACHMENT_NAME, report_from_store
-from model.calc.summary import summary_from_store
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.periods import parse_period
 from model.reports import signing
 from model.reports.pdf import summary_pdf, unit_pdf
 from model.reports.tables import ReportPeople
-from model.store.database import Store
-from tests.model.report_fixtures import BUREAU, KEY_USER, PERIOD, REASON, TOWN, fill
+from model.store.database import open_database
+from tests.model.report_fixtures import BUREAU, KEY_USER, PERIOD, REASON, TOWN, fill, view_of_reports
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 PASS = "correct horse"
@@ -26,14 +25,14 @@ PEOPLE = ReportPeople(unit_head="李四", stats_head="王五", preparer="张三"
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     path = tmp_path_factory.mktemp("reports") / "r.sqlite"
-    with Store(path) as store:
+    with open_database(path, write=True, create=True) as store:
         fill(store)
-        plan = store.plan()
+        plan = store.plans.get()
         reports = {
             u: report_from_store(store, u, parse_period(PERIOD), created_by="张三")
             for u in (TOWN, KEY_USER, BUREAU)
         }
-        summary = summary_from_store(store, parse_period(PERIOD))
+        summary = view_of_reports(store, (TOWN, KEY_USER, BUREAU))
     p12 = signing.new_key(TOWN, plan.unit(TOWN).full_name, PASS)
     other = signing.new_key(TOWN, plan.unit(TOWN).full_name, PASS)  # same unit, another key
     key = signing.load_key(p12, PASS)

@@ -20,7 +20,7 @@ from model.safety import files
 from model.safety.files import replace_file, write_atomic
 from model.store import lock as lock_module
 from model.store.backup import MANUAL, backup_now, list_backups
-from model.store.database import Store
+from model.store.database import open_database
 from model.store.location import database_path
 from model.store.lock import DatabaseInUse, WriterLock, read_lock_info
 
@@ -57,15 +57,15 @@ def test_elsewhere_nothing_is_moved(windows_profile, tmp_path, monkeypatch):
 
 def enter(store, value):
     entry = Entry("fengjing", parse_period("2024-03"), "energy_tce", value)
-    store_entries(store, store.plan(), [entry], who="t")
+    store_entries(store, store.plans.get(), [entry], who="t")
 
 
 def energy(store):
-    return next(f.value for f in store.figures("jinshan-2024", "fengjing") if f.field == "energy_tce")
+    return next(f.value for f in store.figures.read("jinshan-2024", "fengjing") if f.field == "energy_tce")
 
 
 def test_a_database_in_roaming_appdata_is_moved_on_first_start_with_its_backups(windows_profile):
-    with Store(windows_profile.roaming / DB_NAME, exclusive=True) as old:
+    with open_database(windows_profile.roaming / DB_NAME, write=True, create=True) as old:
         enter(old, 123.0)
         backup_now(old, MANUAL)
     assert (windows_profile.roaming / "backups").is_dir()
@@ -74,7 +74,7 @@ def test_a_database_in_roaming_appdata_is_moved_on_first_start_with_its_backups(
     assert path == windows_profile.local / DB_NAME
     assert not windows_profile.roaming.exists()
     assert not windows_profile.local.with_name("TanBao.moving").exists()
-    with Store(path, exclusive=True) as moved:
+    with open_database(path, write=True) as moved:
         assert energy(moved) == 123.0
         assert moved.unclean_previous is None  # it was closed cleanly, and that is still known
         assert len(list_backups(path)) == 1
@@ -82,7 +82,7 @@ def test_a_database_in_roaming_appdata_is_moved_on_first_start_with_its_backups(
 
 
 def test_a_database_in_use_in_roaming_appdata_is_left_there_for_now(windows_profile):
-    with Store(windows_profile.roaming / DB_NAME, exclusive=True) as still_open:
+    with open_database(windows_profile.roaming / DB_NAME, write=True, create=True) as still_open:
         enter(still_open, 5.0)
         assert database_path(platform="win32") == windows_profile.roaming / DB_NAME
         assert not (windows_profile.local / DB_NAME).exists()
@@ -90,18 +90,18 @@ def test_a_database_in_use_in_roaming_appdata_is_left_there_for_now(windows_prof
 
 
 def test_an_unclean_exit_before_the_move_is_still_noticed_after_it(windows_profile):
-    with Store(windows_profile.roaming / DB_NAME) as old:
+    with open_database(windows_profile.roaming / DB_NAME, write=True, create=True) as old:
         enter(old, 7.0)
     killed = WriterLock(windows_profile.roaming / DB_NAME).acquire()
     killed.release(clean=False)  # as if the program had been killed while writing
     path = database_path(platform="win32")
     assert read_lock_info(path) is not None
-    with Store(path, exclusive=True) as moved:
+    with open_database(path, write=True) as moved:
         assert moved.unclean_previous is not None and energy(moved) == 7.0
 
 
 def test_a_failed_copy_keeps_the_old_folder_and_leaves_nothing_half_moved(windows_profile, monkeypatch):
-    with Store(windows_profile.roaming / DB_NAME) as old:
+    with open_database(windows_profile.roaming / DB_NAME, write=True, create=True) as old:
         enter(old, 9.0)
 
     def disk_full(*args, **kwargs):
@@ -110,7 +110,7 @@ def test_a_failed_copy_keeps_the_old_folder_and_leaves_nothing_half_moved(window
     monkeypatch.setattr("model.store.location.shutil.copytree", disk_full)
     assert database_path(platform="win32") == windows_profile.roaming / DB_NAME
     assert not (windows_profile.local / DB_NAME).exists()
-    with Store(windows_profile.roaming / DB_NAME) as still:
+    with open_database(windows_profile.roaming / DB_NAME, write=True, create=True) as still:
         assert energy(still) == 9.0
 
 
@@ -154,7 +154,7 @@ def test_a_rename_that_stays_refused_gives_up_with_a_plain_message(tmp_path, mon
 
 
 def test_backups_rename_through_the_same_retry(tmp_path, monkeypatch):
-    with Store(tmp_path / "t.sqlite") as store:
+    with open_database(tmp_path / "t.sqlite", write=True, create=True) as store:
         calls = flaky_replace(monkeypatch, failures=2)
         backup_now(store, MANUAL)
     assert len(calls) >= 3 and len(list_backups(tmp_path / "t.sqlite")) == 1
@@ -211,7 +211,7 @@ def test_a_windows_share_that_cannot_lock_is_told_apart_from_a_held_lock(tmp_pat
 
 
 def test_a_folder_already_in_localappdata_is_kept_aside_not_deleted(windows_profile):
-    with Store(windows_profile.roaming / DB_NAME) as old:
+    with open_database(windows_profile.roaming / DB_NAME, write=True, create=True) as old:
         backup_now(old, MANUAL)
     stray = windows_profile.local / "backups" / "note.txt"
     stray.parent.mkdir(parents=True)
