@@ -6,6 +6,18 @@ from typing import Any
 
 from model.common import formatting as fmt
 from model.common.i18n import translate
+from model.plan.coefficients import basis_label
+
+OP_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
+
+
+def judged_words(judged: str) -> str:
+    """How a task's quantitative target is judged, in words."""
+    return {
+        "elapsed": translate("cli", "按序时进度"),
+        "level": translate("cli", "随时达到"),
+        "year_end": translate("cli", "年末评价"),
+    }[judged]
 
 
 def plan_text(plan: Any, annex: int | None, unit_id: str | None) -> str:
@@ -28,6 +40,13 @@ def plan_text(plan: Any, annex: int | None, unit_id: str | None) -> str:
             lines.append(f"  {plan.unit(r2.unit).name:<16} {r2.target_pct:+.1f}%")
     if annex in (None, 3):
         lines.append(translate("cli", "附件3 {title}").format(title=plan.annexes[3].title))
+        basis = plan.electricity_basis_for(3)
+        lines.append(
+            translate("cli", "  电力折标：{basis}{assumed}").format(
+                basis=basis_label(basis.basis),
+                assumed=translate("cli", "（假定，{note}）").format(note=basis.note) if basis.assumed else "",
+            )
+        )
         for r3 in plan.annex3:
             lines.append(
                 f"  {plan.unit(r3.unit).name}  {r3.total_cap_wan_tce:g} 万吨标煤  "
@@ -38,6 +57,17 @@ def plan_text(plan: Any, annex: int | None, unit_id: str | None) -> str:
         for r4 in plan.annex4:
             resp = "、".join(plan.ref_label(x) for x in r4.responsible)
             lines.append(f"  {r4.id} [{r4.area}] {r4.text}  —— {resp}")
+            for _suffix, q in r4.quantities:
+                whose = (
+                    translate("cli", "全区目标，{lead}填报全区数值，其余单位填报贡献").format(
+                        lead=plan.unit(r4.lead).name
+                    )
+                    if q.scope == "district"
+                    else translate("cli", "各责任单位分别评价")
+                )
+                lines.append(
+                    f"      {q.label} {OP_SIGNS[q.op]}{q.value:g}{q.unit}（{whose}；{judged_words(q.judged)}）"
+                )
     return "\n".join(lines)
 
 
@@ -71,8 +101,8 @@ def progress_text(p: Any) -> str:
     a3 = p.annex3
     if a3:
         lines += [
-            translate("cli", "附件3 能耗双控（电力按{basis}，系数 {version}）").format(
-                basis=a3.electricity_basis_label, version=a3.coefficient_version
+            translate("cli", "附件3 能耗双控（{basis}；折标系数 {version}）").format(
+                basis=a3.electricity_basis_line, version=a3.coefficient_version
             ),
             translate("cli", "  本年累计 {ytd} 吨标准煤，总量控制 {cap} 吨标准煤（已用 {used}）").format(
                 ytd=fmt.amount(a3.ytd_tce), cap=fmt.amount(a3.cap_tce), used=fmt.pct(a3.cap_used_pct)

@@ -33,8 +33,9 @@ class Annex3Model(MonthGridModel):
     ) -> Any:
         f = self.layout[section] if orientation == Qt.Orientation.Horizontal else None
         if role == Qt.ItemDataRole.DisplayRole and isinstance(f, Field) and f.carrier:
-            a3 = self.session.progress.annex3
-            kgce = next((c.kgce_per_unit for c in a3.carriers if c.key == f.key), None) if a3 else None
+            plan = self.session.plan
+            basis = plan.electricity_basis_for(3).basis
+            kgce = self.session.coefficients.kgce_per_unit(f.carrier, basis, plan.year)
             return self.tr("{label}\n（{unit}）\n折标系数 {kgce}").format(
                 label=wrap(f.label), unit=f.unit, kgce=fmt.coefficient(kgce)
             )
@@ -67,13 +68,13 @@ class Annex3Form(MonthForm):
             return
         self.summary.setText(
             self.tr(
-                "{label}（电力按{basis}，系数 {version}）<br>"
+                "{label}（{basis}；折标系数 {version}）<br>"
                 "本年累计 <b>{ytd}</b> 吨标准煤，总量控制 {cap} 吨标准煤，已用 {used}；"
                 "预计全年 <b>{proj}</b> 吨标准煤（{method}）{total}<br>"
                 "能耗强度 <b>{i}</b> {unit}，目标 {t} {icol}；同比 <b>{yoy}</b>，要求 {yt} {ycol}"
             ).format(
                 label=self.session.period.label(),
-                basis=p.electricity_basis_label,
+                basis=p.electricity_basis_line,
                 version=p.coefficient_version,
                 ytd=fmt.amount(p.ytd_tce),
                 cap=fmt.amount(p.cap_tce),

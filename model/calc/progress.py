@@ -7,15 +7,15 @@ The result is plain data (dataclasses) that the window, the CLI (`--json`) and t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from model.calc import formulas as calc
 from model.common.i18n import translate
 from model.common.periods import Period
-from model.plan.coefficients import CoefficientSet, basis_label
-from model.plan.spec import LAST_YEAR, Annex3Row, Plan
+from model.plan.coefficients import ELECTRICITY, CoefficientSet, basis_label
+from model.plan.spec import DISTRICT_SCOPE, LAST_YEAR, SUM, Annex3Row, Annex4Row, Plan, Quantity
 from model.store.figures import Figure
 
 COLOUR_WORDS = {
@@ -406,6 +406,22 @@ class Annex3Progress:
     missing: list[MissingCell]
     projection_method: str | None  # formulas.PROFILE or LINEAR; None when there is no projection
     projection_method_label: str
+    electricity_kgce_per_kwh: float | None = None
+    electricity_basis_assumed: bool = False
+    electricity_basis_note: str = ""
+    electricity_basis_evidence: str = ""
+
+    @property
+    def electricity_basis_line(self) -> str:
+        """The basis and coefficient as the form prints them, with the assumption when there is one."""
+        line = translate("progress", "电力折标：{basis}").format(basis=self.electricity_basis_label)
+        if self.electricity_kgce_per_kwh is not None:
+            line += translate("progress", " {kgce:g} kgce/kWh").format(kgce=self.electricity_kgce_per_kwh)
+        remarks = [translate("progress", "假定")] if self.electricity_basis_assumed else []
+        remarks += [self.electricity_basis_note] if self.electricity_basis_note else []
+        if remarks:
+            line += f"（{'，'.join(remarks)}）"
+        return line
 
 
 def month_tce(
@@ -413,13 +429,14 @@ def month_tce(
 ) -> float | None:
     """A month's energy in tce, summed over carriers; None when no carrier was entered."""
     total, seen = 0.0, False
+    basis = plan.electricity_basis_for(3).basis
     for f in plan.fields:
         if f.annex != 3 or not f.carrier or f.is_last_year != last_year:
             continue
         amount = table.value(month, f.key)
         if amount is not None:
             seen = True
-            total += coefficients.to_tce(f.carrier, amount, plan.electricity_basis, plan.year)
+            total += coefficients.to_tce(f.carrier, amount, basis, plan.year)
     return total if seen else None
 
 
@@ -475,6 +492,24 @@ def _annex3_intensity(
     return den, den_last, inten, calc.pct_change(inten_this, calc.intensity(ytd_last, den_last))
 
 
+def _carrier_totals(
+    plan: Plan, coefficients: CoefficientSet, table: MonthTable, n: int, complete: bool
+) -> list[CarrierTotal]:
+    """Each carrier's year-to-date amount and tce (none while the data are incomplete)."""
+    basis = plan.electricity_basis_for(3).basis
+    carriers = []
+    for f in plan.fields:
+        if f.annex == 3 and f.carrier and not f.is_last_year:
+            amount = table.ytd_sum(f.key, n) if complete else None
+            kgce = coefficients.kgce_per_unit(f.carrier, basis, plan.year)
+            carriers.append(
+                CarrierTotal(
+                    f.key, f.label, f.unit, amount, kgce, None if amount is None else amount * kgce / 1000
+                )
+            )
+    return carriers
+
+
 def annex3_progress(
     plan: Plan, unit_id: str, coefficients: CoefficientSet, table: MonthTable, period: Period
 ) -> Annex3Progress | None:
@@ -510,16 +545,8 @@ def annex3_progress(
         _annex3_intensity(row, table, n, projected, ytd, ytd_last) if complete else (None, None, None, None)
     )
 
-    carriers = []
-    for f in plan.fields:
-        if f.annex == 3 and f.carrier and not f.is_last_year:
-            amount = table.ytd_sum(f.key, n) if complete else None
-            kgce = coefficients.kgce_per_unit(f.carrier, plan.electricity_basis, plan.year)
-            carriers.append(
-                CarrierTotal(
-                    f.key, f.label, f.unit, amount, kgce, None if amount is None else amount * kgce / 1000
-                )
-            )
+    basis = plan.electricity_basis_for(3)
+    carriers = _carrier_totals(plan, coefficients, table, n, complete)
     months, running = [], 0.0
     for m in range(1, n + 1):
         running += monthly[m - 1] or 0.0
@@ -533,8 +560,8 @@ def annex3_progress(
     colour = calc.worst([total_colour, intensity_colour, yoy_colour])
     return Annex3Progress(
         coefficient_version=coefficients.version,
-        electricity_basis=plan.electricity_basis,
-        electricity_basis_label=basis_label(plan.electricity_basis),
+        electricity_basis=basis.basis,
+        electricity_basis_label=basis_label(basis.basis),
         cap_tce=cap,
         ytd_tce=ytd,
         ytd_tce_last_year=ytd_last,
@@ -561,6 +588,14 @@ def annex3_progress(
         missing=missing,
         projection_method=method,
         projection_method_label=projection_method_label(method),
+        electricity_kgce_per_kwh=(
+            coefficients.kgce_per_unit(ELECTRICITY, basis.basis, plan.year)
+            if any(f.annex == 3 and f.carrier == ELECTRICITY for f in plan.fields)
+            else None
+        ),
+        electricity_basis_assumed=basis.assumed,
+        electricity_basis_note=basis.note,
+        electricity_basis_evidence=basis.evidence,
     )
 
 
@@ -584,6 +619,9 @@ class RowProgress:
     colour_label: str
     narrative: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    scope: str = "unit"  # the first quantitative target's: "unit" or "district"
+    role: str = "unit"  # "unit", "lead" (reports the district value) or "contribution"
+    note: str = ""  # why the colour is not better, e.g. 已完成 without the value
 
 
 def _fmt_target(op: str, value: float, unit: str) -> str:
@@ -607,7 +645,7 @@ def annex1_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period)
             share, elapsed = (q.share_of_target_pct, q.elapsed_pct) if q else (None, n / 12 * 100)
             target = f"{row.target_value:g}{row.target_unit}"
         else:
-            colour = rules.status_colours.get(status or "")
+            colour = calc.task_status_colour(status, None, n, rules.status_colours, rules.yellow_gap_share)
             target = row.target_text
         for i, cond in enumerate(row.conditions, start=1):
             colour = calc.worst(
@@ -638,51 +676,140 @@ def annex1_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period)
     return out
 
 
+def _task_target(q: Quantity, role: str) -> str:
+    shown = _fmt_target(q.op, q.value, q.unit)
+    if role == "lead":
+        return translate("progress", "全区{target}").format(target=shown)
+    if role == "contribution":
+        return translate("progress", "贡献·全区{target}").format(target=shown)
+    return shown
+
+
+def _task_row(plan: Plan, task: Annex4Row, unit_id: str, table: MonthTable, n: int) -> RowProgress:
+    """One task of one unit: its status against 序时进度, and each quantitative target as the plan says
+    (a contribution to a district target is shown, not judged)."""
+    rules = plan.rules
+    status = table.latest_text(f"{task.id}.status", n)
+    progress_pct = table.latest(f"{task.id}.progress_pct", n)
+    done = status == calc.DONE
+    colours = [calc.task_status_colour(status, progress_pct, n, rules.status_colours, rules.yellow_gap_share)]
+    notes: list[str] = []
+    value = share = elapsed = None
+    target, role, scope = "", "unit", "unit"
+    extra: dict[str, Any] = {}
+    for suffix, q in task.quantities:
+        v = None if q.computed else table.latest(f"{task.id}.{suffix}", n)  # computed by the district
+        q_role = task.role_of(unit_id, q)
+        shown = _task_target(q, q_role)
+        qp = None
+        if done and v is None and not q.computed:
+            label = q.label or translate("progress", "量化指标")
+            if q_role == "contribution":
+                notes.append(translate("progress", "未填写本单位{label}贡献值").format(label=label))
+            else:
+                colours.append(calc.YELLOW)
+                notes.append(translate("progress", "已完成但未填写{label}完成值").format(label=label))
+        if q_role != "contribution" and not q.computed:
+            qp = calc.target_colour(v, q.value, q.op, q.judged, n, done, rules.yellow_gap_share)
+            colours.append(qp.colour if qp else None)
+        if suffix == "value":
+            value, target, role, scope = v, shown, q_role, q.scope
+            if qp:
+                share, elapsed = qp.share_of_target_pct, qp.elapsed_pct
+        else:
+            extra = {"value2": v, "target2": shown}
+    colour = calc.worst(colours)
+    label = colour_label(colour)
+    if colour is None and role == "contribution":
+        label = translate("progress", "贡献值·不单独预警")
+    note = "；".join(notes)
+    return RowProgress(
+        4,
+        task.id,
+        task.area,
+        task.text,
+        "task",
+        target,
+        value,
+        status,
+        progress_pct,
+        share,
+        elapsed,
+        colour,
+        f"{label}：{note}" if note else label,
+        table.latest_text(f"{task.id}.narrative", n),
+        extra,
+        scope=scope,
+        role=role,
+        note=note,
+    )
+
+
 def annex4_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period) -> list[RowProgress]:
-    rules, n = plan.rules, period.month
-    out = []
-    for task in plan.annex4_rows_for(unit_id):
-        status = table.latest_text(f"{task.id}.status", n)
-        colours = [rules.status_colours.get(status or "")]
-        value = share = elapsed = None
-        target = ""
-        extra: dict[str, Any] = {}
-        for suffix, q in (("value", task.quantity), ("value2", task.second_quantity)):
-            if q is None:
-                continue
-            v = table.latest(f"{task.id}.{suffix}", n)
-            if q.level:
-                colours.append(calc.level_colour(v, q.value, q.op, rules.yellow_gap_share))
-            else:
-                qp = calc.quantity_progress(v, q.value, n, rules.yellow_gap_share)
-                colours.append(qp.colour if qp else None)
-                if suffix == "value" and qp:
-                    share, elapsed = qp.share_of_target_pct, qp.elapsed_pct
-            if suffix == "value":
-                value, target = v, _fmt_target(q.op, q.value, q.unit)
-            else:
-                extra = {"value2": v, "target2": _fmt_target(q.op, q.value, q.unit)}
-        colour = calc.worst(colours)
-        out.append(
-            RowProgress(
-                4,
-                task.id,
-                task.area,
-                task.text,
-                "task",
-                target,
-                value,
-                status,
-                table.latest(f"{task.id}.progress_pct", n),
-                share,
-                elapsed,
-                colour,
-                colour_label(colour),
-                table.latest_text(f"{task.id}.narrative", n),
-                extra,
-            )
-        )
-    return out
+    return [_task_row(plan, task, unit_id, table, period.month) for task in plan.annex4_rows_for(unit_id)]
+
+
+@dataclass(frozen=True)
+class DistrictTaskTotal:
+    """A task's quantitative target for the whole district, from every responsible unit's value."""
+
+    task_id: str
+    scope: str
+    lead_id: str
+    lead_value: float | None
+    contributions: dict[str, float]  # co-responsible unit → its value, units that gave one
+    not_reported: list[str]  # co-responsible units without a value
+    contributions_total: float | None  # None when the target's contributions are not added up
+    value: float | None  # the district value judged: the lead's, else the sum of the contributions
+    source: str  # "lead", "contributions" or "" (no value)
+    target: str
+    share_of_target_pct: float | None
+    elapsed_pct: float
+    colour: str | None
+    colour_label: str
+
+
+def district_task_total(
+    plan: Plan,
+    task: Annex4Row,
+    values_by_unit: Mapping[str, float | None],
+    month: int,
+    suffix: str = "value",
+) -> DistrictTaskTotal:
+    """The district's value of a district-scope task target and its colour in month N (1–12).
+
+    `values_by_unit` holds each unit's latest value of the field `<task>.<suffix>` (units outside the
+    task are ignored). The lead's value is the district value; without it, the contributions' sum
+    stands in when the plan adds them up. A unit-scope target has no district value (each unit is judged
+    on its own): value and colour are None.
+    """
+    q = dict(task.quantities)[suffix]
+    holders = plan.expand(task.responsible)
+    others = [u for u in holders if u != task.lead]
+    contributions = {u: v for u in others if (v := values_by_unit.get(u)) is not None}
+    summed = sum(contributions.values()) if contributions and q.contributions == SUM else None
+    district = q.scope == DISTRICT_SCOPE
+    lead_value = values_by_unit.get(task.lead) if district and task.lead else None
+    value = lead_value if lead_value is not None else summed if district else None
+    source = "" if value is None else "lead" if lead_value is not None else "contributions"
+    qp = calc.target_colour(value, q.value, q.op, q.judged, month, False, plan.rules.yellow_gap_share)
+    colour = qp.colour if qp else None
+    return DistrictTaskTotal(
+        task_id=task.id,
+        scope=q.scope,
+        lead_id=task.lead,
+        lead_value=lead_value,
+        contributions=contributions,
+        not_reported=[u for u in others if u not in contributions],
+        contributions_total=summed,
+        value=value,
+        source=source,
+        target=_task_target(q, "lead" if district else "unit"),
+        share_of_target_pct=qp.share_of_target_pct if qp else None,
+        elapsed_pct=month / 12 * 100,
+        colour=colour,
+        colour_label=colour_label(colour),
+    )
 
 
 # ---- all of it -------------------------------------------------------------------------------

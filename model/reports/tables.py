@@ -292,7 +292,9 @@ def _annex3_section(report: UnitReport) -> Section:
     a3 = report.progress.annex3
     assert a3 is not None
     carriers = Table(
-        caption=translate("report", "一、能源消费量（本年累计）"),
+        caption=translate("report", "一、能源消费量（本年累计）　{basis}").format(
+            basis=a3.electricity_basis_line
+        ),
         columns=[
             translate("report", "能源品种"),
             translate("report", "代码"),
@@ -498,11 +500,13 @@ def _annex4_section(report: UnitReport) -> Section:
                 text(value if quantity else "—"),
                 Cell(r.progress_pct, PCT),
                 text(r.status or translate("report", "未填")),
-                colour_cell(r.colour),
+                colour_cell(r.colour) if r.colour or r.role != "contribution" else text(r.colour_label),
             ]
         )
-        if r.narrative:
-            spans[len(rows)] = text(translate("report", "进展说明：{n}").format(n=r.narrative))
+        remarks = [translate("report", "进展说明：{n}").format(n=r.narrative)] if r.narrative else []
+        remarks += [translate("report", "预警说明：{n}").format(n=r.note)] if r.note else []
+        if remarks:
+            spans[len(rows)] = text("　".join(remarks))
             rows.append([])
     table4 = Table(
         caption="",
@@ -587,9 +591,10 @@ def unit_notes(report: UnitReport) -> list[str]:
     a3 = report.progress.annex3
     if a3:
         notes.append(
-            translate("report", "能源折标准煤按 {version}，电力按{basis}计算。").format(
-                version=a3.coefficient_version, basis=a3.electricity_basis_label
+            translate("report", "能源折标准煤按 {version}，{line}。").format(
+                version=a3.coefficient_version, line=a3.electricity_basis_line
             )
+            + a3.electricity_basis_evidence
         )
     if a2 or a3 or report.progress.annex1 or report.progress.annex4:
         notes.append(colour_rule_note(plan))
