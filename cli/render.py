@@ -6,6 +6,7 @@ from typing import Any
 
 from model.common import formatting as fmt
 from model.common.i18n import translate
+from model.common.untrusted import fingerprint_groups, shown
 
 
 def plan_text(plan: Any, annex: int | None, unit_id: str | None) -> str:
@@ -117,16 +118,23 @@ def yes_no(value: bool) -> str:
 
 
 def verify_text(result: Any) -> str:
-    lines = [translate("cli", "文件：{path}").format(path=result.path)]
+    lines = [translate("cli", "文件：{path}").format(path=shown(result.path))]
     if result.signed:
         lines += [
             translate("cli", "签名人：{signer}（{unit}）").format(
-                signer=result.signer, unit=result.signer_unit or "—"
+                signer=shown(result.signer), unit=shown(result.signer_unit or "—")
             ),
-            translate("cli", "证书 SHA-256 指纹：{fp}").format(fp=result.fingerprint_sha256),
+            translate("cli", "证书 SHA-256 指纹：{fp}").format(
+                fp=fingerprint_groups(result.fingerprint_sha256)
+            ),
             translate("cli", "签名时间：{t}").format(t=result.signing_time or "—"),
             translate("cli", "签名完整：{v}").format(v=yes_no(result.intact and result.valid)),
             translate("cli", "覆盖整个文件：{v}").format(v=yes_no(result.covers_entire_file)),
+            translate("cli", "签名时证书在有效期内：{v}（有效期 {a} 至 {b}）").format(
+                v=yes_no(result.certificate_valid_at_signing),
+                a=result.certificate_not_before[:10],
+                b=result.certificate_not_after[:10],
+            ),
             translate("cli", "证书受信任：{v}").format(v=yes_no(result.trusted)),
         ]
     s = result.data_summary
@@ -140,8 +148,8 @@ def verify_text(result: Any) -> str:
             translate(
                 "cli", "报表数据：{unit}（{uid}）{period}，{version}，{n} 项数据，{p} 条检查提示"
             ).format(
-                unit=s["unit_name"],
-                uid=s["unit_id"],
+                unit=shown(s["unit_name"]),
+                uid=shown(s["unit_id"]),
                 period=s["period"],
                 version=version,
                 n=s["figures"],
@@ -158,10 +166,13 @@ def verify_text(result: Any) -> str:
 
 def trust_line(t: Any) -> str:
     revoked = translate("cli", "  （已于 {at} 撤销）").format(at=t.revoked_at[:10]) if t.revoked_at else ""
-    return translate("cli", "{unit}（{uid}）  指纹 {fp}  有效期至 {until}{revoked}").format(
+    return translate(
+        "cli", "{unit}（{uid}）  证书主题 {subject}\n  指纹 {fp}  有效期至 {until}{revoked}"
+    ).format(
         unit=t.unit_name or "—",
-        uid=t.unit_id or "—",
-        fp=t.fingerprint,
+        uid=shown(t.unit_id or "—"),
+        subject=shown(t.subject),
+        fp=fingerprint_groups(t.fingerprint),
         until=(t.not_after or "")[:10],
         revoked=revoked,
     )

@@ -7,10 +7,11 @@ import os
 from dataclasses import asdict
 from typing import Any
 
-from cli.common import Parser, emit, open_store, read_passphrase, report_people, who
+from cli.common import Parser, db_path, emit, open_store, read_passphrase, report_people, who
 from cli.render import verify_text
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.untrusted import fingerprint_groups, shown
 
 
 def cmd_keys_new(args: argparse.Namespace) -> int:
@@ -37,7 +38,9 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
         lambda: translate(
             "cli",
             "已为 {unit} 创建密钥 {path}（{alg}）\n证书 SHA-256 指纹：{fp}\n请妥善保管密钥文件和口令；用 keys cert 导出证书交给区里。",
-        ).format(unit=unit.full_name, path=out, alg=info.algorithm, fp=info.fingerprint_sha256),
+        ).format(
+            unit=unit.full_name, path=out, alg=info.algorithm, fp=fingerprint_groups(info.fingerprint_sha256)
+        ),
     )
     return 0
 
@@ -55,8 +58,8 @@ def cmd_keys_cert(args: argparse.Namespace) -> int:
             "cli", "证书已导出到 {path}\n单位：{org}\n证书 SHA-256 指纹：{fp}\n有效期至：{until}"
         ).format(
             path=args.output,
-            org=info.organization or info.common_name,
-            fp=info.fingerprint_sha256,
+            org=shown(info.organization or info.common_name),
+            fp=fingerprint_groups(info.fingerprint_sha256),
             until=info.not_after,
         ),
     )
@@ -106,20 +109,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
+def _read_certificate_file(path: str) -> bytes:
     from pathlib import Path
 
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError(
+            translate("cli", "无法读取证书文件 {path}：{err}").format(
+                path=shown(path), err=exc.strerror or exc
+            )
+        ) from None
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """With --trust: against those certificates only. Without: against the database's trusted
+    certificates, as import judges it (a database that does not exist trusts nobody)."""
+    from model.exchange.district import verify_package
     from model.reports.signing import verify_pdf
 
-    pems = []
-    for cert in args.trust or []:
-        try:
-            pems.append(Path(cert).read_bytes())
-        except OSError as exc:
-            raise UserError(
-                translate("cli", "无法读取证书文件 {path}：{err}").format(path=cert, err=exc.strerror or exc)
-            ) from None
-    result = verify_pdf(args.file, pems)
+    if not args.trust and db_path(args).exists():
+        with open_store(args) as store:
+            result = verify_package(store, args.file)
+    else:
+        result = verify_pdf(args.file, [_read_certificate_file(cert) for cert in args.trust or []])
     emit(args, result.to_dict(), lambda: verify_text(result))
     return 0 if result.ok else 1
 

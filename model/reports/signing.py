@@ -12,7 +12,7 @@ signature is intact, covers the entire file, the certificate is trusted and the 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.untrusted import fingerprint_groups, shown
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -187,7 +188,7 @@ def _read(source: bytes | str | Path, what: str) -> bytes:
     except OSError as exc:
         raise UserError(
             translate("signing", "无法读取{what} {path}：{err}。请检查路径。").format(
-                what=what, path=source, err=exc.strerror or exc
+                what=what, path=shown(source), err=exc.strerror or exc
             )
         ) from None
 
@@ -234,7 +235,7 @@ def _looks_like_pkcs12(raw: bytes) -> bool:
 
 
 def _name(source: bytes | str | Path) -> str:
-    return translate("signing", "该文件") if isinstance(source, bytes) else str(source)
+    return translate("signing", "该文件") if isinstance(source, bytes) else shown(source)
 
 
 def key_certificate(source: bytes | str | Path, passphrase: str) -> tuple[str, CertificateInfo]:
@@ -266,6 +267,64 @@ def load_certificates(pems: Iterable[str | bytes]) -> list[x509.Certificate]:
                 )
             ) from None
     return certs
+
+
+MIN_RSA_BITS = 2048
+
+
+def refuse_weak_or_invalid(cert: x509.Certificate, *, now: datetime | None = None) -> None:
+    """A certificate the district may trust: a unit's own (not a CA), valid today, with a key and a hash
+    that are not broken. Each refusal says which and what to do (UserError)."""
+    from cryptography import x509 as pyca_x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import dsa, rsa
+
+    info = certificate_info(cert)
+    now = now or datetime.now(UTC)
+    dates = translate("signing", "有效期 {a} 至 {b}").format(a=info.not_before[:10], b=info.not_after[:10])
+    if now < cert.not_valid_before_utc:
+        raise UserError(
+            translate(
+                "signing",
+                "证书尚未生效（{dates}），未加入受信任列表。请生效后再加入，或让该单位核对电脑时间后重新生成。",
+            ).format(dates=dates)
+        )
+    if now > cert.not_valid_after_utc:
+        raise UserError(
+            translate(
+                "signing", "证书已过期（{dates}），未加入受信任列表。请让该单位新建密钥并重新导出证书。"
+            ).format(dates=dates)
+        )
+    key = cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey | dsa.DSAPublicKey) and key.key_size < MIN_RSA_BITS:
+        raise UserError(
+            translate(
+                "signing",
+                "证书的密钥太短（{alg}，至少应为 {n} 位），容易被伪造，未加入受信任列表。请让该单位新建密钥。",
+            ).format(alg=info.algorithm, n=MIN_RSA_BITS)
+        )
+    try:
+        digest = cert.signature_hash_algorithm
+    except Exception:  # an algorithm cryptography does not know
+        digest = None
+    if isinstance(digest, hashes.SHA1 | hashes.MD5):
+        raise UserError(
+            translate(
+                "signing",
+                "证书使用已被攻破的 {hash} 摘要算法签发，未加入受信任列表。请让该单位新建密钥（SHA-256）。",
+            ).format(hash=digest.name.upper())
+        )
+    try:
+        is_ca = cert.extensions.get_extension_for_class(pyca_x509.BasicConstraints).value.ca
+    except pyca_x509.ExtensionNotFound:
+        is_ca = False
+    if is_ca:
+        raise UserError(
+            translate(
+                "signing",
+                "这是发证机构（CA）的证书，不是某个单位的签名证书：信任它等于信任它签发的所有证书，未加入受信任列表。请加入单位自己的证书。",
+            )
+        )
 
 
 # ---- signing ---------------------------------------------------------------------------------
@@ -356,7 +415,7 @@ def sign_pdf(
         raise UserError(
             translate(
                 "signing", "这把密钥属于“{owner}”，不能为“{unit}”签名。请选择本单位的密钥文件。"
-            ).format(owner=info.organization or info.common_name, unit=unit_name)
+            ).format(owner=shown(info.organization or info.common_name), unit=unit_name)
         )
     now = datetime.now(UTC)
     cert = key.certificate
@@ -412,21 +471,29 @@ class VerifyResult:
     valid: bool = False
     covers_entire_file: bool = False
     trusted: bool = False
+    certificate_valid_at_signing: bool = False
+    certificate_not_before: str = ""
+    certificate_not_after: str = ""
     data: dict[str, Any] | None = None
     data_summary: dict[str, Any] | None = None
     reasons: list[str] = field(default_factory=list)
 
     @property
-    def ok(self) -> bool:
+    def signature_sound(self) -> bool:
+        """Signed once over the whole file, intact, by a trusted certificate valid when it signed."""
         return (
             self.signed
             and self.intact
             and self.valid
             and self.covers_entire_file
             and self.trusted
-            and self.data is not None
+            and self.certificate_valid_at_signing
             and not self.reasons
         )
+
+    @property
+    def ok(self) -> bool:
+        return self.signature_sound and self.data is not None and not self.reasons
 
     def to_dict(self, with_data: bool = False) -> dict[str, Any]:
         out = asdict(self)
@@ -454,11 +521,14 @@ def verify_pdf(
     trusted_cert_pems: Iterable[str | bytes] = (),
     *,
     data_name: str | None = None,
+    revoked: Mapping[str, str] | None = None,
 ) -> VerifyResult:
     """Check a signed report: signature intact, covering the entire file, trusted signer, data readable.
 
     Never raises for a bad file: every failure is a reason (in Chinese) in the result. pyHanko bounds how
-    much a stream may decompress to (a stream bomb fails instead of filling memory).
+    much a stream may decompress to (a stream bomb fails instead of filling memory). The attached data is
+    read only once the signature is sound. `revoked` maps the fingerprints of certificates no longer
+    trusted to when that was decided (a package signed with one is refused as such).
     """
     from model.calc.report import ATTACHMENT_NAME, parse_report_data, summarize_report_data
 
@@ -481,9 +551,12 @@ def verify_pdf(
             translate("signing", "文件已损坏或不是 PDF，无法检查签名。请让填报单位重新发送原文件。")
         )
         return result
-    if status is not None:
-        _fill_status(result, status, several, trusted)
-    if reader is not None and (status is None or result.intact):
+    if status is None:
+        return result
+    _fill_status(result, status, several, trusted, revoked or {})
+    if not result.signature_sound:  # nothing inside a file is read before its signature is judged
+        return result
+    if reader is not None:
         try:
             attachment = read_attachment(reader, data_name or ATTACHMENT_NAME)
         except Exception:  # a damaged or crafted attachment: pyHanko bounds what it decompresses
@@ -580,7 +653,13 @@ def _subject_key(der: bytes) -> str:
     return str(asn1_x509.Certificate.load(der).subject.hashable)
 
 
-def _fill_status(result: VerifyResult, status: Any, several: bool, trusted: list[x509.Certificate]) -> None:
+def _fill_status(
+    result: VerifyResult,
+    status: Any,
+    several: bool,
+    trusted: list[x509.Certificate],
+    revoked: Mapping[str, str],
+) -> None:
     from cryptography import x509 as pyca_x509
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
@@ -593,6 +672,7 @@ def _fill_status(result: VerifyResult, status: Any, several: bool, trusted: list
     result.fingerprint_sha256 = info.fingerprint_sha256
     if status.signer_reported_dt is not None:
         result.signing_time = status.signer_reported_dt.astimezone().isoformat(timespec="seconds")
+    _judge_validity(result, cert, info, status.signer_reported_dt)
     result.intact = bool(status.intact)
     result.valid = bool(status.intact and status.valid)
     result.covers_entire_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and not several
@@ -613,16 +693,64 @@ def _fill_status(result: VerifyResult, status: Any, several: bool, trusted: list
             )
         )
     if not result.trusted:
-        if not trusted:
+        fp = fingerprint_groups(info.fingerprint_sha256)
+        if info.fingerprint_sha256 in revoked:
             result.reasons.append(
                 translate(
                     "signing",
-                    "没有提供受信任的证书，无法确认签名人（证书指纹 {fp}）。请用 --trust 指定该单位的证书。",
-                ).format(fp=info.fingerprint_sha256)
+                    "签名证书已于 {at} 被撤销信任（证书指纹 {fp}），用它签名的文件一律拒收。请让该单位换用新密钥重新签名报送。",
+                ).format(at=revoked[info.fingerprint_sha256][:10], fp=fp)
+            )
+        elif not trusted:
+            result.reasons.append(
+                translate(
+                    "signing",
+                    "没有受信任的证书，无法确认签名人（证书指纹 {fp}）。请先核实并把该单位的证书加入受信任列表。",
+                ).format(fp=fp)
             )
         else:
             result.reasons.append(
                 translate(
                     "signing", "签名证书不受信任（证书指纹 {fp}）。请核实后再把该单位的证书加入受信任列表。"
-                ).format(fp=info.fingerprint_sha256)
+                ).format(fp=fp)
             )
+
+
+# A unit's clock may be a little off; a signing time further ahead than this is not believed.
+CLOCK_SKEW = timedelta(hours=24)
+
+
+def _judge_validity(
+    result: VerifyResult, cert: x509.Certificate, info: CertificateInfo, signed_at: datetime | None
+) -> None:
+    """The certificate must have been valid when the package was signed (the time the signature states:
+    a B-B signature has no timestamp; a time in the future is not believed)."""
+    result.certificate_not_before, result.certificate_not_after = info.not_before, info.not_after
+    now = datetime.now(UTC)
+    when = signed_at or now
+    if when > now + CLOCK_SKEW:
+        result.reasons.append(
+            translate(
+                "signing", "签名时间 {t} 晚于今天，不可信。请让填报单位核对电脑时间后重新签名报送。"
+            ).format(t=when.astimezone().isoformat(timespec="minutes"))
+        )
+        return
+    if cert.not_valid_before_utc <= when <= cert.not_valid_after_utc:
+        result.certificate_valid_at_signing = True
+        return
+    state = (
+        translate("signing", "尚未生效")
+        if when < cert.not_valid_before_utc
+        else translate("signing", "已过期")
+    )
+    result.reasons.append(
+        translate(
+            "signing",
+            "签名时证书{state}（签名时间 {t}，证书有效期 {a} 至 {b}）。请让填报单位换用有效的证书重新签名报送。",
+        ).format(
+            state=state,
+            t=when.astimezone().isoformat(timespec="minutes"),
+            a=info.not_before[:10],
+            b=info.not_after[:10],
+        )
+    )

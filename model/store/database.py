@@ -815,13 +815,16 @@ class Store:
             )
             self._audit(who, "trust.add", None, unit_id, None, None, None, f"{fingerprint} {subject}")
 
-    def revoke_trusted_cert(self, fingerprint: str, *, who: str) -> None:
+    def revoke_trusted_cert(
+        self, fingerprint: str, *, who: str, action: str = "trust.revoke", new: str | None = None
+    ) -> None:
+        """Revoke trust (for good); `action` "trust.replace" with the replacing certificate as `new`."""
         with self.transaction():
             self.conn.execute(
                 "UPDATE trusted_certs SET revoked_at=?, revoked_by=? WHERE fingerprint=? AND revoked_at IS NULL",
                 (now_iso(), who, fingerprint),
             )
-            self._audit(who, "trust.revoke", None, None, None, None, fingerprint, None)
+            self._audit(who, action, None, None, None, None, fingerprint, new)
 
     # ---- audit ---------------------------------------------------------------------------------
     def note_change(

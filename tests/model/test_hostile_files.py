@@ -611,7 +611,7 @@ def test_a_stream_bomb_in_a_package_is_refused_without_filling_memory(district, 
     assert len(bomb) < 2 * MB
     tracemalloc.start()
     try:
-        _import_refused(district, tmp_path, bomb, "大得异常")
+        _import_refused(district, tmp_path, bomb, "没有覆盖整个文件")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
