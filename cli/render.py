@@ -113,55 +113,10 @@ def colour_text(colour: str | None) -> str:
     return colour_label(colour)
 
 
-def yes_no(value: bool) -> str:
-    return translate("cli", "是") if value else translate("cli", "否")
-
-
 def verify_text(result: Any) -> str:
-    lines = [translate("cli", "文件：{path}").format(path=shown(result.path))]
-    if result.signed:
-        lines += [
-            translate("cli", "签名人：{signer}（{unit}）").format(
-                signer=shown(result.signer), unit=shown(result.signer_unit or "—")
-            ),
-            translate("cli", "证书 SHA-256 指纹：{fp}").format(
-                fp=fingerprint_groups(result.fingerprint_sha256)
-            ),
-            translate("cli", "签名时间：{t}").format(t=result.signing_time or "—"),
-            translate("cli", "签名完整：{v}").format(v=yes_no(result.intact and result.valid)),
-            translate("cli", "覆盖整个文件：{v}").format(v=yes_no(result.covers_entire_file)),
-            translate("cli", "签名时证书在有效期内：{v}（有效期 {a} 至 {b}）").format(
-                v=yes_no(result.certificate_valid_at_signing),
-                a=result.certificate_not_before[:10],
-                b=result.certificate_not_after[:10],
-            ),
-            translate("cli", "证书受信任：{v}").format(v=yes_no(result.trusted)),
-        ]
-    s = result.data_summary
-    if s:
-        version = (
-            translate("cli", "第 {v} 版").format(v=s["version"])
-            if s["version"]
-            else translate("cli", "未提交的导出件")
-        )
-        lines.append(
-            translate(
-                "cli", "报表数据：{unit}（{uid}）{period}，{version}，{n} 项数据，{p} 条检查提示"
-            ).format(
-                unit=shown(s["unit_name"]),
-                uid=shown(s["unit_id"]),
-                period=s["period"],
-                version=version,
-                n=s["figures"],
-                p=s["problems"],
-            )
-        )
-    if result.ok:
-        lines.append(translate("cli", "结论：通过。"))
-    else:
-        lines.append(translate("cli", "结论：未通过。"))
-        lines += [f"  - {reason}" for reason in result.reasons]
-    return "\n".join(lines)
+    from model.reports.signing import verification_lines
+
+    return "\n".join(verification_lines(result))
 
 
 def trust_line(t: Any) -> str:

@@ -15,7 +15,7 @@ from model.common.untrusted import fingerprint_groups, shown
 
 
 def cmd_keys_new(args: argparse.Namespace) -> int:
-    from model.reports.signing import certificate_info, load_key, new_key
+    from model.reports.signing import certificate_info, check_new_passphrase, load_key, new_key
     from model.safety.files import write_atomic
 
     out = args.output
@@ -29,8 +29,9 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
         plan = store.plan()
     unit = plan.find_unit(args.unit)
     passphrase = read_passphrase(translate("cli", "为新密钥设定口令："), confirm=True)
+    check_new_passphrase(passphrase)
     p12 = new_key(unit.id, unit.full_name, passphrase, algorithm=args.algorithm, district=plan.district)
-    write_atomic(out, p12)
+    write_atomic(out, p12, private=True)
     info = certificate_info(load_key(p12, passphrase).certificate)
     emit(
         args,

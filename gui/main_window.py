@@ -30,6 +30,7 @@ from gui.session import UnitSession
 from gui.settings import Identity, Settings
 from gui.setup_dialog import SetupDialog
 from gui.tasks_form import TasksForm
+from gui.verify_dialog import VerifyAction
 from gui.worker import Worker
 from model.common.errors import UserError
 from model.common.periods import Period
@@ -118,7 +119,8 @@ class MainWindow(QMainWindow):
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        for action in (backup_action, restore_action, quit_action):
+        self.verify = VerifyAction(self, store, settings, self.worker)
+        for action in (self.verify.action, backup_action, restore_action, quit_action):
             file_menu.addAction(action)
         edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
         edit_menu.addAction(undo)

@@ -127,3 +127,29 @@ def deep_json(levels: int = 200_000) -> bytes:
 
 def long_number_json(digits: int = 5_000) -> bytes:
     return b'{"format": "tanbao-report", "format_version": ' + b"7" * digits + b"}"
+
+
+def with_iterations(raw: bytes, where: str, count: int) -> bytes:
+    """A PKCS#12 asking for `count` rounds at `where`: "mac", "encrypted" (the encrypted part holding the
+    certificate) or "key" (the shrouded key bag). Nothing else changes, so the file still parses."""
+    from asn1crypto import core, pkcs12
+
+    pfx = pkcs12.Pfx.load(raw)
+    if where == "mac":
+        pfx["mac_data"]["iterations"] = count
+        return bytes(pfx.dump(force=True))
+    safe = pkcs12.AuthenticatedSafe.load(pfx["auth_safe"]["content"].native)
+    for part in safe:
+        kind = part["content_type"].native
+        if where == "encrypted" and kind == "encrypted_data":
+            algorithm = part["content"]["encrypted_content_info"]["content_encryption_algorithm"]
+            algorithm["parameters"]["key_derivation_func"]["parameters"]["iteration_count"] = count
+        elif where == "key" and kind == "data":
+            bags = pkcs12.SafeContents.load(part["content"].native)
+            for bag in bags:
+                if bag["bag_id"].native == "pkcs8_shrouded_key_bag":
+                    algorithm = bag["bag_value"]["encryption_algorithm"]
+                    algorithm["parameters"]["key_derivation_func"]["parameters"]["iteration_count"] = count
+            part["content"] = core.OctetString(bags.dump(force=True))
+    pfx["auth_safe"]["content"] = core.OctetString(safe.dump(force=True))
+    return bytes(pfx.dump(force=True))

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.untrusted import fingerprint_groups, shown
+from model.reports.keyfile import check_work, write_pkcs12
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -116,16 +117,15 @@ def new_key(
 ) -> bytes:
     """A new key pair and self-signed certificate naming the unit, as PKCS#12 bytes under `passphrase`."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
 
     if algorithm not in ALGORITHMS:
         raise UserError(
             translate("signing", "不支持的密钥算法“{a}”：请选 ecdsa（默认）或 rsa。").format(a=algorithm)
         )
-    _check_new_passphrase(passphrase)
+    check_new_passphrase(passphrase)
     key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
     if algorithm == ECDSA:
         key = ec.generate_private_key(ec.SECP256R1())
@@ -166,18 +166,20 @@ def new_key(
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    return pkcs12.serialize_key_and_certificates(
-        unit_id.encode("utf-8"),
-        key,
-        cert,
-        None,
-        serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
-    )
+    return write_pkcs12(key, cert, passphrase, unit_id)
 
 
-def _check_new_passphrase(passphrase: str) -> None:
-    if len(passphrase) < 6:
-        raise UserError(translate("signing", "口令太短：请至少用 6 个字符，并妥善保管，丢失后无法找回。"))
+MIN_PASSPHRASE = 10
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    """A new key's passphrase: at least MIN_PASSPHRASE characters (checked before anything is written)."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise UserError(
+            translate(
+                "signing", "口令太短：请至少用 {n} 个字符（可以是一句好记的话），并妥善保管，丢失后无法找回。"
+            ).format(n=MIN_PASSPHRASE)
+        )
 
 
 def _read(source: bytes | str | Path, what: str) -> bytes:
@@ -196,11 +198,11 @@ def _read(source: bytes | str | Path, what: str) -> bytes:
 def load_key(source: bytes | str | Path, passphrase: str) -> SigningKey:
     """Open a PKCS#12 (made here or issued by the district). A wrong passphrase is a UserError."""
     from cryptography.hazmat.primitives.serialization import pkcs12
-    from pyhanko.sign import signers
 
     raw = _read(source, translate("signing", "密钥文件"))
+    check_work(raw, passphrase)  # before any derivation: a file may ask for 2³¹ rounds
     try:
-        key, cert, _others = pkcs12.load_key_and_certificates(raw, passphrase.encode("utf-8"))
+        key, cert, others = pkcs12.load_key_and_certificates(raw, passphrase.encode("utf-8"))
     except ValueError:
         if not _looks_like_pkcs12(raw):
             raise UserError(
@@ -220,8 +222,26 @@ def load_key(source: bytes | str | Path, passphrase: str) -> SigningKey:
                 src=_name(source)
             )
         )
-    signer = signers.SimpleSigner.load_pkcs12_data(raw, other_certs=[], passphrase=passphrase.encode("utf-8"))
-    return SigningKey(signer=signer, certificate=cert, info=certificate_info(cert))
+    return SigningKey(signer=_signer(key, cert, others), certificate=cert, info=certificate_info(cert))
+
+
+def _signer(key: Any, cert: x509.Certificate, others: list[x509.Certificate]) -> Any:
+    """pyHanko's signer over the key already opened (its load_pkcs12_data would derive everything again)."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    der = serialization.Encoding.DER
+    private = key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return signers.SimpleSigner(
+        signing_key=asn1_keys.PrivateKeyInfo.load(private),
+        signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
+        cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+            [asn1_x509.Certificate.load(c.public_bytes(der)) for c in others]
+        ),
+    )
 
 
 def _looks_like_pkcs12(raw: bytes) -> bool:
@@ -501,6 +521,57 @@ class VerifyResult:
             out.pop("data")
         out["ok"] = self.ok
         return out
+
+
+def verification_lines(result: VerifyResult) -> list[str]:
+    """What `verify` and 文件 → 验证报表… show, line by line (outside text escaped)."""
+
+    def yes_no(value: bool) -> str:
+        return translate("signing", "是") if value else translate("signing", "否")
+
+    lines = [translate("signing", "文件：{path}").format(path=shown(result.path or "—"))]
+    if result.signed:
+        lines += [
+            translate("signing", "签名人：{signer}（{unit}）").format(
+                signer=shown(result.signer), unit=shown(result.signer_unit or "—")
+            ),
+            translate("signing", "证书 SHA-256 指纹：{fp}").format(
+                fp=fingerprint_groups(result.fingerprint_sha256)
+            ),
+            translate("signing", "签名时间：{t}").format(t=result.signing_time or "—"),
+            translate("signing", "签名完整：{v}").format(v=yes_no(result.intact and result.valid)),
+            translate("signing", "覆盖整个文件：{v}").format(v=yes_no(result.covers_entire_file)),
+            translate("signing", "签名时证书在有效期内：{v}（有效期 {a} 至 {b}）").format(
+                v=yes_no(result.certificate_valid_at_signing),
+                a=result.certificate_not_before[:10],
+                b=result.certificate_not_after[:10],
+            ),
+            translate("signing", "证书受信任：{v}").format(v=yes_no(result.trusted)),
+        ]
+    s = result.data_summary
+    if s:
+        version = (
+            translate("signing", "第 {v} 版").format(v=s["version"])
+            if s["version"]
+            else translate("signing", "未提交的导出件")
+        )
+        lines.append(
+            translate(
+                "signing", "报表数据：{unit}（{uid}）{period}，{version}，{n} 项数据，{p} 条检查提示"
+            ).format(
+                unit=shown(s["unit_name"]),
+                uid=shown(s["unit_id"]),
+                period=s["period"],
+                version=version,
+                n=s["figures"],
+                p=s["problems"],
+            )
+        )
+    lines.append(
+        translate("signing", "结论：通过。") if result.ok else translate("signing", "结论：未通过。")
+    )
+    lines += [f"  - {reason}" for reason in result.reasons]
+    return lines
 
 
 def read_attachment(reader: Any, name: str) -> bytes | None:

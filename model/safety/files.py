@@ -44,11 +44,25 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path:
+PRIVATE_MODE = 0o600
+
+
+def make_private(path: str | Path) -> None:
+    """Readable and writable by the user only (keys, databases, backups). On Windows the mode bits do
+    not exist: these files live in the user's own profile folder (%APPDATA%), whose access list admits
+    only that user and the administrators, or in the portable folder the user chose."""
+    if sys.platform == "win32":
+        return
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(path, PRIVATE_MODE)
+
+
+def write_atomic(path: str | Path, data: bytes | Callable[[Path], None], *, private: bool = False) -> Path:
     """Write to a temporary file beside `path`, then rename it into place.
 
     `data` is the file's bytes, or a function that writes the file at the path it is given (a temporary
     path beside `path`: hand it to reportlab, openpyxl or pyHanko as their output file).
+    `private`: the file is the user's alone (0600), e.g. a signing key, whatever was there before.
     Disk full, read-only, locked or failing: `StorageError`/`UserError` with a plain message. Any other
     exception from the writer propagates unchanged. In every failure the earlier file is untouched.
     """
@@ -68,7 +82,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path
             data(tmp)
             with open(tmp, "rb+") as written:
                 os.fsync(written.fileno())
-        os.chmod(tmp, _mode_for(target))
+        os.chmod(tmp, PRIVATE_MODE if private else _mode_for(target))
         os.replace(tmp, target)
         tmp = None
         _fsync_dir(target.parent)

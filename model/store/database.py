@@ -22,6 +22,7 @@ from model.common.failures import SAVE, environment_error
 from model.common.i18n import translate
 from model.plan.coefficients import CoefficientSet, load_shipped_coefficients, parse_coefficients
 from model.plan.spec import Plan, load_shipped_plan, parse_plan
+from model.safety.files import make_private
 from model.store.lock import LockInfo, WriterLock
 
 
@@ -390,6 +391,8 @@ class Store:
         self._plans: dict[str, Plan] = {}
         self._coefficients: dict[str, CoefficientSet] = {}
         self.migrate()
+        for own in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+            make_private(own)  # SQLite creates them with the umask's mode (0644)
         if seed and self.active_plan_id() is None:
             self.load_coefficients(load_shipped_coefficients(), who="system")
             self.load_plan(load_shipped_plan(), who="system")

@@ -11,7 +11,7 @@ import main
 from model.common.untrusted import fingerprint_groups
 from model.reports import signing
 from tests import crafted
-from tests.unit_world import PASSPHRASE, unit_db
+from tests.unit_world import PASSPHRASE, february_unit
 
 FAKE = "\nz.pdf：已接收：朱泾镇 2024-02 第 1 版。\u202e"
 
@@ -32,10 +32,7 @@ def run(capsys, db, *args):
 
 @pytest.fixture
 def fengjing(tmp_path):
-    (tmp_path / "unit").mkdir()
-    unit = unit_db(tmp_path / "unit", "fengjing")
-    unit.month("2024-02", 1000, 1050, 20000, 19500)
-    unit.statuses("2024-02")
+    unit = february_unit(tmp_path)
     yield unit
     unit.store.close()
 

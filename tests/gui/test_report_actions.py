@@ -16,7 +16,7 @@ from model.entry.figures import Entry, store_entries
 from model.reports.signing import key_certificate, new_key
 from model.store.database import Store
 
-PASS = "口令123456"
+PASS = "口令1234567890"
 
 
 def fill_february(store):

@@ -5,7 +5,6 @@ and the batch goes on. Every file here is crafted in the test (tests/crafted.py)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,26 +25,8 @@ from model.exchange.district import (
     verify_package,
 )
 from model.reports import signing
-from model.store.database import Store
 from tests import crafted
-from tests.unit_world import PASSPHRASE, UnitDb, snapshot, unit_db
-
-
-@pytest.fixture
-def district(tmp_path: Path) -> Iterator[Store]:
-    store = Store(tmp_path / "district.sqlite")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def fengjing(tmp_path: Path) -> Iterator[UnitDb]:
-    (tmp_path / "unit").mkdir()
-    unit = unit_db(tmp_path / "unit", "fengjing")
-    unit.month("2024-02", 1000, 1050, 20000, 19500)
-    unit.statuses("2024-02")
-    yield unit
-    unit.store.close()
+from tests.unit_world import PASSPHRASE, UnitDb, snapshot
 
 
 def _write(tmp_path: Path, name: str, raw: bytes) -> Path:

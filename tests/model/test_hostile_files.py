@@ -506,23 +506,6 @@ def test_a_plan_saved_with_a_byte_order_mark_loads(tmp_path):
 # ---- a signed package (import) ----------------------------------------------------------------
 
 
-@pytest.fixture
-def district(tmp_path: Path) -> Iterator[Store]:
-    store = Store(tmp_path / "district.sqlite")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def fengjing(tmp_path: Path) -> Iterator[UnitDb]:
-    (tmp_path / "unit").mkdir()
-    unit = unit_db(tmp_path / "unit", "fengjing")
-    unit.month("2024-02", 1000, 1050, 20000, 19500)
-    unit.statuses("2024-02")
-    yield unit
-    unit.store.close()
-
-
 def _signed(unit: UnitDb, tmp_path: Path) -> bytes:
     return unit.submit("2024-02", tmp_path / "unit" / "out").pdf_path.read_bytes()
 
