@@ -132,7 +132,7 @@ def cmd_targets_export(args: argparse.Namespace) -> int:
         lambda: translate(
             "cli",
             "已导出 {year}年目标表（{n} 项）：{path}\n只修改“目标值”一列，改好后用 main.py targets import 文件 检查。",
-        ).format(year=plan.year, n=n, path=args.output),
+        ).format(year=plan.year, n=n, path=shown(args.output)),
     )
     return 0
 
@@ -151,7 +151,7 @@ def cmd_targets_import(args: argparse.Namespace) -> int:
     def human() -> str:
         lines = [
             translate("cli", "目标表 {path}：{n} 处修改，{same} 项未变。").format(
-                path=args.file, n=len(result.changes), same=result.unchanged
+                path=shown(args.file), n=len(result.changes), same=result.unchanged
             )
         ]
         for c in result.changes:

@@ -9,6 +9,7 @@ from cli.common import emit, open_store, who
 from cli.render import progress_text
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.untrusted import shown
 
 
 def cmd_enter(args: argparse.Namespace) -> int:
@@ -22,7 +23,7 @@ def cmd_enter(args: argparse.Namespace) -> int:
             if args.assignments or args.unit or args.period:
                 raise UserError(translate("cli", "--file 与 --unit/--period/字段=数值 不能同时使用。"))
             changed = store_csv(store, plan, args.file, who=who())
-            print(translate("cli", "已从 {file} 保存 {n} 项数据。").format(file=args.file, n=changed))
+            print(translate("cli", "已从 {file} 保存 {n} 项数据。").format(file=shown(args.file), n=changed))
             return 0
         if not args.unit or not args.period:
             raise UserError(

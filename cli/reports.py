@@ -58,7 +58,7 @@ def cmd_keys_cert(args: argparse.Namespace) -> int:
         lambda: translate(
             "cli", "证书已导出到 {path}\n单位：{org}\n证书 SHA-256 指纹：{fp}\n有效期至：{until}"
         ).format(
-            path=args.output,
+            path=shown(args.output),
             org=shown(info.organization or info.common_name),
             fp=fingerprint_groups(info.fingerprint_sha256),
             until=info.not_after,
@@ -84,7 +84,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         write_atomic(args.output, data)
         print(
             translate("cli", "已导出 {period} 汇总表：{path}（已报 {a} 个单位，未报 {b} 个）").format(
-                period=period.label(), path=args.output, a=len(summary.reported), b=len(summary.not_reported)
+                period=period.label(),
+                path=shown(args.output),
+                a=len(summary.reported),
+                b=len(summary.not_reported),
             )
         )
         return 0
@@ -104,7 +107,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     signed = translate("cli", "，已签名") if key else ""
     print(
         translate("cli", "已导出 {unit} {period} 报表：{path}{signed}").format(
-            unit=unit.name, period=period.label(), path=args.output, signed=signed
+            unit=unit.name, period=period.label(), path=shown(args.output), signed=signed
         )
     )
     return 0

@@ -28,6 +28,7 @@ from typing import Any
 from model.common.errors import PlanError, UserError
 from model.common.i18n import translate
 from model.common.numbers import parse_number
+from model.common.untrusted import shown
 from model.plan.spec import Plan, parse_plan
 from model.store.database import Store
 
@@ -267,7 +268,7 @@ def _not_a_workbook(path: Path) -> UserError:
         translate(
             "plan_exchange",
             "无法读取 {path}：不是有效的 Excel 文件（.xlsx），可能已损坏、不完整，或是改了扩展名的其他文件。请用本程序重新导出目标表，修改后再导入。",
-        ).format(path=path)
+        ).format(path=shown(path))
     )
 
 
@@ -275,7 +276,7 @@ def _unsafe(path: Path) -> UserError:
     return UserError(
         translate(
             "plan_exchange", "文件 {path} 含有不安全的 XML 内容，已拒绝读取。请用本程序重新导出目标表。"
-        ).format(path=path)
+        ).format(path=shown(path))
     )
 
 
@@ -293,7 +294,7 @@ def _check_zip(path: Path) -> None:
                     translate(
                         "plan_exchange",
                         "无法读取 {path}：这是旧版 Excel（.xls）或设了密码的文件。请在 Excel 中取消密码，另存为“Excel 工作簿（.xlsx）”后再导入。",
-                    ).format(path=path)
+                    ).format(path=shown(path))
                 )
             f.seek(0)
             with ZipFile(f) as archive:
@@ -311,7 +312,7 @@ def _check_zip(path: Path) -> None:
                         translate(
                             "plan_exchange",
                             "文件 {path} 解压后过大（{n} 个部件，共 {mb:.0f} MB），不是目标表，可能是恶意构造的文件，已拒绝读取。请用本程序重新导出目标表。",
-                        ).format(path=path, n=len(members), mb=total / 2**20)
+                        ).format(path=shown(path), n=len(members), mb=total / 2**20)
                     )
                 for member in members:
                     if _declares_a_dtd(archive, member):
@@ -319,11 +320,11 @@ def _check_zip(path: Path) -> None:
     except UserError:
         raise
     except FileNotFoundError:
-        raise UserError(translate("plan_exchange", "找不到文件 {path}。").format(path=path)) from None
+        raise UserError(translate("plan_exchange", "找不到文件 {path}。").format(path=shown(path))) from None
     except OSError as exc:
         raise UserError(
             translate("plan_exchange", "无法读取文件 {path}：{err}").format(
-                path=path, err=exc.strerror or exc
+                path=shown(path), err=exc.strerror or exc
             )
         ) from None
     except Exception:  # no zip, a damaged one, a part that fails its CRC or does not inflate
@@ -374,7 +375,7 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, list[Any], str]], dict[str, 
                 translate(
                     "plan_exchange",
                     "文件 {path} 中没有“{sheet}”工作表：请使用 main.py targets export 导出的目标表。",
-                ).format(path=path, sheet=SHEET)
+                ).format(path=shown(path), sheet=SHEET)
             )
         ws = wb[SHEET]
         ws.reset_dimensions()  # the rows actually there, not the size the sheet claims
@@ -387,7 +388,7 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, list[Any], str]], dict[str, 
                         translate(
                             "plan_exchange",
                             "文件 {path} 的目标表超过 {n} 行，不是本程序导出的目标表，已拒绝读取。请用本程序重新导出目标表。",
-                        ).format(path=path, n=MAX_ROWS)
+                        ).format(path=shown(path), n=MAX_ROWS)
                     )
                 cells = [c.value for c in row]
                 if line == 2:

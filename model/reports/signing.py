@@ -604,7 +604,7 @@ def verify_pdf(
     from model.calc.report import ATTACHMENT_NAME, parse_report_data, summarize_report_data
 
     path = "" if isinstance(source, bytes) else str(source)
-    result = VerifyResult(path=path)
+    result = VerifyResult(path=shown(path))
     raw = _read(source, translate("signing", "文件"))
     trusted = load_certificates(trusted_cert_pems)
     several = False

@@ -18,6 +18,7 @@ from pathlib import Path
 from model.common.errors import UserError
 from model.common.failures import WRITE_FILE, environment_error
 from model.common.i18n import translate
+from model.common.untrusted import shown
 
 TEMP_SUFFIX = ".tmp"
 
@@ -95,7 +96,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None], *, priv
                 translate(
                     "files",
                     "无法写入 {path}：没有权限，或文件正被其他程序（例如 Excel、PDF 阅读器）打开。请关闭该文件或换一个位置后重试。",
-                ).format(path=target)
+                ).format(path=shown(target))
             ) from None
         known = environment_error(exc, target, WRITE_FILE)
         if known is not None:
@@ -103,7 +104,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None], *, priv
         if isinstance(exc, OSError):
             raise UserError(
                 translate("files", "无法写入 {path}：{err}。请检查磁盘空间和文件夹后重试。").format(
-                    path=target, err=exc.strerror or exc
+                    path=shown(target), err=exc.strerror or exc
                 )
             ) from None
         raise

@@ -20,6 +20,7 @@ import sqlite_utils
 from model.common.errors import UserError
 from model.common.failures import SAVE, environment_error
 from model.common.i18n import translate
+from model.common.untrusted import shown
 from model.plan.coefficients import CoefficientSet, load_shipped_coefficients, parse_coefficients
 from model.plan.spec import Plan, load_shipped_plan, parse_plan
 from model.safety.files import make_private
@@ -355,7 +356,7 @@ class Store:
         `DatabaseInUse`, and after an unclean shutdown a damaged file raises `DamagedDatabase`."""
         self.path = Path(path)
         if not create and not self.path.exists():
-            raise UserError(translate("store", "找不到数据库文件 {path}。").format(path=self.path))
+            raise UserError(translate("store", "找不到数据库文件 {path}。").format(path=shown(self.path)))
         self.lock: WriterLock | None = None
         self.unclean_previous: LockInfo | None = None  # the writer before us did not exit cleanly
         if exclusive or lock is not None:
@@ -384,7 +385,7 @@ class Store:
             raise UserError(
                 translate(
                     "store", "无法打开数据库 {path}：{err}。请确认文件是 TanBao 数据库且有读写权限。"
-                ).format(path=self.path, err=exc)
+                ).format(path=shown(self.path), err=exc)
             ) from None
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
@@ -441,7 +442,7 @@ class Store:
             raise UserError(
                 translate(
                     "store", "数据库 {path} 由更新版本的 TanBao 创建（结构版本 {v}），请升级程序后再打开。"
-                ).format(path=self.path, v=current)
+                ).format(path=shown(self.path), v=current)
             )
         if 0 < current < upto:  # an existing file about to change shape: keep a copy first
             from model.store.backup import MIGRATION, backup_now
