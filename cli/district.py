@@ -111,10 +111,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             ) from None
     with open_store(args) as store:
         plan = store.plan()
-        if period.year != plan.year:
-            raise UserError(
-                translate("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-            )
+        plan.check_period(period)
         grid = completeness(store, plan, upto=period, as_of=as_of)
     emit(args, grid.to_dict(), lambda: status_text(grid))
     return 0

@@ -166,9 +166,29 @@ def status_text(grid: Any) -> str:
     missing = [r.unit_name for r in grid.units if r.unit_id in grid.missing()]
     if missing:
         lines.append(translate("cli", "未报：{names}").format(names="、".join(missing)))
+    for row in grid.units:
+        for c in row.cells:
+            if c.correction_reason:
+                lines.append(
+                    translate("cli", "更正：{unit} {period} 第 {v} 版，原因：{reason}").format(
+                        unit=row.unit_name, period=c.period, v=c.version, reason=c.correction_reason
+                    )
+                )
     lines.append(translate("cli", "图例：按时、迟报、更正（收到更正版）、未报（已过截止日）、· 未到截止日"))
     return "\n".join(line.rstrip() for line in lines)
 
 
 def shown_target(value: Any, unit: str) -> str:
     return value if isinstance(value, str) else f"{value:g}{unit}"
+
+
+def preview_text(plan: Any, preview: Any) -> str:
+    """What `enter --file` would change, line by line, then what it refuses."""
+    lines = []
+    for c in preview.changes:
+        label = plan.field(c.field).display_label
+        lines.append(f"  {c.where}  {c.period} {label}：{c.old or '（空）'} → {c.new or '（空）'}")
+    head = translate("cli", "{n} 处修改，{same} 项与已存数据相同：").format(
+        n=len(preview.changes), same=preview.unchanged
+    )
+    return "\n".join([head, *lines])

@@ -95,9 +95,14 @@ class CompletenessModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return style.COLOUR_BACKGROUND.get(STATE_COLOURS.get(cell.state, ""))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("截止 {d}；首次报送 {at}").format(
+            tip = self.tr("截止 {d}；首次报送 {at}").format(
                 d=cell.deadline, at=(cell.first_submitted_at or "—")[:16].replace("T", " ")
             )
+            if cell.correction_reason:
+                tip += "\n" + self.tr("第 {v} 版更正原因：{reason}").format(
+                    v=cell.version, reason=cell.correction_reason
+                )
+            return tip
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None

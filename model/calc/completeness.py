@@ -11,6 +11,7 @@ and the versions held, so it is tested without a database.
 from __future__ import annotations
 
 import calendar
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +45,7 @@ class HeldVersion:
     version: int
     created_at: str  # when the unit froze it, ISO 8601
     in_use: bool
+    correction_reason: str = ""  # why the unit corrected it (empty for a first version)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Cell:
     version: int | None = None  # the version in use
     first_submitted_at: str | None = None
     on_time: bool | None = None  # of the first version held; a corrected month keeps it
+    correction_reason: str = ""  # of the version in use, when it is a correction
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class Completeness:
                             "version": c.version,
                             "first_submitted_at": c.first_submitted_at,
                             "on_time": c.on_time,
+                            "correction_reason": c.correction_reason,
                         }
                         for c in r.cells
                     },
@@ -149,6 +153,7 @@ def completeness_grid(plan: Plan, held: Iterable[HeldVersion], as_of: date, upto
                     used.version,
                     earliest.created_at,
                     on_time,
+                    used.correction_reason,
                 )
             )
         rows.append(UnitRow(unit.id, unit.name, cells))
@@ -163,13 +168,25 @@ def completeness_grid(plan: Plan, held: Iterable[HeldVersion], as_of: date, upto
 def held_versions(store: Store, plan: Plan) -> list[HeldVersion]:
     """Packages received from units, and this database's own submitted versions (the district's own)."""
     held = {
-        (r.unit_id, r.period, r.version): HeldVersion(r.unit_id, r.period, r.version, r.created_at, r.in_use)
+        (r.unit_id, r.period, r.version): HeldVersion(
+            r.unit_id,
+            r.period,
+            r.version,
+            r.created_at,
+            r.in_use,
+            str(json.loads(r.data).get("correction_reason") or ""),
+        )
         for r in store.received(plan.id)
     }
     for s in store.submissions(plan.id):
         if s.status in (SUBMITTED, SUPERSEDED) and (s.unit_id, s.period, s.version) not in held:
             held[(s.unit_id, s.period, s.version)] = HeldVersion(
-                s.unit_id, s.period, s.version, s.submitted_at or s.created_at, s.status == SUBMITTED
+                s.unit_id,
+                s.period,
+                s.version,
+                s.submitted_at or s.created_at,
+                s.status == SUBMITTED,
+                s.reason,
             )
     return list(held.values())
 

@@ -288,6 +288,7 @@ class ImportOutcome:
     fingerprint: str = ""  # the signer's certificate, shown when it is not trusted
     sha256: str = ""
     reasons: list[str] = field(default_factory=list)
+    correction_reason: str = ""  # a corrected version's reason, as the unit signed it
 
     @property
     def refused(self) -> bool:
@@ -575,6 +576,11 @@ def _keep(
         message = translate(
             "exchange", "已存档：{where} 是旧版本，正在使用的是更新的第 {new} 版，数据不变。"
         ).format(where=where, new=in_use.version if in_use else "?")
+    reason = correction_reason(data)
+    if reason:
+        message += translate("exchange", "此版更正第 {old} 版，原因：{reason}").format(
+            old=data["replaces_version"], reason=reason
+        )
     return ImportOutcome(
         name,
         outcome,
@@ -587,7 +593,13 @@ def _keep(
         in_use.version if outcome == NEWER and in_use else None,
         signer.fingerprint,
         sha,
+        correction_reason=reason,
     )
+
+
+def correction_reason(data: dict[str, Any]) -> str:
+    """Why the unit corrected this version (empty for a first version)."""
+    return str(data.get("correction_reason") or "")
 
 
 def apply_received_figures(store: Store, plan: Plan, unit_id: str, *, who: str) -> int:
@@ -654,6 +666,7 @@ class HeldPackage:
     imported_at: str
     imported_by: str
     sha256: str
+    correction_reason: str = ""
 
 
 def held_packages(
@@ -676,6 +689,7 @@ def held_packages(
             r.imported_at,
             r.imported_by,
             r.sha256,
+            correction_reason(json.loads(r.data)),
         )
         for r in store.received(plan.id, unit_id, period)
     ]

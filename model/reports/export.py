@@ -14,12 +14,8 @@ from model.store.database import Store
 PDF, XLSX = "pdf", "xlsx"
 
 
-def _check_year(store: Store, period: Period) -> None:
-    plan = store.plan()
-    if period.year != plan.year:
-        raise UserError(
-            translate("export", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-        )
+def _check_period(store: Store, period: Period) -> None:
+    store.plan().check_report_period(period)
 
 
 def unit_report(
@@ -35,7 +31,7 @@ def unit_report(
 ) -> bytes:
     from model.calc.report import report_from_store
 
-    _check_year(store, period)
+    _check_period(store, period)
     if kind == XLSX and key is not None:
         raise UserError(translate("export", "Excel 工作簿不签名：签名只用于 PDF。"))
     report = report_from_store(store, unit_id, period, version=None, created_by=who)
@@ -51,7 +47,7 @@ def unit_report(
 def district_summary_file(
     store: Store, period: Period, kind: str, people: ReportPeople
 ) -> tuple[bytes, DistrictSummary]:
-    _check_year(store, period)
+    _check_period(store, period)
     summary = summary_from_store(store, period)
     plan = store.plan()
     if kind == PDF:

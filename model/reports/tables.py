@@ -120,12 +120,14 @@ def form_header(plan: Plan, table_number: str, left: list[tuple[str, str]]) -> F
 
 
 def unit_header(report: UnitReport, section: Section) -> FormHeader:
-    version = report.version
+    version, correction = report.version, report.correction
     shown = (
         translate("report", "第 {n} 版").format(n=version)
         if version
         else translate("report", "未提交（导出件）")
     )
+    if version and correction is not None:
+        shown += translate("report", "（更正第 {n} 版）").format(n=correction.replaces_version)
     return form_header(
         report.plan,
         section.table_number,
@@ -550,9 +552,18 @@ def colour_rule_note(plan: Plan) -> str:
     ).format(s=share)
 
 
+def correction_line(version: int, replaced: int, reason: str) -> str:
+    return translate("report", "本报表为第 {n} 版，更正第 {old} 版，原因：{reason}").format(
+        n=version, old=replaced, reason=reason
+    )
+
+
 def unit_notes(report: UnitReport) -> list[str]:
     """说明: every warning with the clerk's reason, open errors, the basis of the figures, the rules."""
     plan, notes = report.plan, []
+    correction = report.correction
+    if correction is not None:
+        notes.append(correction_line(report.version or 0, correction.replaces_version, correction.reason))
     for p in report.problems:
         if p.severity == ERROR:
             notes.append(translate("report", "【未通过检查】{msg}").format(msg=p.message))
