@@ -14,7 +14,7 @@ from model.common.untrusted import fingerprint_groups, shown
 
 
 def cmd_trust_add(args: argparse.Namespace) -> int:
-    from model.exchange.district import ReplaceNeeded, trust_add
+    from model.exchange.district import ReplaceNeeded, UnitNeeded, trust_add
 
     with open_store(args, write=True) as store:
         try:
@@ -25,6 +25,8 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
                     msg=exc.message
                 )
             ) from None
+        except UnitNeeded as exc:
+            raise UserError(translate("cli", "{msg}用 --unit 指明。").format(msg=exc.message)) from None
 
     def human() -> str:
         lines = [translate("cli", "已加入受信任列表：{line}").format(line=trust_line(entry))]

@@ -64,6 +64,10 @@ class TrustEntry:
     replaced: tuple[str, ...] = ()  # trust_add: the unit's certificates this one replaced (now revoked)
 
 
+class UnitNeeded(UserError):
+    """The certificate names no unit of the plan: the caller must say which unit it belongs to."""
+
+
 class ReplaceNeeded(UserError):
     """The unit already has a trusted certificate: replacing it is a step of its own (`replace=True`)."""
 
@@ -155,7 +159,7 @@ def _bound_unit(plan: Plan, info: Any, unit: str | None) -> str:
             )
         unit_id = chosen
     if unit_id is None:
-        raise UserError(
+        raise UnitNeeded(
             translate("exchange", "证书（{subject}）没有写明单位编号：请指明它属于哪个单位。").format(
                 subject=shown(info.subject)
             )
@@ -163,7 +167,7 @@ def _bound_unit(plan: Plan, info: Any, unit: str | None) -> str:
     try:
         plan.unit(unit_id)
     except KeyError:
-        raise UserError(
+        raise UnitNeeded(
             translate("exchange", "证书中的单位编号“{id}”不在本年计划中：请指明它属于哪个单位。").format(
                 id=shown(unit_id)
             )

@@ -782,8 +782,9 @@ def _fill_status(
         else:
             result.reasons.append(
                 translate(
-                    "signing", "签名证书不受信任（证书指纹 {fp}）。请核实后再把该单位的证书加入受信任列表。"
-                ).format(fp=fp)
+                    "signing",
+                    "签名证书不受信任（{signer}，证书指纹 {fp}）。请与该单位电话核对指纹，确认后再把它的证书加入受信任列表。",
+                ).format(signer=shown(info.organization or info.common_name or "—"), fp=fp)
             )
 
 

@@ -101,3 +101,14 @@ def test_outside_text_cannot_print_a_line_of_its_own(capsys, tmp_path, fengjing)
     evil_name.write_bytes(b"%PDF-1.7 nonsense")
     code, out, _ = run(capsys, db, "import", evil_name)
     assert code == 1 and len(out.splitlines()) == 2
+
+
+def test_a_certificate_naming_no_unit_asks_for_unit_on_the_command_line(capsys, tmp_path):
+    _key, cert = crafted.certificate(unit_id=None, name="某园区填报员")
+    path = tmp_path / "nounit.pem"
+    path.write_bytes(crafted.pem(cert))
+    db = tmp_path / "district.sqlite"
+    code, _, err = run(capsys, db, "trust", "add", path)
+    assert code == 2 and "--unit" in err
+    code, out, _ = run(capsys, db, "trust", "add", path, "--unit", "碳谷绿湾")
+    assert code == 0 and "碳谷绿湾" in out
