@@ -27,6 +27,10 @@ SHIPPED_PLAN = "jinshan-2024.json"
 
 UNIT_KINDS = ("town", "subdistrict", "park", "group", "key_user", "bureau")
 MEASURES = ("rate", "quantity", "qualitative")
+# Figures the district computes itself rather than a unit typing them: the annex-2 district ΣE/ΣY change
+# rate (A1-02 规上工业万元产值能耗) and the share of monthly reports received on time (A4-23 上报率).
+ANNEX2_DISTRICT_RATE, REPORT_RATE = "annex2_district_rate", "report_rate"
+COMPUTED = (ANNEX2_DISTRICT_RATE, REPORT_RATE)
 WARNING_RULES = ("ndrc2020", "ndrc2021")
 COLOURS = ("green", "yellow", "red")
 OPS = (">=", "<=", "=")
@@ -82,6 +86,7 @@ class Quantity:
     value: float
     unit: str
     level: bool  # a level to hold (98 %) rather than an amount to accumulate over the year (40 ha)
+    computed: str = ""  # one of COMPUTED: the district computes the value; no unit types it
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class Annex1Row:
     responsible: tuple[str, ...]
     lead: str
     lead_note: str = ""
+    computed: str = ""  # one of COMPUTED: the district computes the value; no unit types it
 
 
 @dataclass(frozen=True)
@@ -413,6 +419,7 @@ def _quantity(r: _Reader, data: Any, path: str) -> Quantity:
         value=r.num(q, "value", path),
         unit=unit,
         level=level,
+        computed=r.choice(q, "computed", path, COMPUTED) if "computed" in q else "",
     )
 
 
@@ -472,18 +479,19 @@ def _derived_fields(
             continue
         rate = row.measure == "rate"
         label = translate("plan", "本年累计变化率") if rate else translate("plan", "本年累计完成")
-        fields.append(
-            Field(
-                f"{row.id}.value",
-                label,
-                row.target_unit,
-                1,
-                required=True,
-                accumulate="latest",
-                minimum=None if rate else 0.0,
-                row_id=row.id,
+        if not row.computed:
+            fields.append(
+                Field(
+                    f"{row.id}.value",
+                    label,
+                    row.target_unit,
+                    1,
+                    required=True,
+                    accumulate="latest",
+                    minimum=None if rate else 0.0,
+                    row_id=row.id,
+                )
             )
-        )
         for n, cond in enumerate(row.conditions, start=1):
             fields.append(
                 Field(f"{row.id}.condition{n}", cond.label, cond.unit, 1, accumulate="latest", row_id=row.id)
@@ -514,7 +522,7 @@ def _derived_fields(
             )
         )
         for suffix, q in (("value", task.quantity), ("value2", task.second_quantity)):
-            if q is not None:
+            if q is not None and not q.computed:
                 fields.append(
                     Field(
                         f"{task.id}.{suffix}",
@@ -664,6 +672,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
                 responsible=responsible,
                 lead=check_unit(lead, f"{path}.lead"),
                 lead_note=r.text(a, "lead_note", path, default=""),
+                computed=r.choice(a, "computed", path, COMPUTED) if "computed" in a else "",
             )
         )
 

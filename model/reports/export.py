@@ -3,7 +3,7 @@ or not, or workbook) and the district summary (PDF or workbook), as bytes ready 
 
 from __future__ import annotations
 
-from model.calc.summary import DistrictSummary, summary_from_store
+from model.calc.summary import DistrictSummary, district_view
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.periods import Period
@@ -45,10 +45,11 @@ def unit_report(
 
 
 def district_summary_file(
-    store: Store, period: Period, kind: str, people: ReportPeople
+    store: Store, period: Period, kind: str, people: ReportPeople, *, view: DistrictSummary | None = None
 ) -> tuple[bytes, DistrictSummary]:
+    """The summary renders the district view (`view`, or the view of `period` as of today)."""
     _check_period(store, period)
-    summary = summary_from_store(store, period)
+    summary = view if view is not None else district_view(store, period)
     plan = store.plan()
     if kind == PDF:
         from model.reports.pdf import summary_pdf

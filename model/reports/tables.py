@@ -14,7 +14,7 @@ from model.calc import formulas as calc
 from model.calc.checks import ERROR
 from model.calc.progress import MonthTable, colour_label
 from model.calc.report import UnitReport
-from model.calc.summary import NOT_REPORTED, DistrictSummary
+from model.calc.summary import NOT_REPORTED, Annex2Line, DistrictSummary
 from model.common import formatting as fmt
 from model.common.i18n import translate
 from model.plan.coefficients import basis_label
@@ -662,11 +662,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
     t = summary.annex2_total
     a2_rows = [
         [
-            text(
-                line.unit_name
-                if line.reported
-                else translate("report", "{name}（未报）").format(name=line.unit_name)
-            ),
+            text(_annex2_name(line)),
             Cell(line.target_pct, RATE),
             Cell(line.ytd_energy_tce, AMOUNT),
             Cell(line.ytd_energy_tce_last_year, AMOUNT),
@@ -817,6 +813,14 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
     ]
 
 
+def _annex2_name(line: Annex2Line) -> str:
+    if not line.reported:
+        return translate("report", "{name}（未报）").format(name=line.unit_name)
+    if not line.comparable:
+        return translate("report", "{name}（无同口径，未计入合计）").format(name=line.unit_name)
+    return line.unit_name
+
+
 def _summary_value(plan: Plan, row_id: str, value: float | None, status: str | None) -> Cell:
     row = next(r for r in plan.annex1 if r.id == row_id)
     return _value_cell(value, row.measure, status)
@@ -832,11 +836,23 @@ def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
         )
     else:
         notes.append(translate("report", "本期全部单位均已报送。"))
+    notes += summary.notes
+    notes += [
+        translate("report", "{id}（{text}）本期 {value}：{source}。").format(
+            id=r.id,
+            text=r.text,
+            value=fmt.rate(r.value) if r.annex == 1 else fmt.pct(r.value),
+            source=r.source,
+        )
+        for r in summary.annex1 + summary.annex4
+        if r.source
+    ]
     notes.append(
         translate(
             "report",
-            "各单位数据取自本机数据库中已有的数据（导入的报表或本机录入）；电力按{basis}折算标准煤。",
-        ).format(basis=basis_label(plan.electricity_basis))
+            "各单位数据取自其本期报送文件（最新版本），不用其他月份的报送文件，也不用本机录入的数据；"
+            "{district}的数据为本机录入。电力按{basis}折算标准煤。",
+        ).format(district=summary.district_unit_name, basis=basis_label(plan.electricity_basis))
     )
     notes.append(colour_rule_note(plan))
     return notes

@@ -26,6 +26,7 @@ from model.plan.coefficients import CoefficientSet, load_shipped_coefficients, p
 from model.plan.spec import Plan, load_shipped_plan, parse_plan
 from model.safety.files import make_private
 from model.store.lock import LockInfo, WriterLock
+from model.store.received import refuse_if_received
 
 
 def now_iso() -> str:
@@ -240,7 +241,38 @@ WHEN EXISTS (SELECT 1 FROM locked_through l WHERE l.plan_id = OLD.plan_id AND l.
 BEGIN SELECT RAISE(ABORT, 'month locked by a submitted report that covers it'); END;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5_LOCKS]
+
+# v7 (district): what the district received stays in the received tables, apart from figures typed here.
+# Per package, the year-to-date key sums of annex 2 (NULL where the package has none), so the district
+# view is a few set-based queries; existing packages are filled in from the progress each one carries.
+# A figure of a unit and month that a received package covers cannot be typed over at the district.
+_V7_DISTRICT = """
+CREATE TABLE received_sums (
+    received_id INTEGER PRIMARY KEY REFERENCES received(id),
+    energy_tce REAL,
+    energy_tce_last_year REAL,
+    output_wan_yuan REAL,
+    output_wan_yuan_last_year REAL
+);
+INSERT INTO received_sums (received_id, energy_tce, energy_tce_last_year, output_wan_yuan,
+    output_wan_yuan_last_year)
+SELECT id, json_extract(data, '$.progress.annex2.ytd_energy_tce'),
+    json_extract(data, '$.progress.annex2.ytd_energy_tce_last_year'),
+    json_extract(data, '$.progress.annex2.ytd_output_wan_yuan'),
+    json_extract(data, '$.progress.annex2.ytd_output_wan_yuan_last_year')
+FROM received;
+CREATE INDEX received_by_unit ON received (plan_id, unit_id, period);
+CREATE TRIGGER figures_received_insert BEFORE INSERT ON figures
+WHEN EXISTS (SELECT 1 FROM received r WHERE r.plan_id = NEW.plan_id AND r.unit_id = NEW.unit_id
+             AND r.period >= NEW.period AND substr(r.period, 1, 4) = substr(NEW.period, 1, 4))
+BEGIN SELECT RAISE(ABORT, 'figure received in a package'); END;
+CREATE TRIGGER figures_received_update BEFORE UPDATE ON figures
+WHEN EXISTS (SELECT 1 FROM received r WHERE r.plan_id = OLD.plan_id AND r.unit_id = OLD.unit_id
+             AND r.period >= OLD.period AND substr(r.period, 1, 4) = substr(OLD.period, 1, 4))
+BEGIN SELECT RAISE(ABORT, 'figure received in a package'); END;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5_LOCKS, _V7_DISTRICT]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -616,6 +648,7 @@ class Store:
                 if w.value is None and w.text is None and old is None:
                     continue
                 self._refuse_if_locked(plan_id, unit_id, w.period)
+                refuse_if_received(self.db, plan_id, unit_id, w.period)
                 if w.value is None and w.text is None:
                     self.conn.execute(
                         "DELETE FROM figures WHERE plan_id=? AND unit_id=? AND period=? AND field=?",

@@ -66,4 +66,4 @@ def test_the_district_sees_why_a_version_was_corrected(capsys, tmp_path):
     february = next(u for u in json.loads(text)["units"] if u["unit_id"] == "fengjing")["months"]["2024-02"]
     assert (february["version"], february["correction_reason"]) == (2, reason)
     code, text, _ = run(capsys, district, "status", "--period", "2024-02", "--as-of", "2024-03-10")
-    assert f"第 2 版，原因：{reason}" in text
+    assert f"枫泾镇报送第 2 版（更正第 1 版）：{reason}" in text

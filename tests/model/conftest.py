@@ -13,6 +13,7 @@ from tests.unit_world import UnitDb, february_unit
 
 @pytest.fixture
 def district(tmp_path: Path) -> Iterator[Store]:
+    """A district's database (the shipped plan), empty of packages."""
     store = Store(tmp_path / "district.sqlite")
     yield store
     store.close()
