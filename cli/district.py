@@ -18,7 +18,9 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
 
     with open_store(args, write=True) as store:
         try:
-            entry = trust_add(store, store.plan(), args.cert, who=who(), unit=args.unit, replace=args.replace)
+            entry = trust_add(
+                store, store.plans.get(), args.cert, who=who(), unit=args.unit, replace=args.replace
+            )
         except ReplaceNeeded as exc:
             raise UserError(
                 translate("cli", "{msg}\n确认该单位换了新密钥后，加 --replace 再运行一次。").format(
@@ -45,7 +47,7 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
     from model.exchange.district import trust_list
 
     with open_store(args) as store:
-        entries = trust_list(store, store.plan(), include_revoked=args.all)
+        entries = trust_list(store, store.plans.get(), include_revoked=args.all)
     emit(
         args,
         [asdict(e) for e in entries],
@@ -61,7 +63,7 @@ def cmd_trust_remove(args: argparse.Namespace) -> int:
     from model.exchange.district import trust_remove
 
     with open_store(args, write=True) as store:
-        entry = trust_remove(store, store.plan(), args.cert, who=who())
+        entry = trust_remove(store, store.plans.get(), args.cert, who=who())
     emit(
         args,
         asdict(entry),
@@ -112,7 +114,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 )
             ) from None
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
         plan.check_period(period)
         view = district_view(store, period, as_of=as_of)
     data = {key: value for key, value in view.to_dict().items() if key != "grid"}
@@ -124,7 +126,7 @@ def cmd_targets_export(args: argparse.Namespace) -> int:
     from model.exchange.targets import export_targets
 
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
     n = export_targets(plan, args.output)
     emit(
         args,
@@ -141,7 +143,7 @@ def cmd_targets_import(args: argparse.Namespace) -> int:
     from model.exchange.targets import apply_target_changes, read_target_changes
 
     with open_store(args, write=args.apply) as store:
-        plan = store.plan()
+        plan = store.plans.get()
         result = read_target_changes(plan, args.file)
         applied = False
         if args.apply and result.ok and result.changes:

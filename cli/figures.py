@@ -6,8 +6,8 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from cli.common import emit, open_store, who
-from cli.render import preview_text, progress_text
+from cli.common import emit, open_store, unit_and_period, who
+from cli.render import audit_text, preview_text, progress_text
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.untrusted import shown
@@ -19,7 +19,7 @@ def cmd_enter(args: argparse.Namespace) -> int:
     from model.entry.figures import parse_assignments, store_entries
 
     with open_store(args, write=not args.dry_run) as store:
-        plan = store.plan()
+        plan = store.plans.get()
         if args.file:
             if args.assignments or args.unit or args.period:
                 raise UserError(translate("cli", "--file 与 --unit/--period/字段=数值 不能同时使用。"))
@@ -38,7 +38,7 @@ def cmd_enter(args: argparse.Namespace) -> int:
                 unit=plan.unit(unit_id).name, period=period, n=changed
             )
         )
-        for problem in check_period(plan, unit_id, period, store.figures(plan.id, unit_id)):
+        for problem in check_period(plan, unit_id, period, store.figures.read(plan.id, unit_id)):
             if (
                 problem.severity == "warning"
                 and problem.field in {e.field for e in entries}
@@ -74,7 +74,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from model.reports.template import export_template
 
     with open_store(args) as store:
-        unit = store.plan().find_unit(args.unit)
+        unit = store.plans.get().find_unit(args.unit)
         path = export_template(store, unit.id, parse_period(args.period), args.output)
     print(translate("cli", "已导出 {unit} 的填报模板：{path}").format(unit=unit.name, path=shown(path)))
     return 0
@@ -85,14 +85,41 @@ def cmd_progress(args: argparse.Namespace) -> int:
     from model.common.periods import parse_period
 
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
         unit = plan.find_unit(args.unit)
         period = parse_period(args.period)
         plan.check_report_period(period)
         progress = unit_progress(
-            plan, store.coefficients(plan.coefficients), store.figures(plan.id, unit.id), unit.id, period
+            plan,
+            store.plans.coefficients(plan.coefficients),
+            store.figures.read(plan.id, unit.id),
+            unit.id,
+            period,
         )
     emit(args, progress.to_dict(), lambda: progress_text(progress))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from model.entry.figures import field_history
+    from model.store.audit import render
+
+    with open_store(args) as store:
+        plan, unit, period = unit_and_period(store, args)
+        entries = field_history(store, plan, unit.id, period, args.field)
+    lines = [render(e) for e in entries]
+    data = [
+        {
+            "at": e.at,
+            "who": e.who,
+            "action": e.action,
+            "old": e.value("old"),
+            "new": e.value("new"),
+            "shown": {"action": line.action, "old": line.old, "new": line.new},
+        }
+        for e, line in zip(entries, lines, strict=True)
+    ]
+    emit(args, data, lambda: audit_text(unit.name, str(period), plan.field(args.field).label, lines))
     return 0
 
 
@@ -124,3 +151,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", metavar="U", required=True)
     p.add_argument("--period", metavar="YYYY-MM", required=True)
     p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser("audit", parents=[common], help=translate("cli", "一个数值的修改记录"))
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.add_argument("field", metavar="FIELD", help=translate("cli", "填报项，例如 energy_tce"))
+    p.set_defaults(func=cmd_audit)

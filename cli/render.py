@@ -204,6 +204,43 @@ def shown_target(value: Any, unit: str) -> str:
     return value if isinstance(value, str) else f"{value:g}{unit}"
 
 
+def audit_text(unit: str, period: str, label: str, lines: list[Any]) -> str:
+    head = translate("cli", "{unit} {period}“{label}”的修改记录：").format(
+        unit=unit, period=period, label=label
+    )
+    if not lines:
+        return head + translate("cli", "没有修改记录。")
+    rows = [head]
+    for line in lines:
+        change = f"{line.old} → {line.new}" if line.old else line.new
+        rows.append(f"  {line.at}  {line.who}  {line.action}  {change}")
+    return "\n".join(rows)
+
+
+def profile_text(entries: list[tuple[str, str]]) -> str:
+    blank = translate("cli", "（未填）")
+    return "\n".join(f"{label}：{value or blank}" for label, value in entries)
+
+
+def evidence_text(unit: str, items: list[Any]) -> str:
+    if not items:
+        return translate("cli", "{unit} 还没有证明材料。").format(unit=unit)
+    rows = [translate("cli", "{unit} 的证明材料：").format(unit=unit)]
+    for item in items:
+        rows.append(
+            translate("cli", "  #{id}  {row}  {period}  {name}（{kb:,.0f} KB，{who} {at}）").format(
+                id=item.id,
+                row=item.row_id,
+                period=item.period,
+                name=item.file_name,
+                kb=item.size / 1024,
+                who=item.added_by,
+                at=item.added_at[:16].replace("T", " "),
+            )
+        )
+    return "\n".join(rows)
+
+
 def preview_text(plan: Any, preview: Any) -> str:
     """What `enter --file` would change, line by line, then what it refuses."""
     lines = []

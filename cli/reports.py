@@ -26,7 +26,7 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
             )
         )
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
     unit = plan.find_unit(args.unit)
     passphrase = read_passphrase(translate("cli", "为新密钥设定口令："), confirm=True)
     check_new_passphrase(passphrase)
@@ -79,7 +79,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise UserError(translate("cli", "汇总表不按单位导出，也不签名：请去掉 --unit 和 --key。"))
         with open_store(args) as store:
             data, summary = district_summary_file(
-                store, period, kind.removeprefix("summary-"), report_people()
+                store, period, kind.removeprefix("summary-"), report_people(store)
             )
         write_atomic(args.output, data)
         print(
@@ -101,8 +101,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         key = load_key(args.key, read_passphrase(translate("cli", "密钥口令：")))
     with open_store(args) as store:
-        unit = store.plan().find_unit(args.unit)
-        data = unit_report(store, unit.id, period, kind, report_people(), who=who(), key=key)
+        unit = store.plans.get().find_unit(args.unit)
+        data = unit_report(store, unit.id, period, kind, report_people(store), who=who(), key=key)
     write_atomic(args.output, data)
     signed = translate("cli", "，已签名") if key else ""
     print(

@@ -20,7 +20,9 @@ from model.common.periods import Period, parse_period
 from model.entry.figures import Entry, convert, store_entries
 from model.exchange.submission import PeriodState, locked_through, period_state
 from model.plan.spec import Plan
-from model.store.database import Figure, Store, Submission
+from model.store.database import Store
+from model.store.figures import Figure
+from model.store.submissions import Submission
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,8 @@ class UnitSession(QObject):
     ) -> None:
         super().__init__(parent)
         self.store = store
-        self.plan: Plan = store.plan()
-        self.coefficients = store.coefficients(self.plan.coefficients)
+        self.plan: Plan = store.plans.get()
+        self.coefficients = store.plans.coefficients(self.plan.coefficients)
         self.unit = self.plan.unit(unit_id)
         self.period = period
         self.who = who
@@ -98,7 +100,7 @@ class UnitSession(QObject):
 
     # ---- reading -------------------------------------------------------------------------------
     def reload(self) -> None:
-        figures = self.store.figures(self.plan.id, self.unit.id)
+        figures = self.store.figures.read(self.plan.id, self.unit.id)
         self._figures = {(f.period, f.field): f for f in figures}
         self.progress = unit_progress(self.plan, self.coefficients, figures, self.unit.id, self.period)
         self.problems = check_period(self.plan, self.unit.id, self.period, figures)

@@ -80,7 +80,7 @@ class RowsModel(GridModel):
     def refresh(self) -> None:
         s = self.session
         self._evidence: dict[str, int] = {}
-        for item in s.store.evidence(s.plan.id, s.unit.id):
+        for item in s.store.evidence.list(s.plan.id, s.unit.id):
             self._evidence[item.row_id] = self._evidence.get(item.row_id, 0) + 1
         super().refresh()
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QV
 
 from gui.report_actions import show_error
 from gui.settings import Settings
-from gui.worker import Worker
+from gui.worker import Worker, on_own_store
 from model.exchange.district import verify_package
 from model.reports.signing import VerifyResult, verification_lines
 from model.store.database import Store
@@ -35,9 +35,8 @@ class VerifyAction(QObject):
             self.verify(Path(path))
 
     def verify(self, path: Path) -> None:
-        store = self.store
         self.worker.run(
-            lambda: verify_package(store, path),
+            on_own_store(self.store, lambda store: verify_package(store, path)),
             lambda result: VerifyResultDialog(result, self.window).exec(),
             lambda exc: show_error(self.window, exc, self.tr("无法验证")),
             self.tr("正在验证签名…"),

@@ -14,7 +14,7 @@ from model.calc.progress import MonthTable
 from model.common.i18n import translate
 from model.common.periods import Period
 from model.plan.spec import LAST_YEAR, Plan
-from model.store.database import Figure
+from model.store.figures import Figure
 
 ERROR, WARNING = "error", "warning"
 

@@ -16,7 +16,7 @@ from model.common.i18n import translate
 from model.common.periods import Period
 from model.plan.coefficients import CoefficientSet, basis_label
 from model.plan.spec import LAST_YEAR, Plan
-from model.store.database import Figure
+from model.store.figures import Figure
 
 COLOUR_WORDS = {
     "green": ("绿", "达标"),

@@ -39,7 +39,8 @@ from model.common.periods import Period
 from model.common.untrusted import UntrustedJsonError, loads_bounded
 from model.plan.coefficients import CoefficientSet
 from model.plan.spec import Plan, Unit
-from model.store.database import Figure, Store
+from model.store.database import Store
+from model.store.figures import Figure
 
 FORMAT = "tanbao-report"
 FORMAT_VERSION = 1
@@ -179,11 +180,11 @@ def report_from_store(
     created_by: str,
     created_at: datetime | None = None,
 ) -> UnitReport:
-    plan = store.plan()
+    plan = store.plans.get()
     return build_report(
         plan,
-        store.coefficients(plan.coefficients),
-        store.figures(plan.id, unit_id),
+        store.plans.coefficients(plan.coefficients),
+        store.figures.read(plan.id, unit_id),
         unit_id,
         period,
         version=version,

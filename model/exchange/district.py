@@ -24,17 +24,12 @@ from model.common.i18n import translate
 from model.common.untrusted import fingerprint_groups, shown
 from model.plan.spec import Plan
 from model.reports.signing import VerifyResult
-from model.store.database import (
-    ACCEPTED,
-    NEWER,
-    OLDER,
-    Figure,
-    ReceivedPackage,
-    Store,
-    TrustedCert,
-    now_iso,
-)
+from model.store.connection import now_iso
+from model.store.database import Store
+from model.store.figures import Figure
 from model.store.received import KeySums, add_received_sums
+from model.store.submissions import ACCEPTED, NEWER, OLDER, ReceivedPackage
+from model.store.trust import TrustedCert
 
 IDENTICAL, REFUSED = "identical", "refused"
 OUTCOMES = (ACCEPTED, IDENTICAL, NEWER, OLDER, REFUSED)
@@ -209,7 +204,7 @@ def trust_add(
     refuse_weak_or_invalid(cert)
     unit_id = _bound_unit(plan, info, unit)
     fp = info.fingerprint_sha256
-    held = store.trusted_cert(fp)
+    held = store.trust.get(fp)
     if held is not None and held.revoked_at is not None:
         raise UserError(
             translate(
@@ -226,7 +221,7 @@ def trust_add(
         )
     if held is not None:
         return _entry(plan, held)
-    current = [c for c in store.trusted_certs() if c.unit_id == unit_id]
+    current = [c for c in store.trust.all() if c.unit_id == unit_id]
     if current and not replace:
         raise ReplaceNeeded(
             translate(
@@ -241,15 +236,15 @@ def trust_add(
         )
     with store.transaction():
         for old in current:
-            store.revoke_trusted_cert(old.fingerprint, who=who, action="trust.replace", new=fp)
-        store.add_trusted_cert(fp, info.subject, pem, unit_id, info.not_after, who=who)
-    added = store.trusted_cert(fp)
+            store.trust.revoke(old.fingerprint, who=who, replaced_by=fp)
+        store.trust.add(fp, info.subject, pem, unit_id, info.not_after, who=who)
+    added = store.trust.get(fp)
     assert added is not None
     return _entry(plan, added, tuple(c.fingerprint for c in current))
 
 
 def trust_list(store: Store, plan: Plan, *, include_revoked: bool = False) -> list[TrustEntry]:
-    return [_entry(plan, c) for c in store.trusted_certs(include_revoked=include_revoked)]
+    return [_entry(plan, c) for c in store.trust.all(include_revoked=include_revoked)]
 
 
 def _normal_fingerprint(text: str) -> str:
@@ -264,15 +259,15 @@ def trust_remove(store: Store, plan: Plan, source: str | Path | bytes, *, who: s
         fingerprint = _read_certificate(source)[1].fingerprint_sha256
     else:
         fingerprint = _normal_fingerprint(str(source))
-    cert = store.trusted_cert(fingerprint)
+    cert = store.trust.get(fingerprint)
     if cert is None or cert.revoked_at is not None:
         raise UserError(
             translate("exchange", "受信任列表中没有指纹为 {fp} 的证书。请查看受信任证书的列表。").format(
                 fp=fingerprint_groups(fingerprint) or shown(source)
             )
         )
-    store.revoke_trusted_cert(fingerprint, who=who)
-    revoked = store.trusted_cert(fingerprint)
+    store.trust.revoke(fingerprint, who=who)
+    revoked = store.trust.get(fingerprint)
     assert revoked is not None
     return _entry(plan, revoked)
 
@@ -339,7 +334,7 @@ def import_packages(
 
 
 def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome:
-    plan = store.plan()
+    plan = store.plans.get()
     name = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -347,7 +342,7 @@ def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome
         reason = translate("exchange", "无法读取文件：{err}").format(err=exc.strerror or exc)
         return _refused(name, _Refused([reason]), "")
     sha = hashlib.sha256(raw).hexdigest()
-    held = store.received_by_sha256(sha)
+    held = store.received.by_sha256(sha)
     if held is not None:
         return _identical(plan, name, held, sha, same_file=True)
     try:
@@ -424,7 +419,7 @@ def verify_package(store: Store, source: str | Path | bytes) -> VerifyResult:
     unit against the report's, and the data — what import checks before the plan, without storing."""
     from model.reports.signing import verify_pdf
 
-    certs = {c.fingerprint: c for c in store.trusted_certs(include_revoked=True)}
+    certs = {c.fingerprint: c for c in store.trust.all(include_revoked=True)}
     active = [c.pem for c in certs.values() if c.revoked_at is None]
     revoked = {fp: c.revoked_at for fp, c in certs.items() if c.revoked_at is not None}
     result = verify_pdf(source, active, revoked=revoked)
@@ -437,7 +432,7 @@ def verify_package(store: Store, source: str | Path | bytes) -> VerifyResult:
             ).format(fp=fingerprint_groups(result.fingerprint_sha256))
         )
     elif result.data is not None and held is not None and held.unit_id not in (None, result.data["unit_id"]):
-        plan = store.plan()
+        plan = store.plans.get()
         result.reasons.append(
             translate("exchange", "签名证书属于“{owner}”，不能为“{unit}”报送（证书指纹 {fp}）").format(
                 owner=_unit_name(plan, held.unit_id),
@@ -525,7 +520,7 @@ def _keep(
     unit_id, period, version = data["unit_id"], data["period"], int(data["version"])
     unit_name = plan.unit(unit_id).name
     with store.transaction():
-        held = store.received(plan.id, unit_id, period)
+        held = store.received.all(plan.id, unit_id, period)
         same = next((h for h in held if h.version == version), None)
         if same is not None:
             if _own_figures(json.loads(same.data)) == _own_figures(data):
@@ -566,7 +561,7 @@ def _keep(
             imported_by=who,
             data=json.dumps(data, ensure_ascii=False),
         )
-        received_id = store.add_received(package, raw, who=who)
+        received_id = store.received.add(package, raw, who=who)
         add_received_sums(store.db, received_id, package_sums(plan, data))
     where = translate("exchange", "{unit} {period} 第 {v} 版").format(
         unit=unit_name, period=period, v=version
@@ -668,10 +663,10 @@ def held_packages(
             r.sha256,
             correction_reason(json.loads(r.data)),
         )
-        for r in store.received(plan.id, unit_id, period)
+        for r in store.received.all(plan.id, unit_id, period)
     ]
 
 
 def held_package_pdf(store: Store, package_id: int) -> bytes:
     """The signed PDF exactly as it was imported."""
-    return store.received_pdf(package_id)
+    return store.received.pdf(package_id)

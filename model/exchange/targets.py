@@ -23,6 +23,7 @@ from model.common.i18n import translate
 from model.common.numbers import parse_number
 from model.plan.spec import Plan, parse_plan
 from model.safety.workbook import Formula, read_sheet
+from model.store.audit import PLAN_TARGET
 from model.store.database import Store
 
 SHEET = "目标表"
@@ -380,14 +381,10 @@ def apply_target_changes(store: Store, plan: Plan, result: TargetImport, *, who:
         return plan
     new_plan = parse_plan(result.new_plan_source, f"{store.path}#{plan.id}")
     with store.transaction():
-        store.load_plan(new_plan, who=who)
+        store.plans.load(new_plan, who=who)
         for c in result.changes:
-            store.note_change(who, "plan.target", plan.id, c.key, _shown(c.old), _shown(c.new))
+            store.audit.record(who, PLAN_TARGET, plan_id=plan.id, field=c.key, old=c.old, new=c.new)
     return new_plan
-
-
-def _shown(value: float | str) -> str:
-    return value if isinstance(value, str) else f"{value:g}"
 
 
 def export_plan(plan: Plan, path: str | Path) -> None:

@@ -19,6 +19,7 @@ from model.common import formatting as fmt
 from model.common.i18n import translate
 from model.plan.coefficients import basis_label
 from model.plan.spec import LAST_YEAR, Plan
+from model.store.profile import Profile
 
 TEXT, AMOUNT, RATE, PCT, INTENSITY, NUMBER, COLOUR = (
     "text",
@@ -629,6 +630,11 @@ class ReportPeople:
                 translate("report", "{y} 年 {m} 月 {d} 日").format(y=d.year, m=d.month, d=d.day),
             ),
         ]
+
+
+def people_from_profile(profile: Profile) -> ReportPeople:
+    """The footer names the window and the command line print alike."""
+    return ReportPeople(profile.unit_head, profile.stats_head, profile.preparer, profile.phone)
 
 
 # ---- the district summary ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The writer lock's marker (`model.store.lock`) tells that the previous writer did not exit cleanly. Then, before
 anything else touches the file, `PRAGMA quick_check` runs; if it finds damage, the newest backup that
-passes `integrity_check` is offered. `Store(..., exclusive=True)` does this on every open for writing
+passes `integrity_check` is offered. `open_database(..., write=True)` does this on every open for writing
 and raises `DamagedDatabase` (carrying the offer) instead of opening a damaged file.
 """
 

@@ -31,6 +31,14 @@ def run(capsys, db, *args):
 
 
 @pytest.fixture
+def db(capsys, tmp_path):
+    """The district's database, made by init."""
+    path = tmp_path / "district.sqlite"
+    assert run(capsys, path, "init")[0] == 0
+    return path
+
+
+@pytest.fixture
 def fengjing(tmp_path):
     unit = february_unit(tmp_path)
     yield unit
@@ -38,9 +46,8 @@ def fengjing(tmp_path):
 
 
 def test_trust_add_shows_subject_unit_and_grouped_fingerprint_and_replacing_is_explicit(
-    capsys, tmp_path, fengjing
+    capsys, tmp_path, fengjing, db
 ):
-    db = tmp_path / "district.sqlite"
     code, out, _ = run(capsys, db, "trust", "add", fengjing.cert_path)
     fp = signing.key_certificate(fengjing.p12, PASSPHRASE)[1].fingerprint_sha256
     assert code == 0 and "枫泾镇" in out and "CN=" in out and fingerprint_groups(fp) in out
@@ -55,16 +62,14 @@ def test_trust_add_shows_subject_unit_and_grouped_fingerprint_and_replacing_is_e
     assert "CN=" in out and fingerprint_groups(fp) not in out
 
 
-def test_verify_without_trust_uses_the_databases_trusted_certificates(capsys, tmp_path, fengjing):
-    db = tmp_path / "district.sqlite"
+def test_verify_without_trust_uses_the_databases_trusted_certificates(capsys, tmp_path, fengjing, db):
     pdf = fengjing.submit("2024-02", tmp_path / "out").pdf_path
     run(capsys, db, "trust", "add", fengjing.cert_path)
     code, out, _ = run(capsys, db, "verify", pdf)
     assert code == 0 and "结论：通过" in out and "证书受信任：是" in out
 
 
-def test_a_batch_with_hostile_files_ends_with_one_line_per_file(capsys, tmp_path, fengjing):
-    db = tmp_path / "district.sqlite"
+def test_a_batch_with_hostile_files_ends_with_one_line_per_file(capsys, tmp_path, fengjing, db):
     run(capsys, db, "trust", "add", fengjing.cert_path)
     files = []
     for name, payload in (("deep.pdf", crafted.deep_json()), ("digits.pdf", crafted.long_number_json())):
@@ -80,16 +85,15 @@ def test_a_batch_with_hostile_files_ends_with_one_line_per_file(capsys, tmp_path
     assert code == 1 and "未通过" in out
 
 
-def test_an_expired_certificate_is_refused_with_its_dates(capsys, tmp_path):
+def test_an_expired_certificate_is_refused_with_its_dates(capsys, tmp_path, db):
     _key, cert = crafted.certificate(valid_from=timedelta(days=-400))
     path = tmp_path / "old.pem"
     path.write_bytes(crafted.pem(cert))
-    code, _, err = run(capsys, tmp_path / "district.sqlite", "trust", "add", path)
+    code, _, err = run(capsys, db, "trust", "add", path)
     assert code == 2 and "已过期" in err and cert.not_valid_after_utc.date().isoformat()[:4] in err
 
 
-def test_outside_text_cannot_print_a_line_of_its_own(capsys, tmp_path, fengjing):
-    db = tmp_path / "district.sqlite"
+def test_outside_text_cannot_print_a_line_of_its_own(capsys, tmp_path, fengjing, db):
     _key, cert = crafted.certificate(name="枫泾镇" + FAKE)
     path = tmp_path / "evil.pem"
     path.write_bytes(crafted.pem(cert))
@@ -103,11 +107,10 @@ def test_outside_text_cannot_print_a_line_of_its_own(capsys, tmp_path, fengjing)
     assert code == 1 and len(out.splitlines()) == 2
 
 
-def test_a_certificate_naming_no_unit_asks_for_unit_on_the_command_line(capsys, tmp_path):
+def test_a_certificate_naming_no_unit_asks_for_unit_on_the_command_line(capsys, tmp_path, db):
     _key, cert = crafted.certificate(unit_id=None, name="某园区填报员")
     path = tmp_path / "nounit.pem"
     path.write_bytes(crafted.pem(cert))
-    db = tmp_path / "district.sqlite"
     code, _, err = run(capsys, db, "trust", "add", path)
     assert code == 2 and "--unit" in err
     code, out, _ = run(capsys, db, "trust", "add", path, "--unit", "碳谷绿湾")

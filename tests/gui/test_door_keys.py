@@ -9,8 +9,8 @@ import pytest
 
 from gui import app as gui_app
 from gui.keys_dialog import KeysDialog, NewKeyDialog
-from gui.settings import Identity
 from model.exchange.district import trust_add
+from tests.gui.conftest import choose_unit
 from tests.unit_world import PASSPHRASE, february_unit
 
 
@@ -20,7 +20,7 @@ def wait_for(qtbot, worker):
 
 @pytest.fixture
 def district_window(qtbot, store, settings):
-    settings.set_identity(Identity("drc", "赵敏", "", "", ""))
+    choose_unit(store, "drc", "赵敏")
     settings.set_period("jinshan-2024", "2024-02")
     window = gui_app.create_window(store, settings)
     qtbot.addWidget(window)
@@ -51,7 +51,7 @@ def test_verify_report_from_the_file_menu_uses_the_databases_trust(
     wait_for(qtbot, district_window.worker)
     assert "结论：未通过" in shown[-1] and "main.py" not in shown[-1] and "--trust" not in shown[-1]
 
-    trust_add(store, store.plan(), cert, who="officer")
+    trust_add(store, store.plans.get(), cert, who="officer")
     district_window.verify.action.trigger()
     wait_for(qtbot, district_window.worker)
     text = shown[-1]
@@ -64,7 +64,7 @@ def test_choosing_a_key_opens_it_off_the_gui_thread(qtbot, settings, store, tmp_
     from tests.unit_world import p12_for
 
     key = tmp_path / "fengjing.p12"
-    key.write_bytes(p12_for("fengjing", store.plan().unit("fengjing").full_name))
+    key.write_bytes(p12_for("fengjing", store.plans.get().unit("fengjing").full_name))
     threads = []
 
     def opened(path, passphrase):
@@ -75,7 +75,7 @@ def test_choosing_a_key_opens_it_off_the_gui_thread(qtbot, settings, store, tmp_
     monkeypatch.setattr("gui.keys_dialog.QFileDialog.getOpenFileName", lambda *a: (str(key), ""))
     monkeypatch.setattr("gui.keys_dialog.ask_passphrase", lambda *a: PASSPHRASE)
     monkeypatch.setattr("gui.keys_dialog.QMessageBox.information", lambda *a: None)
-    plan = store.plan()
+    plan = store.plans.get()
     dialog = KeysDialog(plan.unit("fengjing"), plan.district, "区发改委", settings)
     qtbot.addWidget(dialog)
     dialog.choose()
@@ -95,7 +95,7 @@ def test_a_short_passphrase_is_refused_before_any_file_dialog_opens(qtbot, setti
         return self.result()
 
     monkeypatch.setattr(NewKeyDialog, "exec", typed)
-    plan = store.plan()
+    plan = store.plans.get()
     dialog = KeysDialog(plan.unit("fengjing"), plan.district, "区发改委", settings)
     qtbot.addWidget(dialog)
     dialog.create()

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from model.store.database import Store
+from model.store.database import Store, open_database
 from tests.unit_world import UnitDb, february_unit
 
 
 @pytest.fixture
 def district(tmp_path: Path) -> Iterator[Store]:
     """A district's database (the shipped plan), empty of packages."""
-    store = Store(tmp_path / "district.sqlite")
+    store = open_database(tmp_path / "district.sqlite", write=True, create=True)
     yield store
     store.close()
 

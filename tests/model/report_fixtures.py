@@ -10,14 +10,14 @@ REASON = "新增一条生产线投产，用能增加"
 
 
 def enter(store, unit, period, note=None, **values):
-    plan = store.plan()
+    plan = store.plans.get()
     entries = [Entry(unit, parse_period(period), k, str(v), note) for k, v in values.items()]
     store_entries(store, plan, entries, who="测试员")
 
 
 def fill(store):
     """Months 2–7 of a town (a swing in May with its reason), a key user and a bureau."""
-    plan = store.plan()
+    plan = store.plans.get()
     for m in range(2, 8):
         enter(
             store,
@@ -61,7 +61,7 @@ def view_of_reports(store, unit_ids, period=PERIOD, as_of=None):
     from model.exchange.district import package_sums
     from model.store.received import RECEIVED, PeriodPackage
 
-    plan, p = store.plan(), parse_period(period)
+    plan, p = store.plans.get(), parse_period(period)
     packages = {}
     for uid in unit_ids:
         data = report_from_store(store, uid, p, version=1, created_by="测试员").data

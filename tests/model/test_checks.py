@@ -7,12 +7,12 @@ from model.entry.figures import Entry, store_entries
 
 def _enter(store, unit, period, note=None, **values):
     entries = [Entry(unit, parse_period(period), k, str(v), note) for k, v in values.items()]
-    store_entries(store, store.plan(), entries, who="test")
+    store_entries(store, store.plans.get(), entries, who="test")
 
 
 def _check(store, unit, period):
-    plan = store.plan()
-    return check_period(plan, unit, parse_period(period), store.figures(plan.id, unit))
+    plan = store.plans.get()
+    return check_period(plan, unit, parse_period(period), store.figures.read(plan.id, unit))
 
 
 def test_missing_required_figures_are_errors(store):

@@ -16,7 +16,8 @@ from model.calc.summary import district_view
 from model.common.errors import UserError
 from model.common.periods import parse_period
 from model.exchange.district import import_package, trust_add
-from model.store.database import _V7_DISTRICT, Store, _split_sql
+from model.store.database import open_database
+from model.store.schema import _V7_DISTRICT, split_sql
 from tests.unit_world import unit_db
 
 AT = datetime.fromisoformat
@@ -34,7 +35,7 @@ def world(tmp_path, district):
         for period, values in months.items():
             unit.month(period, *values)
         if not salt:
-            trust_add(district, district.plan(), unit.cert_path, who="officer")
+            trust_add(district, district.plans.get(), unit.cert_path, who="officer")
         made[unit_id + salt] = unit
         return unit
 
@@ -78,7 +79,7 @@ def test_the_figures_of_a_period_are_those_of_its_own_package_not_a_later_one(di
     twin = world("fengjing", {**feb, "2024-01": (900, 510, 9000, 8800), "2024-04": (1, 1, 1, 1)}, salt="-2")
     twin.month("2024-03", 300, 310, 6000, 5900)
     # a second certificate for a unit is an explicit replacement (issue 13, item 7)
-    trust_add(district, district.plan(), twin.cert_path, who="officer", unit="fengjing", replace=True)
+    trust_add(district, district.plans.get(), twin.cert_path, who="officer", unit="fengjing", replace=True)
     _send(district, twin, "2024-04", tmp_path)
 
     line = _line(district_view(district, parse_period("2024-02"), as_of=AS_OF), "fengjing")
@@ -89,7 +90,7 @@ def test_the_figures_of_a_period_are_those_of_its_own_package_not_a_later_one(di
 
 def test_exempt_units_and_the_district_office_are_never_missing(district):
     view = district_view(district, parse_period("2024-03"), as_of=AS_OF)
-    plan = district.plan()
+    plan = district.plans.get()
     exempt = [u.id for u in plan.reporting_units() if u.exempt]
     assert exempt == ["shihua"]
     assert view.grid.cell("shihua", "2024-03").state == EXEMPT
@@ -105,15 +106,15 @@ def test_typing_over_a_received_figure_is_refused_with_the_reason(district, worl
 
     fengjing = world("fengjing", {"2024-02": (400, 420, 8000, 7600)})
     _send(district, fengjing, "2024-02", tmp_path, "2024-03-10T10:00:00+08:00")
-    plan = district.plan()
+    plan = district.plans.get()
     for period in ("2024-02", "2024-01"):  # the package covers January too
         entries = parse_assignments(plan, "fengjing", period, ["energy_tce=7000"], None)
         with pytest.raises(UserError) as refused:
             store_entries(district, plan, entries, who="officer")
         assert "第 1 版" in refused.value.message and "更正" in refused.value.message
-    assert district.figures(plan.id, "fengjing") == []
+    assert district.figures.read(plan.id, "fengjing") == []
     with pytest.raises(sqlite3.IntegrityError, match="received in a package"):  # the schema refuses it too
-        district.conn.execute(
+        district.db.execute(
             "INSERT INTO figures (plan_id, unit_id, period, field, value, updated_at, updated_by) "
             "VALUES (?, 'fengjing', '2024-02', 'energy_tce', 7000, '', '')",
             (plan.id,),
@@ -148,9 +149,9 @@ def test_a_unit_without_comparable_last_year_figures_is_left_out_and_named(distr
 
 def test_an_older_district_database_gets_the_key_sums_of_the_packages_it_holds(tmp_path, world):
     path = tmp_path / "older.sqlite"
-    older = Store(path)
+    older = open_database(path, write=True, create=True)
     fengjing = world("fengjing", {"2024-02": (400, 420, 8000, 7600)})
-    trust_add(older, older.plan(), fengjing.cert_path, who="officer")
+    trust_add(older, older.plans.get(), fengjing.cert_path, who="officer")
     _send(older, fengjing, "2024-02", tmp_path, "2024-03-10T10:00:00+08:00")
     before = district_view(older, parse_period("2024-02"), as_of=AS_OF).annex2_total
     # as a database of the previous schema had it (no key sums, no refusal triggers), then upgraded
@@ -159,9 +160,9 @@ def test_an_older_district_database_gets_the_key_sums_of_the_packages_it_holds(t
         "DROP TRIGGER figures_received_update",
         "DROP INDEX received_by_unit",
         "DROP TABLE received_sums",
-        *_split_sql(_V7_DISTRICT),
+        *split_sql(_V7_DISTRICT),
     ):
-        older.conn.execute(statement)
+        older.db.execute(statement)
     after = district_view(older, parse_period("2024-02"), as_of=AS_OF).annex2_total
     assert (after.energy_tce, after.output_wan_yuan_last_year) == (400, 7600)
     assert after == before

@@ -50,7 +50,7 @@ def _report_data(unit: UnitDb, version: int = 1) -> bytes:
 def test_hostile_data_in_an_unsigned_or_untrusted_pdf_is_refused_and_the_batch_goes_on(
     district, fengjing, tmp_path, payload, signer
 ):
-    trust_add(district, district.plan(), fengjing.cert_path, who="officer")
+    trust_add(district, district.plans.get(), fengjing.cert_path, who="officer")
     stranger = signing.load_key(crafted.p12(*crafted.certificate(name="某人")), PASSPHRASE)
     hostile = _write(
         tmp_path, "hostile.pdf", crafted.signed_with(None if signer == "unsigned" else stranger, payload)
@@ -83,7 +83,7 @@ def test_report_data_is_parsed_with_bounds(payload, says):
 
 
 def test_a_trusted_unit_signing_hostile_data_is_refused_with_one_line(district, fengjing, tmp_path):
-    trust_add(district, district.plan(), fengjing.cert_path, who="officer")
+    trust_add(district, district.plans.get(), fengjing.cert_path, who="officer")
     path = _write(tmp_path, "deep.pdf", crafted.signed_with(fengjing.key, crafted.deep_json()))
     before = snapshot(district)
     outcome = import_package(district, path, who="officer")
@@ -109,12 +109,12 @@ def test_trust_add_refuses_what_should_not_be_trusted_with_its_own_reason(distri
     _key, cert = crafted.certificate(**kind)
     path = _write(tmp_path, "unit.pem", crafted.pem(cert))
     with pytest.raises(UserError, match=says) as caught:
-        trust_add(district, district.plan(), path, who="officer")
+        trust_add(district, district.plans.get(), path, who="officer")
     assert "不受信任" not in caught.value.message
     if "valid_from" in kind:
         assert cert.not_valid_before_utc.astimezone().date().isoformat() in caught.value.message
         assert cert.not_valid_after_utc.astimezone().date().isoformat() in caught.value.message
-    assert trust_list(district, district.plan(), include_revoked=True) == []
+    assert trust_list(district, district.plans.get(), include_revoked=True) == []
 
 
 def test_a_package_signed_after_its_certificate_expired_is_refused_with_the_dates(
@@ -123,7 +123,7 @@ def test_a_package_signed_after_its_certificate_expired_is_refused_with_the_date
     key, cert = crafted.certificate(valid_from=timedelta(days=-30), valid_for=timedelta(days=29))
     # trusted while it was valid (written as trust add wrote it then)
     info = signing.certificate_info(cert)
-    district.add_trusted_cert(
+    district.trust.add(
         info.fingerprint_sha256,
         info.subject,
         crafted.pem(cert).decode(),
@@ -143,7 +143,7 @@ def test_a_package_signed_after_its_certificate_expired_is_refused_with_the_date
 def test_a_package_signed_while_its_certificate_was_valid_is_accepted(district, fengjing, tmp_path):
     key, cert = crafted.certificate()
     path = _write(tmp_path, "unit.pem", crafted.pem(cert))
-    trust_add(district, district.plan(), path, who="officer")
+    trust_add(district, district.plans.get(), path, who="officer")
     loaded = signing.load_key(crafted.p12(key, cert), PASSPHRASE)
     package = _write(tmp_path, "good.pdf", crafted.signed_with(loaded, _report_data(fengjing)))
     assert verify_package(district, package).ok
@@ -157,20 +157,20 @@ def test_a_certificate_naming_one_unit_and_claiming_another_is_refused(district,
     _key, cert = crafted.certificate(unit_id="zhujing", name="枫泾镇人民政府")
     path = _write(tmp_path, "mixed.pem", crafted.pem(cert))
     with pytest.raises(UserError, match="证书与单位不符") as caught:
-        trust_add(district, district.plan(), path, who="officer")
+        trust_add(district, district.plans.get(), path, who="officer")
     assert "枫泾镇" in caught.value.message and "朱泾镇" in caught.value.message
-    assert trust_list(district, district.plan(), include_revoked=True) == []
+    assert trust_list(district, district.plans.get(), include_revoked=True) == []
 
 
 def test_trust_list_shows_the_subject(district, fengjing):
-    trust_add(district, district.plan(), fengjing.cert_path, who="officer")
-    assert "枫泾镇" in trust_list(district, district.plan())[0].subject
+    trust_add(district, district.plans.get(), fengjing.cert_path, who="officer")
+    assert "枫泾镇" in trust_list(district, district.plans.get())[0].subject
 
 
 def test_a_second_certificate_for_a_unit_needs_replace_and_the_old_one_is_revoked(
     district, fengjing, tmp_path
 ):
-    plan = district.plan()
+    plan = district.plans.get()
     first = trust_add(district, plan, fengjing.cert_path, who="officer")
     _key, cert = crafted.certificate()
     second = _write(tmp_path, "second.pem", crafted.pem(cert))
@@ -185,14 +185,16 @@ def test_a_second_certificate_for_a_unit_needs_replace_and_the_old_one_is_revoke
     assert [t.fingerprint for t in trust_list(district, plan)] == [entry.fingerprint]
     revoked = {t.fingerprint: t for t in trust_list(district, plan, include_revoked=True)}[first.fingerprint]
     assert revoked.revoked_at is not None
-    replaced = [a for a in district.audit() if a.action == "trust.replace"]
-    assert [(a.old, a.new) for a in replaced] == [(first.fingerprint, entry.fingerprint)]
+    replaced = [a for a in district.audit.entries() if a.action == "trust.replace"]
+    assert [(a.value("old"), a.value("new")) for a in replaced] == [
+        ({"fingerprint": first.fingerprint}, {"fingerprint": entry.fingerprint})
+    ]
 
 
 def test_a_certificate_without_unit_is_not_rebound_to_another_unit(district, tmp_path):
     _key, cert = crafted.certificate(unit_id=None, name="某园区填报员")
     path = _write(tmp_path, "nounit.pem", crafted.pem(cert))
-    plan = district.plan()
+    plan = district.plans.get()
     trust_add(district, plan, path, who="officer", unit="tangu")
     with pytest.raises(UserError, match="不能再绑定"):
         trust_add(district, plan, path, who="officer", unit="zhujing")
@@ -202,7 +204,7 @@ def test_a_certificate_without_unit_is_not_rebound_to_another_unit(district, tmp
 def test_a_package_signed_with_a_revoked_certificate_says_so_and_not_to_trust_it_again(
     district, fengjing, tmp_path
 ):
-    plan = district.plan()
+    plan = district.plans.get()
     trust_add(district, plan, fengjing.cert_path, who="officer")
     trust_remove(district, plan, fengjing.cert_path, who="officer")
     outcome = import_package(district, fengjing.submit("2024-02", tmp_path / "out").pdf_path, who="officer")
@@ -215,7 +217,7 @@ def test_a_package_signed_with_a_revoked_certificate_says_so_and_not_to_trust_it
 def test_verify_against_the_database_trusts_what_the_district_trusts(district, fengjing, tmp_path):
     pdf = fengjing.submit("2024-02", tmp_path / "out").pdf_path
     assert not verify_package(district, pdf).ok
-    trust_add(district, district.plan(), fengjing.cert_path, who="officer")
+    trust_add(district, district.plans.get(), fengjing.cert_path, who="officer")
     result = verify_package(district, pdf)
     assert result.ok, result.reasons
     assert result.data_summary is not None and result.data_summary["unit_id"] == "fengjing"
@@ -237,7 +239,7 @@ def test_a_certificate_subject_with_a_fake_line_cannot_print_one(district, fengj
     _key, cert = crafted.certificate(unit_id=None, name="某公司" + FAKE_LINE + "\u202e")
     path = _write(tmp_path, "evil.pem", crafted.pem(cert))
     with pytest.raises(UserError) as caught:
-        trust_add(district, district.plan(), path, who="officer")
+        trust_add(district, district.plans.get(), path, who="officer")
     assert "\n" not in caught.value.message and "\u202e" not in caught.value.message
     assert "\\n" in caught.value.message
 
@@ -250,7 +252,7 @@ def test_a_refusal_names_a_key_file_with_escapes(tmp_path):
 
 
 def test_report_data_fields_in_refusals_are_escaped(district, fengjing, tmp_path):
-    trust_add(district, district.plan(), fengjing.cert_path, who="officer")
+    trust_add(district, district.plans.get(), fengjing.cert_path, who="officer")
     data = json.loads(_report_data(fengjing))
     data["plan_id"] = "other" + FAKE_LINE
     path = _write(tmp_path, "p.pdf", crafted.signed_with(fengjing.key, json.dumps(data).encode()))

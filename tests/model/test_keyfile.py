@@ -13,7 +13,7 @@ from asn1crypto import pkcs12
 from model.common.errors import UserError
 from model.reports import keyfile, signing
 from model.store.backup import MANUAL, backup_now
-from model.store.database import Store
+from model.store.database import open_database
 from tests import crafted
 from tests.unit_world import PASSPHRASE
 
@@ -86,8 +86,7 @@ def test_the_bound_leaves_room_for_keys_made_here():
 
 @posix_only
 def test_databases_and_backups_are_the_users_alone(tmp_path):
-    with Store(tmp_path / "new.sqlite") as store:
-        store.conn.execute("PRAGMA user_version")
+    with open_database(tmp_path / "new.sqlite", write=True, create=True) as store:
         made = backup_now(store, MANUAL)
         for path in (tmp_path / "new.sqlite", made.path):
             assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
@@ -96,7 +95,7 @@ def test_databases_and_backups_are_the_users_alone(tmp_path):
 @posix_only
 def test_an_existing_database_is_made_private_when_opened(tmp_path):
     path = tmp_path / "old.sqlite"
-    Store(path).close()
+    open_database(path, write=True, create=True).close()
     os.chmod(path, 0o644)
-    Store(path).close()
+    open_database(path, write=True).close()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600

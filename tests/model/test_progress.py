@@ -8,15 +8,19 @@ from model.entry.figures import Entry, store_entries
 
 
 def enter(store, unit, period, **values):
-    plan = store.plan()
+    plan = store.plans.get()
     entries = [Entry(unit, parse_period(period), k, str(v)) for k, v in values.items()]
     store_entries(store, plan, entries, who="test")
 
 
 def progress(store, unit, period):
-    plan = store.plan()
+    plan = store.plans.get()
     return unit_progress(
-        plan, store.coefficients(plan.coefficients), store.figures(plan.id, unit), unit, parse_period(period)
+        plan,
+        store.plans.coefficients(plan.coefficients),
+        store.figures.read(plan.id, unit),
+        unit,
+        parse_period(period),
     )
 
 

@@ -15,7 +15,7 @@ from model.common.untrusted import fingerprint_groups
 from model.reports import signing
 from model.reports.pdf import summary_pdf, unit_pdf
 from model.reports.tables import ReportPeople
-from model.store.database import Store
+from model.store.database import open_database
 from tests.model.report_fixtures import BUREAU, KEY_USER, PERIOD, REASON, TOWN, fill, view_of_reports
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -26,9 +26,9 @@ PEOPLE = ReportPeople(unit_head="李四", stats_head="王五", preparer="张三"
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     path = tmp_path_factory.mktemp("reports") / "r.sqlite"
-    with Store(path) as store:
+    with open_database(path, write=True, create=True) as store:
         fill(store)
-        plan = store.plan()
+        plan = store.plans.get()
         reports = {
             u: report_from_store(store, u, parse_period(PERIOD), created_by="张三")
             for u in (TOWN, KEY_USER, BUREAU)

@@ -115,7 +115,7 @@ def test_key_user_workbook_has_annex3_only(filled):
 
 
 def test_summary_workbook(filled):
-    plan = filled.plan()
+    plan = filled.plans.get()
     summary = view_of_reports(filled, (TOWN, KEY_USER))
     wb = openpyxl.load_workbook(io.BytesIO(summary_xlsx(plan, summary)))
     assert wb.sheetnames == ["附件2", "附件3", "附件1", "附件4", "报送情况"]
