@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from cli.common import emit, open_store, unit_and_period, who
-from cli.render import audit_text, preview_text, progress_text
+from cli.render import audit_text, checks_json, checks_text, preview_text, progress_text
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.untrusted import shown
@@ -80,24 +80,26 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_progress(args: argparse.Namespace) -> int:
-    from model.calc.progress import unit_progress
-    from model.common.periods import parse_period
+def _report(args: argparse.Namespace) -> Any:
+    from model.calc.report import report_from_store
 
     with open_store(args) as store:
-        plan = store.plans.get()
-        unit = plan.find_unit(args.unit)
-        period = parse_period(args.period)
-        plan.check_report_period(period)
-        progress = unit_progress(
-            plan,
-            store.plans.coefficients(plan.coefficients),
-            store.figures.read(plan.id, unit.id),
-            unit.id,
-            period,
-        )
-    emit(args, progress.to_dict(), lambda: progress_text(progress))
+        _plan, unit, period = unit_and_period(store, args)
+        return report_from_store(store, unit.id, period, created_by=who(), strict=False)
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    report = _report(args)
+    report.plan.check_report_period(report.period)
+    emit(args, report.progress.to_dict(), lambda: progress_text(report.progress))
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """The checks list, as the window's checks panel shows it; exit 1 when something blocks submission."""
+    report = _report(args)
+    emit(args, checks_json(report), lambda: checks_text(report))
+    return 1 if report.blocking else 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -157,3 +159,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--period", metavar="YYYY-MM", required=True)
     p.add_argument("field", metavar="FIELD", help=translate("cli", "填报项，例如 energy_tce"))
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser(
+        "check", parents=[common], help=translate("cli", "检查清单：缺填数据、审核关系、需说明原因的波动")
+    )
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.set_defaults(func=cmd_check)

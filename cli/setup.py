@@ -15,6 +15,7 @@ from model.common.untrusted import shown
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from model.exchange.targets import install_plan
     from model.plan.coefficients import load_shipped_coefficients
     from model.plan.spec import load_plan
 
@@ -24,10 +25,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             store.plans.coefficients(load_shipped_coefficients().version)
         except UserError:
             store.plans.load_coefficients(load_shipped_coefficients(), who=who())
-        if plan is not None:
-            store.plans.coefficients(plan.coefficients)  # the plan's table must be known
-            store.plans.load(plan, who=who())
-        active = store.plans.get()
+        active = install_plan(store, plan, who=who()) if plan is not None else store.plans.get()
         data = {
             "db": str(store.path),
             "schema_version": store.db.user_version,

@@ -26,6 +26,7 @@ from gui.district_page import DistrictPage
 from gui.grid import GridView
 from gui.home import HomePage
 from gui.keys_dialog import KeysDialog
+from gui.plan_actions import PlanActions
 from gui.report_actions import ReportActions
 from gui.session import UnitSession
 from gui.settings import Settings
@@ -38,6 +39,7 @@ from model.common.errors import UserError
 from model.common.periods import Period, parse_period
 from model.entry.profile import profile_unit, set_profile
 from model.exchange.submission import OPEN
+from model.plan.spec import Plan
 from model.store.backup import MANUAL, backup_now, restore_backup
 from model.store.database import Store, open_database
 
@@ -127,6 +129,10 @@ class MainWindow(QMainWindow):
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        self.plans = PlanActions(self, self.session, self.worker)
+        self.plans.loaded.connect(self.reopen_on_plan)
+        for action in self.plans.actions():
+            file_menu.addAction(action)
         file_menu.addAction(self.templates.import_action)
         file_menu.addSeparator()
         self.verify = VerifyAction(self, store, settings, self.worker)
@@ -188,6 +194,24 @@ class MainWindow(QMainWindow):
         replacement = MainWindow(store, self.settings, self.session.period)
         replacement.show()
         QMessageBox.information(replacement, self.tr("从备份恢复"), message)
+        self.close()
+
+    def reopen_on_plan(self, plan: Plan) -> None:
+        """A new plan is active: its units, fields and year shape every form, so the window is rebuilt
+        on a fresh connection (asking for the unit when this one has nothing to report in it)."""
+        from gui.app import create_window  # the start-up path, which imports this module
+
+        path = self.store.path
+        self.store.close()
+        store = open_database(path, write=True)
+        replacement = create_window(store, self.settings)
+        if replacement is None:
+            store.close()
+        else:
+            replacement.show()
+            replacement.statusBar().showMessage(
+                self.tr("已载入计划：{year}年 {title}").format(year=plan.year, title=plan.title), 15000
+            )
         self.close()
 
     def _show_state(self) -> None:

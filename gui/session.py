@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from model.calc.checks import Problem, check_period
-from model.calc.progress import UnitProgress, unit_progress
+from model.calc.checks import Problem
+from model.calc.progress import UnitProgress
+from model.calc.report import UnitReport, build_report
 from model.common.errors import UserError
 from model.common.periods import Period, parse_period
 from model.entry.figures import Entry, convert, store_entries
@@ -92,6 +93,7 @@ class UnitSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.invalid: dict[tuple[str, str], tuple[str, str]] = {}  # (period, field) -> (typed, reason)
         self._figures: dict[tuple[str, str], Figure] = {}
+        self.report: UnitReport
         self.progress: UnitProgress
         self.problems: list[Problem] = []
         self.state: PeriodState
@@ -102,8 +104,18 @@ class UnitSession(QObject):
     def reload(self) -> None:
         figures = self.store.figures.read(self.plan.id, self.unit.id)
         self._figures = {(f.period, f.field): f for f in figures}
-        self.progress = unit_progress(self.plan, self.coefficients, figures, self.unit.id, self.period)
-        self.problems = check_period(self.plan, self.unit.id, self.period, figures)
+        # the one computation of the period: every derived cell, summary, card and check reads it
+        self.report = build_report(
+            self.plan,
+            self.coefficients,
+            figures,
+            self.unit.id,
+            self.period,
+            version=None,
+            created_by=self.who,
+            strict=False,
+        )
+        self.progress, self.problems = self.report.progress, self.report.problems
         self.state = period_state(self.store, self.plan, self.unit.id, self.period)
         lock = locked_through(self.store, self.plan, self.unit.id)
         if lock != self.lock:

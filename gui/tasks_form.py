@@ -30,7 +30,11 @@ class Column:
 
 
 def _colour(_row: Any, p: RowProgress | None) -> Derived:
-    return Derived(p.colour_label if p and p.colour else "", p.colour if p else None)
+    """The warning, or for a contribution to a district target the word that it is not judged alone."""
+    if p is None:
+        return Derived("")
+    shown = p.colour_label if p.colour or p.role == "contribution" else ""
+    return Derived(shown, p.colour, tooltip=p.note)
 
 
 class RowsModel(GridModel):

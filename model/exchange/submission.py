@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from model.calc.checks import Problem, check_period
+from model.calc.checks import Problem
 from model.calc.report import Correction, report_data_sha256
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
@@ -214,12 +214,16 @@ def period_state(store: Store, plan: Plan, unit_id: str, period: Period) -> Peri
 
 
 def blocking_problems(store: Store, plan: Plan, unit_id: str, period: Period) -> list[Problem]:
-    """What stops the period from being submitted: errors, and warnings without a written reason."""
-    return _blocking(plan, unit_id, period, store.figures.read(plan.id, unit_id))
+    """What stops the period from being submitted: missing figures in any month 1..N, failed audit
+    rules, and warnings without a written reason (the report's own checks)."""
+    return _blocking(store, plan, unit_id, period, store.figures.read(plan.id, unit_id))
 
 
-def _blocking(plan: Plan, unit_id: str, period: Period, figures: list[Figure]) -> list[Problem]:
-    return [p for p in check_period(plan, unit_id, period, figures) if p.blocking]
+def _blocking(store: Store, plan: Plan, unit_id: str, period: Period, figures: list[Figure]) -> list[Problem]:
+    from model.calc.report import build_report
+
+    coefficients = store.plans.coefficients(plan.coefficients)
+    return build_report(plan, coefficients, figures, unit_id, period, version=None, created_by="").blocking
 
 
 def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str, *, who: str) -> PeriodState:
@@ -321,7 +325,7 @@ def submit(
         return SubmitResult(latest.version, pdf_path, xlsx_path, latest.submitted_at or "", True)
     _refuse_while_another_is_corrected(store, plan, unit_id, period)
     figures = store.figures.read(plan.id, unit_id)
-    problems = _blocking(plan, unit_id, period, figures)
+    problems = _blocking(store, plan, unit_id, period, figures)
     if problems:
         raise ValidationError(
             translate("submission", "{unit} {period} 还有 {n} 个问题，不能报送：").format(

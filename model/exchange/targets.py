@@ -387,6 +387,27 @@ def apply_target_changes(store: Store, plan: Plan, result: TargetImport, *, who:
     return new_plan
 
 
+def _shown(value: float | str) -> str:
+    return value if isinstance(value, str) else f"{value:g}"
+
+
+def install_plan(store: Store, plan: Plan, *, who: str) -> Plan:
+    """Store a year's plan (already read and validated with `load_plan`) and make it the active one,
+    for `main.py init --plan FILE` and the window's 文件 → 载入计划…. The coefficient table it names
+    must be known; the shipped table is added when it is that one."""
+    from model.plan.coefficients import load_shipped_coefficients
+
+    try:
+        store.plans.coefficients(plan.coefficients)
+    except UserError:
+        shipped = load_shipped_coefficients()
+        if shipped.version != plan.coefficients:
+            raise
+        store.plans.load_coefficients(shipped, who=who)
+    store.plans.load(plan, who=who)
+    return store.plans.get()
+
+
 def export_plan(plan: Plan, path: str | Path) -> None:
     """The plan as a file for units to load with `main.py init --plan FILE`."""
     path = Path(path)

@@ -87,7 +87,9 @@ def _expected_sums(files, certs):
     sums = defaultdict(float)
     counted = []
     for uid, data in newest.items():
-        unit = {k: sum(f["value"] for f in data["figures"] if f["field"] == k) for k in KEYS}
+        # a package carries last year's later months too (for the projection): sum months 1..PERIOD only
+        upto = [f for f in data["figures"] if f["period"] <= PERIOD]
+        unit = {k: sum(f["value"] for f in upto if f["field"] == k) for k in KEYS}
         if unit["energy_tce_last_year"] and unit["output_wan_yuan_last_year"]:
             counted.append(uid)
             for k in KEYS:

@@ -273,3 +273,26 @@ def test_a_cells_history_shows_who_changed_what(qtbot, open_window, store, monke
     table = shown[0].table
     rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
     assert [r[1:] for r in rows] == [["王芳", "", "500"], ["王芳", "500", "650"]]
+
+
+def test_a_missing_month_shows_incomplete_and_no_colour(qtbot, open_window, store):
+    window = open_window("fengjing", "2024-04")
+    form = form_of(window, Annex2Form)
+    window.tabs.setCurrentWidget(form)
+    model, view = form.model, form.view
+    for row in (1, 3):  # February and April; March left empty
+        for key, text in [
+            ("energy_tce", "1000"),
+            ("energy_tce_last_year", "1050"),
+            ("output_wan_yuan", "20000"),
+            ("output_wan_yuan_last_year", "19500"),
+        ]:
+            type_into(qtbot, view, row, column_of(model, key), text)
+    colour = derived_column(model, "预警")
+    assert model.index(1, colour).data() == "绿·达标"  # 1–2月 is complete
+    assert model.index(3, colour).data() == "数据不全"
+    assert model.index(3, derived_column(model, "累计变化率")).data() == "—"
+    assert "数据不全" in form.summary.text() and "绿·达标" not in form.summary.text()
+    march = model.index(2, column_of(model, "energy_tce"))
+    assert march.data(Qt.ItemDataRole.BackgroundRole) == style.ERROR_CELL
+    assert "3月" in march.data(Qt.ItemDataRole.ToolTipRole)

@@ -16,7 +16,8 @@ def enter(store, unit, period, note=None, **values):
 
 
 def fill(store):
-    """Months 2–7 of a town (a swing in May with its reason), a key user and a bureau."""
+    """Months 1–2 (1–2月 together) to 7 of a town (a swing in May with its reason), a key user with last
+    year's twelve months, and a bureau."""
     plan = store.plans.get()
     for m in range(2, 8):
         enter(
@@ -44,6 +45,14 @@ def fill(store):
             natural_gas_m3=150_000,
             natural_gas_m3_last_year=152_000,
             floor_area_m2=120_000,
+        )
+    for m in range(8, 13):
+        enter(
+            store,
+            KEY_USER,
+            f"2024-{m:02d}",
+            electricity_kwh_last_year=3_200_000,
+            natural_gas_m3_last_year=90_000,
         )
     enter(store, BUREAU, PERIOD, **{"A1-12.value": 25, "A1-13.value": 30})
     return task

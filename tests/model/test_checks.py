@@ -17,9 +17,13 @@ def _check(store, unit, period):
 
 def test_missing_required_figures_are_errors(store):
     _enter(store, "fengjing", "2024-03", energy_tce=100)
-    errors = {p.field for p in _check(store, "fengjing", "2024-03") if p.severity == ERROR}
+    problems = _check(store, "fengjing", "2024-03")
+    errors = {p.field for p in problems if p.severity == ERROR and p.period == "2024-03"}
     assert {"energy_tce_last_year", "output_wan_yuan", "output_wan_yuan_last_year"} <= errors
     assert "energy_tce" not in errors
+    # February is part of 1–3月 too: nothing entered there is four missing figures, not zeros
+    february = {p.field for p in problems if p.severity == ERROR and p.period == "2024-02"}
+    assert february == {"energy_tce", "energy_tce_last_year", "output_wan_yuan", "output_wan_yuan_last_year"}
     assert "A4-18.status" in errors  # the town's task statuses are required too
 
 

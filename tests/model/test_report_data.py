@@ -28,6 +28,7 @@ CONTRACT_KEYS = {
     "figures",
     "progress",
     "problems",
+    "complete",
 }
 
 
@@ -43,7 +44,7 @@ def test_data_has_exactly_the_contract_keys_and_the_year_to_date(filled):
         filled, TOWN, parse_period(PERIOD), version=3, created_by="张三", created_at=at
     ).data
     assert set(data) == CONTRACT_KEYS
-    assert (data["format"], data["format_version"], data["version"]) == ("tanbao-report", 1, 3)
+    assert (data["format"], data["format_version"], data["version"]) == ("tanbao-report", 2, 3)
     assert data["created_at"] == "2024-08-10T09:30:00+08:00" and data["created_by"] == "张三"
     assert data["unit_full_name"] == filled.plans.get().unit(TOWN).full_name
     stored = [f for f in filled.figures.read("jinshan-2024", TOWN) if f.period <= PERIOD]

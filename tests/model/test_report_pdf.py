@@ -282,3 +282,10 @@ def test_a_key_issued_by_the_district_verifies_against_the_districts_ca(env):
     signed = unit_pdf(env["reports"][TOWN], PEOPLE, key=signing.load_key(p12, PASS))
     assert signing.verify_pdf(signed, [ca_pem]).ok
     assert not signing.verify_pdf(signed, [env["pem"]]).ok
+
+
+def test_the_key_users_form_prints_the_electricity_basis_and_its_coefficient(env, tmp_path):
+    a3 = env["reports"][KEY_USER].progress.annex3
+    squeezed = pdftext(unit_pdf(env["reports"][KEY_USER], PEOPLE), tmp_path).replace(" ", "")
+    assert "电力折标：等价值0.3kgce/kWh（假定，待区发改委确认）" in squeezed
+    assert a3.electricity_basis_evidence[:10] in squeezed  # why the basis was chosen, in 说明
