@@ -2,7 +2,7 @@
 targets and electricity basis as the forms show them."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 import main
 from gui.annex3_form import Annex3Form
@@ -11,6 +11,7 @@ from gui.tasks_form import TasksForm
 from model.entry.figures import parse_assignments, store_entries
 from model.store.database import open_database
 from tests.conftest import ROOT
+from tests.gui.conftest import file_menu_texts
 
 PLAN_2025 = ROOT / "tests" / "fixtures" / "plan-2025.json"
 
@@ -78,9 +79,7 @@ def test_exporting_the_plan_writes_what_the_command_line_writes(
 
 def test_the_file_menu_offers_both(open_window):
     window = open_window("fengjing", "2024-07")
-    # Found by title: on PySide6 6.9.3 menuBar().actions()[0].menu() raised "already deleted" here
-    (file_menu,) = [m for m in window.menuBar().findChildren(QMenu) if m.title() == "文件(&F)"]
-    texts = [a.text() for a in file_menu.actions()]
+    texts = file_menu_texts(window)
     assert "载入计划(&L)…" in texts and "导出计划(&E)…" in texts
 
 
