@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model.common.errors import UserError, ValidationError
-from model.common.i18n import translate
+from model.common.i18n import how_to, translate
 from model.common.numbers import accepted_forms, in_field_unit, parse_number
 from model.common.periods import Period, parse_period
 from model.common.untrusted import shown
@@ -63,17 +63,19 @@ def unit_field(plan: Plan, unit_id: str, key: str) -> Field:
     unit = plan.unit(unit_id)
     allowed = {f.key: f for f in plan.fields_for(unit_id)}
     if key not in allowed:
+        where = how_to(
+            translate("entry", "用 main.py plan --unit {uid} 查看本单位的填报项。"),
+            translate("entry", "请用 报表 → 导出填报模板 重新生成工作簿，其中列出本单位的全部填报项。"),
+        )
         if any(f.key == key for f in plan.fields):
             raise UserError(
-                translate(
-                    "entry",
-                    "{unit}不填报“{key}”：该项不属于本单位的报表。用 main.py plan --unit {uid} 查看本单位的填报项。",
-                ).format(unit=unit.name, key=key, uid=unit.id)
+                translate("entry", "{unit}不填报“{key}”：该项不属于本单位的报表。").format(
+                    unit=unit.name, key=key
+                )
+                + where.format(uid=unit.id)
             )
         raise UserError(
-            translate(
-                "entry", "没有名为“{key}”的填报项。用 main.py plan --unit {uid} 查看本单位的填报项。"
-            ).format(key=key, uid=unit.id)
+            translate("entry", "没有名为“{key}”的填报项。").format(key=key) + where.format(uid=unit.id)
         )
     return allowed[key]
 

@@ -31,3 +31,19 @@ def test_the_window_gets_menu_words(store, window_words):
     assert i18n.how_to("main.py x", "菜单 → x") == "菜单 → x"
     message = refusal(store)  # never submitted: nothing to correct
     assert "main.py" not in message
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"), [(i18n.CLI, "main.py plan --unit"), (i18n.WINDOW, "导出填报模板")]
+)
+def test_an_unknown_field_says_where_the_fields_are_listed(store, words, expected):
+    from model.entry.figures import unit_field
+
+    i18n.set_audience(words)
+    try:
+        with pytest.raises(UserError) as caught:
+            unit_field(store.plans.get(), "fengjing", "no_such_field")
+    finally:
+        i18n.set_audience(i18n.CLI)
+    assert expected in caught.value.message and "no_such_field" in caught.value.message
+    assert (words == i18n.WINDOW) == ("main.py" not in caught.value.message)
