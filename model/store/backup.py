@@ -109,29 +109,104 @@ def _order(backup: Backup) -> tuple[str, int]:
     return backup.id[:15], int(backup.id[16:] or 1)
 
 
-def list_backups(db_path: str | Path) -> list[Backup]:
-    """This database's backups, newest first."""
+@dataclass(frozen=True)
+class Junk:
+    """A file in `backups/` named like one of this database's backups that is not one (left alone)."""
+
+    path: Path
+    problem: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": str(self.path), "problem": self.problem}
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+_TANBAO_TABLES = {"plans", "figures", "audit"}
+
+
+def tanbao_file_problem(path: str | Path) -> str | None:
+    """Why `path` is not a database of this program (None when it is one): read by content, never by name.
+
+    A cheap check (header, schema version, the program's tables); `verify` does the full page check."""
+    from model.store.database import SCHEMA_VERSION
+
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        return translate("backup", "无法读取（{err}）").format(err=exc.strerror or exc)
+    if not header:
+        return translate("backup", "空文件（0 字节）")
+    if header != SQLITE_HEADER:
+        return translate("backup", "不是 SQLite 数据库")
+    try:
+        with _connect(path, readonly=True) as conn:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as exc:
+        return translate("backup", "数据库无法读取（{err}）").format(err=exc)
+    if not 1 <= version <= SCHEMA_VERSION or not tables >= _TANBAO_TABLES:
+        return translate("backup", "不是本程序的数据库")
+    return None
+
+
+def scan_backups(db_path: str | Path) -> tuple[list[Backup], list[Junk]]:
+    """This database's backups, newest first, and the files named like backups that are not (junk)."""
     db_path = Path(db_path)
-    folder = backups_dir(db_path)
     pattern = _pattern(db_path)
-    found = []
-    with contextlib.suppress(FileNotFoundError):
-        for entry in os.scandir(folder):
+    found: list[Backup] = []
+    junk: list[Junk] = []
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        for entry in os.scandir(backups_dir(db_path)):
             m = pattern.match(entry.name)
-            if not m or not entry.is_file():
+            if not m:
                 continue
-            created = datetime.strptime(m.group(1)[:15], _STAMP).astimezone()
-            found.append(Backup(m.group(1), Path(entry.path), created, m.group(2), entry.stat().st_size))
-    return sorted(found, key=_order, reverse=True)
+            path = Path(entry.path)
+            try:
+                created = datetime.strptime(m.group(1)[:15], _STAMP).astimezone()
+            except ValueError:
+                junk.append(Junk(path, translate("backup", "文件名中的时间无效")))
+                continue
+            problem = (
+                tanbao_file_problem(path)
+                if entry.is_file(follow_symlinks=False)
+                else translate("backup", "不是普通文件")
+            )
+            if problem is not None:
+                junk.append(Junk(path, problem))
+                continue
+            found.append(Backup(m.group(1), path, created, m.group(2), entry.stat().st_size))
+    return sorted(found, key=_order, reverse=True), sorted(junk, key=lambda j: j.path.name)
+
+
+def list_backups(db_path: str | Path) -> list[Backup]:
+    """This database's backups, newest first (files that only look like backups are left out)."""
+    return scan_backups(db_path)[0]
+
+
+def junk_message(junk: list[Junk]) -> str:
+    """One line naming the files in `backups/` that are not backups, for `backup list` and the window."""
+    return translate(
+        "backup", "备份文件夹中有 {n} 个文件看起来像备份但不是，已忽略（未删除）：{files}。"
+    ).format(n=len(junk), files="；".join(f"{j.path.name}（{j.problem}）" for j in junk))
 
 
 def find_backup(db_path: str | Path, backup_id: str) -> Backup:
     """A backup by its id (as listed) or its file name."""
     wanted = backup_id.strip()
-    backups = list_backups(db_path)
+    backups, junk = scan_backups(db_path)
     for b in backups:
         if wanted in (b.id, b.path.name, str(b.path)):
             return b
+    for j in junk:
+        if wanted in (j.path.name, str(j.path)) or f"-{wanted}-" in j.path.name:
+            raise UserError(
+                translate(
+                    "backup",
+                    "备份文件 {name} 没有通过完整性检查（{problem}），不能用来恢复。请选另一份备份。",
+                ).format(name=j.path.name, problem=j.problem)
+            )
     hint = (
         translate("backup", "现有备份：{ids}。").format(ids="、".join(b.id for b in backups[:5]))
         if backups
@@ -247,7 +322,7 @@ def backup_now(
         if known is not None:
             raise known from None
         raise
-    prune(db_path, keep=keep, months=months)
+    prune(db_path, keep=keep, months=months, keep_ids=(backup_id,))
     return Backup(
         backup_id,
         target,
@@ -272,10 +347,21 @@ def backup_if_due(
     return backup_now(db_path, DAILY, keep=keep, months=months)
 
 
-def prune(db_path: str | Path, *, keep: int = KEEP, months: int = KEEP_MONTHS) -> list[Backup]:
-    """Delete all but the newest `keep` backups and the newest of each of the last `months` months."""
+LEFTOVER_AGE = timedelta(minutes=10)
+
+
+def prune(
+    db_path: str | Path, *, keep: int = KEEP, months: int = KEEP_MONTHS, keep_ids: tuple[str, ...] = ()
+) -> list[Backup]:
+    """Delete all but the newest `keep` backups and the newest of each of the last `months` months.
+
+    Only sound backups count and only they are deleted: junk named like a backup is left alone, so it
+    can never push real backups out. `keep_ids` (the backup just made) are always kept. Temporary files
+    of a backup that was killed part way are removed once they are older than `LEFTOVER_AGE`."""
+    db_path = Path(db_path)
+    remove_leftovers(db_path)
     backups = list_backups(db_path)
-    kept = {b.id for b in backups[: max(keep, 1)]}
+    kept = {b.id for b in backups[: max(keep, 1)]} | set(keep_ids)
     month_seen: list[str] = []
     for b in backups:  # newest first: the first one seen of a month is that month's newest
         month = b.created_at.strftime("%Y-%m")
@@ -289,6 +375,24 @@ def prune(db_path: str | Path, *, keep: int = KEEP, months: int = KEEP_MONTHS) -
             with contextlib.suppress(OSError):
                 b.path.unlink()
                 removed.append(b)
+    return removed
+
+
+def remove_leftovers(db_path: str | Path) -> list[Path]:
+    """Remove the temporary files (`.….sqlite.tmp`, its `-journal`) of backups killed part way."""
+    db_path = Path(db_path)
+    prefix = f".{db_path.stem}-"
+    limit = datetime.now().timestamp() - LEFTOVER_AGE.total_seconds()
+    removed = []
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        for entry in os.scandir(backups_dir(db_path)):
+            name = entry.name
+            if not (name.startswith(prefix) and name.endswith((".sqlite.tmp", ".sqlite.tmp-journal"))):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < limit:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
     return removed
 
 
