@@ -413,7 +413,105 @@ def _refuse_unless_tanbao(backup: Backup) -> Contents:
                 id=backup.id, v=found.schema_version
             )
         )
+    if _triggers(backup.path) != _expected_triggers(found.schema_version):
+        raise UserError(
+            translate(
+                "backup",
+                "备份 {id} 的保护规则（操作记录只增不改、已报送版本不可更改）已被改动，不能用来恢复。请选另一份备份。",
+            ).format(id=backup.id)
+        )
     return found
+
+
+def _triggers(path: Path) -> dict[str, str]:
+    with _connect(path, readonly=True) as conn:
+        return {
+            r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        }
+
+
+def _expected_triggers(schema_version: int) -> dict[str, str]:
+    """The triggers this program creates up to `schema_version` (built afresh in memory)."""
+    from model.store.database import MIGRATIONS
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        for script in MIGRATIONS[:schema_version]:
+            conn.executescript(script)
+        return {
+            r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        }
+    finally:
+        conn.close()
+
+
+# A restore never rewinds what cannot be rewound. The backup must be an earlier state of this very
+# database: its audit is a prefix of the live audit (the audit is append-only, so any earlier copy of
+# this file has exactly the rows it had then). Every version submitted since must be in it: signed
+# packages may already have left the office. The live audit rows the backup lacks are carried forward.
+_FOREIGN_AUDIT = """
+SELECT count(*) FROM b.audit x WHERE NOT EXISTS (
+    SELECT 1 FROM main.audit y WHERE y.id = x.id AND y.at IS x.at AND y.who IS x.who
+    AND y.action IS x.action AND y.old IS x.old AND y.new IS x.new)
+"""
+_LOST_SUBMISSIONS = """
+SELECT l.unit_id, l.period, l.version FROM main.submissions l
+WHERE l.status IN ('submitted', 'superseded') AND NOT EXISTS (
+    SELECT 1 FROM b.submissions m WHERE m.plan_id = l.plan_id AND m.unit_id = l.unit_id
+    AND m.period = l.period AND m.version = l.version AND m.status IN ('submitted', 'superseded')
+    AND m.data = l.data)
+ORDER BY l.period, l.unit_id, l.version
+"""
+
+
+def _refuse_unless_earlier_state(db_path: Path, backup: Backup) -> None:
+    """Refuse a backup of another database, or one that would lose a submitted version."""
+    with _connect(db_path, readonly=True) as conn:
+        conn.execute("ATTACH DATABASE ? AS b", (_ro_uri(backup.path),))
+        foreign = conn.execute(_FOREIGN_AUDIT).fetchone()[0]
+        lost = conn.execute(_LOST_SUBMISSIONS).fetchall()
+    if foreign:
+        raise UserError(
+            translate(
+                "backup",
+                "备份 {id} 不是这个数据库以前的状态（它的操作记录与本数据库不符），可能来自另一台电脑或另一个单位，未恢复。",
+            ).format(id=backup.id)
+        )
+    if lost:
+        unit, period, version = lost[0]
+        raise UserError(
+            translate(
+                "backup",
+                "备份 {id} 早于已报送的版本（{unit} {period} 第 {v} 版等 {n} 个）：恢复会抹去已签名报送的数据，未恢复。请选择报送之后的备份。",
+            ).format(id=backup.id, unit=unit, period=period, v=version, n=len(lost))
+        )
+
+
+def _restored_copy(db_path: Path, backup: Backup, before: Backup | None, who: str) -> Path:
+    """A copy of `backup` that also holds the audit rows of `before` (the state being replaced) it
+    lacks, and the restore's own audit row: put in place in one step, so a restore is never half done."""
+    temp = backups_dir(db_path) / f".{db_path.stem}-restore.sqlite.tmp"
+    _copy(backup.path, temp)
+    with _connect(temp, readonly=False) as conn:
+        if before is not None:
+            conn.execute("ATTACH DATABASE ? AS before", (_ro_uri(before.path),))
+        conn.execute("BEGIN IMMEDIATE")
+        if before is not None:
+            conn.execute(
+                "INSERT INTO main.audit (id, at, who, action, plan_id, unit_id, period, field, old, new) "
+                "SELECT id, at, who, action, plan_id, unit_id, period, field, old, new FROM before.audit "
+                "WHERE id > (SELECT coalesce(max(id), 0) FROM main.audit) ORDER BY id"
+            )
+        conn.execute(
+            "INSERT INTO audit (at, who, action, old, new) VALUES (?, ?, 'backup.restore', ?, ?)",
+            (now_stamp(), who, before.id if before else None, backup.id),
+        )
+        conn.execute("COMMIT")
+    return temp
+
+
+def now_stamp() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def _move_damaged_aside(db_path: Path) -> Path:
@@ -428,10 +526,10 @@ def _move_damaged_aside(db_path: Path) -> Path:
     return folder
 
 
-def _replace_file(db_path: Path, backup: Backup) -> None:
+def _replace_file(db_path: Path, source: Path) -> None:
     temp = db_path.with_name(f".{db_path.name}.restore.tmp")
     try:
-        shutil.copyfile(backup.path, temp)
+        shutil.copyfile(source, temp)
         with open(temp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(temp, db_path)
@@ -462,23 +560,16 @@ def restore_backup(
         sound = db_path.exists() and not quick_check(db_path)
         try:
             if sound:
+                _refuse_unless_earlier_state(db_path, backup)
                 before = backup_now(db_path, RESTORE)
-                with _connect(backup.path, readonly=True) as src, _connect(db_path, readonly=False) as dst:
+            restored = _restored_copy(db_path, backup, before, who)
+            if sound:
+                with _connect(restored, readonly=True) as src, _connect(db_path, readonly=False) as dst:
                     src.backup(dst)
             else:
                 if db_path.exists():
                     damaged = _move_damaged_aside(db_path)
-                _replace_file(db_path, backup)
-            with _connect(db_path, readonly=False) as conn:
-                conn.execute(
-                    "INSERT INTO audit (at, who, action, old, new) VALUES (?, ?, 'backup.restore', ?, ?)",
-                    (
-                        datetime.now().astimezone().isoformat(timespec="seconds"),
-                        who,
-                        before.id if before else None,
-                        backup.id,
-                    ),
-                )
+                _replace_file(db_path, restored)
         except (sqlite3.Error, OSError) as exc:
             known = environment_error(exc, db_path, BACKUP)
             if known is None:
@@ -494,6 +585,8 @@ def restore_backup(
                 )
             )
     finally:
+        with contextlib.suppress(OSError):
+            (backups_dir(db_path) / f".{db_path.stem}-restore.sqlite.tmp").unlink()
         if own_lock:
             held.release()
     return Restored(backup, found, before, damaged)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass
@@ -451,6 +452,8 @@ class Store:
                 for statement in _split_sql(MIGRATIONS[version - 1]):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {version}")
+                if version == 1:  # a new file: its first audit row names this installation for good
+                    self._audit("system", "store.create", None, None, None, None, None, uuid.uuid4().hex)
 
     # ---- plans and coefficients ---------------------------------------------------------------
     def load_plan(self, plan: Plan, *, who: str, activate: bool = True) -> None:
