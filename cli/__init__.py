@@ -28,7 +28,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  - {problem}", file=sys.stderr)
         return 2
     except UserError as exc:
-        print(translate("cli", "错误：{msg}").format(msg=exc.message), file=sys.stderr)
+        from model.safety.files import OverwriteRefused
+
+        hint = translate("cli", "确实要覆盖时加 --force。") if isinstance(exc, OverwriteRefused) else ""
+        print(translate("cli", "错误：{msg}").format(msg=exc.message) + hint, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

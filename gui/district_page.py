@@ -42,7 +42,7 @@ from model.common.periods import Period
 from model.exchange.district import ImportOutcome, import_packages, trust_add, trust_list, trust_remove
 from model.exchange.targets import apply_target_changes, export_targets, read_target_changes
 from model.reports.export import PDF, XLSX, district_summary_file
-from model.safety.files import write_atomic
+from model.safety import files
 from model.store.database import Store
 
 STATE_COLOURS = {ON_TIME: "green", CORRECTED: "green", LATE: "yellow", MISSING: "red"}
@@ -252,7 +252,7 @@ class DistrictPage(RefreshWhenShown, QWidget):
 
         def job() -> Path:
             data, _summary = district_summary_file(s.store, s.period, kind, people)
-            return write_atomic(path, data)
+            return files.write_output(path, data, kind=files.PDF if kind == PDF else files.XLSX)
 
         self.worker.run(
             job,
@@ -271,7 +271,11 @@ class DistrictPage(RefreshWhenShown, QWidget):
             str(Path(self.settings.folder("exports") or Path.home()) / f"{s.plan.id}_目标表.xlsx"),
         )
         if path:
-            count = export_targets(s.plan, path)
+            try:
+                count = export_targets(s.plan, path)
+            except UserError as exc:
+                show_error(self, exc, self.tr("无法导出"))
+                return
             offer_to_open(
                 self,
                 self.tr("导出目标表"),

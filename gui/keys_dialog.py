@@ -25,7 +25,7 @@ from gui.settings import Settings
 from model.common.errors import UserError
 from model.plan.spec import Unit
 from model.reports.signing import ECDSA, RSA, key_certificate, new_key
-from model.safety.files import write_atomic
+from model.safety import files
 
 
 class NewKeyDialog(QDialog):
@@ -120,7 +120,7 @@ class KeysDialog(QDialog):
                 algorithm=str(dialog.algorithm.currentData()),
                 district=self.district,
             )
-            write_atomic(path, data)
+            files.write_output(path, data, kind=files.KEY)
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法新建密钥"), exc.message)
             return
@@ -176,7 +176,11 @@ class KeysDialog(QDialog):
         )
         if not path:
             return
-        write_atomic(path, pem.encode("ascii"))
+        try:
+            files.write_output(path, pem.encode("ascii"), kind=files.CERT)
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法导出证书"), exc.message)
+            return
         box = QMessageBox(
             QMessageBox.Icon.Information,
             self.tr("导出证书"),

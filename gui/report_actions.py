@@ -32,7 +32,7 @@ from model.common.errors import UserError
 from model.exchange.submission import blocking_problems, correct, history, submit
 from model.reports.export import PDF, XLSX, unit_report
 from model.reports.tables import ReportPeople
-from model.safety.files import write_atomic
+from model.safety import files
 
 
 def people_of(settings: Settings) -> ReportPeople:
@@ -114,7 +114,8 @@ class ReportActions(QObject):
         self.settings.set_folder("exports", str(path.parent))
 
         def job() -> Path:
-            return write_atomic(path, unit_report(s.store, s.unit.id, s.period, kind, people, who=s.who))
+            data = unit_report(s.store, s.unit.id, s.period, kind, people, who=s.who)
+            return files.write_output(path, data, kind=files.PDF if kind == PDF else files.XLSX)
 
         self.worker.run(
             job,
@@ -275,4 +276,7 @@ class HistoryDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("另存 PDF"), f"{version.package_name}.pdf")
         if path:
             pdf, _xlsx = self.session.store.submission_package(version.id)
-            write_atomic(path, pdf)
+            try:
+                files.write_output(path, pdf, kind=files.PDF)
+            except UserError as exc:
+                show_error(self, exc, self.tr("无法保存"))

@@ -196,12 +196,12 @@ def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str,
 
 
 def _write_files(out_dir: Path, stem: str, pdf: bytes, xlsx: bytes, version: int) -> tuple[Path, Path]:
-    from model.safety.files import write_atomic
+    from model.safety.files import PDF, XLSX, write_output
 
     pdf_path, xlsx_path = out_dir / f"{stem}.pdf", out_dir / f"{stem}.xlsx"
     try:
-        write_atomic(pdf_path, pdf)
-        write_atomic(xlsx_path, xlsx)
+        write_output(pdf_path, pdf, kind=PDF)
+        write_output(xlsx_path, xlsx, kind=XLSX)
     except UserError as exc:
         raise UserError(
             translate(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -94,3 +95,101 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path
             ) from None
         raise
     return target
+
+
+# ---- what may be overwritten ------------------------------------------------------------------
+#
+# An output path typed or picked by a clerk may name something precious: the database, one of its
+# backups, a signing key. Only a previous export of the same kind (a report over a report) is
+# replaced without asking; anything else needs `force` (the CLI's --force).
+
+PDF, XLSX, CERT, KEY, PLAN = "pdf", "xlsx", "cert", "key", "plan"
+_SNIFF_BYTES = 64 * 1024
+
+
+class OverwriteRefused(UserError):
+    """The output path holds a file that is not a previous export of the same kind."""
+
+
+def _kind_label(kind: str) -> str:
+    return {
+        PDF: translate("files", "PDF 报表"),
+        XLSX: translate("files", "Excel 工作簿"),
+        CERT: translate("files", "证书"),
+        KEY: translate("files", "密钥"),
+        PLAN: translate("files", "计划文件"),
+    }[kind]
+
+
+def _is_xlsx(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+
+
+def _looks_like(path: Path, head: bytes) -> str:
+    """What an existing file is, judged by its content: one of the kinds, "database" or "other"."""
+    if head.startswith(b"SQLite format 3\x00") or head[:4] in (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83"):
+        return "database"  # a database, a backup, or a database's -wal file
+    if b"PRIVATE KEY-----" in head or path.suffix.lower() in (".p12", ".pfx"):
+        return KEY
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        return XLSX if _is_xlsx(path) else "other"
+    if head.lstrip().startswith(b"-----BEGIN CERTIFICATE-----"):
+        return CERT
+    if head.lstrip().startswith(b"{") and b'"tanbao-plan"' in head:
+        return PLAN
+    return "other"
+
+
+def check_overwrite(path: str | Path, kind: str, *, force: bool = False) -> None:
+    """Refuse (`OverwriteRefused`) to replace a file that is not a previous export of `kind`.
+
+    A missing or empty file is fine. A key is never a "previous export": a new key or certificate is
+    not written over one without `force`. A folder, device or pipe is never written over."""
+    target = Path(path)
+    try:
+        st = os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as exc:
+        raise UserError(
+            translate("files", "无法检查 {path}：{err}").format(path=target, err=exc.strerror or exc)
+        ) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise UserError(
+            translate("files", "{path} 不是普通文件（是文件夹或设备），不能写入。请给出一个文件名。").format(
+                path=target
+            )
+        )
+    if st.st_size == 0 or force:
+        return
+    with open(target, "rb") as f:
+        head = f.read(_SNIFF_BYTES)
+    found = _looks_like(target, head)
+    if found == kind and kind != KEY:
+        return
+    what = {
+        "database": translate("files", "TanBao 数据库或它的备份"),
+        "other": translate("files", "其他文件"),
+    }.get(found) or _kind_label(found)
+    raise OverwriteRefused(
+        translate(
+            "files", "{path} 已存在，是{what}，不是以前导出的{kind}。为免覆盖，没有写入：请换一个文件名。"
+        ).format(path=target, what=what, kind=_kind_label(kind))
+    )
+
+
+def write_output(
+    path: str | Path, data: bytes | Callable[[Path], None], *, kind: str, force: bool = False
+) -> Path:
+    """Write a file the clerk named (an export, a key, a certificate): `check_overwrite`, then
+    `write_atomic`. Every writer to a user-chosen path, in the window and the CLI, goes through here."""
+    check_overwrite(path, kind, force=force)
+    return write_atomic(path, data)
