@@ -104,14 +104,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
+    from model.exchange.district import MAX_CERT_BYTES
     from model.reports.signing import verify_pdf
+    from model.safety.files import read_bounded
 
     pems = []
     for cert in args.trust or []:
         try:
-            pems.append(Path(cert).read_bytes())
+            pems.append(read_bounded(cert, MAX_CERT_BYTES, translate("cli", "证书文件")))
         except OSError as exc:
             raise UserError(
                 translate("cli", "无法读取证书文件 {path}：{err}").format(path=cert, err=exc.strerror or exc)

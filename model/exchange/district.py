@@ -21,6 +21,8 @@ from typing import Any
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.plan.spec import Plan
+from model.reports.signing import MAX_PACKAGE_BYTES
+from model.safety.files import read_bounded
 from model.store.database import (
     ACCEPTED,
     NEWER,
@@ -32,6 +34,7 @@ from model.store.database import (
     now_iso,
 )
 
+MAX_CERT_BYTES = 2**20  # a certificate is a few KB
 IDENTICAL, REFUSED = "identical", "refused"
 OUTCOMES = (ACCEPTED, IDENTICAL, NEWER, OLDER, REFUSED)
 
@@ -88,7 +91,7 @@ def _read_certificate(source: str | Path | bytes) -> tuple[str, Any]:
         raw = source
     else:
         try:
-            raw = Path(source).read_bytes()
+            raw = read_bounded(source, MAX_CERT_BYTES, translate("exchange", "证书文件"))
         except OSError as exc:
             raise UserError(
                 translate("exchange", "无法读取证书文件 {path}：{err}").format(
@@ -244,10 +247,12 @@ def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome
     plan = store.plan()
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_bounded(path, MAX_PACKAGE_BYTES, translate("exchange", "文件"))
     except OSError as exc:
         reason = translate("exchange", "无法读取文件：{err}").format(err=exc.strerror or exc)
         return _refused(name, _Refused([reason]), "")
+    except UserError as exc:
+        return _refused(name, _Refused([exc.message]), "")
     sha = hashlib.sha256(raw).hexdigest()
     held = store.received_by_sha256(sha)
     if held is not None:

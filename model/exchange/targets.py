@@ -37,6 +37,7 @@ COLUMNS = ("编号", "附件", "单位/事项", "指标", "计量单位", "目�
 VALUE_COLUMN = 6
 
 # What a workbook handed to the program may hold (an exported target table is some tens of kilobytes).
+MAX_FILE_BYTES = 32 * 2**20  # the target table is tens of KB
 MAX_ZIP_MEMBERS = 1_000
 MAX_UNPACKED_BYTES = 64 * 2**20  # all members together, decompressed
 MAX_RATIO = 200  # decompressed : compressed, for a member larger than RATIO_FROM_BYTES
@@ -284,8 +285,10 @@ def _check_zip(path: Path) -> None:
     the zip's directory before anything is decompressed), or whose parts declare a DTD."""
     from zipfile import ZipFile
 
+    from model.safety.files import open_bounded
+
     try:
-        with open(path, "rb") as f:
+        with open_bounded(path, MAX_FILE_BYTES, translate("plan_exchange", "文件")) as f:
             if f.read(8).startswith(
                 b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
             ):  # OLE: an .xls, or an encrypted .xlsx

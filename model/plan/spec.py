@@ -742,10 +742,15 @@ def parse_plan(text: str, source_name: str) -> Plan:
     )
 
 
+MAX_PLAN_BYTES = 16 * 2**20  # the shipped plan is under 40 KB
+
+
 def load_plan(path: str | Path) -> Plan:
+    from model.safety.files import read_bounded
+
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_PLAN_BYTES, translate("plan", "计划文件"))
         text = raw.decode("utf-8-sig")  # Notepad may have added a byte order mark
     except FileNotFoundError:
         raise PlanError(translate("plan", "找不到计划文件 {file}，请检查路径。").format(file=path)) from None

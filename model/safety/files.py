@@ -9,12 +9,14 @@ it was and no temporary file behind.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import stat
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from model.common.errors import UserError
 from model.common.failures import WRITE_FILE, environment_error
@@ -193,3 +195,86 @@ def write_output(
     `write_atomic`. Every writer to a user-chosen path, in the window and the CLI, goes through here."""
     check_overwrite(path, kind, force=force)
     return write_atomic(path, data)
+
+
+# ---- reading what the clerk hands in --------------------------------------------------------------
+#
+# A path typed or picked may be `/dev/zero`, a named pipe, a folder, or a file far larger than any real
+# one. Every read of such a path opens it without blocking, refuses anything but a regular file, and
+# counts the bytes as they come (the size `stat` reports is not trusted: a file may grow while read).
+
+MB = 1024 * 1024
+
+
+def _not_regular(path: Path, what: str) -> UserError:
+    return UserError(
+        translate(
+            "files", "{what} {path} 不是普通文件（是文件夹、设备或管道），没有读取。请选择一个文件。"
+        ).format(what=what, path=path)
+    )
+
+
+def too_large(path: str | Path, limit: int, what: str) -> UserError:
+    return UserError(
+        translate("files", "{what} {path} 超过 {limit} MB 的上限，没有读取。请检查是否选错了文件。").format(
+            what=what, path=path, limit=f"{limit / MB:g}"
+        )
+    )
+
+
+class BoundedReader(io.RawIOBase):
+    """A regular file read through a counter: more than `limit` bytes is a `UserError`."""
+
+    def __init__(self, path: str | Path, limit: int, what: str) -> None:
+        super().__init__()
+        self.path, self.limit, self.what = Path(path), limit, what
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(self.path, flags)  # O_NONBLOCK: opening a named pipe does not wait for a writer
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise _not_regular(self.path, what)
+            if st.st_size > limit:  # too large already; a file growing while read is caught by the count
+                raise too_large(self.path, limit, what)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._file = os.fdopen(fd, "rb", buffering=0)
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        position = self._file.seek(offset, whence)
+        self.count = position
+        return position
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._file.readinto(buffer) or 0
+        self.count += n
+        if self.count > self.limit:
+            raise too_large(self.path, self.limit, self.what)
+        return n
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def open_bounded(path: str | Path, limit: int, what: str) -> io.BufferedReader:
+    """A buffered stream over `BoundedReader` (for parsers that read as they go: CSV, zip, openpyxl)."""
+    return io.BufferedReader(BoundedReader(path, limit, what), buffer_size=256 * 1024)
+
+
+def read_bounded(path: str | Path, limit: int, what: str) -> bytes:
+    """The whole of a regular file of at most `limit` bytes. OS errors (missing file, no permission)
+    propagate as `OSError` for the caller's own message; other refusals are `UserError`s naming `what`."""
+    with open_bounded(path, limit, what) as f:
+        return f.read()
