@@ -11,6 +11,7 @@ stay in the database, readable in the history.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from model.calc.checks import Problem, check_period
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.periods import Period
-from model.plan.spec import Plan
+from model.plan.spec import SAFE_ID, Plan
 from model.store.database import CORRECTING, SUBMITTED, SUPERSEDED, Store, Submission
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from model.reports.tables import ReportPeople
 
 OPEN = "open"  # never submitted: figures may be changed
+PERIOD_TEXT = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def status_label(status: str) -> str:
@@ -40,7 +42,12 @@ def status_label(status: str) -> str:
 
 
 def package_stem(unit_id: str, period: str, version: int) -> str:
-    """`2024-07_fengjing_v2`: a folder of packages sorts by period, then unit, then version."""
+    """`2024-07_fengjing_v2`: a folder of packages sorts by period, then unit, then version.
+
+    Built from validated parts only (a plan's ids are checked on load): nothing here can name a path
+    outside the chosen folder."""
+    if not SAFE_ID.fullmatch(unit_id) or not PERIOD_TEXT.fullmatch(period) or not 0 < version < 10**6:
+        raise ValueError(f"unsafe package name parts: {unit_id!r} {period!r} {version!r}")
     return f"{period}_{unit_id}_v{version}"
 
 
