@@ -17,6 +17,7 @@ from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.numbers import parse_number, unit_accepted
 from model.common.periods import Period, parse_period
+from model.common.text import clean_text
 from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Plan
 from model.safety.files import open_bounded
 from model.store.database import FigureWrite, Store
@@ -75,7 +76,7 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
             )
         return None, str(text)
     if f.kind != NUMBER:
-        return None, (str(text) or None)
+        return None, (clean_text(str(text), where) or None)
     try:
         parsed = parse_number(raw)
     except UserError as exc:
@@ -119,6 +120,16 @@ def store_entries(
     for i, entry in enumerate(entries):
         try:
             value, text = convert(plan, entry.unit_id, entry.period, entry.field, entry.raw)
+            note = (
+                None
+                if entry.note is None
+                else clean_text(
+                    entry.note,
+                    translate("entry", "{period}“{field}”的说明").format(
+                        period=entry.period, field=entry.field
+                    ),
+                )
+            )
         except UserError as exc:
             if entry.line:
                 problems.append(
@@ -128,7 +139,7 @@ def store_entries(
                 problems.append(exc.message if len(entries) == 1 else f"[{i + 1}] {exc.message}")
             continue
         writes.setdefault(entry.unit_id, []).append(
-            FigureWrite(str(entry.period), entry.field, value, text, entry.note)
+            FigureWrite(str(entry.period), entry.field, value, text, note)
         )
     if problems:
         if len(problems) == 1 and not any(e.line for e in entries):

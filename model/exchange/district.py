@@ -20,6 +20,7 @@ from typing import Any
 
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.text import clean_text
 from model.plan.spec import Plan
 from model.reports.signing import MAX_PACKAGE_BYTES
 from model.safety.files import read_bounded
@@ -404,7 +405,19 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
             fp,
             data,
         )
+    _refuse_control_characters(data, fp)
     return data, _Signer(result.signer, fp, result.signing_time)
+
+
+def _refuse_control_characters(data: dict[str, Any], fingerprint: str) -> None:
+    """Signed text is not altered here: a figure's text or note holding a control character is refused."""
+    for f in data["figures"]:
+        for part in ("text", "note"):
+            if isinstance(f.get(part), str):
+                try:
+                    clean_text(f[part], f"{f['period']} {f['field']}")
+                except UserError as exc:
+                    raise _Refused([exc.message], fingerprint, data) from None
 
 
 def _own_figures(data: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:

@@ -21,6 +21,7 @@ from model.calc.checks import Problem, check_period
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.periods import Period
+from model.common.text import clean_text
 from model.plan.spec import SAFE_ID, Plan
 from model.store.database import CORRECTING, SUBMITTED, SUPERSEDED, Store, Submission
 
@@ -180,7 +181,7 @@ def blocking_problems(store: Store, plan: Plan, unit_id: str, period: Period) ->
 def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str, *, who: str) -> PeriodState:
     """Reopen a submitted period as version N+1 for editing; version N stays as it was."""
     unit = plan.unit(unit_id)
-    reason = reason.strip()
+    reason = clean_text(reason, translate("submission", "更正原因")).strip()
     if not reason:
         raise UserError(translate("submission", "更正必须写明原因，例如“7月产值填错，应为 19,500 万元”。"))
     with store.transaction():

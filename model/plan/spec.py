@@ -19,6 +19,7 @@ from typing import Any
 
 from model.common.errors import PlanError, UserError
 from model.common.i18n import translate
+from model.common.text import clean_text
 
 PLAN_FORMAT = "tanbao-plan"
 PLAN_FORMAT_VERSION = 1
@@ -341,7 +342,10 @@ class _Reader:
         value = self.get(data, key, path)
         if not isinstance(value, str) or not value.strip():
             raise self.fail(f"{path}.{key}".lstrip("."), translate("plan", "应为非空文字"))
-        return str(value)
+        try:
+            return clean_text(value, translate("plan", "文字"))
+        except UserError as exc:
+            raise self.fail(f"{path}.{key}".lstrip("."), exc.message) from None
 
     def ident(self, data: dict[str, Any], key: str, path: str) -> str:
         """An id that becomes part of file names and of the data: letters, digits, "-" and "_" only."""
