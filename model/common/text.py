@@ -77,7 +77,10 @@ def clean_text(value: str, what: str, *, multiline: bool = True) -> str:
     return text
 
 
+_EXCEL_ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f]")
+
+
 def printable(value: str) -> str:
-    """For writers (Excel, PDF) of text stored before it was checked: line breaks made plain and any
-    other control character shown as U+FFFD instead of breaking the file."""
-    return _CONTROL.sub("\ufffd", _LINE_BREAKS.sub("\n", value))
+    """For the workbook writer, whose format cannot hold C0 control characters (text stored before it
+    was checked): VT and FF become a newline, the others U+FFFD; the text is otherwise unchanged."""
+    return _EXCEL_ILLEGAL.sub("\ufffd", value.replace("\x0b", "\n").replace("\x0c", "\n"))
