@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -38,6 +37,9 @@ from datetime import date
 from pathlib import Path
 
 from xscreen import XScreen
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import machine_info
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / "work" / "standalone"
@@ -221,19 +223,9 @@ def import_costs(office: Office) -> tuple[float, list[tuple[str, float]]]:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-        cpu = re.search(r"model name\s*:\s*(.*)", text)[1].strip()  # type: ignore[index]
-    except (OSError, TypeError):
-        pass
     import PyInstaller
-    import PySide6
 
-    return (
-        f"{platform.system()} {platform.release()} ({platform.machine()}), {os.cpu_count()} cores, {cpu}; "
-        f"Python {platform.python_version()}, PyInstaller {PyInstaller.__version__}, PySide6 {PySide6.__version__}"
-    )
+    return f"{machine_info.describe()}, PyInstaller {PyInstaller.__version__}"
 
 
 def seconds(values: list[float]) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -30,8 +29,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 import dataset  # noqa: E402
+import machine_info  # noqa: E402
 from xscreen import XScreen  # noqa: E402
 
 PYTHON = sys.executable
@@ -110,33 +111,7 @@ def db_size(path: Path) -> int:
 
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
-    except OSError:
-        pass
-    import PySide6
-    from PySide6 import QtCore
-
-    return {
-        "cpu": cpu,
-        "cores": str(os.cpu_count()),
-        "memory": memory,
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-        "qt": f"Qt {QtCore.qVersion()}, PySide6 {PySide6.__version__}",
-        "libreoffice": libreoffice_version() or "LibreOffice not installed",
-    }
+    return {**machine_info.machine(), "libreoffice": libreoffice_version() or "LibreOffice not installed"}
 
 
 def soffice() -> str | None:

@@ -88,10 +88,7 @@ def unit_and_period(store: Any, args: argparse.Namespace) -> tuple[Any, Any, Any
     plan = store.plan()
     unit = plan.find_unit(args.unit)
     period = parse_period(args.period)
-    if period.year != plan.year:
-        raise UserError(
-            translate("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-        )
+    plan.check_period(period)
     return plan, unit, period
 
 

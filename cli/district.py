@@ -83,7 +83,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from model.calc.completeness import completeness
+    from model.calc.summary import district_view
     from model.common.periods import parse_period
 
     period = parse_period(args.period)
@@ -99,12 +99,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             ) from None
     with open_store(args) as store:
         plan = store.plan()
-        if period.year != plan.year:
-            raise UserError(
-                translate("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-            )
-        grid = completeness(store, plan, upto=period, as_of=as_of)
-    emit(args, grid.to_dict(), lambda: status_text(grid))
+        plan.check_period(period)
+        view = district_view(store, period, as_of=as_of)
+    data = {key: value for key, value in view.to_dict().items() if key != "grid"}
+    emit(args, {**data, **view.grid.to_dict()}, lambda: status_text(view))
     return 0
 
 
@@ -198,7 +196,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
-        "status", parents=[common], help=translate("cli", "各单位各月报送情况（按时、迟报、更正、未报）")
+        "status",
+        parents=[common],
+        help=translate("cli", "各单位各月报送情况（按时、迟报、更正、未报）与本期全区汇总"),
     )
     p.add_argument("--period", metavar="YYYY-MM", required=True, help=translate("cli", "显示到哪个月"))
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help=translate("cli", "按哪一天判断是否逾期（默认今天）"))

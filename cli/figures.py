@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from typing import Any
 
-from cli.common import emit, open_store, who
-from cli.render import progress_text
-from model.common.errors import UserError
+from cli.common import add_force, emit, open_store, who
+from cli.render import preview_text, progress_text
+from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 
 
 def cmd_enter(args: argparse.Namespace) -> int:
     from model.calc.checks import check_period
     from model.common.periods import parse_period
-    from model.entry.figures import parse_assignments, store_csv, store_entries
+    from model.entry.figures import parse_assignments, store_entries
 
-    with open_store(args, write=True) as store:
+    with open_store(args, write=not args.dry_run) as store:
         plan = store.plan()
         if args.file:
             if args.assignments or args.unit or args.period:
                 raise UserError(translate("cli", "--file 与 --unit/--period/字段=数值 不能同时使用。"))
-            changed = store_csv(store, plan, args.file, who=who())
-            print(translate("cli", "已从 {file} 保存 {n} 项数据。").format(file=args.file, n=changed))
-            return 0
+            return _enter_file(args, store, plan)
+        if args.dry_run:
+            raise UserError(translate("cli", "--dry-run 只用于 --file：先列出文件中的每处修改。"))
         if not args.unit or not args.period:
             raise UserError(
                 translate("cli", "请用 --unit 和 --period 指明单位和报告期，或用 --file 导入 CSV 文件。")
@@ -46,6 +47,38 @@ def cmd_enter(args: argparse.Namespace) -> int:
     return 0
 
 
+def _enter_file(args: argparse.Namespace, store: Any, plan: Any) -> int:
+    """Every change (old → new) and every refusal first; then all of it in one transaction, or nothing."""
+    from model.entry.figures import store_entries
+    from model.entry.workbook import preview_file
+
+    entries, preview = preview_file(store, plan, args.file)
+    emit(args, asdict(preview), lambda: preview_text(plan, preview))
+    if preview.problems:
+        raise ValidationError(
+            translate("cli", "{file} 有 {n} 处问题，全部未保存。请改正后重新导入：").format(
+                file=args.file, n=len(preview.problems)
+            ),
+            preview.problems,
+        )
+    if args.dry_run or not preview.changes:
+        return 0
+    changed = store_entries(store, plan, entries, who=who())
+    print(translate("cli", "已从 {file} 保存 {n} 项数据。").format(file=args.file, n=changed))
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from model.common.periods import parse_period
+    from model.reports.template import export_template
+
+    with open_store(args) as store:
+        unit = store.plan().find_unit(args.unit)
+        path = export_template(store, unit.id, parse_period(args.period), args.output, force=args.force)
+    print(translate("cli", "已导出 {unit} 的填报模板：{path}").format(unit=unit.name, path=path))
+    return 0
+
+
 def cmd_progress(args: argparse.Namespace) -> int:
     from model.calc.progress import unit_progress
     from model.common.periods import parse_period
@@ -54,10 +87,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         plan = store.plan()
         unit = plan.find_unit(args.unit)
         period = parse_period(args.period)
-        if period.year != plan.year:
-            raise UserError(
-                translate("cli", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-            )
+        plan.check_report_period(period)
         progress = unit_progress(
             plan, store.coefficients(plan.coefficients), store.figures(plan.id, unit.id), unit.id, period
         )
@@ -70,11 +100,25 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", metavar="U", help=translate("cli", "单位（编号、名称或简称）"))
     p.add_argument("--period", metavar="YYYY-MM", help=translate("cli", "报告期（月份）"))
     p.add_argument(
-        "--file", metavar="F.csv", help=translate("cli", "CSV 文件，列为 unit,period,field,value,note")
+        "--file",
+        metavar="F.csv|F.xlsx",
+        help=translate("cli", "CSV 文件（列为 unit,period,field,value,note）或填好的填报模板（.xlsx）"),
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help=translate("cli", "与 --file 一起：只列出每处修改，不保存")
     )
     p.add_argument("--note", help=translate("cli", "说明（例如波动原因）"))
     p.add_argument("assignments", nargs="*", metavar="KEY=VALUE")
     p.set_defaults(func=cmd_enter)
+
+    p = sub.add_parser(
+        "template", parents=[common], help=translate("cli", "导出填报模板（Excel）：本单位各填报项 × 各月")
+    )
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.add_argument("-o", "--output", metavar="F.xlsx", required=True)
+    add_force(p)
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("progress", parents=[common], help=translate("cli", "进度、变化率和预警颜色"))
     p.add_argument("--unit", metavar="U", required=True)

@@ -177,10 +177,21 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - text_width(text))
 
 
-def status_text(grid: Any) -> str:
+def status_text(view: Any) -> str:
+    """The completeness grid of the district view, then its totals, corrections and notes."""
     from model.calc.completeness import state_label
+    from model.common import formatting as fmt
 
-    short = {"on_time": "按时", "late": "迟报", "corrected": "更正", "missing": "未报", "not_due": "  · "}
+    grid = view.grid
+    short = {
+        "on_time": "按时",
+        "late": "迟报",
+        "corrected": "更正",
+        "missing": "未报",
+        "not_due": "  · ",
+        "exempt": "免报",
+        "own": "本机",
+    }
     months = [c.period for c in grid.units[0].cells] if grid.units else []
     name_width = max([text_width(r.unit_name) for r in grid.units] + [8]) + 2
     lines = [
@@ -200,9 +211,40 @@ def status_text(grid: Any) -> str:
     missing = [r.unit_name for r in grid.units if r.unit_id in grid.missing()]
     if missing:
         lines.append(translate("cli", "未报：{names}").format(names="、".join(missing)))
-    lines.append(translate("cli", "图例：按时、迟报、更正（收到更正版）、未报（已过截止日）、· 未到截止日"))
+    total = view.annex2_total
+    lines.append(
+        translate(
+            "cli", "{label}：已报 {a} 个单位，未报 {b} 个；附件2 合计（ΣE/ΣY，{n}/{m} 个单位）变化率 {rate}。"
+        ).format(
+            label=view.period_label,
+            a=len(view.reported),
+            b=len(view.not_reported),
+            n=total.units_counted,
+            m=total.units_expected,
+            rate=fmt.rate(total.change_rate_pct),
+        )
+    )
+    lines += [translate("cli", "注：{note}").format(note=note) for note in view.notes]
+    lines.append(
+        translate(
+            "cli",
+            "图例：按时、迟报、更正（收到更正版）、未报（已过截止日）、· 未到截止日、免报、本机（本机关）",
+        )
+    )
     return "\n".join(line.rstrip() for line in lines)
 
 
 def shown_target(value: Any, unit: str) -> str:
     return value if isinstance(value, str) else f"{value:g}{unit}"
+
+
+def preview_text(plan: Any, preview: Any) -> str:
+    """What `enter --file` would change, line by line, then what it refuses."""
+    lines = []
+    for c in preview.changes:
+        label = plan.field(c.field).display_label
+        lines.append(f"  {c.where}  {c.period} {label}：{c.old or '（空）'} → {c.new or '（空）'}")
+    head = translate("cli", "{n} 处修改，{same} 项与已存数据相同：").format(
+        n=len(preview.changes), same=preview.unchanged
+    )
+    return "\n".join([head, *lines])

@@ -12,14 +12,14 @@ from model.common.i18n import translate
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    from model.exchange.submission import blocking_problems, period_state, submit
+    from model.exchange.submission import SUBMITTED, blocking_problems, period_state, submit
     from model.reports.signing import load_key
 
     people = report_people()
     with open_store(args, write=True) as store:
         plan, unit, period = unit_and_period(store, args)
         state = period_state(store, plan, unit.id, period)
-        if not state.locked:  # say what blocks it before asking for the passphrase
+        if state.status != SUBMITTED:  # say what blocks it before asking for the passphrase
             problems = blocking_problems(store, plan, unit.id, period)
             if problems:
                 raise ValidationError(

@@ -69,9 +69,7 @@ def create_window(store: Store, settings: Settings, today: date | None = None) -
         settings.set_identity(identity)
     today = today or date.today()
     try:
-        period = parse_period(settings.period(plan.id))
-        if period.year != plan.year:
-            raise UserError("")
+        period = plan.check_period(parse_period(settings.period(plan.id)))
     except UserError:
         period = due_period(plan.year, today.year, today.month)
     return MainWindow(store, settings, identity, period)

@@ -8,6 +8,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from model.reports.chart import Axis, axis_for
+
 
 @dataclass
 class Series:
@@ -41,12 +43,9 @@ class MonthChart(QWidget):
         self.series, self.references = series, references
         self.update()
 
-    def _range(self) -> tuple[float, float]:
-        values = [v for s in self.series for _, v in s.points if v is not None]
-        values += [r.value for r in self.references] + [0.0]
-        low, high = min(values), max(values)
-        pad = (high - low) * 0.12 or 1.0
-        return (low - pad if low < 0 else 0.0), high + pad
+    def axis(self) -> Axis:
+        values = [v for s in self.series for _, v in s.points] + [r.value for r in self.references]
+        return axis_for(values)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -59,7 +58,8 @@ class MonthChart(QWidget):
         plot.setBottom(self.height() - line_h * 3)
         painter.setPen(self.palette().text().color())
         painter.drawText(QRectF(0, 0, self.width(), line_h * 1.6), Qt.AlignmentFlag.AlignCenter, self.title)
-        low, high = self._range()
+        axis = self.axis()
+        low, high = axis.low, axis.high
 
         def x_of(month: float) -> float:
             return plot.left() + (month - 0.5) / 12 * plot.width()
@@ -68,15 +68,14 @@ class MonthChart(QWidget):
             return plot.bottom() - (value - low) / (high - low) * plot.height()
 
         grid_pen = QPen(QColor("#d0d0d0"))
-        for i in range(5):
-            value = low + (high - low) * i / 4
+        for value in axis.ticks:
             painter.setPen(grid_pen)
             painter.drawLine(QPointF(plot.left(), y_of(value)), QPointF(plot.right(), y_of(value)))
             painter.setPen(self.palette().text().color())
             painter.drawText(
                 QRectF(0, y_of(value) - line_h / 2, plot.left() - 6, line_h),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                f"{value:,.1f}",
+                axis.label(value),
             )
         for month in range(1, 13):
             painter.drawText(

@@ -34,8 +34,8 @@ from gui.report_actions import offer_to_open, people_of, show_error
 from gui.session import UnitSession
 from gui.settings import Settings
 from gui.worker import Worker
-from model.calc.completeness import CORRECTED, LATE, MISSING, ON_TIME, Completeness, completeness
-from model.calc.summary import DistrictSummary, summary_from_store
+from model.calc.completeness import CORRECTED, LATE, MISSING, ON_TIME, Completeness
+from model.calc.summary import DistrictView, district_view
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.periods import Period
@@ -87,21 +87,33 @@ class CompletenessModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return style.COLOUR_BACKGROUND.get(STATE_COLOURS.get(cell.state, ""))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("截止 {d}；首次报送 {at}").format(
+            tip = self.tr("截止 {d}；首次报送 {at}").format(
                 d=cell.deadline, at=(cell.first_submitted_at or "—")[:16].replace("T", " ")
             )
+            if cell.correction_reason:
+                tip += "\n" + self.tr("第 {v} 版更正原因：{reason}").format(
+                    v=cell.version, reason=cell.correction_reason
+                )
+            return tip
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
 
-def summary_rows(summary: DistrictSummary) -> list[list[tuple[str, str | None]]]:
+def summary_rows(summary: DistrictView) -> list[list[tuple[str, str | None]]]:
     """The annex-2 table of the summary: one row per unit, then the ΣE/ΣY total."""
     rows = []
     for line in summary.annex2:
+        name = line.unit_name
+        if not line.reported:
+            name = QCoreApplication.translate("DistrictPage", "{name}（未报）").format(name=name)
+        elif not line.comparable:
+            name = QCoreApplication.translate("DistrictPage", "{name}（无同口径，未计入合计）").format(
+                name=name
+            )
         rows.append(
             [
-                (line.unit_name, None),
+                (name, None),
                 (fmt.rate(line.ytd_change_rate_pct), line.colour),
                 (fmt.rate(line.target_pct), None),
                 (fmt.pct(line.completion_rate_pct), None),
@@ -157,6 +169,8 @@ class DistrictPage(RefreshWhenShown, QWidget):
         )
         self.summary_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.summary_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.notes = QLabel()  # 同口径 exclusions, corrections with their reasons, computed indicators
+        self.notes.setWordWrap(True)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.grid_view)
         splitter.addWidget(self.summary_table)
@@ -164,6 +178,8 @@ class DistrictPage(RefreshWhenShown, QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.heading)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.notes)
+        self.view: DistrictView | None = None
         session.changed.connect(self.refresh)
         self.stale = True  # built when first shown
         self.builds = 0
@@ -176,17 +192,18 @@ class DistrictPage(RefreshWhenShown, QWidget):
         build, path, period = self.builds, self.session.store.path, self.session.period
         self.heading.setText(self.tr("<b>{label}</b>：正在汇总各单位的数据…").format(label=period.label()))
 
-        def job() -> tuple[Completeness, DistrictSummary]:
+        def job() -> DistrictView:
             with Store(path, seed=False, create=False) as store:
-                return completeness(store, store.plan(), upto=period), summary_from_store(store, period)
+                return district_view(store, period)
 
-        def done(result: tuple[Completeness, DistrictSummary]) -> None:
+        def done(view: DistrictView) -> None:
             if build == self.builds:  # else a newer build is on its way
-                self._show(period, *result)
+                self._show(period, view.grid, view)
 
         self.worker.run(job, done, lambda exc: show_error(self, exc, self.tr("无法汇总")))
 
-    def _show(self, period: Period, grid: Completeness, summary: DistrictSummary) -> None:
+    def _show(self, period: Period, grid: Completeness, summary: DistrictView) -> None:
+        self.view = summary
         self.grid_model.set_grid(grid)
         missing = "、".join(name for _id, name in summary.not_reported[:20]) or self.tr("无")
         self.heading.setText(
@@ -208,6 +225,14 @@ class DistrictPage(RefreshWhenShown, QWidget):
                 if colour:
                     item.setBackground(style.COLOUR_BACKGROUND[colour])
                 self.summary_table.setItem(r, c, item)
+        computed = [
+            self.tr("{id} 本期 {value}：{source}").format(
+                id=r.id, value=fmt.rate(r.value) if r.annex == 1 else fmt.pct(r.value), source=r.source
+            )
+            for r in summary.annex1 + summary.annex4
+            if r.source
+        ]
+        self.notes.setText("\n".join(summary.notes + computed))
 
     # ---- import --------------------------------------------------------------------------------
     def choose_packages(self) -> None:
@@ -251,7 +276,8 @@ class DistrictPage(RefreshWhenShown, QWidget):
         people = people_of(self.settings)
 
         def job() -> Path:
-            data, _summary = district_summary_file(s.store, s.period, kind, people)
+            with Store(s.store.path, seed=False, create=False) as store:
+                data, _summary = district_summary_file(store, s.period, kind, people)
             return files.write_output(path, data, kind=files.PDF if kind == PDF else files.XLSX)
 
         self.worker.run(

@@ -48,6 +48,7 @@ ROLES = frozenset(
         Qt.ItemDataRole.DisplayRole,
         Qt.ItemDataRole.EditRole,
         Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
         Qt.ItemDataRole.ToolTipRole,
         Qt.ItemDataRole.TextAlignmentRole,
     }
@@ -113,6 +114,8 @@ class GridModel(QAbstractTableModel):
         if where is None:
             return self._derived_data(self.derived(row, column), role)
         period, f = where
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return style.LOCKED_TEXT if self.session.locked(period) else None
         figure = self.session.figure(period, f.key)
         invalid = self.session.invalid.get((period, f.key))
         problems = self.session.problems_at(period, f.key)
@@ -137,7 +140,9 @@ class GridModel(QAbstractTableModel):
                 return style.LOCKED_CELL
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [invalid[1]] if invalid else []
+            locked = self.session.lock_reason(period)
+            lines = [f"🔒 {locked}"] if locked else []
+            lines += [invalid[1]] if invalid else []
             lines += [p.message + (f"\n{self.tr('原因')}：{p.reason}" if p.reason else "") for p in problems]
             if figure is not None and figure.note and not problems:
                 lines.append(f"{self.tr('说明')}：{figure.note}")
@@ -147,6 +152,8 @@ class GridModel(QAbstractTableModel):
         return None
 
     def _derived_data(self, cell: Derived, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return cell.text
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -253,6 +260,7 @@ class GridView(QTableView):
         self.horizontalHeader().setMinimumHeight(self.fontMetrics().height() * 3 + 8)
         self.setWordWrap(True)
         self.ask: Callable[[str, str], bool] = self._ask_with_dialog
+        self.tell: Callable[[str, str], None] = lambda title, text: QMessageBox.information(self, title, text)
 
     def grid(self) -> GridModel:
         model = self.model()
@@ -270,6 +278,22 @@ class GridView(QTableView):
             self._clear_selection()
             return
         super().keyPressEvent(event)
+
+    def edit(self, index: Any, trigger: Any = None, event: Any = None) -> bool:  # type: ignore[override]
+        """Trying to edit a locked month says why in the status bar instead of doing nothing."""
+        if trigger is None:
+            return super().edit(index)  # type: ignore[call-arg]
+        if index.isValid() and trigger & self.editTriggers():
+            reason = self._lock_reason(index)
+            if reason is not None:
+                self.message.emit(reason)
+                return False
+        return super().edit(index, trigger, event)
+
+    def _lock_reason(self, index: QModelIndex | QPersistentModelIndex) -> str | None:
+        model = self.grid()
+        where = model.address(index.row(), index.column())
+        return None if where is None else model.session.lock_reason(where[0])
 
     def closeEditor(self, editor: QWidget, hint: Any) -> None:
         # Enter while editing commits and moves down, as in a spreadsheet.
@@ -326,6 +350,8 @@ class GridView(QTableView):
             where = model.address(index.row(), index.column())
             if where and model.flags(index) & Qt.ItemFlag.ItemIsEditable:
                 changes.append(CellChange(where[0], where[1].key, ""))
+            elif (reason := self._lock_reason(index)) is not None:
+                self.message.emit(reason)
         if changes:
             model.session.edit(changes, self.tr("清除 {n} 个单元格").format(n=len(changes)))
 
@@ -339,10 +365,19 @@ class GridView(QTableView):
         good: list[CellChange] = []
         bad: list[str] = []
         skipped = 0
+        lock_note = ""  # why locked cells are refused and how to correct, said once
         for r, row in enumerate(block):
             for c, raw in enumerate(row):
                 index = model.index(start.row() + r, start.column() + c)
                 where = model.address(index.row(), index.column()) if index.isValid() else None
+                locked = self._lock_reason(index) if where is not None else None
+                if locked is not None and where is not None:  # refused cell by cell, with the reason
+                    if raw.strip() != str(model.data(index, Qt.ItemDataRole.EditRole)):
+                        bad.append(
+                            self.tr("{period} {label}：已锁定").format(period=where[0], label=where[1].label)
+                        )
+                        lock_note = locked
+                    continue
                 if where is None or not (model.flags(index) & Qt.ItemFlag.ItemIsEditable):
                     skipped += 1 if raw.strip() else 0
                     continue
@@ -354,10 +389,19 @@ class GridView(QTableView):
                     bad.append(reason)
         if bad:
             listing = "\n".join(f"• {b}" for b in bad[:12]) + ("\n…" if len(bad) > 12 else "")
+            listing += f"\n{lock_note}" if lock_note else ""
+            if not good:
+                self.tell(
+                    self.tr("粘贴"),
+                    self.tr("粘贴的 {n} 个单元格都无法接受，未作改动：\n{listing}").format(
+                        n=len(bad), listing=listing
+                    ),
+                )
+                return
             question = self.tr(
                 "粘贴的内容中有 {n} 个单元格无法接受：\n{listing}\n\n是否只粘贴其余 {good} 个正确的单元格？"
             ).format(n=len(bad), listing=listing, good=len(good))
-            if not good or not self.ask(self.tr("粘贴"), question):
+            if not self.ask(self.tr("粘贴"), question):
                 return
         if skipped:
             self.message.emit(self.tr("有 {n} 个单元格超出表格或属于计算列，未粘贴。").format(n=skipped))

@@ -29,7 +29,7 @@ from gui.session import UnitSession
 from gui.settings import Settings
 from gui.worker import Worker
 from model.common.errors import UserError
-from model.exchange.submission import blocking_problems, correct, history, submit
+from model.exchange.submission import SUBMITTED, blocking_problems, correct, history, submit
 from model.reports.export import PDF, XLSX, unit_report
 from model.reports.tables import ReportPeople
 from model.safety import files
@@ -91,8 +91,8 @@ class ReportActions(QObject):
 
     def _update(self) -> None:
         state = self.session.state
-        self.correct_action.setEnabled(state.locked)
-        self.submit_action.setEnabled(not state.locked)
+        self.correct_action.setEnabled(state.locked)  # model says which period to correct, if not this one
+        self.submit_action.setEnabled(state.status != SUBMITTED)
         self.history_action.setEnabled(bool(state.versions))
 
     def _default_name(self, suffix: str) -> str:
@@ -209,9 +209,9 @@ class ReportActions(QObject):
         reason, ok = QInputDialog.getMultiLineText(
             self.window,
             self.tr("更正"),
-            self.tr("{label} 已报送。更正将生成新版本，原版本保留可查。请填写更正原因：").format(
-                label=s.period.label()
-            ),
+            self.tr(
+                "{label} 已报送。更正将重新开放 {label} 各月的数据并生成新版本，原版本保留可查。请填写更正原因："
+            ).format(label=s.period.label()),
         )
         if not ok:
             return

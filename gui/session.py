@@ -7,6 +7,7 @@ it in red with the reason until the clerk fixes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -17,9 +18,9 @@ from model.calc.progress import UnitProgress, unit_progress
 from model.common.errors import UserError
 from model.common.periods import Period, parse_period
 from model.entry.figures import Entry, convert, store_entries
-from model.exchange.submission import SUBMITTED, PeriodState, period_state
+from model.exchange.submission import PeriodState, locked_through, period_state
 from model.plan.spec import Plan
-from model.store.database import Figure, Store
+from model.store.database import Figure, Store, Submission
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,30 @@ class _EditCommand(QUndoCommand):
         if self._applied:
             self._applied = False
             return
-        self.session.apply(self.new)
+        self._apply(self.new)
 
     def undo(self) -> None:
-        self.session.apply(self.old)
+        self._apply(self.old)
+
+    def _apply(self, changes: list[CellChange]) -> None:
+        # An exception must not escape into Qt (the stack would move on without the change): a step the
+        # store refuses, e.g. a month another program has just submitted, is dropped with the reason.
+        try:
+            self.session.apply(changes)
+        except UserError as exc:
+            self.setObsolete(True)
+            self.session.refused.emit(exc.message)
+
+    def touches(self, locked: Callable[[str], bool]) -> bool:
+        return any(locked(c.period) for c in self.new)
 
 
 class UnitSession(QObject):
     changed = Signal()
     period_changed = Signal()
+    refused = Signal(
+        str
+    )  # a change the store refused (e.g. an undo step into a locked month), with the reason
 
     def __init__(
         self, store: Store, unit_id: str, period: Period, who: str, parent: QObject | None = None
@@ -77,7 +93,7 @@ class UnitSession(QObject):
         self.progress: UnitProgress
         self.problems: list[Problem] = []
         self.state: PeriodState
-        self.locked_periods: set[str] = set()
+        self.lock: Submission | None = None  # the submitted report that locks months 1..P of the year
         self.reload()
 
     # ---- reading -------------------------------------------------------------------------------
@@ -87,10 +103,10 @@ class UnitSession(QObject):
         self.progress = unit_progress(self.plan, self.coefficients, figures, self.unit.id, self.period)
         self.problems = check_period(self.plan, self.unit.id, self.period, figures)
         self.state = period_state(self.store, self.plan, self.unit.id, self.period)
-        latest: dict[str, str] = {}
-        for submission in self.store.submissions(self.plan.id, self.unit.id):
-            latest[submission.period] = submission.status  # oldest first: the last one wins
-        self.locked_periods = {period for period, status in latest.items() if status == SUBMITTED}
+        lock = locked_through(self.store, self.plan, self.unit.id)
+        if lock != self.lock:
+            self.lock = lock
+            self._drop_locked_steps()
         self.changed.emit()
 
     def figure(self, period: str, field: str) -> Figure | None:
@@ -104,8 +120,40 @@ class UnitSession(QObject):
             self.period_changed.emit()
 
     def locked(self, period: str) -> bool:
-        """A submitted period cannot be edited until it is reopened for correction."""
-        return period in self.locked_periods
+        """Every month a submitted report covers (1..P) is locked until P is reopened for correction."""
+        lock = self.lock
+        return lock is not None and period[:4] == lock.period[:4] and period <= lock.period
+
+    def lock_reason(self, period: str) -> str | None:
+        """Why a month cannot be changed and how to correct it, or None when it can."""
+        if self.lock is None or not self.locked(period):
+            return None
+        p = parse_period(period)
+        covering = parse_period(self.lock.period).label()
+        return self.tr(
+            "{month}的数据已包含在已报送的 {label} 报表（第 {v} 版）中，已锁定。"
+            "如需修改，请选择报告期 {label}，点 报表 → 更正（将生成第 {next} 版）。"
+        ).format(
+            month=f"{p.year}年{p.month_label()}",
+            label=covering,
+            v=self.lock.version,
+            next=self.lock.version + 1,
+        )
+
+    def _drop_locked_steps(self) -> None:
+        """Undo never reaches into a locked month: steps that touch one are dropped, and so is what was
+        undone (as after a new edit); the other steps stay, in order."""
+        stack = self.undo_stack
+        kept = [
+            (command.new, command.old, command.text())
+            for command in (stack.command(i) for i in range(stack.index()))
+            if isinstance(command, _EditCommand) and not command.touches(self.locked)
+        ]
+        if len(kept) == stack.count():
+            return
+        stack.clear()
+        for new, old, text in kept:
+            stack.push(_EditCommand(self, new, old, text))
 
     def problems_at(self, period: str, field: str) -> list[Problem]:
         return [p for p in self.problems if p.period == period and p.field == field]
@@ -113,6 +161,9 @@ class UnitSession(QObject):
     # ---- editing -------------------------------------------------------------------------------
     def check(self, change: CellChange) -> str | None:
         """The reason `model` refuses this typed value, or None when it would be accepted."""
+        locked = self.lock_reason(change.period)
+        if locked is not None:
+            return locked
         try:
             convert(self.plan, self.unit.id, parse_period(change.period), change.field, change.raw)
         except UserError as exc:

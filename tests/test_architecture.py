@@ -37,7 +37,7 @@ def test_cli_start_up_loads_neither_qt_nor_heavy_libraries():
 
 
 # model's rooms, lowest first: a room may import from rooms before it, never from one after it.
-MODEL_ROOMS = ["common", "safety", "plan", "store", "calc", "entry", "reports", "exchange"]
+MODEL_ROOMS = ["common", "safety", "plan", "store", "calc", "reports", "entry", "exchange"]
 
 
 def _model_imports(path):

@@ -18,11 +18,16 @@ from typing import Any
 
 from model.common.i18n import translate
 from model.common.periods import Period
-from model.plan.spec import Plan
-from model.store.database import SUBMITTED, SUPERSEDED, Store
+from model.plan.spec import Plan, Unit
+from model.store.database import Store
+from model.store.received import held_index
 
 ON_TIME, LATE, CORRECTED, MISSING, NOT_DUE = "on_time", "late", "corrected", "missing", "not_due"
-STATES = (ON_TIME, LATE, CORRECTED, MISSING, NOT_DUE)
+# A unit the plan exempts, and the district office itself (whose figures are typed here), are never
+# "missing": with no package they show as such; a package they do send is shown like any other.
+EXEMPT, OWN = "exempt", "own"
+STATES = (ON_TIME, LATE, CORRECTED, MISSING, NOT_DUE, EXEMPT, OWN)
+RECEIVED_STATES = (ON_TIME, LATE, CORRECTED)
 
 
 def state_label(state: str) -> str:
@@ -32,6 +37,8 @@ def state_label(state: str) -> str:
         CORRECTED: translate("completeness", "已更正"),
         MISSING: translate("completeness", "未报"),
         NOT_DUE: translate("completeness", "未到期"),
+        EXEMPT: translate("completeness", "免报"),
+        OWN: translate("completeness", "本机关"),
     }[state]
 
 
@@ -44,6 +51,7 @@ class HeldVersion:
     version: int
     created_at: str  # when the unit froze it, ISO 8601
     in_use: bool
+    correction_reason: str = ""  # why the unit corrected it (empty for a first version)
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class Cell:
     version: int | None = None  # the version in use
     first_submitted_at: str | None = None
     on_time: bool | None = None  # of the first version held; a corrected month keeps it
+    correction_reason: str = ""  # of the version in use, when it is a correction
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,7 @@ class Completeness:
                             "version": c.version,
                             "first_submitted_at": c.first_submitted_at,
                             "on_time": c.on_time,
+                            "correction_reason": c.correction_reason,
                         }
                         for c in r.cells
                     },
@@ -132,7 +142,7 @@ def completeness_grid(plan: Plan, held: Iterable[HeldVersion], as_of: date, upto
             due = deadline(plan, period)
             versions = by_cell.get((unit.id, str(period)), [])
             if not versions:
-                state = NOT_DUE if as_of <= due else MISSING
+                state = _without_package(plan, unit.id, as_of <= due)
                 cells.append(Cell(str(period), state, state_label(state), due.isoformat()))
                 continue
             earliest = min(versions, key=lambda v: (v.created_at, v.version))
@@ -149,6 +159,7 @@ def completeness_grid(plan: Plan, held: Iterable[HeldVersion], as_of: date, upto
                     used.version,
                     earliest.created_at,
                     on_time,
+                    used.correction_reason,
                 )
             )
         rows.append(UnitRow(unit.id, unit.name, cells))
@@ -160,18 +171,49 @@ def completeness_grid(plan: Plan, held: Iterable[HeldVersion], as_of: date, upto
     )
 
 
+def expected_units(plan: Plan) -> list[Unit]:
+    """Units that must send packages: every reporting unit but the exempt ones and the district office."""
+    return [u for u in plan.reporting_units() if not u.exempt and u.id != plan.district_unit]
+
+
+def _without_package(plan: Plan, unit_id: str, not_due: bool) -> str:
+    if unit_id == plan.district_unit:
+        return OWN
+    if plan.unit(unit_id).exempt:
+        return EXEMPT
+    return NOT_DUE if not_due else MISSING
+
+
+@dataclass(frozen=True)
+class ReportRate:
+    """The share of expected monthly reports received on time (A4-23 节能月报上报率)."""
+
+    on_time: int
+    expected: int  # cells due (or already received) of units that are neither exempt nor the district office
+
+    @property
+    def pct(self) -> float | None:
+        return self.on_time / self.expected * 100 if self.expected else None
+
+
+def report_rate(plan: Plan, grid: Completeness) -> ReportRate:
+    expected = {u.id for u in expected_units(plan)}
+    cells = [
+        c
+        for row in grid.units
+        if row.unit_id in expected
+        for c in row.cells
+        if c.state in (*RECEIVED_STATES, MISSING)
+    ]
+    return ReportRate(sum(1 for c in cells if c.on_time), len(cells))
+
+
 def held_versions(store: Store, plan: Plan) -> list[HeldVersion]:
     """Packages received from units, and this database's own submitted versions (the district's own)."""
-    held = {
-        (r.unit_id, r.period, r.version): HeldVersion(r.unit_id, r.period, r.version, r.created_at, r.in_use)
-        for r in store.received(plan.id)
-    }
-    for s in store.submissions(plan.id):
-        if s.status in (SUBMITTED, SUPERSEDED) and (s.unit_id, s.period, s.version) not in held:
-            held[(s.unit_id, s.period, s.version)] = HeldVersion(
-                s.unit_id, s.period, s.version, s.submitted_at or s.created_at, s.status == SUBMITTED
-            )
-    return list(held.values())
+    return [
+        HeldVersion(h.unit_id, h.period, h.version, h.created_at, h.in_use, h.correction_reason)
+        for h in held_index(store.db, plan.id)
+    ]
 
 
 def completeness(

@@ -11,12 +11,18 @@ The JSON attached to every exported PDF is the exchange contract the district im
      "progress": UnitProgress.to_dict(),
      "problems": [{"severity", "period", "field", "message", "reason"}, …]}
 
+A corrected version (2 and later) carries also what it replaces and why:
+
+    {"replaces_version" (int, N−1), "replaces_data_sha256" (SHA-256 of that version's attached data, as
+     attached), "correction_reason"}
+
 `problems` holds the checks of the report period (errors and warnings) and the warnings of the
 earlier months of the year, each warning with the clerk's written reason.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -43,6 +49,23 @@ _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True)
+class Correction:
+    """What a corrected version replaces, carried in its data and printed on its form."""
+
+    replaces_version: int
+    replaces_data_sha256: str
+    reason: str
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Correction | None:
+        if data.get("replaces_version") is None:
+            return None
+        return cls(
+            int(data["replaces_version"]), str(data["replaces_data_sha256"]), str(data["correction_reason"])
+        )
+
+
+@dataclass(frozen=True)
 class UnitReport:
     """Everything a unit's report shows, computed once so the PDF, workbook and data agree."""
 
@@ -58,6 +81,10 @@ class UnitReport:
     def version(self) -> int | None:
         v = self.data["version"]
         return None if v is None else int(v)
+
+    @property
+    def correction(self) -> Correction | None:
+        return Correction.of(self.data)
 
 
 def report_figures(plan: Plan, figures: Iterable[Figure], period: Period) -> list[Figure]:
@@ -87,11 +114,9 @@ def build_report(
     version: int | None,
     created_by: str,
     created_at: datetime | None = None,
+    correction: Correction | None = None,
 ) -> UnitReport:
-    if period.year != plan.year:
-        raise UserError(
-            translate("report", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-        )
+    plan.check_report_period(period)
     unit = plan.unit(unit_id)
     if not plan.fields_for(unit_id):
         raise UserError(
@@ -135,6 +160,10 @@ def build_report(
             for p in problems
         ],
     }
+    if correction is not None:
+        data["replaces_version"] = correction.replaces_version
+        data["replaces_data_sha256"] = correction.replaces_data_sha256
+        data["correction_reason"] = correction.reason
     return UnitReport(plan, unit, period, kept, progress, problems, data)
 
 
@@ -187,6 +216,11 @@ def report_data(
 def encode_report_data(data: dict[str, Any]) -> bytes:
     """UTF-8 JSON, readable by a person who opens the attachment; NaN is never written."""
     return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
+
+
+def report_data_sha256(data: dict[str, Any]) -> str:
+    """The SHA-256 of the data as attached to the PDF (a corrected version names its predecessor by it)."""
+    return hashlib.sha256(encode_report_data(data)).hexdigest()
 
 
 # ---- reading it back ---------------------------------------------------------------------------
@@ -284,7 +318,21 @@ def parse_report_data(raw: bytes) -> dict[str, Any]:
             raise _refuse(translate("report", "“{key}severity”不对").format(key=where))
         for key in ("period", "field", "message", "reason"):
             _need(problem, key, (str,), where)
+    _check_correction(data)
     return data
+
+
+def _check_correction(data: dict[str, Any]) -> None:
+    """A corrected version names the earlier version it replaces, that version's data and the reason."""
+    if not any(key in data for key in ("replaces_version", "replaces_data_sha256", "correction_reason")):
+        return
+    replaced = _need(data, "replaces_version", (int,))
+    if not isinstance(data["version"], int) or not 1 <= replaced < data["version"]:
+        raise _refuse(translate("report", "更正的原版本号“{v}”不对").format(v=replaced))
+    sha = _need(data, "replaces_data_sha256", (str,))
+    if not re.fullmatch(r"[0-9a-f]{64}", sha):
+        raise _refuse(translate("report", "原版本数据的 SHA-256“{sha}”不对").format(sha=sha[:80]))
+    _need(data, "correction_reason", (str,))
 
 
 def summarize_report_data(data: dict[str, Any]) -> dict[str, Any]:

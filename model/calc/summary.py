@@ -1,23 +1,34 @@
-"""The district summary: every unit's standing for a period and the district totals, from held figures.
+"""The district view of a period: who reported, every unit's standing and the district totals.
 
-Pure: it takes the plan, the coefficient table and each unit's figures and returns plain data that the
-summary PDF and workbook (and the window) show. District annex-2 figures are ΣE/ΣY over the units whose
-four year-to-date sums are complete, never an average of their rates, with the count of units behind them.
+Built from packages only. For a unit and a period the figures are those of the unit's newest package for
+that period (its embedded progress and the key sums kept per package); a unit without one is 未报 in the
+grid, the counts, ΣE/ΣY, the page, `status` and both summary exports alike, since they all render this
+one object. Exempt units and the district office itself are never missing; the district office's own
+figures are those typed in this database. District annex-2 figures are ΣE/ΣY over the units whose four
+year-to-date sums are complete and comparable (同口径: last year's ΣE and ΣY present and non-zero),
+never an average of their rates; a unit left out is named in a note. A1-02 (the annex-2 district rate)
+and A4-23 (the share of monthly reports received on time) are computed here, not typed.
+
+`build_district_view` is pure (tested without a database); `district_view` is its thin store wrapper.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from model.calc import formulas as calc
-from model.calc.progress import MonthTable, annex2_sums, colour_label, unit_progress
+from model.calc.completeness import Completeness, completeness, expected_units, report_rate
+from model.calc.progress import colour_label, unit_progress
+from model.common.i18n import translate
 from model.common.periods import Period
-from model.plan.coefficients import CoefficientSet
-from model.plan.spec import TASK_STATUSES, Plan
-from model.store.database import Figure, Store
+from model.plan.spec import ANNEX2_DISTRICT_RATE, REPORT_RATE, TASK_STATUSES, Plan
+from model.store.database import Store
+from model.store.received import KeySums, PeriodPackage, period_packages
 
 NOT_REPORTED = "未填报"
 
@@ -38,6 +49,7 @@ class Annex2Line:
     colour: str | None
     colour_label: str
     counted: bool  # inside the district ΣE/ΣY
+    comparable: bool = True  # last year's ΣE and ΣY present and non-zero (同口径)
 
 
 @dataclass(frozen=True)
@@ -99,16 +111,32 @@ class RowLine:
     colour_label: str
     units: list[UnitStatus]
     status_counts: dict[str, int]
+    source: str = ""  # for a value the district computes: where it comes from
 
 
 @dataclass(frozen=True)
-class DistrictSummary:
+class PackageLine:
+    """The package a unit's figures for the period come from."""
+
+    unit_id: str
+    unit_name: str
+    version: int
+    created_at: str
+    source: str  # received, or submitted in this database
+    correction_reason: str
+    replaces_version: int | None
+
+
+@dataclass(frozen=True)
+class DistrictView:
     plan_id: str
     plan_year: int
     district_unit_id: str
     district_unit_name: str
     period: str
     period_label: str
+    grid: Completeness
+    packages: list[PackageLine]
     annex2: list[Annex2Line]
     annex2_total: Annex2Total
     annex3: list[Annex3Line]
@@ -116,62 +144,96 @@ class DistrictSummary:
     annex3_units_counted: int
     annex1: list[RowLine]
     annex4: list[RowLine]
-    reported: list[str]
-    not_reported: list[tuple[str, str]]  # (unit id, name) of units with something to report
+    reported: list[str]  # units whose package for the period the district holds
+    not_reported: list[tuple[str, str]]  # (unit id, name) of units that must report and have not
+    exempt: list[tuple[str, str]]  # units the plan exempts that sent nothing
+    not_comparable: list[tuple[str, str]]  # reported, but without comparable last-year figures (同口径)
+    report_rate_on_time: int
+    report_rate_expected: int
+    report_rate_pct: float | None
+    notes: list[str]
+
+    @property
+    def corrections(self) -> list[PackageLine]:
+        return [p for p in self.packages if p.version > 1]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["grid"] = self.grid.to_dict()
+        data["corrections"] = [asdict(p) for p in self.corrections]
+        return data
 
 
-def has_reported(figures: Iterable[Figure], period: Period) -> bool:
-    """A unit has reported a month when it holds any figure of that month."""
-    month = str(period)
-    return any(f.period == month for f in figures)
+# The district summary is the district view (the name the exports and older callers use).
+DistrictSummary = DistrictView
 
 
-def district_summary(
-    plan: Plan,
-    coefficients: CoefficientSet,
-    figures_by_unit: Mapping[str, Iterable[Figure]],
-    period: Period,
-    reported: Collection[str] | None = None,
-) -> DistrictSummary:
-    """`reported`: the units that count as having reported the period (default: `has_reported`)."""
-    units = plan.reporting_units()
-    figures = {u.id: list(figures_by_unit.get(u.id, ())) for u in units}
-    if reported is None:
-        reported = {uid for uid, figs in figures.items() if has_reported(figs, period)}
-    progress = {
-        u.id: unit_progress(plan, coefficients, figures[u.id], u.id, period)
-        for u in units
-        if u.id in reported
-    }
+def _sums_of(progress: dict[str, Any]) -> KeySums:
+    a2 = progress.get("annex2") or {}
+    return KeySums(
+        a2.get("ytd_energy_tce"),
+        a2.get("ytd_energy_tce_last_year"),
+        a2.get("ytd_output_wan_yuan"),
+        a2.get("ytd_output_wan_yuan_last_year"),
+    )
 
-    annex2: list[Annex2Line] = []
-    parts: list[calc.EnergyOutput] = []
+
+def _part(sums: KeySums) -> tuple[calc.EnergyOutput | None, bool]:
+    """(the unit's share of ΣE/ΣY, whether its last-year figures are comparable). Without this year's
+    sums (数据不全) a unit is not counted, but that is not a question of 同口径."""
+    e, el, y, yl = (
+        sums.energy_tce,
+        sums.energy_tce_last_year,
+        sums.output_wan_yuan,
+        sums.output_wan_yuan_last_year,
+    )
+    if e is None or y is None:
+        return None, True
+    comparable = bool(el) and bool(yl)  # present and non-zero
+    if not comparable:
+        return None, False
+    assert el is not None and yl is not None
+    return calc.EnergyOutput(e, el, y, yl), True
+
+
+@dataclass(frozen=True)
+class _Held:
+    """What the view knows of one unit for the period: its progress (from its package, or typed here for
+    the district office) and its annex-2 key sums."""
+
+    progress: dict[str, Any]
+    sums: KeySums
+    package: PeriodPackage | None
+
+
+def _annex2(plan: Plan, held: Mapping[str, _Held]) -> tuple[list[Annex2Line], Annex2Total, list[str]]:
+    lines, parts, left_out = [], [], []
     for row in plan.annex2:
         unit = plan.unit(row.unit)
-        p = progress.get(unit.id)
-        a2 = p.annex2 if p else None
-        sums = annex2_sums(plan, MonthTable(plan.year, figures.get(unit.id, [])), period.month) if p else None
-        if sums is not None:
-            parts.append(sums)
-        annex2.append(
+        h = held.get(unit.id)
+        a2 = (h.progress.get("annex2") or {}) if h else {}
+        part, comparable = _part(h.sums) if h else (None, True)
+        if part is not None:
+            parts.append(part)
+        elif h is not None and not comparable:
+            left_out.append(unit.id)
+        lines.append(
             Annex2Line(
                 unit_id=unit.id,
                 unit_name=unit.name,
-                reported=unit.id in reported,
+                reported=h is not None,
                 target_pct=row.target_pct,
-                ytd_energy_tce=a2.ytd_energy_tce if a2 else None,
-                ytd_energy_tce_last_year=a2.ytd_energy_tce_last_year if a2 else None,
-                ytd_output_wan_yuan=a2.ytd_output_wan_yuan if a2 else None,
-                ytd_output_wan_yuan_last_year=a2.ytd_output_wan_yuan_last_year if a2 else None,
-                ytd_intensity=a2.ytd_intensity_tce_per_wan_yuan if a2 else None,
-                ytd_change_rate_pct=a2.ytd_change_rate_pct if a2 else None,
-                completion_rate_pct=a2.completion_rate_pct if a2 else None,
-                colour=a2.colour if a2 else None,
-                colour_label=a2.colour_label if a2 else colour_label(None),
-                counted=sums is not None,
+                ytd_energy_tce=h.sums.energy_tce if h else None,
+                ytd_energy_tce_last_year=h.sums.energy_tce_last_year if h else None,
+                ytd_output_wan_yuan=h.sums.output_wan_yuan if h else None,
+                ytd_output_wan_yuan_last_year=h.sums.output_wan_yuan_last_year if h else None,
+                ytd_intensity=a2.get("ytd_intensity_tce_per_wan_yuan"),
+                ytd_change_rate_pct=a2.get("ytd_change_rate_pct") if comparable else None,
+                completion_rate_pct=a2.get("completion_rate_pct") if comparable else None,
+                colour=a2.get("colour") if comparable else None,
+                colour_label=str(a2.get("colour_label")) if comparable and a2 else colour_label(None),
+                counted=part is not None,
+                comparable=comparable,
             )
         )
     total = calc.total(parts) if parts else None
@@ -184,126 +246,236 @@ def district_summary(
         output_wan_yuan_last_year=total.output_last if total else None,
         intensity=calc.intensity(total.energy, total.output) if total else None,
         change_rate_pct=total.change_rate_pct if total else None,
-        colour_counts=dict(Counter(line.colour or "none" for line in annex2)),
+        colour_counts=dict(Counter(line.colour or "none" for line in lines)),
     )
+    return lines, annex2_total, left_out
 
-    annex3: list[Annex3Line] = []
-    for row3 in plan.annex3:
-        unit = plan.unit(row3.unit)
-        p = progress.get(unit.id)
-        a3 = p.annex3 if p else None
-        annex3.append(
+
+def _annex3(plan: Plan, held: Mapping[str, _Held]) -> list[Annex3Line]:
+    lines = []
+    for row in plan.annex3:
+        unit = plan.unit(row.unit)
+        h = held.get(unit.id)
+        a3 = (h.progress.get("annex3") or {}) if h else {}
+        lines.append(
             Annex3Line(
                 unit_id=unit.id,
                 unit_name=unit.name,
-                reported=unit.id in reported,
-                cap_tce=row3.total_cap_wan_tce * 10000,
-                ytd_tce=a3.ytd_tce if a3 else None,
-                cap_used_pct=a3.cap_used_pct if a3 else None,
-                projected_tce=a3.projected_tce if a3 else None,
-                intensity=a3.intensity if a3 else None,
-                intensity_target=row3.intensity_target,
-                intensity_unit=row3.intensity_unit,
-                intensity_yoy_change_pct=a3.intensity_yoy_change_pct if a3 else None,
-                intensity_yoy_target_pct=row3.intensity_yoy_change_pct,
-                colour=a3.colour if a3 else None,
-                colour_label=a3.colour_label if a3 else colour_label(None),
+                reported=h is not None,
+                cap_tce=row.total_cap_wan_tce * 10000,
+                ytd_tce=a3.get("ytd_tce"),
+                cap_used_pct=a3.get("cap_used_pct"),
+                projected_tce=a3.get("projected_tce"),
+                intensity=a3.get("intensity"),
+                intensity_target=row.intensity_target,
+                intensity_unit=row.intensity_unit,
+                intensity_yoy_change_pct=a3.get("intensity_yoy_change_pct"),
+                intensity_yoy_target_pct=row.intensity_yoy_change_pct,
+                colour=a3.get("colour"),
+                colour_label=a3.get("colour_label") or colour_label(None),
             )
         )
-    held = [line.ytd_tce for line in annex3 if line.ytd_tce is not None]
+    return lines
 
-    annex1 = []
+
+def _row_of(held: Mapping[str, _Held], unit_id: str, annex: int, row_id: str) -> dict[str, Any] | None:
+    h = held.get(unit_id)
+    rows = h.progress.get(f"annex{annex}") or [] if h else []
+    return next((r for r in rows if r.get("id") == row_id), None)
+
+
+def _status(plan: Plan, held: Mapping[str, _Held], unit_id: str, mine: dict[str, Any] | None) -> UnitStatus:
+    return UnitStatus(
+        unit_id,
+        plan.unit(unit_id).name,
+        unit_id in held,
+        mine.get("status") if mine else None,
+        mine.get("value") if mine else None,
+        mine.get("colour") if mine else None,
+    )
+
+
+def _annex1(plan: Plan, held: Mapping[str, _Held], total: Annex2Total, n_counted: int) -> list[RowLine]:
+    out = []
     for r1 in plan.annex1:
         lead = plan.unit(r1.lead)
-        p = progress.get(lead.id)
-        mine = next((r for r in p.annex1 if r.id == r1.id), None) if p else None
-        status = UnitStatus(
-            lead.id,
-            lead.name,
-            lead.id in reported,
-            mine.status if mine else None,
-            mine.value if mine else None,
-            mine.colour if mine else None,
-        )
-        annex1.append(
+        mine = _row_of(held, lead.id, 1, r1.id)
+        status = _status(plan, held, lead.id, mine)
+        value, colour = status.value, status.colour
+        source = ""
+        if r1.computed == ANNEX2_DISTRICT_RATE and r1.target_value is not None:
+            value = total.change_rate_pct
+            rules = plan.rules
+            colour = calc.rate_colour(value, r1.target_value, rules.warning_rule, rules.yellow_gap_share)
+            source = translate("summary", "由附件2各单位 ΣE/ΣY 计算（{n} 个单位），非填报").format(
+                n=n_counted
+            )
+        out.append(
             RowLine(
                 annex=1,
                 id=r1.id,
                 area=r1.area,
                 text=r1.text,
-                target=mine.target
-                if mine
-                else _annex1_target(r1.measure, r1.target_value, r1.target_unit, r1.target_text),
+                target=_annex1_target(r1.measure, r1.target_value, r1.target_unit, r1.target_text),
                 lead_id=lead.id,
                 lead_name=lead.name,
-                value=mine.value if mine else None,
-                status=mine.status if mine else None,
-                share_of_target_pct=mine.share_of_target_pct if mine else None,
-                colour=mine.colour if mine else None,
-                colour_label=mine.colour_label if mine else colour_label(None),
+                value=value,
+                status=status.status,
+                share_of_target_pct=mine.get("share_of_target_pct") if mine else None,
+                colour=colour,
+                colour_label=colour_label(colour),
                 units=[status],
                 status_counts=_counts([status]),
+                source=source,
             )
         )
+    return out
 
-    annex4 = []
+
+def _annex4(plan: Plan, held: Mapping[str, _Held], rate: tuple[int, int, float | None]) -> list[RowLine]:
+    out = []
     for task in plan.annex4:
-        statuses: list[UnitStatus] = []
+        statuses = []
         lead_row = None
         for uid in plan.expand(task.responsible):
-            unit = plan.unit(uid)
-            p = progress.get(uid)
-            mine = next((r for r in p.annex4 if r.id == task.id), None) if p else None
-            if lead_row is None:
-                lead_row = mine
-            statuses.append(
-                UnitStatus(
-                    uid,
-                    unit.name,
-                    uid in reported,
-                    mine.status if mine else None,
-                    mine.value if mine else None,
-                    mine.colour if mine else None,
-                )
-            )
+            mine = _row_of(held, uid, 4, task.id)
+            lead_row = lead_row or mine
+            statuses.append(_status(plan, held, uid, mine))
         first = statuses[0]
-        colour = calc.worst(s.colour for s in statuses)
-        annex4.append(
+        value, colour, source = first.value, calc.worst(s.colour for s in statuses), ""
+        q = task.quantity
+        if q is not None and q.computed == REPORT_RATE:
+            on_time, expected, value = rate
+            colour = calc.worst(
+                [calc.level_colour(value, q.value, q.op, plan.rules.yellow_gap_share)]
+                + [s.colour for s in statuses]
+            )
+            source = translate("summary", "由报送完整性表计算：按时收到 {a} 份，应报 {b} 份，非填报").format(
+                a=on_time, b=expected
+            )
+        out.append(
             RowLine(
                 annex=4,
                 id=task.id,
                 area=task.area,
                 text=task.text,
-                target=lead_row.target if lead_row else "",
+                target=lead_row.get("target", "") if lead_row else _task_target(task.quantity),
                 lead_id=first.unit_id,
                 lead_name=first.unit_name,
-                value=first.value,
+                value=value,
                 status=first.status,
-                share_of_target_pct=lead_row.share_of_target_pct if lead_row else None,
+                share_of_target_pct=lead_row.get("share_of_target_pct") if lead_row else None,
                 colour=colour,
                 colour_label=colour_label(colour),
                 units=statuses,
                 status_counts=_counts(statuses),
+                source=source,
             )
         )
+    return out
 
-    return DistrictSummary(
+
+def _task_target(q: Any) -> str:
+    if q is None:
+        return ""
+    return f"{ {'>=': '≥', '<=': '≤', '=': ''}[q.op] }{q.value:g}{q.unit}"
+
+
+def _notes(not_comparable: list[str], corrections: list[PackageLine], exempt: list[str]) -> list[str]:
+    """What a reader of the totals must know: who is left out of ΣE/ΣY, corrections, exempt units."""
+    notes = []
+    if not_comparable:
+        notes.append(
+            translate(
+                "summary",
+                "同口径：{names}上年同期能耗或产值为零或缺失，无可比的变化率，未计入全区 ΣE/ΣY 合计。",
+            ).format(names="、".join(not_comparable))
+        )
+    for p in corrections:
+        notes.append(
+            translate("summary", "{unit}报送第 {v} 版（更正第 {old} 版）：{reason}").format(
+                unit=p.unit_name,
+                v=p.version,
+                old=p.replaces_version or p.version - 1,
+                reason=p.correction_reason or translate("summary", "报送文件未载明更正原因"),
+            )
+        )
+    if exempt:
+        notes.append(
+            translate("summary", "免报单位（计划暂免下达指标）：{names}，不计入未报。").format(
+                names="、".join(exempt)
+            )
+        )
+    return notes
+
+
+def build_district_view(
+    plan: Plan,
+    period: Period,
+    grid: Completeness,
+    packages: Mapping[str, PeriodPackage],
+    own_progress: dict[str, Any] | None = None,
+) -> DistrictView:
+    """`packages`: unit id -> its package in use for `period`; `own_progress`: the district office's
+    progress from the figures typed here (used when it has no submitted version of the period)."""
+    held: dict[str, _Held] = {
+        uid: _Held(json.loads(p.progress_json), p.sums, p) for uid, p in packages.items()
+    }
+    if own_progress is not None and plan.district_unit not in held:
+        held[plan.district_unit] = _Held(own_progress, _sums_of(own_progress), None)
+    annex2, annex2_total, left_out = _annex2(plan, held)
+    annex3 = _annex3(plan, held)
+    ytd3 = [line.ytd_tce for line in annex3 if line.ytd_tce is not None]
+    rate = report_rate(plan, grid)
+    lines = [
+        PackageLine(
+            uid,
+            plan.unit(uid).name,
+            p.version,
+            p.created_at,
+            p.source,
+            p.correction_reason,
+            p.replaces_version,
+        )
+        for uid, p in sorted(packages.items(), key=lambda item: _order(plan, item[0]))
+    ]
+    expected = expected_units(plan)
+    exempt = [(u.id, u.name) for u in plan.reporting_units() if u.exempt and u.id not in packages]
+    not_comparable = [(uid, plan.unit(uid).name) for uid in left_out]
+    notes = _notes(
+        [name for _uid, name in not_comparable],
+        [p for p in lines if p.version > 1],
+        [name for _uid, name in exempt],
+    )
+    return DistrictView(
         plan_id=plan.id,
         plan_year=plan.year,
         district_unit_id=plan.district_unit,
         district_unit_name=plan.unit(plan.district_unit).full_name,
         period=str(period),
         period_label=period.label(),
+        grid=grid,
+        packages=lines,
         annex2=annex2,
         annex2_total=annex2_total,
         annex3=annex3,
-        annex3_ytd_tce=sum(held) if held else None,
-        annex3_units_counted=len(held),
-        annex1=annex1,
-        annex4=annex4,
-        reported=[u.id for u in units if u.id in reported],
-        not_reported=[(u.id, u.name) for u in units if u.id not in reported],
+        annex3_ytd_tce=sum(ytd3) if ytd3 else None,
+        annex3_units_counted=len(ytd3),
+        annex1=_annex1(plan, held, annex2_total, annex2_total.units_counted),
+        annex4=_annex4(plan, held, (rate.on_time, rate.expected, rate.pct)),
+        reported=[u.id for u in plan.reporting_units() if u.id in packages],
+        not_reported=[(u.id, u.name) for u in expected if u.id not in packages],
+        exempt=exempt,
+        not_comparable=not_comparable,
+        report_rate_on_time=rate.on_time,
+        report_rate_expected=rate.expected,
+        report_rate_pct=rate.pct,
+        notes=notes,
     )
+
+
+def _order(plan: Plan, unit_id: str) -> int:
+    return next(i for i, u in enumerate(plan.units) if u.id == unit_id)
 
 
 def _annex1_target(measure: str, value: float | None, unit: str, text: str) -> str:
@@ -317,9 +489,19 @@ def _counts(statuses: list[UnitStatus]) -> dict[str, int]:
     return {k: counts[k] for k in (*TASK_STATUSES, NOT_REPORTED) if counts[k]}
 
 
-def summary_from_store(
-    store: Store, period: Period, reported: Collection[str] | None = None
-) -> DistrictSummary:
+def district_view(store: Store, period: Period, *, as_of: date | None = None) -> DistrictView:
+    """The one district view of `period` that the page, `status` and both summary exports render."""
     plan = store.plan()
-    figures = {u.id: store.figures(plan.id, u.id) for u in plan.reporting_units()}
-    return district_summary(plan, store.coefficients(plan.coefficients), figures, period, reported)
+    grid = completeness(store, plan, upto=period, as_of=as_of)
+    packages = {p.unit_id: p for p in period_packages(store.db, plan.id, str(period))}
+    own = None
+    if plan.district_unit not in packages and plan.fields_for(plan.district_unit):
+        figures = store.figures(plan.id, plan.district_unit)
+        coefficients = store.coefficients(plan.coefficients)
+        own = unit_progress(plan, coefficients, figures, plan.district_unit, period).to_dict()
+    return build_district_view(plan, period, grid, packages, own)
+
+
+def summary_from_store(store: Store, period: Period) -> DistrictView:
+    """The district view as of today (the name the exports used)."""
+    return district_view(store, period)

@@ -53,6 +53,13 @@ UNITS = sorted(
         "户",
         "个",
         "项",
+        "万",
+        "亿",
+        "万千克",
+        "万吨",
+        "亿千瓦时",
+        "亿立方米",
+        "万公顷",
     ],
     key=len,
     reverse=True,
@@ -133,20 +140,75 @@ def parse_number(raw: str | float | int | None) -> Parsed:
     return Parsed(-value if negative else value, percent, unit)
 
 
-# A field's unit and the suffixes a clerk may type after a number for it.
-UNIT_SUFFIXES: dict[str, tuple[str, ...]] = {
-    "吨标准煤": ("吨标准煤", "吨标煤", "tce", "吨"),
-    "万元": ("万元",),
-    "千瓦时": ("千瓦时", "kwh", "度"),
-    "立方米": ("立方米", "m3", "m³"),
-    "平方米": ("平方米", "m2", "㎡", "m²"),
-    "千克": ("千克", "公斤", "kg"),
-    "百万焦耳": ("百万焦耳", "mj"),
+# Each unit a clerk may type (and each field unit) as a base quantity and how many of the base it is.
+# A bare 万 or 亿 is a magnitude of the field's own unit. "吨" after an energy figure means 吨标准煤.
+_BASE: dict[str, tuple[str, float]] = {
+    "吨标准煤": ("tce", 1),
+    "吨标煤": ("tce", 1),
+    "tce": ("tce", 1),
+    "吨": ("tce", 1),
+    "万吨标准煤": ("tce", 1e4),
+    "万吨标煤": ("tce", 1e4),
+    "万吨": ("tce", 1e4),
+    "元": ("元", 1),
+    "万元": ("元", 1e4),
+    "亿元": ("元", 1e8),
+    "千瓦时": ("kWh", 1),
+    "kwh": ("kWh", 1),
+    "度": ("kWh", 1),
+    "万千瓦时": ("kWh", 1e4),
+    "亿千瓦时": ("kWh", 1e8),
+    "亿度": ("kWh", 1e8),
+    "立方米": ("m³", 1),
+    "m3": ("m³", 1),
+    "m³": ("m³", 1),
+    "万立方米": ("m³", 1e4),
+    "亿立方米": ("m³", 1e8),
+    "平方米": ("m²", 1),
+    "m2": ("m²", 1),
+    "㎡": ("m²", 1),
+    "m²": ("m²", 1),
+    "万平方米": ("m²", 1e4),
+    "千克": ("kg", 1),
+    "公斤": ("kg", 1),
+    "kg": ("kg", 1),
+    "万千克": ("kg", 1e4),
+    "百万焦耳": ("MJ", 1),
+    "mj": ("MJ", 1),
+    "吉焦": ("MJ", 1e3),
+    "gj": ("MJ", 1e3),
+    "公顷": ("ha", 1),
+    "万公顷": ("ha", 1e4),
 }
+_MAGNITUDES = {"万": 1e4, "亿": 1e8}
 
 
-def unit_accepted(field_unit: str, typed_unit: str) -> bool:
-    if not typed_unit:
-        return True
-    allowed = UNIT_SUFFIXES.get(field_unit, (field_unit,))
-    return typed_unit.lower() in {a.lower() for a in allowed}
+def _base(unit: str) -> tuple[str, float]:
+    return _BASE.get(unit.lower(), (unit, 1))
+
+
+def in_field_unit(parsed: Parsed, field_unit: str) -> float | None:
+    """The typed value in the field's unit: "410万" in a 千瓦时 field is 4,100,000; "4.1亿" in a 万元
+    field is 41,000; "5 万元" in a 吨标准煤 field is None (a unit that does not fit)."""
+    if parsed.value is None:
+        return None
+    if not parsed.unit or parsed.unit == field_unit:
+        return parsed.value
+    field, field_factor = _base(field_unit)
+    if parsed.unit in _MAGNITUDES:  # 410万 in a 万元 column is 410万元; in a 千瓦时 column 410万千瓦时
+        known = field_unit.lower() in _BASE
+        return parsed.value * _MAGNITUDES[parsed.unit] / field_factor if known else None
+    typed, typed_factor = _base(parsed.unit)
+    if typed != field:
+        return None
+    return parsed.value * typed_factor / field_factor
+
+
+def accepted_forms(field_unit: str) -> str:
+    """How a value may be written for a field, for the message that refuses one that does not fit."""
+    field, _ = _base(field_unit)
+    units = [u for u, (base, _f) in _BASE.items() if base == field and u not in (field_unit, "吨")]
+    examples = ["1,234.5", f"1,234.5 {field_unit}" if field_unit else ""]
+    if field_unit.lower() in _BASE:
+        examples += ["12万", *(f"12{u}" for u in units[:3])]
+    return "、".join(e for e in examples if e)

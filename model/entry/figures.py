@@ -15,7 +15,7 @@ from typing import IO
 
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
-from model.common.numbers import parse_number, unit_accepted
+from model.common.numbers import accepted_forms, in_field_unit, parse_number
 from model.common.periods import Period, parse_period
 from model.common.text import clean_text
 from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Plan
@@ -35,6 +35,28 @@ class Entry:
     raw: str
     note: str | None = None
     line: int = 0  # line of the CSV file it came from, for messages
+    cell: str = ""  # the workbook cell it came from (月度数据!C5), for messages
+
+
+@dataclass(frozen=True)
+class Change:
+    """One stored value a file would change: where it came from, and the value before and after."""
+
+    unit_id: str
+    period: str
+    field: str
+    where: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class EntryPreview:
+    """What storing a file's entries would do, computed before anything is stored."""
+
+    changes: list[Change]
+    problems: list[str]
+    unchanged: int
 
 
 def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tuple[float | None, str | None]:
@@ -55,12 +77,7 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
             ).format(key=key, uid=unit.id)
         )
     f = allowed[key]
-    if period.year != plan.year:
-        raise UserError(
-            translate("entry", "报告期 {period} 不在本计划年度（{year}年）内。").format(
-                period=period, year=plan.year
-            )
-        )
+    plan.check_period(period)
     where = translate("entry", "{unit} {period}“{label}”").format(
         unit=unit.name, period=period, label=f.display_label
     )
@@ -89,13 +106,13 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
                 where=where, unit=f.unit, raw=raw
             )
         )
-    if parsed.unit and not unit_accepted(f.unit, parsed.unit):
+    value = in_field_unit(parsed, f.unit)
+    if value is None:
         raise UserError(
-            translate("entry", "{where}的单位是“{unit}”，填入的“{raw}”单位不符，请换算后只填数字。").format(
-                where=where, unit=f.unit, raw=raw
-            )
+            translate(
+                "entry", "{where}的单位是“{unit}”，填入的“{raw}”单位不符。可以这样写：{forms}。"
+            ).format(where=where, unit=f.unit, raw=raw, forms=accepted_forms(f.unit))
         )
-    value = parsed.value
     if f.minimum is not None and value < f.minimum:
         raise UserError(
             translate(
@@ -131,12 +148,7 @@ def store_entries(
                 )
             )
         except UserError as exc:
-            if entry.line:
-                problems.append(
-                    translate("entry", "第 {line} 行：{msg}").format(line=entry.line, msg=exc.message)
-                )
-            else:
-                problems.append(exc.message if len(entries) == 1 else f"[{i + 1}] {exc.message}")
+            problems.append(_located(entry, exc.message, i if len(entries) > 1 else None))
             continue
         writes.setdefault(entry.unit_id, []).append(
             FigureWrite(str(entry.period), entry.field, value, text, note)
@@ -159,6 +171,59 @@ def store_entries(
                 electricity_basis=plan.electricity_basis,
             )
     return changed
+
+
+def _located(entry: Entry, message: str, index: int | None = None) -> str:
+    """A problem with where it came from: the workbook cell, the CSV line, or its place in the call."""
+    if entry.cell:
+        return translate("entry", "单元格 {cell}：{msg}").format(cell=entry.cell, msg=message)
+    if entry.line:
+        return translate("entry", "第 {line} 行：{msg}").format(line=entry.line, msg=message)
+    return message if index is None else f"[{index + 1}] {message}"
+
+
+def _shown(value: float | None, text: str | None) -> str | None:
+    return text if text is not None else (None if value is None else f"{value:,.10g}")
+
+
+def preview_entries(
+    store: Store, plan: Plan, entries: list[Entry], problems_prefix: list[str] | None = None
+) -> EntryPreview:
+    """Every change (old → new) and every refusal, with where each came from; nothing is stored."""
+    problems = list(problems_prefix or [])
+    stored = {
+        (unit_id, f.period, f.field): _shown(f.value, f.text)
+        for unit_id in {e.unit_id for e in entries}
+        for f in store.figures(plan.id, unit_id)
+    }
+    changes: list[Change] = []
+    unchanged = 0
+    for entry in entries:
+        try:
+            value, text = convert(plan, entry.unit_id, entry.period, entry.field, entry.raw)
+        except UserError as exc:
+            problems.append(_located(entry, exc.message))
+            continue
+        old, new = stored.get((entry.unit_id, str(entry.period), entry.field)), _shown(value, text)
+        if old == new:
+            unchanged += 1
+            continue
+        lock = store.period_lock(plan.id, entry.unit_id, str(entry.period))
+        if lock is not None:
+            problems.append(
+                _located(
+                    entry,
+                    translate("entry", "{period} 已报送（第 {v} 版），数据已锁定；如需修改请先更正。").format(
+                        period=entry.period, v=lock.version
+                    ),
+                )
+            )
+            continue
+        where = entry.cell or (
+            translate("entry", "第 {line} 行").format(line=entry.line) if entry.line else ""
+        )
+        changes.append(Change(entry.unit_id, str(entry.period), entry.field, where, old, new))
+    return EntryPreview(changes, problems, unchanged)
 
 
 def parse_assignments(

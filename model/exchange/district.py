@@ -3,10 +3,10 @@
 Every file is checked on its own (signature intact and covering the entire file, certificate trusted and
 belonging to the unit, data readable, plan and year matching, unit and fields known) and gets one outcome
 in plain words. A file is imported in one transaction; a refused file changes nothing, and so does a file
-already held. What the district holds decides its figures, whatever the order the files came in: for
-each month, the figures of the newest version of that month's package; for a month that has no package
-of its own, the figures carried by the latest package that includes it (every report carries the year
-to date), so the district's year-to-date totals equal the units' own reports.
+already held. What the district holds decides its figures, whatever the order the files came in: for a
+unit and a period, those of the newest version of that period's own package (never a later period's
+package, although every package carries its year to date). Received figures stay in the received tables;
+they are never written into the figures typed in this database (see `model.calc.summary.district_view`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from model.calc.progress import MonthTable
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.text import clean_text
@@ -28,12 +29,13 @@ from model.store.database import (
     ACCEPTED,
     NEWER,
     OLDER,
-    FigureWrite,
+    Figure,
     ReceivedPackage,
     Store,
     TrustedCert,
     now_iso,
 )
+from model.store.received import KeySums, add_received_sums
 
 MAX_CERT_BYTES = 2**20  # a certificate is a few KB
 IDENTICAL, REFUSED = "identical", "refused"
@@ -201,6 +203,7 @@ class ImportOutcome:
     fingerprint: str = ""  # the signer's certificate, shown when it is not trusted
     sha256: str = ""
     reasons: list[str] = field(default_factory=list)
+    correction_reason: str = ""  # a corrected version's reason, as the unit signed it
 
     @property
     def refused(self) -> bool:
@@ -483,9 +486,8 @@ def _keep(
             imported_by=who,
             data=json.dumps(data, ensure_ascii=False),
         )
-        store.add_received(package, raw, who=who)
-        if use:
-            apply_received_figures(store, plan, unit_id, who=who)
+        received_id = store.add_received(package, raw, who=who)
+        add_received_sums(store.db, received_id, package_sums(plan, data))
     where = translate("exchange", "{unit} {period} 第 {v} 版").format(
         unit=unit_name, period=period, v=version
     )
@@ -499,6 +501,11 @@ def _keep(
         message = translate(
             "exchange", "已存档：{where} 是旧版本，正在使用的是更新的第 {new} 版，数据不变。"
         ).format(where=where, new=in_use.version if in_use else "?")
+    reason = correction_reason(data)
+    if reason:
+        message += translate("exchange", "此版更正第 {old} 版，原因：{reason}").format(
+            old=data["replaces_version"], reason=reason
+        )
     return ImportOutcome(
         name,
         outcome,
@@ -511,49 +518,27 @@ def _keep(
         in_use.version if outcome == NEWER and in_use else None,
         signer.fingerprint,
         sha,
+        correction_reason=reason,
     )
 
 
-def apply_received_figures(store: Store, plan: Plan, unit_id: str, *, who: str) -> int:
-    """Make the district's figures of a unit what the packages in use say (see the module docstring).
+def correction_reason(data: dict[str, Any]) -> str:
+    """Why the unit corrected this version (empty for a first version)."""
+    return str(data.get("correction_reason") or "")
 
-    Months that no package covers are left alone. Returns how many figures changed."""
-    packages = sorted((p for p in store.received(plan.id, unit_id) if p.in_use), key=lambda p: p.period)
-    chosen: dict[str, tuple[list[dict[str, Any]], dict[str, Any]]] = {}
-    own: set[str] = set()
-    for p in packages:
-        data = json.loads(p.data)
-        by_period: dict[str, list[dict[str, Any]]] = {}
-        for f in data["figures"]:
-            by_period.setdefault(f["period"], []).append(f)
-        for month, figures in by_period.items():
-            if month == p.period:
-                chosen[month] = (figures, data)
-                own.add(month)
-            elif month not in own:
-                chosen[month] = (figures, data)
-    if not chosen:
-        return 0
-    held = store.figures(plan.id, unit_id, chosen)
-    changed = 0
-    with store.transaction():
-        for month, (figures, data) in sorted(chosen.items()):
-            wanted = {f["field"] for f in figures}
-            writes = [FigureWrite(month, f["field"], f["value"], f["text"], f["note"]) for f in figures]
-            writes += [
-                FigureWrite(month, h.field, None, None)
-                for h in held
-                if h.period == month and h.field not in wanted
-            ]
-            changed += store.write_figures(
-                plan.id,
-                unit_id,
-                writes,
-                who=who,
-                coef_version=data["coefficient_version"],
-                electricity_basis=data["electricity_basis"],
-            )
-    return changed
+
+def package_sums(plan: Plan, data: dict[str, Any]) -> KeySums:
+    """The year-to-date annex-2 sums of a package, recomputed from the figures it carries."""
+    keys = {f.role: f.key for f in plan.fields if f.annex == 2 and f.role}
+    if plan.annex2_row(data["unit_id"]) is None or not keys:
+        return KeySums(None, None, None, None)
+    figures = [
+        Figure(data["unit_id"], f["period"], f["field"], f["value"], f["text"], f["note"], "", "")
+        for f in data["figures"]
+    ]
+    table, month = MonthTable(plan.year, figures), int(data["period"][5:7])
+    roles = ("energy", "energy_last_year", "output", "output_last_year")
+    return KeySums(*(table.ytd_sum(keys[r], month) if r in keys else None for r in roles))
 
 
 # ---- what the district holds --------------------------------------------------------------------
@@ -578,6 +563,7 @@ class HeldPackage:
     imported_at: str
     imported_by: str
     sha256: str
+    correction_reason: str = ""
 
 
 def held_packages(
@@ -600,6 +586,7 @@ def held_packages(
             r.imported_at,
             r.imported_by,
             r.sha256,
+            correction_reason(json.loads(r.data)),
         )
         for r in store.received(plan.id, unit_id, period)
     ]
@@ -608,8 +595,3 @@ def held_packages(
 def held_package_pdf(store: Store, package_id: int) -> bytes:
     """The signed PDF exactly as it was imported."""
     return store.received_pdf(package_id)
-
-
-def units_reported(store: Store, plan: Plan, period: str) -> set[str]:
-    """Units whose package for `period` the district holds (one in use)."""
-    return {r.unit_id for r in store.received(plan.id, period=period) if r.in_use}

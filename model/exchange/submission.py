@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from model.calc.checks import Problem, check_period
+from model.calc.report import Correction, report_data_sha256
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.periods import Period
@@ -84,10 +85,11 @@ class PeriodState:
     period: str
     status: str  # open / submitted / correcting
     status_label: str
-    locked: bool
-    version: int | None  # the version that locks the period, or the one being corrected
+    locked: bool  # every month 1..N is covered by a submitted report (this period's or a later one's)
+    version: int | None  # the period's own newest version (submitted, or being corrected)
     message: str  # why it is locked and how to correct, or what will happen on submit
     versions: list[VersionInfo]
+    locked_by: str | None = None  # the submitted period whose report covers (and locks) these months
 
 
 @dataclass(frozen=True)
@@ -133,43 +135,85 @@ def _when(at: str | None) -> str:
     return (at or "")[:16].replace("T", " ")
 
 
+def _label(period: str) -> str:
+    return Period(int(period[:4]), int(period[5:7])).label()
+
+
+def _how_to_correct(unit_id: str, period: str, version: int) -> str:
+    return translate(
+        "submission",
+        "如需更正，请在报告期 {label} 点“更正”并填写原因"
+        "（命令行：main.py correct --unit {uid} --period {period} --reason 原因），将生成第 {next} 版。",
+    ).format(label=_label(period), uid=unit_id, period=period, next=version + 1)
+
+
+def _state_message(
+    store: Store, plan: Plan, unit_id: str, period: Period, own: VersionInfo | None, lock: Submission | None
+) -> str:
+    """What the clerk needs to know about the period: what locks it and how to correct, or what is open."""
+    if own is not None and own.status == CORRECTING:
+        return translate(
+            "submission",
+            "正在更正为第 {v} 版（原因：{reason}）。{months}的数据可以修改，修改后请重新报送；"
+            "第 {old} 版仍有效，直到新版报送。",
+        ).format(v=own.version, reason=own.reason, old=own.version - 1, months=_months(period))
+    if lock is not None and own is not None and lock.period == str(period):
+        return translate("submission", "已于 {at} 由 {who} 作为第 {v} 版报送，{months}的数据已锁定。").format(
+            at=_when(own.submitted_at), who=own.submitted_by, v=own.version, months=_months(period)
+        ) + _how_to_correct(unit_id, lock.period, lock.version)
+    sent = (
+        translate("submission", "已于 {at} 作为第 {v} 版报送。").format(
+            at=_when(own.submitted_at), v=own.version
+        )
+        if own is not None
+        else translate("submission", "尚未单独报送。")
+    )
+    if lock is not None:  # a later period's report covers these months
+        return (
+            sent
+            + translate(
+                "submission", "本期各月的数据已包含在 {at} 报送的 {label} 报表（第 {v} 版）中，已锁定。"
+            ).format(at=_when(lock.submitted_at), label=_label(lock.period), v=lock.version)
+            + _how_to_correct(unit_id, lock.period, lock.version)
+        )
+    reopened = store.latest_of_year(plan.id, unit_id, period.year)
+    if own is not None and reopened is not None and reopened.status == CORRECTING:
+        return sent + translate(
+            "submission", "{label} 正在更正，其间本期各月的数据可以修改；第 {v} 版的报送文件保持原样。"
+        ).format(label=_label(reopened.period), v=own.version)
+    return translate("submission", "尚未报送。报送后将冻结为第 1 版，{months}的数据随之锁定。").format(
+        months=_months(period)
+    )
+
+
+def _months(period: Period) -> str:
+    if period.month == 1:
+        return translate("submission", "1月")
+    return translate("submission", "1–{n}月").format(n=period.month)
+
+
+def locked_through(store: Store, plan: Plan, unit_id: str) -> Submission | None:
+    """The submitted version whose report locks months 1..P of the plan year (P: its period), or None."""
+    return store.period_lock(plan.id, unit_id, str(Period(plan.year, 1)))  # any lock covers January
+
+
 def period_state(store: Store, plan: Plan, unit_id: str, period: Period) -> PeriodState:
     unit = plan.unit(unit_id)
     versions = history(store, plan, unit_id, period)
-    latest = versions[-1] if versions else None
-    if latest is None:
-        status, version = OPEN, None
-        message = translate("submission", "尚未报送。报送后将冻结为第 1 版并锁定。")
-    elif latest.status == CORRECTING:
-        status, version = CORRECTING, latest.version
-        message = translate(
-            "submission",
-            "正在更正为第 {v} 版（原因：{reason}）。修改后请重新报送；第 {old} 版仍有效，直到新版报送。",
-        ).format(v=latest.version, reason=latest.reason, old=latest.version - 1)
-    else:
-        status, version = SUBMITTED, latest.version
-        message = translate(
-            "submission",
-            "已于 {at} 由 {who} 作为第 {v} 版报送，数据已锁定。如需更正，请点“更正”并填写原因"
-            "（命令行：main.py correct --unit {uid} --period {period} --reason 原因），将生成第 {next} 版。",
-        ).format(
-            at=_when(latest.submitted_at),
-            who=latest.submitted_by,
-            v=latest.version,
-            uid=unit_id,
-            period=period,
-            next=latest.version + 1,
-        )
+    own = versions[-1] if versions else None
+    lock = store.period_lock(plan.id, unit_id, str(period))
+    status = OPEN if own is None else CORRECTING if own.status == CORRECTING else SUBMITTED
     return PeriodState(
         unit_id,
         unit.name,
         str(period),
         status,
         status_label(status),
-        status == SUBMITTED,
-        version,
-        message,
+        lock is not None,
+        None if own is None else own.version,
+        _state_message(store, plan, unit_id, period, own, lock),
         versions,
+        None if lock is None else lock.period,
     )
 
 
@@ -185,8 +229,24 @@ def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str,
     if not reason:
         raise UserError(translate("submission", "更正必须写明原因，例如“7月产值填错，应为 19,500 万元”。"))
     with store.transaction():
-        latest = store.latest_submission(plan.id, unit_id, str(period))
-        if latest is None:
+        latest = store.latest_of_year(plan.id, unit_id, period.year)
+        if latest is not None and latest.period > str(period):
+            raise UserError(
+                translate(
+                    "submission",
+                    "只能更正最近报送的报告期：{unit}最近报送的是 {label}（第 {v} 版），其中已包含 {this} 的数据。"
+                    "请更正 {label}（命令行：main.py correct --unit {uid} --period {period} --reason 原因）；"
+                    "{this} 已报送的报表保持原样。",
+                ).format(
+                    unit=unit.name,
+                    label=_label(latest.period),
+                    v=latest.version,
+                    this=period.label(),
+                    uid=unit_id,
+                    period=latest.period,
+                )
+            )
+        if latest is None or latest.period != str(period):
             raise UserError(
                 translate("submission", "{unit} {period} 还没有报送过，可以直接修改数据，无需更正。").format(
                     unit=unit.name, period=period
@@ -251,16 +311,14 @@ def submit(
     """Check, freeze as the next version, sign and write the package. Submitting a period that is
     already submitted changes nothing and writes its stored package again."""
     unit = plan.unit(unit_id)
-    if period.year != plan.year:
-        raise UserError(
-            translate("submission", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-        )
+    plan.check_report_period(period)
     out = Path(out_dir)
     with store.transaction():
         latest = store.latest_submission(plan.id, unit_id, str(period))
         if latest is not None and latest.status == SUBMITTED:
             pdf_path, xlsx_path = write_package(store, plan, unit_id, period, latest.version, out)
             return SubmitResult(latest.version, pdf_path, xlsx_path, latest.submitted_at or "", True)
+        _refuse_while_another_is_corrected(store, plan, unit_id, period)
         problems = blocking_problems(store, plan, unit_id, period)
         if problems:
             raise ValidationError(
@@ -290,8 +348,34 @@ def submit(
     return SubmitResult(version, pdf_path, xlsx_path, at.isoformat(timespec="seconds"), False)
 
 
+def _refuse_while_another_is_corrected(store: Store, plan: Plan, unit_id: str, period: Period) -> None:
+    """While a period is reopened, its months are open: no other report may freeze them meanwhile."""
+    reopened = store.latest_of_year(plan.id, unit_id, period.year)
+    if reopened is not None and reopened.status == CORRECTING and reopened.period != str(period):
+        raise UserError(
+            translate(
+                "submission",
+                "{unit} {label} 正在更正（第 {v} 版）：请先报送更正后的 {label}，再报送 {this}。",
+            ).format(
+                unit=plan.unit(unit_id).name,
+                label=_label(reopened.period),
+                v=reopened.version,
+                this=period.label(),
+            )
+        )
+
+
 def people_name(people: ReportPeople | None) -> str:
     return people.preparer if people else ""
+
+
+def _correction(store: Store, plan: Plan, unit_id: str, period: Period, version: int) -> Correction | None:
+    """For version N+1: the version it replaces (by the SHA-256 of its attached data) and the reason."""
+    versions = {s.version: s for s in store.submissions(plan.id, unit_id, str(period))}
+    replaced, opened = versions.get(version - 1), versions.get(version)
+    if replaced is None or opened is None:
+        return None
+    return Correction(replaced.version, report_data_sha256(json.loads(replaced.data)), opened.reason)
 
 
 def _build_package(
@@ -320,6 +404,7 @@ def _build_package(
         version=version,
         created_by=who,
         created_at=at,
+        correction=_correction(store, plan, unit_id, period, version),
     )
     people = (
         replace(people, report_date=at.date())

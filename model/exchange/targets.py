@@ -5,15 +5,8 @@ it back. Reading the workbook changes nothing: it lists every change and every p
 sees them before anything is applied. Applying rewrites the plan's JSON, validates it like any plan file
 and stores it under the same id. The plan is handed to units as its JSON file (`init --plan FILE`).
 
-A workbook someone hands the program may be hostile or broken. openpyxl parses its XML through
-defusedxml (it does so by itself when defusedxml is installed; `workbook_reader_is_safe` checks it), so a
-crafted file cannot expand entities; a part that declares a DTD at all is refused before that. Before
-openpyxl opens the file, the zip's directory is checked against the limits below (a zip bomb is refused
-without decompressing anything): Python's zipfile never returns more than a member's declared size, and
-a member holding more fails its CRC check, so the declared sizes bound the work. Only the first columns
-of at most `MAX_ROWS` rows are read, whatever size the sheet claims.
-A formula where a value belongs is refused cell by cell: the file is read with its formulas, not with
-the results Excel last cached.
+The workbook is read by `model.safety.workbook`, which refuses hostile and broken files; a formula where
+a value belongs is refused cell by cell.
 """
 
 from __future__ import annotations
@@ -29,20 +22,13 @@ from model.common.errors import PlanError, UserError
 from model.common.i18n import translate
 from model.common.numbers import parse_number
 from model.plan.spec import Plan, parse_plan
+from model.safety.workbook import Formula, read_sheet
 from model.store.database import Store
 
 SHEET = "目标表"
 HEADER_ROW, FIRST_ROW = 3, 4
 COLUMNS = ("编号", "附件", "单位/事项", "指标", "计量单位", "目标值")
 VALUE_COLUMN = 6
-
-# What a workbook handed to the program may hold (an exported target table is some tens of kilobytes).
-MAX_FILE_BYTES = 32 * 2**20  # the target table is tens of KB
-MAX_ZIP_MEMBERS = 1_000
-MAX_UNPACKED_BYTES = 64 * 2**20  # all members together, decompressed
-MAX_RATIO = 200  # decompressed : compressed, for a member larger than RATIO_FROM_BYTES
-RATIO_FROM_BYTES = 2**20
-MAX_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -181,14 +167,6 @@ def plan_targets(plan: Plan) -> list[Target]:
     return [t for t, _ in _targets_with_setters(plan, json.loads(plan.source))]
 
 
-def workbook_reader_is_safe() -> bool:
-    """True when openpyxl reads XML through defusedxml (or lxml without entity resolution)."""
-    import openpyxl.xml
-    import openpyxl.xml.functions as functions
-
-    return bool(openpyxl.xml.DEFUSEDXML) and functions.iterparse.__module__.startswith("defusedxml")
-
-
 def _text_cell(cell: Any, text: str) -> None:
     """Whatever the text, a text cell, never a formula, also once edited in Excel (as in the reports)."""
     from model.reports.xlsx import put_text
@@ -255,186 +233,27 @@ def export_targets(plan: Plan, path: str | Path, *, force: bool = False) -> int:
     return len(targets)
 
 
-@dataclass(frozen=True)
-class _Formula:
-    """A cell holding a formula where a value belongs; `cell` is its address, such as F12."""
-
-    cell: str
-    text: str
-
-
-def _not_a_workbook(path: Path) -> UserError:
-    return UserError(
-        translate(
-            "plan_exchange",
-            "无法读取 {path}：不是有效的 Excel 文件（.xlsx），可能已损坏、不完整，或是改了扩展名的其他文件。请用本程序重新导出目标表，修改后再导入。",
-        ).format(path=path)
-    )
-
-
-def _unsafe(path: Path) -> UserError:
-    return UserError(
-        translate(
-            "plan_exchange", "文件 {path} 含有不安全的 XML 内容，已拒绝读取。请用本程序重新导出目标表。"
-        ).format(path=path)
-    )
-
-
-def _check_zip(path: Path) -> None:
-    """Refuse a file that is no zip, whose parts would decompress to too much (a zip bomb, refused from
-    the zip's directory before anything is decompressed), or whose parts declare a DTD."""
-    from zipfile import ZipFile
-
-    from model.safety.files import open_bounded
-
-    try:
-        with open_bounded(path, MAX_FILE_BYTES, translate("plan_exchange", "文件")) as f:
-            if f.read(8).startswith(
-                b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-            ):  # OLE: an .xls, or an encrypted .xlsx
-                raise UserError(
-                    translate(
-                        "plan_exchange",
-                        "无法读取 {path}：这是旧版 Excel（.xls）或设了密码的文件。请在 Excel 中取消密码，另存为“Excel 工作簿（.xlsx）”后再导入。",
-                    ).format(path=path)
-                )
-            f.seek(0)
-            with ZipFile(f) as archive:
-                members = archive.infolist()
-                total = sum(m.file_size for m in members)
-                if (
-                    len(members) > MAX_ZIP_MEMBERS
-                    or total > MAX_UNPACKED_BYTES
-                    or any(
-                        m.file_size > RATIO_FROM_BYTES and m.file_size > MAX_RATIO * m.compress_size
-                        for m in members
-                    )
-                ):
-                    raise UserError(
-                        translate(
-                            "plan_exchange",
-                            "文件 {path} 解压后过大（{n} 个部件，共 {mb:.0f} MB），不是目标表，可能是恶意构造的文件，已拒绝读取。请用本程序重新导出目标表。",
-                        ).format(path=path, n=len(members), mb=total / 2**20)
-                    )
-                for member in members:
-                    if _declares_a_dtd(archive, member):
-                        raise _unsafe(path)
-    except UserError:
-        raise
-    except FileNotFoundError:
-        raise UserError(translate("plan_exchange", "找不到文件 {path}。").format(path=path)) from None
-    except OSError as exc:
-        raise UserError(
-            translate("plan_exchange", "无法读取文件 {path}：{err}").format(
-                path=path, err=exc.strerror or exc
-            )
-        ) from None
-    except Exception:  # no zip, a damaged one, a part that fails its CRC or does not inflate
-        raise _not_a_workbook(path) from None
-
-
-_DTD = tuple(b"<!DOCTYPE".decode().encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"))
-
-
-def _declares_a_dtd(archive: Any, member: Any) -> bool:
-    """True when a part declares a DTD, where entities live. A package never has one (OPC forbids it), so
-    the file is refused whichever XML parser openpyxl uses (defusedxml, or lxml leaving entities alone)."""
-    tail = b""
-    with archive.open(member) as data:
-        while chunk := data.read(2**20):
-            window = tail + chunk
-            if any(d in window for d in _DTD):
-                return True
-            tail = window[-32:]
-    return False
-
-
 def _read_rows(path: Path) -> tuple[list[tuple[int, list[Any], str]], dict[str, Any]]:
-    """Rows (line, cells, value number format) and the header cells of the target sheet.
-
-    A formula in the value column comes back as `_Formula`; only the first `VALUE_COLUMN` columns are read."""
-    if not workbook_reader_is_safe():
-        raise UserError(
-            translate(
-                "plan_exchange", "缺少 defusedxml 组件，出于安全考虑不读取 Excel 文件，请重新安装程序。"
-            )
-        )
-    from defusedxml import DefusedXmlException
-    from openpyxl import load_workbook
-
-    _check_zip(path)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except DefusedXmlException:
-        raise _unsafe(path) from None
-    except Exception as exc:  # whatever a damaged file makes openpyxl or the XML parser raise
-        if _caused_by(exc, DefusedXmlException):  # openpyxl wraps a worksheet's parse error
-            raise _unsafe(path) from None
-        raise _not_a_workbook(path) from None
-    try:
-        if SHEET not in wb.sheetnames:
-            raise UserError(
-                translate(
-                    "plan_exchange",
-                    "文件 {path} 中没有“{sheet}”工作表：请使用 main.py targets export 导出的目标表。",
-                ).format(path=path, sheet=SHEET)
-            )
-        ws = wb[SHEET]
-        ws.reset_dimensions()  # the rows actually there, not the size the sheet claims
-        header: dict[str, Any] = {}
-        rows: list[tuple[int, list[Any], str]] = []
-        try:
-            for line, row in enumerate(ws.iter_rows(max_col=VALUE_COLUMN), start=1):
-                if line > MAX_ROWS:
-                    raise UserError(
-                        translate(
-                            "plan_exchange",
-                            "文件 {path} 的目标表超过 {n} 行，不是本程序导出的目标表，已拒绝读取。请用本程序重新导出目标表。",
-                        ).format(path=path, n=MAX_ROWS)
-                    )
-                cells = [c.value for c in row]
-                if line == 2:
-                    header = {
-                        "plan_id": cells[1] if len(cells) > 1 else None,
-                        "year": cells[3] if len(cells) > 3 else None,
-                    }
-                if line < FIRST_ROW:
-                    continue
-                fmt = ""
-                if len(row) >= VALUE_COLUMN:
-                    value = row[VALUE_COLUMN - 1]
-                    fmt = str(getattr(value, "number_format", "") or "")
-                    if getattr(value, "data_type", None) == "f":
-                        formula = value.value
-                        text = str(getattr(formula, "text", formula) or "")
-                        cells[VALUE_COLUMN - 1] = _Formula(f"{_column_letter(VALUE_COLUMN)}{line}", text)
-                rows.append((line, cells, fmt))
-        except UserError:
-            raise
-        except DefusedXmlException:
-            raise _unsafe(path) from None
-        except Exception as exc:  # a part cut short, XML that does not parse, a cell openpyxl cannot read
-            if _caused_by(exc, DefusedXmlException):
-                raise _unsafe(path) from None
-            raise _not_a_workbook(path) from None
-        return rows, header
-    finally:
-        wb.close()
-
-
-def _column_letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(column))
-
-
-def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, kind):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+    """Rows (line, cells, value number format) and the header cells of the target sheet; a formula in the
+    value column stays a `Formula`, elsewhere it is its text."""
+    remedy = translate("plan_exchange", "请用本程序重新导出目标表，修改后再导入。")
+    sheet = read_sheet(path, SHEET, max_col=VALUE_COLUMN, remedy=remedy)
+    header: dict[str, Any] = {}
+    rows: list[tuple[int, list[Any], str]] = []
+    for row in sheet:
+        cells = [
+            v.text if isinstance(v, Formula) and column != VALUE_COLUMN else v
+            for column, v in enumerate(row.values, start=1)
+        ]
+        if row.line == 2:
+            header = {
+                "plan_id": cells[1] if len(cells) > 1 else None,
+                "year": cells[3] if len(cells) > 3 else None,
+            }
+        if row.line >= FIRST_ROW:
+            fmt = row.formats[VALUE_COLUMN - 1] if len(row.formats) >= VALUE_COLUMN else ""
+            rows.append((row.line, cells, fmt))
+    return rows, header
 
 
 def _cell_text(value: Any) -> str:
@@ -443,7 +262,7 @@ def _cell_text(value: Any) -> str:
 
 def _checked(t: Target, raw: Any, fmt: str) -> float | str:
     """The new value of one target, or UserError saying what is wrong with it."""
-    if isinstance(raw, _Formula):
+    if isinstance(raw, Formula):
         raise UserError(
             translate(
                 "plan_exchange",

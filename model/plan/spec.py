@@ -19,6 +19,7 @@ from typing import Any
 
 from model.common.errors import PlanError, UserError
 from model.common.i18n import translate
+from model.common.periods import Period
 from model.common.text import clean_text
 
 PLAN_FORMAT = "tanbao-plan"
@@ -27,6 +28,10 @@ SHIPPED_PLAN = "jinshan-2024.json"
 
 UNIT_KINDS = ("town", "subdistrict", "park", "group", "key_user", "bureau")
 MEASURES = ("rate", "quantity", "qualitative")
+# Figures the district computes itself rather than a unit typing them: the annex-2 district ΣE/ΣY change
+# rate (A1-02 规上工业万元产值能耗) and the share of monthly reports received on time (A4-23 上报率).
+ANNEX2_DISTRICT_RATE, REPORT_RATE = "annex2_district_rate", "report_rate"
+COMPUTED = (ANNEX2_DISTRICT_RATE, REPORT_RATE)
 WARNING_RULES = ("ndrc2020", "ndrc2021")
 COLOURS = ("green", "yellow", "red")
 OPS = (">=", "<=", "=")
@@ -82,6 +87,7 @@ class Quantity:
     value: float
     unit: str
     level: bool  # a level to hold (98 %) rather than an amount to accumulate over the year (40 ha)
+    computed: str = ""  # one of COMPUTED: the district computes the value; no unit types it
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class Annex1Row:
     responsible: tuple[str, ...]
     lead: str
     lead_note: str = ""
+    computed: str = ""  # one of COMPUTED: the district computes the value; no unit types it
 
 
 @dataclass(frozen=True)
@@ -134,7 +141,7 @@ class Rules:
     yellow_gap_share: float = 0.10
     swing_warning_pct: float = 30.0
     deadline_day: int = 15
-    first_cumulative_month: int = 2
+    first_cumulative_month: int = 1  # the first period with a report: 2 = no January-only report (1–2月)
     status_colours: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -187,6 +194,14 @@ class Plan:
             if unit.id == unit_id:
                 return unit
         raise KeyError(unit_id)
+
+    def check_period(self, period: Period) -> Period:
+        """The period, when it lies in this plan's year; else a UserError that says so."""
+        if period.year != self.year:
+            raise UserError(
+                translate("plan", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=self.year)
+            )
+        return period
 
     def find_unit(self, text: str) -> Unit:
         """Resolve what a person typed (id, name, full name or alias) to a unit, or say what is close."""
@@ -282,6 +297,25 @@ class Plan:
         """Units with anything to report under this plan."""
         return [u for u in self.units if self.fields_for(u.id)]
 
+    # ---- report periods ----------------------------------------------------------------------
+    def report_periods(self) -> list[Period]:
+        """The periods with a report of their own: 1–N月 from the first cumulative period to December."""
+        return [Period(self.year, m) for m in range(self.rules.first_cumulative_month, 13)]
+
+    def check_report_period(self, period: Period) -> None:
+        """Refuse a period this plan has no report for: another year, or a month before the first
+        cumulative period (the monthly survey has no January-only report; January goes into 1–2月)."""
+        self.check_period(period)
+        first = Period(self.year, self.rules.first_cumulative_month)
+        if period < first:
+            raise UserError(
+                translate(
+                    "plan",
+                    "本计划的第一个累计报告期是 {first}，没有单独的 {label} 报表。"
+                    "{label}的数据照常按月填写，随 {first} 报表一起报送（报告期选 {p}）。",
+                ).format(first=first.label(), label=period.label(), p=first)
+            )
+
 
 # ---- loading ----------------------------------------------------------------------------------
 
@@ -371,6 +405,15 @@ class _Reader:
             )
         return float(value)
 
+    def month(self, data: dict[str, Any], key: str, path: str, default: int) -> int:
+        value = self.num(data, key, path, default=default)
+        if value != int(value) or not 1 <= value <= 12:
+            raise self.fail(
+                f"{path}.{key}",
+                translate("plan", "应为 1 到 12 的整数月份，实际为 {value:g}").format(value=value),
+            )
+        return int(value)
+
     def choice(self, data: dict[str, Any], key: str, path: str, choices: tuple[str, ...]) -> str:
         value = self.text(data, key, path)
         if value not in choices:
@@ -404,6 +447,7 @@ def _quantity(r: _Reader, data: Any, path: str) -> Quantity:
         value=r.num(q, "value", path),
         unit=unit,
         level=level,
+        computed=r.choice(q, "computed", path, COMPUTED) if "computed" in q else "",
     )
 
 
@@ -463,18 +507,19 @@ def _derived_fields(
             continue
         rate = row.measure == "rate"
         label = translate("plan", "本年累计变化率") if rate else translate("plan", "本年累计完成")
-        fields.append(
-            Field(
-                f"{row.id}.value",
-                label,
-                row.target_unit,
-                1,
-                required=True,
-                accumulate="latest",
-                minimum=None if rate else 0.0,
-                row_id=row.id,
+        if not row.computed:
+            fields.append(
+                Field(
+                    f"{row.id}.value",
+                    label,
+                    row.target_unit,
+                    1,
+                    required=True,
+                    accumulate="latest",
+                    minimum=None if rate else 0.0,
+                    row_id=row.id,
+                )
             )
-        )
         for n, cond in enumerate(row.conditions, start=1):
             fields.append(
                 Field(f"{row.id}.condition{n}", cond.label, cond.unit, 1, accumulate="latest", row_id=row.id)
@@ -505,7 +550,7 @@ def _derived_fields(
             )
         )
         for suffix, q in (("value", task.quantity), ("value2", task.second_quantity)):
-            if q is not None:
+            if q is not None and not q.computed:
                 fields.append(
                     Field(
                         f"{task.id}.{suffix}",
@@ -655,6 +700,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
                 responsible=responsible,
                 lead=check_unit(lead, f"{path}.lead"),
                 lead_note=r.text(a, "lead_note", path, default=""),
+                computed=r.choice(a, "computed", path, COMPUTED) if "computed" in a else "",
             )
         )
 
@@ -725,7 +771,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
         yellow_gap_share=r.num(rules_data, "yellow_gap_share", "rules", default=0.10),
         swing_warning_pct=r.num(rules_data, "swing_warning_pct", "rules", default=30.0),
         deadline_day=int(r.num(rules_data, "deadline_day", "rules", default=15)),
-        first_cumulative_month=int(r.num(rules_data, "first_cumulative_month", "rules", default=2)),
+        first_cumulative_month=r.month(rules_data, "first_cumulative_month", "rules", default=1),
         status_colours=dict(colours),
     )
     form = r.obj(r.get(data, "report_form", ""), "report_form")

@@ -3,7 +3,7 @@ or not, or workbook) and the district summary (PDF or workbook), as bytes ready 
 
 from __future__ import annotations
 
-from model.calc.summary import DistrictSummary, summary_from_store
+from model.calc.summary import DistrictSummary, district_view
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.periods import Period
@@ -14,12 +14,8 @@ from model.store.database import Store
 PDF, XLSX = "pdf", "xlsx"
 
 
-def _check_year(store: Store, period: Period) -> None:
-    plan = store.plan()
-    if period.year != plan.year:
-        raise UserError(
-            translate("export", "报告期 {p} 不在本计划年度（{y}年）内。").format(p=period, y=plan.year)
-        )
+def _check_period(store: Store, period: Period) -> None:
+    store.plan().check_report_period(period)
 
 
 def unit_report(
@@ -35,7 +31,7 @@ def unit_report(
 ) -> bytes:
     from model.calc.report import report_from_store
 
-    _check_year(store, period)
+    _check_period(store, period)
     if kind == XLSX and key is not None:
         raise UserError(translate("export", "Excel 工作簿不签名：签名只用于 PDF。"))
     report = report_from_store(store, unit_id, period, version=None, created_by=who)
@@ -49,10 +45,11 @@ def unit_report(
 
 
 def district_summary_file(
-    store: Store, period: Period, kind: str, people: ReportPeople
+    store: Store, period: Period, kind: str, people: ReportPeople, *, view: DistrictSummary | None = None
 ) -> tuple[bytes, DistrictSummary]:
-    _check_year(store, period)
-    summary = summary_from_store(store, period)
+    """The summary renders the district view (`view`, or the view of `period` as of today)."""
+    _check_period(store, period)
+    summary = view if view is not None else district_view(store, period)
     plan = store.plan()
     if kind == PDF:
         from model.reports.pdf import summary_pdf

@@ -17,7 +17,6 @@ from model.common.errors import UserError
 from model.common.i18n import translate
 
 FONT_FILE = "NotoSansSC-Regular.ttf"
-LICENCE_FILE = "OFL.txt"
 FAMILY = "Noto Sans SC"
 
 # What every stamp draws besides names: digits, Latin letters, punctuation and the stamp's words.
@@ -34,10 +33,6 @@ def font_path() -> Path:
             translate("fonts", "程序文件不完整：缺少字体文件 {path}。请重新安装 TanBao。").format(path=path)
         )
     return path
-
-
-def licence_path() -> Path:
-    return Path(str(resources.files("resources").joinpath("fonts", LICENCE_FILE)))
 
 
 @lru_cache(maxsize=8)

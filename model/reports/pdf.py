@@ -11,7 +11,6 @@ Imported only by the commands that export: reportlab is not loaded at start-up.
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -42,6 +41,7 @@ from reportlab.platypus import Table as RLTable
 from model.calc.report import ATTACHMENT_NAME, UnitReport, encode_report_data
 from model.common import formatting as fmt
 from model.common.i18n import translate
+from model.reports.chart import Axis, axis_for
 from model.reports.fonts import font_path
 from model.reports.tables import (
     COLOUR,
@@ -263,134 +263,135 @@ def _table(t: Table) -> list[Flowable]:
     return out
 
 
+BLUE, LIGHT_BLUE, RED_LINE = (
+    colors.HexColor("#1f4e99"),
+    colors.HexColor("#7ea6d8"),
+    colors.HexColor("#b00000"),
+)
+
+
+@dataclass(frozen=True)
+class _Plot:
+    """Where a chart's plot area lies in its drawing, and how months and values map onto it."""
+
+    left: float
+    bottom: float
+    width: float
+    height: float
+    axis: Axis
+
+    def x(self, month: float) -> float:
+        return float(self.left + self.width * (month - 0.5) / 12)
+
+    def y(self, value: float) -> float:
+        return float(self.bottom + self.height * (value - self.axis.low) / (self.axis.high - self.axis.low))
+
+
 def _chart(chart: Chart) -> Flowable:
-    """A line of the monthly values against a reference line, on a 12-month axis."""
+    """The monthly values against a reference line, on a 12-month axis."""
     width, height = CONTENT_W, 62 * mm
     left, right, bottom, top = 16 * mm, 6 * mm, 12 * mm, 9 * mm
-    pw, ph = width - left - right, height - bottom - top
+    axis = axis_for([v for _m, v in chart.points] + [chart.reference], from_zero=chart.kind == "cap")
+    plot = _Plot(left, bottom, width - left - right, height - bottom - top, axis)
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
     d.add(String(left, height - 5 * mm, chart.title, fontName=FONT, fontSize=9))
-    values = [v for _m, v in chart.points] + [chart.reference]
-    values.append(0.0)  # the axis always shows zero
-    lo, hi = min(values), max(values)
-    pad = (hi - lo) * 0.08 or abs(hi) * 0.2 or 1.0
-    step = _nice_step((hi - lo + 2 * pad) / 4)
-    lo, hi = math.floor((lo - pad) / step) * step, math.ceil((hi + pad) / step) * step
-    if chart.kind == "cap":
-        lo = 0.0
-    ticks = round((hi - lo) / step)
+    _chart_frame(d, plot, chart)
+    _chart_values(d, plot, chart)
+    _chart_legend(d, plot, chart, height - 5 * mm)
+    return d
 
-    def x(month: float) -> float:
-        return float(left + pw * (month - 0.5) / 12)
 
-    def y(value: float) -> float:
-        return float(bottom + ph * (value - lo) / (hi - lo))
-
-    d.add(Rect(left, bottom, pw, ph, strokeColor=colors.black, strokeWidth=0.6, fillColor=None))
-    for i in range(ticks + 1):  # grid and y labels
-        v = lo + step * i
-        d.add(Line(left, y(v), left + pw, y(v), strokeColor=colors.HexColor("#dddddd"), strokeWidth=0.4))
-        label = fmt.amount(v, 0) if chart.kind == "cap" else f"{v:g}"
-        d.add(String(left - 2, y(v) - 2.5, label, fontName=FONT, fontSize=6.5, textAnchor="end"))
-    d.add(String(3, bottom + ph + 8, chart.y_label, fontName=FONT, fontSize=6.5))
-    for m in range(1, 13):
-        d.add(
-            String(
-                x(m),
-                bottom - 9,
-                translate("report", "{m}月").format(m=m),
-                fontName=FONT,
-                fontSize=6.5,
-                textAnchor="middle",
-            )
-        )
-    if chart.kind != "cap" and lo < 0 < hi:
-        d.add(Line(left, y(0), left + pw, y(0), strokeColor=colors.black, strokeWidth=0.5))
-    ref = y(chart.reference)
+def _chart_frame(d: Drawing, plot: _Plot, chart: Chart) -> None:
+    """Border, grid with the axis labels, month labels, zero line and the reference line."""
+    right = plot.left + plot.width
     d.add(
-        Line(
-            left,
-            ref,
-            left + pw,
-            ref,
-            strokeColor=colors.HexColor("#b00000"),
-            strokeWidth=1,
-            strokeDashArray=[4, 2],
+        Rect(
+            plot.left,
+            plot.bottom,
+            plot.width,
+            plot.height,
+            strokeColor=colors.black,
+            strokeWidth=0.6,
+            fillColor=None,
         )
     )
+    for v in plot.axis.ticks:
+        d.add(
+            Line(
+                plot.left,
+                plot.y(v),
+                right,
+                plot.y(v),
+                strokeColor=colors.HexColor("#dddddd"),
+                strokeWidth=0.4,
+            )
+        )
+        d.add(
+            String(
+                plot.left - 2,
+                plot.y(v) - 2.5,
+                plot.axis.label(v),
+                fontName=FONT,
+                fontSize=6.5,
+                textAnchor="end",
+            )
+        )
+    d.add(String(3, plot.bottom + plot.height + 8, chart.y_label, fontName=FONT, fontSize=6.5))
+    for m in range(1, 13):
+        month = translate("report", "{m}月").format(m=m)
+        d.add(String(plot.x(m), plot.bottom - 9, month, fontName=FONT, fontSize=6.5, textAnchor="middle"))
+    if chart.kind != "cap" and plot.axis.low < 0 < plot.axis.high:
+        d.add(Line(plot.left, plot.y(0), right, plot.y(0), strokeColor=colors.black, strokeWidth=0.5))
+    ref = plot.y(chart.reference)
+    d.add(Line(plot.left, ref, right, ref, strokeColor=RED_LINE, strokeWidth=1, strokeDashArray=[4, 2]))
+
+
+def _chart_values(d: Drawing, plot: _Plot, chart: Chart) -> None:
+    """Bars of the cumulative total (a cap) or a line of the rates, each point labelled."""
     if chart.kind == "cap":  # 序时: where the total would be if the cap were used evenly over the year
         d.add(
             Line(
-                x(0.5),
-                y(0),
-                x(12),
-                y(chart.reference * 12 / 12),
+                plot.x(0.5),
+                plot.y(0),
+                plot.x(12),
+                plot.y(chart.reference),
                 strokeColor=GREY,
                 strokeWidth=0.6,
                 strokeDashArray=[1, 2],
             )
         )
-        bar = pw / 12 * 0.5
+        bar = plot.width / 12 * 0.5
         for m, v in chart.points:
             d.add(
                 Rect(
-                    x(m) - bar / 2,
-                    y(0),
+                    plot.x(m) - bar / 2,
+                    plot.y(0),
                     bar,
-                    y(v) - y(0),
-                    fillColor=colors.HexColor("#7ea6d8"),
+                    plot.y(v) - plot.y(0),
+                    fillColor=LIGHT_BLUE,
                     strokeColor=colors.black,
                     strokeWidth=0.4,
                 )
             )
-    elif chart.points:
-        pts: list[float] = []
-        for m, v in chart.points:
-            pts += [x(m), y(v)]
-        if len(chart.points) > 1:
-            d.add(PolyLine(pts, strokeColor=colors.HexColor("#1f4e99"), strokeWidth=1.4))
-    for m, v in chart.points:
-        if chart.kind != "cap":
-            d.add(
-                Rect(x(m) - 1.6, y(v) - 1.6, 3.2, 3.2, fillColor=colors.HexColor("#1f4e99"), strokeColor=None)
-            )
-        label = fmt.amount(v, 0) if chart.kind == "cap" else fmt.rate(v)
-        d.add(String(x(m), y(v) + 3.5, label, fontName=FONT, fontSize=6, textAnchor="middle"))
-    # legend
-    lx, ly = left + pw - 70 * mm, height - 5 * mm
-    if chart.kind == "cap":
-        d.add(
-            Rect(
-                lx,
-                ly - 0.5,
-                6,
-                4,
-                fillColor=colors.HexColor("#7ea6d8"),
-                strokeColor=colors.black,
-                strokeWidth=0.4,
-            )
-        )
     else:
-        d.add(Line(lx, ly + 1.5, lx + 8, ly + 1.5, strokeColor=colors.HexColor("#1f4e99"), strokeWidth=1.4))
-    d.add(String(lx + 10, ly, chart.series_label, fontName=FONT, fontSize=7))
-    lx2 = lx + 28 * mm
-    d.add(
-        Line(
-            lx2,
-            ly + 1.5,
-            lx2 + 8,
-            ly + 1.5,
-            strokeColor=colors.HexColor("#b00000"),
-            strokeWidth=1,
-            strokeDashArray=[4, 2],
-        )
-    )
-    d.add(String(lx2 + 10, ly, chart.reference_label, fontName=FONT, fontSize=7))
+        if len(chart.points) > 1:
+            d.add(
+                PolyLine(
+                    [c for m, v in chart.points for c in (plot.x(m), plot.y(v))],
+                    strokeColor=BLUE,
+                    strokeWidth=1.4,
+                )
+            )
+        for m, v in chart.points:
+            d.add(Rect(plot.x(m) - 1.6, plot.y(v) - 1.6, 3.2, 3.2, fillColor=BLUE, strokeColor=None))
+    for m, v in chart.points:
+        label = fmt.amount(v, 0) if chart.kind == "cap" else fmt.rate(v)
+        d.add(String(plot.x(m), plot.y(v) + 3.5, label, fontName=FONT, fontSize=6, textAnchor="middle"))
     if not chart.points:
         d.add(
             String(
-                left + pw / 2,
-                bottom + ph / 2,
+                plot.left + plot.width / 2,
+                plot.bottom + plot.height / 2,
                 translate("report", "暂无数据"),
                 fontName=FONT,
                 fontSize=9,
@@ -398,13 +399,18 @@ def _chart(chart: Chart) -> Flowable:
                 fillColor=GREY,
             )
         )
-    return d
 
 
-def _nice_step(raw: float) -> float:
-    """1, 2, 2.5 or 5 times a power of ten: axis labels a person reads at a glance."""
-    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+def _chart_legend(d: Drawing, plot: _Plot, chart: Chart, ly: float) -> None:
+    lx = plot.left + plot.width - 70 * mm
+    if chart.kind == "cap":
+        d.add(Rect(lx, ly - 0.5, 6, 4, fillColor=LIGHT_BLUE, strokeColor=colors.black, strokeWidth=0.4))
+    else:
+        d.add(Line(lx, ly + 1.5, lx + 8, ly + 1.5, strokeColor=BLUE, strokeWidth=1.4))
+    d.add(String(lx + 10, ly, chart.series_label, fontName=FONT, fontSize=7))
+    lx2 = lx + 28 * mm
+    d.add(Line(lx2, ly + 1.5, lx2 + 8, ly + 1.5, strokeColor=RED_LINE, strokeWidth=1, strokeDashArray=[4, 2]))
+    d.add(String(lx2 + 10, ly, chart.reference_label, fontName=FONT, fontSize=7))
 
 
 def _notes(notes: list[str]) -> list[Flowable]:

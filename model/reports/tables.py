@@ -14,7 +14,7 @@ from model.calc import formulas as calc
 from model.calc.checks import ERROR
 from model.calc.progress import MonthTable, colour_label
 from model.calc.report import UnitReport
-from model.calc.summary import NOT_REPORTED, DistrictSummary
+from model.calc.summary import NOT_REPORTED, Annex2Line, DistrictSummary
 from model.common import formatting as fmt
 from model.common.i18n import translate
 from model.plan.coefficients import basis_label
@@ -120,12 +120,14 @@ def form_header(plan: Plan, table_number: str, left: list[tuple[str, str]]) -> F
 
 
 def unit_header(report: UnitReport, section: Section) -> FormHeader:
-    version = report.version
+    version, correction = report.version, report.correction
     shown = (
         translate("report", "第 {n} 版").format(n=version)
         if version
         else translate("report", "未提交（导出件）")
     )
+    if version and correction is not None:
+        shown += translate("report", "（更正第 {n} 版）").format(n=correction.replaces_version)
     return form_header(
         report.plan,
         section.table_number,
@@ -550,9 +552,18 @@ def colour_rule_note(plan: Plan) -> str:
     ).format(s=share)
 
 
+def correction_line(version: int, replaced: int, reason: str) -> str:
+    return translate("report", "本报表为第 {n} 版，更正第 {old} 版，原因：{reason}").format(
+        n=version, old=replaced, reason=reason
+    )
+
+
 def unit_notes(report: UnitReport) -> list[str]:
     """说明: every warning with the clerk's reason, open errors, the basis of the figures, the rules."""
     plan, notes = report.plan, []
+    correction = report.correction
+    if correction is not None:
+        notes.append(correction_line(report.version or 0, correction.replaces_version, correction.reason))
     for p in report.problems:
         if p.severity == ERROR:
             notes.append(translate("report", "【未通过检查】{msg}").format(msg=p.message))
@@ -651,11 +662,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
     t = summary.annex2_total
     a2_rows = [
         [
-            text(
-                line.unit_name
-                if line.reported
-                else translate("report", "{name}（未报）").format(name=line.unit_name)
-            ),
+            text(_annex2_name(line)),
             Cell(line.target_pct, RATE),
             Cell(line.ytd_energy_tce, AMOUNT),
             Cell(line.ytd_energy_tce_last_year, AMOUNT),
@@ -806,6 +813,14 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
     ]
 
 
+def _annex2_name(line: Annex2Line) -> str:
+    if not line.reported:
+        return translate("report", "{name}（未报）").format(name=line.unit_name)
+    if not line.comparable:
+        return translate("report", "{name}（无同口径，未计入合计）").format(name=line.unit_name)
+    return line.unit_name
+
+
 def _summary_value(plan: Plan, row_id: str, value: float | None, status: str | None) -> Cell:
     row = next(r for r in plan.annex1 if r.id == row_id)
     return _value_cell(value, row.measure, status)
@@ -821,11 +836,23 @@ def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
         )
     else:
         notes.append(translate("report", "本期全部单位均已报送。"))
+    notes += summary.notes
+    notes += [
+        translate("report", "{id}（{text}）本期 {value}：{source}。").format(
+            id=r.id,
+            text=r.text,
+            value=fmt.rate(r.value) if r.annex == 1 else fmt.pct(r.value),
+            source=r.source,
+        )
+        for r in summary.annex1 + summary.annex4
+        if r.source
+    ]
     notes.append(
         translate(
             "report",
-            "各单位数据取自本机数据库中已有的数据（导入的报表或本机录入）；电力按{basis}折算标准煤。",
-        ).format(basis=basis_label(plan.electricity_basis))
+            "各单位数据取自其本期报送文件（最新版本），不用其他月份的报送文件，也不用本机录入的数据；"
+            "{district}的数据为本机录入。电力按{basis}折算标准煤。",
+        ).format(district=summary.district_unit_name, basis=basis_label(plan.electricity_basis))
     )
     notes.append(colour_rule_note(plan))
     return notes

@@ -326,6 +326,19 @@ def _data_sheet(wb: Workbook, report: UnitReport) -> None:
     _print_setup(ws)
 
 
+def _reporting_rows(plan: Plan, summary: DistrictSummary) -> list[tuple[str, ...]]:
+    """Units that must report and have not first, then the exempt, then every package used."""
+    rows: list[tuple[str, ...]] = [
+        (uid, name, translate("report", "否"), "", "") for uid, name in summary.not_reported
+    ]
+    rows += [(uid, name, translate("report", "免报"), "", "") for uid, name in summary.exempt]
+    rows += [
+        (p.unit_id, p.unit_name, translate("report", "是"), str(p.version), p.correction_reason)
+        for p in summary.packages
+    ]
+    return rows
+
+
 def summary_xlsx(plan: Plan, summary: DistrictSummary, people: ReportPeople | None = None) -> bytes:
     people = people or ReportPeople()
     wb = Workbook()
@@ -340,19 +353,15 @@ def summary_xlsx(plan: Plan, summary: DistrictSummary, people: ReportPeople | No
             sheet.notes(summary_notes(plan, summary))
             sheet.people(people)
     ws = wb.create_sheet(translate("report", "报送情况"))
-    for j, name in enumerate(
-        (translate("report", "单位编号"), translate("report", "单位"), translate("report", "本期已报送")), 1
-    ):
-        head = put_text(ws, 1, j, name)
+    heads = ("单位编号", "单位", "本期已报送", "版本", "更正原因")
+    for j, name in enumerate(heads, 1):
+        head = put_text(ws, 1, j, translate("report", name))
         head.font = Font(name=FONT_NAME, bold=True)
         head.fill = HEAD_FILL
-    reported = set(summary.reported)
-    rows = [(uid, plan.unit(uid).name) for uid in summary.reported] + list(summary.not_reported)
-    for i, (uid, name) in enumerate(sorted(rows, key=lambda r: r[0] in reported), start=2):
-        put_text(ws, i, 1, uid)
-        put_text(ws, i, 2, name)
-        put_text(ws, i, 3, translate("report", "是") if uid in reported else translate("report", "否"))
-    for j, width in enumerate((16, 36, 12), start=1):
+    for i, row in enumerate(_reporting_rows(plan, summary), start=2):
+        for j, value in enumerate(row, start=1):
+            put_text(ws, i, j, value)
+    for j, width in enumerate((16, 36, 12, 8, 40), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = "A2"
     _print_setup(ws)

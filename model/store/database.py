@@ -21,9 +21,11 @@ import sqlite_utils
 from model.common.errors import UserError
 from model.common.failures import SAVE, environment_error
 from model.common.i18n import translate
+from model.common.periods import Period
 from model.plan.coefficients import CoefficientSet, load_shipped_coefficients, parse_coefficients
 from model.plan.spec import Plan, load_shipped_plan, parse_plan
 from model.store.lock import LockInfo, WriterLock
+from model.store.received import refuse_if_received
 
 
 def now_iso() -> str:
@@ -207,7 +209,69 @@ CREATE TABLE evidence (
 CREATE INDEX evidence_by_row ON evidence (plan_id, unit_id, row_id);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# v5: a submitted report is year to date, so submitting period P locks every month 1..P, not month P
+# alone. `locked_through` holds, per unit and year, the latest period submitted while its newest version
+# is submitted (a correction being made reopens all its months). The triggers and the store's own
+# refusal read the same view.
+_V5_LOCKS = """
+CREATE VIEW locked_through AS
+SELECT s.plan_id, s.unit_id, substr(s.period, 1, 4) AS year, s.period, s.version
+FROM submissions s
+WHERE s.status = 'submitted' AND NOT EXISTS (
+    SELECT 1 FROM submissions t WHERE t.plan_id = s.plan_id AND t.unit_id = s.unit_id
+    AND substr(t.period, 1, 4) = substr(s.period, 1, 4)
+    AND (t.period > s.period OR (t.period = s.period AND t.version > s.version)));
+DROP TRIGGER figures_locked_insert;
+DROP TRIGGER figures_locked_update;
+DROP TRIGGER figures_locked_delete;
+CREATE TRIGGER figures_locked_insert BEFORE INSERT ON figures
+WHEN EXISTS (SELECT 1 FROM locked_through l WHERE l.plan_id = NEW.plan_id AND l.unit_id = NEW.unit_id
+             AND l.year = substr(NEW.period, 1, 4) AND NEW.period <= l.period)
+BEGIN SELECT RAISE(ABORT, 'month locked by a submitted report that covers it'); END;
+CREATE TRIGGER figures_locked_update BEFORE UPDATE ON figures
+WHEN EXISTS (SELECT 1 FROM locked_through l WHERE l.plan_id = OLD.plan_id AND l.unit_id = OLD.unit_id
+             AND l.year = substr(OLD.period, 1, 4) AND OLD.period <= l.period)
+  OR EXISTS (SELECT 1 FROM locked_through l WHERE l.plan_id = NEW.plan_id AND l.unit_id = NEW.unit_id
+             AND l.year = substr(NEW.period, 1, 4) AND NEW.period <= l.period)
+BEGIN SELECT RAISE(ABORT, 'month locked by a submitted report that covers it'); END;
+CREATE TRIGGER figures_locked_delete BEFORE DELETE ON figures
+WHEN EXISTS (SELECT 1 FROM locked_through l WHERE l.plan_id = OLD.plan_id AND l.unit_id = OLD.unit_id
+             AND l.year = substr(OLD.period, 1, 4) AND OLD.period <= l.period)
+BEGIN SELECT RAISE(ABORT, 'month locked by a submitted report that covers it'); END;
+"""
+
+
+# v7 (district): what the district received stays in the received tables, apart from figures typed here.
+# Per package, the year-to-date key sums of annex 2 (NULL where the package has none), so the district
+# view is a few set-based queries; existing packages are filled in from the progress each one carries.
+# A figure of a unit and month that a received package covers cannot be typed over at the district.
+_V7_DISTRICT = """
+CREATE TABLE received_sums (
+    received_id INTEGER PRIMARY KEY REFERENCES received(id),
+    energy_tce REAL,
+    energy_tce_last_year REAL,
+    output_wan_yuan REAL,
+    output_wan_yuan_last_year REAL
+);
+INSERT INTO received_sums (received_id, energy_tce, energy_tce_last_year, output_wan_yuan,
+    output_wan_yuan_last_year)
+SELECT id, json_extract(data, '$.progress.annex2.ytd_energy_tce'),
+    json_extract(data, '$.progress.annex2.ytd_energy_tce_last_year'),
+    json_extract(data, '$.progress.annex2.ytd_output_wan_yuan'),
+    json_extract(data, '$.progress.annex2.ytd_output_wan_yuan_last_year')
+FROM received;
+CREATE INDEX received_by_unit ON received (plan_id, unit_id, period);
+CREATE TRIGGER figures_received_insert BEFORE INSERT ON figures
+WHEN EXISTS (SELECT 1 FROM received r WHERE r.plan_id = NEW.plan_id AND r.unit_id = NEW.unit_id
+             AND r.period >= NEW.period AND substr(r.period, 1, 4) = substr(NEW.period, 1, 4))
+BEGIN SELECT RAISE(ABORT, 'figure received in a package'); END;
+CREATE TRIGGER figures_received_update BEFORE UPDATE ON figures
+WHEN EXISTS (SELECT 1 FROM received r WHERE r.plan_id = OLD.plan_id AND r.unit_id = OLD.unit_id
+             AND r.period >= OLD.period AND substr(r.period, 1, 4) = substr(OLD.period, 1, 4))
+BEGIN SELECT RAISE(ABORT, 'figure received in a package'); END;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5_LOCKS, _V7_DISTRICT]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -583,6 +647,7 @@ class Store:
                 if w.value is None and w.text is None and old is None:
                     continue
                 self._refuse_if_locked(plan_id, unit_id, w.period)
+                refuse_if_received(self.db, plan_id, unit_id, w.period)
                 if w.value is None and w.text is None:
                     self.conn.execute(
                         "DELETE FROM figures WHERE plan_id=? AND unit_id=? AND period=? AND field=?",
@@ -627,17 +692,22 @@ class Store:
         name = self.conn.execute(
             "SELECT name FROM units WHERE plan_id = ? AND id = ?", (plan_id, unit_id)
         ).fetchone()
+        covered = Period(int(lock.period[:4]), int(lock.period[5:7])).label()
         raise UserError(
             translate(
                 "store",
-                "{unit} {period} 已于 {at} 作为第 {v} 版报送，数据已锁定，不能修改。"
-                "如需更正，请运行 main.py correct --unit {uid} --period {period} --reason 原因。",
+                "{unit} {period} 的数据已包含在 {at} 报送的 {covered} 报表（第 {v} 版）中，已锁定，不能修改。"
+                "如需更正，请在窗口中选择报告期 {covered}，点 报表 → 更正；"
+                "或运行 main.py correct --unit {uid} --period {lock_period} --reason 原因（将生成第 {next} 版）。",
             ).format(
                 unit=name[0] if name else unit_id,
                 period=period,
+                covered=covered,
                 at=(lock.submitted_at or lock.created_at)[:16].replace("T", " "),
                 v=lock.version,
                 uid=unit_id,
+                lock_period=lock.period,
+                next=lock.version + 1,
             )
         )
 
@@ -659,10 +729,25 @@ class Store:
         ).fetchone()
         return None if row is None else Submission(*row)
 
+    def latest_of_year(self, plan_id: str, unit_id: str, year: int) -> Submission | None:
+        """The newest version of the unit's latest submitted (or reopened) period of the year."""
+        row = self.conn.execute(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE plan_id = ? AND unit_id = ? "
+            "AND substr(period, 1, 4) = ? ORDER BY period DESC, version DESC LIMIT 1",
+            (plan_id, unit_id, f"{year:04d}"),
+        ).fetchone()
+        return None if row is None else Submission(*row)
+
     def period_lock(self, plan_id: str, unit_id: str, period: str) -> Submission | None:
-        """The submitted version that locks the period, or None when its figures may be changed."""
-        latest = self.latest_submission(plan_id, unit_id, period)
-        return latest if latest is not None and latest.status == SUBMITTED else None
+        """The submitted version whose year-to-date report covers this month, or None when its figures may
+        be changed. Months 1..P are locked while P, the latest period submitted, is not being corrected."""
+        row = self.conn.execute(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE (plan_id, unit_id, period, version) IN "
+            "(SELECT plan_id, unit_id, period, version FROM locked_through "
+            "WHERE plan_id = ? AND unit_id = ? AND year = ? AND period >= ?)",
+            (plan_id, unit_id, period[:4], period),
+        ).fetchone()
+        return None if row is None else Submission(*row)
 
     def open_correction(
         self, plan_id: str, unit_id: str, period: str, version: int, reason: str, *, who: str

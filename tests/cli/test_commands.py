@@ -200,3 +200,38 @@ def test_a_database_on_a_network_share_is_warned_about_on_stderr(capsys, db, mon
     code, out, err = run_out(capsys, db, "init", "--json")
     assert code == 0 and json.loads(out)["db"] == db  # the work is done; stdout stays clean JSON
     assert err.startswith("警告：") and "网络共享" in err and db in err
+
+
+def test_template_round_trip_lists_changes_then_stores_them(capsys, db, tmp_path):
+    from openpyxl import load_workbook
+
+    run(db, "enter", "--unit", "枫泾镇", "--period", "2024-03", "energy_tce=708")
+    book = str(tmp_path / "模板.xlsx")
+    code, out, _ = run_out(capsys, db, "template", "--unit", "枫泾镇", "--period", "2024-06", "-o", book)
+    assert code == 0 and "填报模板" in out
+    wb = load_workbook(book)
+    wb["月度数据"]["B7"] = 720
+    wb.save(book)
+    code, out, _ = run_out(capsys, db, "enter", "--file", book, "--dry-run")
+    assert code == 0 and "月度数据!B7  2024-03 综合能耗（考核口径）：708 → 720" in out
+    _, out, _ = run_out(capsys, db, "progress", "--unit", "fengjing", "--period", "2024-03", "--json")
+    assert json.loads(out)["annex2"]["months"][2]["energy_tce"] == 708  # a dry run stores nothing
+    code, out, _ = run_out(capsys, db, "enter", "--file", book)
+    assert code == 0 and "已从" in out
+    _, out, _ = run_out(capsys, db, "progress", "--unit", "fengjing", "--period", "2024-03", "--json")
+    assert json.loads(out)["annex2"]["months"][2]["energy_tce"] == 720
+
+
+def test_a_template_with_a_refusal_stores_none_of_it(capsys, db, tmp_path):
+    from openpyxl import load_workbook
+
+    book = str(tmp_path / "模板.xlsx")
+    run(db, "template", "--unit", "枫泾镇", "--period", "2024-06", "-o", book)
+    wb = load_workbook(book)
+    wb["月度数据"]["B6"], wb["月度数据"]["B7"] = 700, "七百"
+    wb.save(book)
+    capsys.readouterr()
+    code, out, err = run_out(capsys, db, "enter", "--file", book)
+    assert code == 2 and "单元格 月度数据!B7" in err and "全部未保存" in err
+    _, out, _ = run_out(capsys, db, "progress", "--unit", "fengjing", "--period", "2024-02", "--json")
+    assert json.loads(out)["annex2"]["months"][1]["energy_tce"] is None

@@ -216,8 +216,14 @@ def test_unit_submits_corrects_and_the_district_imports(capsys, tmp_path):
     code, text, _ = run(capsys, district, "status", "--period", "2024-03", "--as-of", "2024-04-20")
     assert "枫泾镇" in text and "更正" in text and "未报" in text
 
+    # the district's figures are the packages' (the correction, not version 1), never copied into its own
+    code, text, _ = run(capsys, district, "status", "--period", "2024-03", "--json")
+    line = next(x for x in json.loads(text)["annex2"] if x["unit_id"] == "fengjing")
+    assert line["ytd_energy_tce"] == 1001 + 600
     code, text, _ = run(capsys, district, "progress", "--unit", "fengjing", "--period", "2024-03", "--json")
-    assert json.loads(text)["annex2"]["ytd_energy_tce"] == 1001 + 600  # the correction, not version 1
+    assert json.loads(text)["annex2"]["ytd_energy_tce"] is None
+    code, text, _ = run(capsys, district, "status", "--period", "2024-02", "--json")
+    assert [(c["unit_id"], c["version"]) for c in json.loads(text)["corrections"]] == [("fengjing", 2)]
 
     summary = tmp_path / "summary.xlsx"
     code, text, err = run(

@@ -56,7 +56,7 @@ def test_district_page_follows_the_period_chosen_on_another_tab(qtbot, open_wind
     window.tabs.setCurrentWidget(page)
     shown("2024年1–7月")
     window.tabs.setCurrentWidget(window.home)
-    window.period_box.setCurrentIndex(5)
+    window.period_box.setCurrentIndex(window.period_box.findData("2024-06"))
     assert not window.worker.busy()  # nothing is computed for a page nobody sees
     window.tabs.setCurrentWidget(page)
     shown("2024年1–6月")

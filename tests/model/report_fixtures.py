@@ -47,3 +47,35 @@ def fill(store):
         )
     enter(store, BUREAU, PERIOD, **{"A1-12.value": 25, "A1-13.value": 30})
     return task
+
+
+def view_of_reports(store, unit_ids, period=PERIOD, as_of=None):
+    """The district view of `period` when the district holds, for each unit, a package of the report
+    these figures give (built from the report data exactly as an import would keep it)."""
+    import json
+    from datetime import date
+
+    from model.calc.completeness import HeldVersion, completeness_grid
+    from model.calc.report import report_from_store
+    from model.calc.summary import build_district_view
+    from model.exchange.district import package_sums
+    from model.store.received import RECEIVED, PeriodPackage
+
+    plan, p = store.plan(), parse_period(period)
+    packages = {}
+    for uid in unit_ids:
+        data = report_from_store(store, uid, p, version=1, created_by="测试员").data
+        packages[uid] = PeriodPackage(
+            uid,
+            period,
+            1,
+            data["created_at"],
+            RECEIVED,
+            json.dumps(data["progress"]),
+            "",
+            None,
+            package_sums(plan, data),
+        )
+    held = [HeldVersion(uid, period, 1, pkg.created_at, True) for uid, pkg in packages.items()]
+    grid = completeness_grid(plan, held, as_of or date.today(), p)
+    return build_district_view(plan, p, grid, packages)

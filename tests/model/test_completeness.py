@@ -7,13 +7,16 @@ import pytest
 
 from model.calc.completeness import (
     CORRECTED,
+    EXEMPT,
     LATE,
     MISSING,
     NOT_DUE,
     ON_TIME,
+    OWN,
     HeldVersion,
     completeness_grid,
     deadline,
+    expected_units,
 )
 from model.common.periods import Period
 from model.plan.spec import parse_plan, shipped_plan_text
@@ -56,8 +59,9 @@ def test_each_cell_says_on_time_late_corrected_missing_or_not_due():
     assert (feb.state, feb.version, feb.on_time) == (CORRECTED, 2, True)
     assert grid.cell("zhujing", "2024-03").state == MISSING
     assert grid.cell("tangu", "2024-03").state == CORRECTED
-    assert grid.counts[NOT_DUE] == len(plan.reporting_units())
+    assert grid.counts[NOT_DUE] == len(expected_units(plan))
+    assert grid.cell("shihua", "2024-04").state == EXEMPT and grid.cell("drc", "2024-04").state == OWN
     assert "fengjing" not in grid.missing()  # April is not due yet
     march = completeness_grid(plan, held, date(2024, 4, 20), Period(2024, 3))
-    assert set(march.missing()) == {u.id for u in plan.reporting_units()} - {"fengjing", "tangu"}
+    assert set(march.missing()) == {u.id for u in expected_units(plan)} - {"fengjing", "tangu"}
     assert march.to_dict()["units"][0]["months"]["2024-03"]["label"] == "迟报"

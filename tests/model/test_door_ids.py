@@ -12,7 +12,9 @@ from model.plan.spec import parse_plan, shipped_plan_text
 TRAVERSAL = "../../../../tmp/x/zj"
 
 
-@pytest.mark.parametrize("bad", [TRAVERSAL, "..\\..\\Windows\\zj", "C:zj", "zj\x00", "zj\n已接收", "-rf"])
+@pytest.mark.parametrize(
+    "bad", [TRAVERSAL, "..\\..\\Windows\\zj", "C:zj", "zj\n已接收", "zj/..", " zj", "-rf"]
+)
 def test_a_unit_id_that_is_not_a_plain_name_is_refused_at_plan_load(bad):
     text = shipped_plan_text().replace('"zhujing"', json.dumps(bad))
     with pytest.raises(PlanError, match="只能由英文字母、数字") as refused:

@@ -29,17 +29,11 @@ import main
 from model.common.errors import PlanError, UserError, ValidationError
 from model.entry.figures import read_csv_entries, store_csv
 from model.exchange.district import import_package, trust_add, trust_list
-from model.exchange.targets import (
-    MAX_ROWS,
-    MAX_UNPACKED_BYTES,
-    MAX_ZIP_MEMBERS,
-    apply_target_changes,
-    export_targets,
-    read_target_changes,
-)
+from model.exchange.targets import apply_target_changes, export_targets, read_target_changes
 from model.plan.spec import load_plan, parse_plan, shipped_plan_text
 from model.reports import signing
 from model.safety.files import TEMP_SUFFIX
+from model.safety.workbook import MAX_ROWS, MAX_UNPACKED_BYTES, MAX_ZIP_MEMBERS
 from model.store.database import Store
 from tests.conftest import ROOT
 from tests.unit_world import PASSPHRASE, UnitDb, snapshot, unit_db
@@ -222,7 +216,7 @@ def test_a_workbook_with_a_damaged_part_is_refused(store, table, tmp_path):
         (_docx(), "不是有效的 Excel 文件"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "不是有效的 Excel 文件"),
         ("unit,period,field,value\n枫泾镇,2024-02,energy_tce,1\n".encode(), "不是有效的 Excel 文件"),
-        (OLE, "旧版 Excel（.xls）或设了密码"),
+        (OLE, "旧版 Excel（.xls）、WPS 表格（.et）或设了密码"),
         (b"", "不是有效的 Excel 文件"),
     ],
     ids=["png", "docx", "pdf", "csv", "xls-or-encrypted", "empty"],
@@ -309,7 +303,7 @@ def test_a_formula_where_a_value_belongs_is_refused_cell_by_cell(store, table, t
 def test_openpyxl_reads_through_defusedxml_here_and_in_the_built_program():
     import defusedxml  # noqa: F401  (a missing defusedxml fails here)
 
-    from model.exchange.targets import workbook_reader_is_safe
+    from model.safety.workbook import workbook_reader_is_safe
 
     assert workbook_reader_is_safe()
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")

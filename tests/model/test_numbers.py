@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from model.common.errors import UserError
-from model.common.numbers import parse_number, unit_accepted
+from model.common.numbers import in_field_unit, parse_number
 
 
 @pytest.mark.parametrize(
@@ -50,10 +50,35 @@ def test_refused_with_chinese_message(text):
     assert "数字" in str(info.value) or "逗号" in str(info.value)
 
 
-def test_units_match_the_field():
-    assert unit_accepted("吨标准煤", "吨")
-    assert unit_accepted("千瓦时", "kWh")
-    assert not unit_accepted("吨标准煤", "万元")
+@pytest.mark.parametrize(
+    ("text", "field_unit", "value"),
+    [
+        ("1,234.5 吨", "吨标准煤", 1234.5),
+        ("12 kWh", "千瓦时", 12),
+        ("410万", "千瓦时", 4_100_000),
+        ("410万", "万元", 410),
+        ("410万元", "万元", 410),
+        ("4.1亿", "万元", 41_000),
+        ("4.1亿元", "万元", 41_000),
+        ("3.5万千瓦时", "千瓦时", 35_000),
+        ("1.7亿度", "亿度", 1.7),
+        ("17000万千瓦时", "亿度", 1.7),
+        ("1.2万吨标准煤", "吨标准煤", 12_000),
+        ("（12）", "吨标准煤", -12),
+        ("7万平方米", "万平方米", 7),
+        ("70000平方米", "万平方米", 7),
+    ],
+)
+def test_units_and_magnitudes_are_read_in_the_fields_unit(text, field_unit, value):
+    assert in_field_unit(parse_number(text), field_unit) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "field_unit"),
+    [("5 万元", "吨标准煤"), ("12 kWh", "万元"), ("3 公顷", "平方米"), ("12万", "%"), ("3万", "家")],
+)
+def test_a_unit_of_another_quantity_does_not_fit(text, field_unit):
+    assert in_field_unit(parse_number(text), field_unit) is None
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12))
@@ -105,3 +130,15 @@ def test_cell_values_from_a_workbook_give_a_finite_number_or_a_user_error(raw):
 def test_an_integer_too_large_for_any_float_is_refused():
     with pytest.raises(UserError, match="不是有效数字"):
         parse_number(10**400)
+
+
+def test_a_unit_that_does_not_fit_is_refused_with_what_would_be_accepted(plan):
+    from model.common.periods import parse_period
+    from model.entry.figures import convert
+
+    with pytest.raises(UserError) as info:
+        convert(plan, "fengjing", parse_period("2024-03"), "energy_tce", "5 万元")
+    assert "单位不符" in info.value.message and "1,234.5 吨标准煤" in info.value.message
+    assert convert(plan, "fengjing", parse_period("2024-03"), "output_wan_yuan", "4.1亿")[0] == pytest.approx(
+        41000
+    )

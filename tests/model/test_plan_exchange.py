@@ -14,9 +14,9 @@ from model.exchange.targets import (
     export_targets,
     plan_targets,
     read_target_changes,
-    workbook_reader_is_safe,
 )
 from model.plan.spec import load_plan
+from model.safety.workbook import workbook_reader_is_safe
 from model.store.database import Store
 from tests.conftest import ROOT
 

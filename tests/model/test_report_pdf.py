@@ -8,7 +8,6 @@ import subprocess
 import pytest
 
 from model.calc.report import ATTACHMENT_NAME, report_from_store
-from model.calc.summary import summary_from_store
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.periods import parse_period
@@ -16,7 +15,7 @@ from model.reports import signing
 from model.reports.pdf import summary_pdf, unit_pdf
 from model.reports.tables import ReportPeople
 from model.store.database import Store
-from tests.model.report_fixtures import BUREAU, KEY_USER, PERIOD, REASON, TOWN, fill
+from tests.model.report_fixtures import BUREAU, KEY_USER, PERIOD, REASON, TOWN, fill, view_of_reports
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 PASS = "correct horse"
@@ -33,7 +32,7 @@ def env(tmp_path_factory):
             u: report_from_store(store, u, parse_period(PERIOD), created_by="张三")
             for u in (TOWN, KEY_USER, BUREAU)
         }
-        summary = summary_from_store(store, parse_period(PERIOD))
+        summary = view_of_reports(store, (TOWN, KEY_USER, BUREAU))
     p12 = signing.new_key(TOWN, plan.unit(TOWN).full_name, PASS)
     other = signing.new_key(TOWN, plan.unit(TOWN).full_name, PASS)  # same unit, another key
     key = signing.load_key(p12, PASS)

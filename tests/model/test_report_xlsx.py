@@ -7,10 +7,9 @@ import openpyxl
 import pytest
 
 from model.calc.report import report_from_store
-from model.calc.summary import summary_from_store
 from model.common.periods import parse_period
 from model.reports.xlsx import put_text, summary_xlsx, unit_xlsx
-from tests.model.report_fixtures import INJECTION, KEY_USER, PERIOD, TOWN, fill
+from tests.model.report_fixtures import INJECTION, KEY_USER, PERIOD, TOWN, fill, view_of_reports
 
 
 @pytest.fixture
@@ -117,10 +116,11 @@ def test_key_user_workbook_has_annex3_only(filled):
 
 def test_summary_workbook(filled):
     plan = filled.plan()
-    summary = summary_from_store(filled, parse_period(PERIOD))
+    summary = view_of_reports(filled, (TOWN, KEY_USER))
     wb = openpyxl.load_workbook(io.BytesIO(summary_xlsx(plan, summary)))
     assert wb.sheetnames == ["附件2", "附件3", "附件1", "附件4", "报送情况"]
     assert summary.annex2_total.change_rate_pct in numbers(wb["附件2"])
     status = {r[0].value: r[2].value for r in wb["报送情况"].iter_rows(min_row=2)}
-    assert status[TOWN] == "是" and status["zhujing"] == "否"
-    assert len(status) == len(plan.reporting_units())
+    assert status[TOWN] == "是" and status["zhujing"] == "否" and status["shihua"] == "免报"
+    assert plan.district_unit not in status  # the district office reports to itself
+    assert len(status) == len(plan.reporting_units()) - 1

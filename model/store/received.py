@@ -1,0 +1,156 @@
+"""What the district holds, read set-based for its view: the packages of a period, and the index of every
+version held. Received figures stay in the received tables (the package's data and `received_sums`);
+they are never copied into `figures`, which holds only what is typed in this database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from model.common.errors import UserError
+from model.common.i18n import translate
+
+
+class Executes(Protocol):
+    """The database handle of a store (`store.db`): anything that runs one SQL statement."""
+
+    def execute(self, sql: str, params: Sequence[Any], /) -> sqlite3.Cursor: ...
+
+
+RECEIVED, OWN_SUBMISSION = "received", "submitted"
+
+
+@dataclass(frozen=True)
+class KeySums:
+    """Year-to-date annex-2 sums of a package (None where the package has none)."""
+
+    energy_tce: float | None
+    energy_tce_last_year: float | None
+    output_wan_yuan: float | None
+    output_wan_yuan_last_year: float | None
+
+
+@dataclass(frozen=True)
+class PeriodPackage:
+    """A unit's package for a period that the district uses: the newest version received, or, for a unit
+    whose versions are submitted in this very database (the district office), its submitted version."""
+
+    unit_id: str
+    period: str
+    version: int
+    created_at: str
+    source: str  # RECEIVED or OWN_SUBMISSION
+    progress_json: str  # the package's embedded progress (UnitProgress.to_dict)
+    correction_reason: str
+    replaces_version: int | None
+    sums: KeySums
+
+
+@dataclass(frozen=True)
+class HeldRow:
+    unit_id: str
+    period: str
+    version: int
+    created_at: str
+    in_use: bool
+    correction_reason: str  # why the unit corrected this version (empty for a first version)
+
+
+def add_received_sums(db: Executes, received_id: int, sums: KeySums) -> None:
+    """Inside the import's transaction."""
+    db.execute(
+        "INSERT OR REPLACE INTO received_sums (received_id, energy_tce, energy_tce_last_year, output_wan_yuan, "
+        "output_wan_yuan_last_year) VALUES (?,?,?,?,?)",
+        (
+            received_id,
+            sums.energy_tce,
+            sums.energy_tce_last_year,
+            sums.output_wan_yuan,
+            sums.output_wan_yuan_last_year,
+        ),
+    )
+
+
+_PROGRESS_SUMS = ", ".join(
+    f"json_extract({{t}}.data, '$.progress.annex2.{key}')"
+    for key in (
+        "ytd_energy_tce",
+        "ytd_energy_tce_last_year",
+        "ytd_output_wan_yuan",
+        "ytd_output_wan_yuan_last_year",
+    )
+)
+
+_PERIOD_PACKAGES = f"""
+SELECT r.unit_id, r.period, r.version, r.created_at, '{RECEIVED}', json_extract(r.data, '$.progress'),
+    coalesce(json_extract(r.data, '$.correction_reason'), ''), json_extract(r.data, '$.replaces_version'),
+    s.energy_tce, s.energy_tce_last_year, s.output_wan_yuan, s.output_wan_yuan_last_year
+FROM received r LEFT JOIN received_sums s ON s.received_id = r.id
+WHERE r.plan_id = ? AND r.period = ? AND r.in_use = 1
+UNION ALL
+SELECT u.unit_id, u.period, u.version, coalesce(u.submitted_at, u.created_at), '{OWN_SUBMISSION}',
+    json_extract(u.data, '$.progress'), u.reason,
+    CASE WHEN u.version > 1 THEN u.version - 1 END, {_PROGRESS_SUMS.format(t="u")}
+FROM submissions u
+WHERE u.plan_id = ? AND u.period = ? AND u.status = 'submitted'
+    AND NOT EXISTS (SELECT 1 FROM received x WHERE x.plan_id = u.plan_id AND x.unit_id = u.unit_id
+                    AND x.period = u.period)
+"""
+
+
+def period_packages(db: Executes, plan_id: str, period: str) -> list[PeriodPackage]:
+    """Every unit's package in use for `period`, in one set-based query."""
+    rows = db.execute(_PERIOD_PACKAGES, (plan_id, period, plan_id, period))
+    return [
+        PeriodPackage(
+            unit,
+            p,
+            int(version),
+            created_at,
+            source,
+            progress or "{}",
+            str(reason or ""),
+            None if replaces is None else int(replaces),
+            KeySums(*sums),
+        )
+        for unit, p, version, created_at, source, progress, reason, replaces, *sums in rows
+    ]
+
+
+def held_index(db: Executes, plan_id: str) -> list[HeldRow]:
+    """Every version held of every unit and month (received, or submitted in this database), without
+    the packages' bytes."""
+    rows = db.execute(
+        "SELECT unit_id, period, version, created_at, in_use, "
+        "coalesce(json_extract(data, '$.correction_reason'), '') FROM received WHERE plan_id = ? "
+        "UNION ALL SELECT u.unit_id, u.period, u.version, coalesce(u.submitted_at, u.created_at), "
+        "u.status = 'submitted', u.reason FROM submissions u WHERE u.plan_id = ? "
+        "AND u.status IN ('submitted', 'superseded') AND NOT EXISTS (SELECT 1 FROM received x "
+        "WHERE x.plan_id = u.plan_id AND x.unit_id = u.unit_id AND x.period = u.period AND x.version = u.version)",
+        (plan_id, plan_id),
+    )
+    return [HeldRow(u, p, int(v), c, bool(i), str(r or "")) for u, p, v, c, i, r in rows]
+
+
+def refuse_if_received(db: Executes, plan_id: str, unit_id: str, period: str) -> None:
+    """A month that a received package covers (every package carries its year to date) is the unit's
+    to change, through a correction, not the district's to type over."""
+    row = db.execute(
+        "SELECT r.period, r.version, u.name FROM received r LEFT JOIN units u ON u.plan_id = r.plan_id "
+        "AND u.id = r.unit_id WHERE r.plan_id = ? AND r.unit_id = ? AND r.period >= ? "
+        "AND substr(r.period, 1, 4) = substr(?, 1, 4) ORDER BY r.period DESC, r.version DESC LIMIT 1",
+        (plan_id, unit_id, period, period),
+    ).fetchone()
+    if row is None:
+        return
+    held_period, version, name = row
+    raise UserError(
+        translate(
+            "store",
+            "{unit} {period} 的数据来自已接收的报送文件（{held} 第 {v} 版），区里不能改写。"
+            "如需改动，请{unit}用 main.py correct 更正后重新报送，再导入更正版。",
+        ).format(unit=name or unit_id, period=period, held=held_period, v=version)
+    )

@@ -1,0 +1,167 @@
+"""The district view is built from packages only (issue 11, items 4, 6 and 7).
+
+Each unit submits from its own database; the district imports the signed packages. For a unit and a
+period the district's figures are those of the unit's newest package for that period, and a unit without
+one is 未报 in the grid, the counts and ΣE/ΣY alike.
+"""
+
+import sqlite3
+from datetime import date, datetime
+
+import pytest
+
+from model.calc import formulas as calc
+from model.calc.completeness import EXEMPT, MISSING, OWN
+from model.calc.summary import district_view
+from model.common.errors import UserError
+from model.common.periods import parse_period
+from model.exchange.district import import_package, trust_add
+from model.store.database import _V7_DISTRICT, Store, _split_sql
+from tests.unit_world import unit_db
+
+AT = datetime.fromisoformat
+AS_OF = date(2024, 9, 1)
+
+
+@pytest.fixture
+def world(tmp_path, district):
+    """unit id -> a unit database whose certificate the district trusts."""
+    made = {}
+
+    def make(unit_id, months, *, salt=""):
+        unit = unit_db(tmp_path, unit_id, salt=salt)
+        unit.statuses(next(iter(months)))
+        for period, values in months.items():
+            unit.month(period, *values)
+        if not salt:
+            trust_add(district, district.plan(), unit.cert_path, who="officer")
+        made[unit_id + salt] = unit
+        return unit
+
+    yield make
+    for unit in made.values():
+        unit.store.close()
+
+
+def _send(district, unit, period, tmp_path, at="2024-05-10T10:00:00+08:00"):
+    path = unit.submit(period, tmp_path / "outbox", AT(at)).pdf_path
+    outcome = import_package(district, path, who="officer")
+    assert not outcome.refused, outcome.message
+    return outcome
+
+
+def _line(view, unit_id):
+    return next(line for line in view.annex2 if line.unit_id == unit_id)
+
+
+def test_a_unit_that_sent_only_april_is_missing_for_march_everywhere(district, world, tmp_path):
+    months = {"2024-03": (600, 620, 12000, 11000), "2024-04": (700, 690, 14000, 13000)}
+    fengjing = world("fengjing", months)
+    zhujing = world("zhujing", {"2024-03": (450, 470, 7000, 6800)})
+    _send(district, fengjing, "2024-04", tmp_path)
+    _send(district, zhujing, "2024-03", tmp_path, "2024-04-10T10:00:00+08:00")
+
+    view = district_view(district, parse_period("2024-03"), as_of=AS_OF)
+    assert view.grid.cell("fengjing", "2024-03").state == MISSING
+    assert "fengjing" not in view.reported and "fengjing" in dict(view.not_reported)
+    assert not _line(view, "fengjing").reported and not _line(view, "fengjing").counted
+    total = view.annex2_total
+    assert (total.units_counted, total.energy_tce, total.output_wan_yuan) == (1, 450, 7000)
+    assert view.reported == ["zhujing"]
+
+
+def test_the_figures_of_a_period_are_those_of_its_own_package_not_a_later_one(district, world, tmp_path):
+    feb = {"2024-01": (500, 510, 9000, 8800), "2024-02": (400, 420, 8000, 7600)}
+    fengjing = world("fengjing", feb)
+    _send(district, fengjing, "2024-02", tmp_path, "2024-03-10T10:00:00+08:00")
+    # the same unit's later package (from a second computer) carries another January
+    twin = world("fengjing", {**feb, "2024-01": (900, 510, 9000, 8800), "2024-04": (1, 1, 1, 1)}, salt="-2")
+    twin.month("2024-03", 300, 310, 6000, 5900)
+    trust_add(district, district.plan(), twin.cert_path, who="officer", unit="fengjing")
+    _send(district, twin, "2024-04", tmp_path)
+
+    line = _line(district_view(district, parse_period("2024-02"), as_of=AS_OF), "fengjing")
+    assert (line.ytd_energy_tce, line.ytd_output_wan_yuan) == (500 + 400, 9000 + 8000)
+    april = _line(district_view(district, parse_period("2024-04"), as_of=AS_OF), "fengjing")
+    assert april.ytd_energy_tce == 900 + 400 + 300 + 1
+
+
+def test_exempt_units_and_the_district_office_are_never_missing(district):
+    view = district_view(district, parse_period("2024-03"), as_of=AS_OF)
+    plan = district.plan()
+    exempt = [u.id for u in plan.reporting_units() if u.exempt]
+    assert exempt == ["shihua"]
+    assert view.grid.cell("shihua", "2024-03").state == EXEMPT
+    assert view.grid.cell(plan.district_unit, "2024-03").state == OWN
+    missing = {uid for uid, _name in view.not_reported}
+    assert "shihua" not in missing and plan.district_unit not in missing
+    assert "shihua" not in view.grid.missing() and plan.district_unit not in view.grid.missing()
+    assert "fengjing" in missing
+
+
+def test_typing_over_a_received_figure_is_refused_with_the_reason(district, world, tmp_path):
+    from model.entry.figures import parse_assignments, store_entries
+
+    fengjing = world("fengjing", {"2024-02": (400, 420, 8000, 7600)})
+    _send(district, fengjing, "2024-02", tmp_path, "2024-03-10T10:00:00+08:00")
+    plan = district.plan()
+    for period in ("2024-02", "2024-01"):  # the package covers January too
+        entries = parse_assignments(plan, "fengjing", period, ["energy_tce=7000"], None)
+        with pytest.raises(UserError) as refused:
+            store_entries(district, plan, entries, who="officer")
+        assert "第 1 版" in refused.value.message and "更正" in refused.value.message
+    assert district.figures(plan.id, "fengjing") == []
+    with pytest.raises(sqlite3.IntegrityError, match="received in a package"):  # the schema refuses it too
+        district.conn.execute(
+            "INSERT INTO figures (plan_id, unit_id, period, field, value, updated_at, updated_by) "
+            "VALUES (?, 'fengjing', '2024-02', 'energy_tce', 7000, '', '')",
+            (plan.id,),
+        )
+    line = _line(district_view(district, parse_period("2024-02"), as_of=AS_OF), "fengjing")
+    assert line.ytd_energy_tce == 400
+    # a month no package covers may still be typed (e.g. from a paper report), but it is not a package
+    entries = parse_assignments(plan, "fengjing", "2024-03", ["energy_tce=7000"], None)
+    assert store_entries(district, plan, entries, who="officer") == 1
+    march = district_view(district, parse_period("2024-03"), as_of=AS_OF)
+    assert "fengjing" not in march.reported
+
+
+def test_a_unit_without_comparable_last_year_figures_is_left_out_and_named(district, world, tmp_path):
+    units = [
+        world("fengjing", {"2024-02": (1000, 1050, 20000, 19500)}),
+        world("zhujing", {"2024-02": (500, 520, 8000, 7900)}),
+        world("tangu", {"2024-02": (300, 0, 5000, 0)}),  # a new firm: nothing to compare with
+    ]
+    for unit in units:
+        _send(district, unit, "2024-02", tmp_path, "2024-03-10T10:00:00+08:00")
+
+    view = district_view(district, parse_period("2024-02"), as_of=AS_OF)
+    tangu = _line(view, "tangu")
+    assert tangu.reported and not tangu.counted and tangu.ytd_change_rate_pct is None
+    total = view.annex2_total
+    assert total.units_counted == 2
+    assert total.change_rate_pct == pytest.approx(calc.change_rate_pct(1500, 1570, 28000, 27400))
+    assert [uid for uid, _name in view.not_comparable] == ["tangu"]
+    assert any("碳谷绿湾" in note and "同口径" in note for note in view.notes)
+
+
+def test_an_older_district_database_gets_the_key_sums_of_the_packages_it_holds(tmp_path, world):
+    path = tmp_path / "older.sqlite"
+    older = Store(path)
+    fengjing = world("fengjing", {"2024-02": (400, 420, 8000, 7600)})
+    trust_add(older, older.plan(), fengjing.cert_path, who="officer")
+    _send(older, fengjing, "2024-02", tmp_path, "2024-03-10T10:00:00+08:00")
+    before = district_view(older, parse_period("2024-02"), as_of=AS_OF).annex2_total
+    # as a database of the previous schema had it (no key sums, no refusal triggers), then upgraded
+    for statement in (
+        "DROP TRIGGER figures_received_insert",
+        "DROP TRIGGER figures_received_update",
+        "DROP INDEX received_by_unit",
+        "DROP TABLE received_sums",
+        *_split_sql(_V7_DISTRICT),
+    ):
+        older.conn.execute(statement)
+    after = district_view(older, parse_period("2024-02"), as_of=AS_OF).annex2_total
+    assert (after.energy_tce, after.output_wan_yuan_last_year) == (400, 7600)
+    assert after == before
+    older.close()
