@@ -6,6 +6,7 @@ too, and renders what they return (text, or JSON with --json).
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -32,6 +33,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         hint = translate("cli", "确实要覆盖时加 --force。") if isinstance(exc, OverwriteRefused) else ""
         print(translate("cli", "错误：{msg}").format(msg=exc.message) + hint, file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:  # a damaged or unreadable file met by a reading command
+        from model.common.failures import OPEN, environment_error
+        from model.common.paths import default_db_path
+
+        known = environment_error(exc, default_db_path(args.db), OPEN)
+        if known is None:
+            raise
+        print(translate("cli", "错误：{msg}").format(msg=known.message), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from model.calc.progress import MonthTable
-from model.common.errors import UserError
+from model.common.errors import StorageError, UserError
 from model.common.i18n import translate
 from model.common.text import clean_text
 from model.plan.spec import Plan
@@ -39,7 +39,8 @@ from model.store.received import KeySums, add_received_sums
 
 MAX_CERT_BYTES = 2**20  # a certificate is a few KB
 IDENTICAL, REFUSED = "identical", "refused"
-OUTCOMES = (ACCEPTED, IDENTICAL, NEWER, OLDER, REFUSED)
+NOT_STORED = "not_stored"  # the file may be sound, but the district's disk failed: try it again
+OUTCOMES = (ACCEPTED, IDENTICAL, NEWER, OLDER, REFUSED, NOT_STORED)
 
 
 def outcome_label(outcome: str) -> str:
@@ -49,6 +50,7 @@ def outcome_label(outcome: str) -> str:
         NEWER: translate("exchange", "新版本已替换旧版本"),
         OLDER: translate("exchange", "旧版本（仅存档）"),
         REFUSED: translate("exchange", "拒收"),
+        NOT_STORED: translate("exchange", "未导入"),
     }[outcome]
 
 
@@ -207,7 +209,7 @@ class ImportOutcome:
 
     @property
     def refused(self) -> bool:
-        return self.outcome == REFUSED
+        return self.outcome in (REFUSED, NOT_STORED)
 
     @property
     def label(self) -> str:
@@ -229,22 +231,40 @@ def import_packages(
     who: str,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[ImportOutcome]:
-    """Import each file in the order given; one outcome per file. `progress(done, total, path)`.
+    """Import each file in the order given; one outcome per file, whatever happens. `progress(done,
+    total, path)`.
 
-    A checked backup is made first, so a batch can be undone with `backup restore`."""
+    A checked backup is made first, so a batch can be undone with `backup restore`; when it cannot be
+    made (a full disk), nothing is imported and every file says why. A file that cannot be stored (the
+    disk fills part way) is `NOT_STORED`, changes nothing, and the batch goes on."""
     from model.store.backup import IMPORT, backup_now
 
     items = list(paths)
+    failed: StorageError | None = None
     if items:
-        backup_now(store, IMPORT)
+        try:
+            backup_now(store, IMPORT)
+        except StorageError as exc:
+            failed = exc
     outcomes = []
     for i, path in enumerate(items):
         if progress is not None:
             progress(i, len(items), str(path))
-        outcomes.append(import_package(store, path, who=who))
+        if failed is not None:
+            outcomes.append(_not_stored(str(path), failed))
+            continue
+        try:
+            outcomes.append(import_package(store, path, who=who))
+        except StorageError as exc:
+            outcomes.append(_not_stored(str(path), exc))
     if progress is not None:
         progress(len(items), len(items), "")
     return outcomes
+
+
+def _not_stored(name: str, failure: StorageError) -> ImportOutcome:
+    message = translate("exchange", "未导入：{msg}").format(msg=failure.message)
+    return ImportOutcome(name, NOT_STORED, message, reasons=[failure.message])
 
 
 def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome:

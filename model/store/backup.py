@@ -557,7 +557,7 @@ def restore_backup(
     try:
         before: Backup | None = None
         damaged: Path | None = None
-        sound = db_path.exists() and not quick_check(db_path)
+        sound = db_path.exists() and tanbao_file_problem(db_path) is None and not quick_check(db_path)
         try:
             if sound:
                 _refuse_unless_earlier_state(db_path, backup)

@@ -19,7 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from model.common.errors import UserError
-from model.common.failures import SAVE, environment_error
+from model.common.failures import OPEN, SAVE, environment_error
 from model.common.i18n import translate
 from model.common.periods import Period
 from model.plan.coefficients import CoefficientSet, load_shipped_coefficients, parse_coefficients
@@ -403,6 +403,19 @@ def _show(value: float | None, text: str | None) -> str | None:
     return None if value is None else repr(value)
 
 
+def _refuse_an_empty_file(path: Path) -> None:
+    """A 0-byte file where the database should be is damage (a full disk, a copy cut short), never a
+    new database: SQLite would silently start an empty one over it."""
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        return  # missing: a new database is made; unreadable: opening says why
+    if empty:
+        from model.store.recovery import DamagedDatabase, check_database
+
+        raise DamagedDatabase(check_database(path))
+
+
 class Store:
     """One TanBao database file."""
 
@@ -420,6 +433,7 @@ class Store:
         self.path = Path(path)
         if not create and not self.path.exists():
             raise UserError(translate("store", "找不到数据库文件 {path}。").format(path=self.path))
+        _refuse_an_empty_file(self.path)
         self.lock: WriterLock | None = None
         self.unclean_previous: LockInfo | None = None  # the writer before us did not exit cleanly
         if exclusive or lock is not None:
@@ -445,6 +459,10 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         except (sqlite3.DatabaseError, OSError) as exc:
+            not_a_database = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == 26  # SQLITE_NOTADB
+            known = None if not_a_database else environment_error(exc, self.path, OPEN)
+            if known is not None:  # a full disk, a read-only folder: say so
+                raise known from None
             raise UserError(
                 translate(
                     "store", "无法打开数据库 {path}：{err}。请确认文件是 TanBao 数据库且有读写权限。"
