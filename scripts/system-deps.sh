@@ -3,7 +3,8 @@
 # Qt's runtime libraries (offscreen and xcb platforms), poppler-utils (pdftoppm/pdffonts
 # for looking at reports), Xvfb for screenshots and for starting the built program on an X screen,
 # binutils (PyInstaller strips the standalone program's libraries with strip; the build test reads them
-# with objdump) and strace (the build test proves the built program opens no network socket).
+# with objdump), strace (the build test proves the built program opens no network socket) and fuse3 with
+# libfuse3 (the power-loss test mounts a FUSE file system through mfusepy).
 set -euo pipefail
 packages=(
   libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0
@@ -11,6 +12,7 @@ packages=(
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1
   poppler-utils xvfb
   binutils strace
+  fuse3 libfuse3-3
 )
 command -v dpkg-query >/dev/null || { echo "system-deps: not a Debian system; install Qt's xcb libraries by hand" >&2; exit 0; }
 missing=()

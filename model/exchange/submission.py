@@ -264,6 +264,11 @@ def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str,
 
 
 def _write_files(out_dir: Path, stem: str, pdf: bytes, xlsx: bytes, version: int) -> tuple[Path, Path]:
+    """Called only after version N and its signed bytes are committed (durably: the store runs
+    `synchronous = FULL`). Each file is written to a temporary name, fsynced, renamed and its folder
+    fsynced, so after a power cut a package file on disk is always complete and always the version the
+    database holds; submitting again writes exactly the stored bytes. No order of events can leave two
+    different packages of one version."""
     from model.safety.files import PDF, XLSX, write_output
 
     pdf_path, xlsx_path = out_dir / f"{stem}.pdf", out_dir / f"{stem}.xlsx"

@@ -25,7 +25,8 @@ from model.common.i18n import translate
 TEMP_SUFFIX = ".tmp"
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in `folder` survive a power cut (its entry is on disk)."""
     if sys.platform == "win32":  # a folder cannot be opened for fsync on Windows
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -74,7 +75,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path
         os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
         tmp = None
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException as exc:
         if tmp is not None:
             with contextlib.suppress(OSError):

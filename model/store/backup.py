@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from model.common.errors import StorageError, UserError
 from model.common.failures import BACKUP, environment_error
 from model.common.i18n import translate
+from model.safety.files import fsync_dir
 from model.store.lock import WriterLock
 
 if TYPE_CHECKING:
@@ -312,6 +313,7 @@ def backup_now(
                 ).format(id=backup_id, problem=problems[0])
             )
         os.replace(temp, target)
+        fsync_dir(target.parent)
     except BaseException as exc:
         for leftover in (temp, temp.with_name(temp.name + "-journal")):
             with contextlib.suppress(OSError):

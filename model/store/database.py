@@ -457,7 +457,7 @@ class Store:
             conn.execute("PRAGMA busy_timeout = 5000")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA synchronous = FULL")  # a commit is on disk before it is acknowledged
         except (sqlite3.DatabaseError, OSError) as exc:
             not_a_database = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == 26  # SQLITE_NOTADB
             known = None if not_a_database else environment_error(exc, self.path, OPEN)
