@@ -33,11 +33,14 @@ from typing import Any
 
 from model.plan.coefficients import load_shipped_coefficients
 from model.plan.spec import LAST_YEAR, NUMBER, STATUS, Plan, parse_plan, shipped_plan_text
-from model.store.database import Store
+from model.store.database import Store, open_database
+from model.store.figures import Figure
 
 GENERATOR_VERSION = 1  # bump when the data set changes shape: a kept set of another version is rebuilt
 PASSPHRASE = "benchmark-pass"
 WHO = "bench"
+# The footer names of every clerk in the benchmarks (the database's profile, with the unit added).
+PEOPLE = {"preparer": "王芳", "phone": "57920000", "stats_head": "李强", "unit_head": "张伟"}
 PERIOD = "2024-07"  # the month the packages are for
 PLAN_YEAR = 2024
 SHIPPED_SENDERS = 32  # reporting units of the shipped plan other than the district's own office
@@ -277,49 +280,30 @@ def _status(unit_id: str, key: str, year: int, month: int) -> str:
     return "推进中"
 
 
-def _shown(value: float | None, text: str | None, note: str) -> str:
-    shown = text if text is not None else repr(value)
-    return f"{shown} (说明: {note})" if note else shown
-
-
 def write_figures_fast(store: Store, plan: Plan, units: list[str], months: range) -> int:
-    """Every field of these units for these months, as `Store.write_figures` stores them, in one go."""
-    figure_rows, audit_rows = [], []
+    """Every field of these units for these months, stored and audited as a clerk's entries, in one go."""
+    figures = []
     gen = _Generator(plan)
     for unit_id in units:
         for month in months:
             period = f"{plan.year}-{month:02d}"
             at = f"{plan.year + (month == 12)}-{month % 12 + 1:02d}-{5 + month % 9:02d}T09:30:00+08:00"
-            for key, value, text, note in gen.figures(unit_id, month):
-                figure_rows.append(
-                    (
-                        plan.id,
-                        unit_id,
-                        period,
-                        key,
-                        value,
-                        text,
-                        note,
-                        at,
-                        WHO,
-                        plan.coefficients,
-                        plan.electricity_basis,
-                    )
+            figures += [
+                Figure(
+                    unit_id,
+                    period,
+                    key,
+                    value,
+                    text,
+                    note,
+                    at,
+                    WHO,
+                    plan.coefficients,
+                    plan.electricity_basis,
                 )
-                audit_rows.append(
-                    (at, WHO, "figure.set", plan.id, unit_id, period, key, None, _shown(value, text, note))
-                )
-    with store.transaction():
-        store.conn.executemany(
-            "INSERT INTO figures (plan_id, unit_id, period, field, value, text, note, updated_at, updated_by, "
-            "coef_version, electricity_basis) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            figure_rows,
-        )
-        store.conn.executemany(
-            "INSERT INTO audit (at, who, action, plan_id, unit_id, period, field, old, new) VALUES (?,?,?,?,?,?,?,?,?)",
-            audit_rows,
-        )
-    return len(figure_rows)
+                for key, value, text, note in gen.figures(unit_id, month)
+            ]
+    return store.figures.insert_new(plan.id, figures)
 
 
 def senders(plan: Plan) -> list[str]:
@@ -329,13 +313,13 @@ def senders(plan: Plan) -> list[str]:
 def new_store(path: Path) -> Store:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    store = Store(path, seed=False)
-    store.load_coefficients(load_shipped_coefficients(), who=WHO)
+    store = open_database(path, write=True, create=True, seed=False)
+    store.plans.load_coefficients(load_shipped_coefficients(), who=WHO)
     return store
 
 
 def checkpoint(store: Store) -> None:
-    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.db.checkpoint()
 
 
 # ---- the district's database -------------------------------------------------------------------
@@ -348,7 +332,7 @@ def build_district(path: Path, scale: Scale) -> dict[str, Any]:
     count = 0
     with store:
         for plan in plans(scale):
-            store.load_plan(plan, who=WHO, activate=plan.year == PLAN_YEAR)
+            store.plans.load(plan, who=WHO, activate=plan.year == PLAN_YEAR)
             units = [u.id for u in plan.reporting_units()]
             if plan.year < PLAN_YEAR:
                 count += write_figures_fast(store, plan, units, range(1, 13))
@@ -377,7 +361,7 @@ def _unit_side(args: tuple[int, list[str], str, str, str, dict[str, int]]) -> di
     plan = parse_plan(plan_text(PLAN_YEAR, scale), f"bench-{PLAN_YEAR}.json")
     store = new_store(Path(db))
     with store:
-        store.load_plan(plan, who=WHO)
+        store.plans.load(plan, who=WHO)
         write_figures_fast(store, plan, units, range(1, 8))
         period = parse_period(PERIOD)
         when = datetime(2024, 8, 9, 10, 30).astimezone()
@@ -430,8 +414,8 @@ def trust_all(db: Path, work: Path) -> float:
     from model.exchange.district import trust_add
 
     started = time.perf_counter()
-    with Store(db) as store:
-        plan = store.plan()
+    with open_database(db, write=True, create=True) as store:
+        plan = store.plans.get()
         for pem in sorted((work / "keys").glob("*.pem")):
             trust_add(store, plan, pem.read_bytes(), who=WHO)
         checkpoint(store)

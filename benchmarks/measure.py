@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import dataset  # noqa: E402
 
-PEOPLE = {"unit_head": "张伟", "stats_head": "李强", "preparer": "王芳", "phone": "57920000"}
+PEOPLE = dataset.PEOPLE
 
 
 def peak_mib() -> float:
@@ -50,11 +50,11 @@ def emit(data: dict[str, Any]) -> None:
 
 def measure_import(work: Path, db: Path) -> None:
     from model.exchange.district import ACCEPTED, import_packages
-    from model.store.database import Store
+    from model.store.database import open_database
 
     paths = sorted((work / "packages").glob("*.pdf"))
     started = time.perf_counter()
-    with Store(db) as store:
+    with open_database(db, write=True, create=True) as store:
         opened = time.perf_counter() - started
         outcomes = import_packages(store, paths, who="区发改委")
         seconds = time.perf_counter() - started
@@ -77,15 +77,15 @@ def measure_reports(work: Path, db: Path, runs: int) -> None:
     from model.reports.export import PDF, XLSX, district_summary_file, unit_report
     from model.reports.signing import load_key
     from model.reports.tables import ReportPeople
-    from model.store.database import Store
+    from model.store.database import open_database
 
     out: dict[str, Any] = {}
     period = parse_period(dataset.PERIOD)
     people = ReportPeople(**PEOPLE)
     files = work / "files"
     files.mkdir(exist_ok=True)
-    with Store(db) as store:
-        plan = store.plan()
+    with open_database(db, write=True, create=True) as store:
+        plan = store.plans.get()
         senders = dataset.senders(plan)
         town = largest(plan, [u for u in senders if plan.annex2_row(u)])
         key_user = largest(plan, [u for u in senders if plan.annex3_row(u)])
@@ -93,10 +93,10 @@ def measure_reports(work: Path, db: Path, runs: int) -> None:
 
         # every unit's year-to-date figures: from the database, and the calculation alone
         out["summary_from_store"] = repeat(lambda: summary_from_store(store, period), runs)
-        coefficients = store.coefficients(plan.coefficients)
+        coefficients = store.plans.coefficients(plan.coefficients)
         units = [u.id for u in plan.reporting_units()]
-        figures = {u: store.figures(plan.id, u) for u in units}
-        out["read_figures"] = repeat(lambda: [store.figures(plan.id, u) for u in units], runs)
+        figures = {u: store.figures.read(plan.id, u) for u in units}
+        out["read_figures"] = repeat(lambda: [store.figures.read(plan.id, u) for u in units], runs)
         out["unit_progress_all"] = repeat(
             lambda: [unit_progress(plan, coefficients, figures[u], u, period) for u in units], runs
         )
@@ -147,12 +147,12 @@ class WindowBench:
 
     def __init__(self, app: Any, store: Any, work: Path, label: str, unit_id: str, runs: int) -> None:
         from gui import app as gui_app
-        from gui.settings import Identity, Settings
+        from gui.settings import Settings
 
         self.app, self.store, self.label, self.runs = app, store, label, runs
         self.settings = Settings(str(work / f"window-{label}.ini"))
-        self.settings.set_identity(Identity(unit_id, "王芳", "57920000", "李强", "张伟"))
-        self.settings.set_period(store.plan().id, dataset.PERIOD)
+        store.profile.set(PEOPLE | {"unit": unit_id}, who=dataset.WHO)
+        self.settings.set_period(store.plans.get().id, dataset.PERIOD)
         self.window: Any = None
         started = time.perf_counter()
         self.window = gui_app.create_window(store, self.settings)
@@ -275,7 +275,7 @@ def measure_window(work: Path, db: Path, runs: int) -> None:
     from gui.annex2_form import Annex2Form
     from gui.annex3_form import Annex3Form
     from gui.tasks_form import TasksForm
-    from model.store.database import Store
+    from model.store.database import open_database
 
     app = QApplication(["bench"])
     app.setApplicationName("TanBao")
@@ -283,8 +283,8 @@ def measure_window(work: Path, db: Path, runs: int) -> None:
     gui_app.install_translations(app)
     gui_app.install_font(app)
     out: dict[str, Any] = {}
-    with Store(db) as store:
-        plan = store.plan()
+    with open_database(db, write=True, create=True) as store:
+        plan = store.plans.get()
         senders = dataset.senders(plan)
         town = largest(plan, [u for u in senders if plan.annex2_row(u)])
         key_user = largest(plan, [u for u in senders if plan.annex3_row(u)])

@@ -21,13 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from model.common.periods import parse_period
 from model.entry.figures import Entry, store_entries
-from model.store.database import Store
+from model.store.database import Store, open_database
 
 UNIT, PERIOD, PASS = "fengjing", "2024-07", "benchmark-pass"
 
 
 def fill(store: Store) -> None:
-    plan = store.plan()
+    plan = store.plans.get()
     entries = []
     for m in range(2, 8):
         for key, value in (
@@ -56,9 +56,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--algorithm", choices=["ecdsa", "rsa"], default="ecdsa")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.sqlite") as store:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        open_database(Path(tmp) / "bench.sqlite", write=True, create=True) as store,
+    ):
         fill(store)
-        plan = store.plan()
+        plan = store.plans.get()
         from model.reports import signing
 
         p12 = signing.new_key(UNIT, plan.unit(UNIT).full_name, PASS, algorithm=args.algorithm)

@@ -178,14 +178,17 @@ def measure_libreoffice(work: Path, workbook: Path, runs: int) -> dict[str, Any]
     return {"first": first, "runs": [convert() for _ in range(runs)]}
 
 
-def write_settings(folder: Path, unit_id: str, plan_id: str) -> Path:
-    """The settings a clerk of `unit_id` has after the first start, where the program looks for them."""
-    from gui.settings import Identity, Settings
+def write_settings(folder: Path, db: Path, unit_id: str, plan_id: str) -> Path:
+    """What a clerk of `unit_id` has after the first start: the profile in the database, the period in
+    the settings where the program looks for them."""
+    from gui.settings import Settings
+    from model.store.database import open_database
 
+    with open_database(db, write=True) as store:
+        store.profile.set(dataset.PEOPLE | {"unit": unit_id}, who=dataset.WHO)
     shutil.rmtree(folder, ignore_errors=True)
     path = folder / "TanBao" / "TanBao" / "tanbao.ini"
     settings = Settings(str(path))
-    settings.set_identity(Identity(unit_id, "王芳", "57920000", "李强", "张伟"))
     settings.set_period(plan_id, dataset.PERIOD)
     del settings
     return path
@@ -200,7 +203,7 @@ def measure_startup(work: Path, db: Path, units: dict[str, str], plan_id: str, r
     out: dict[str, Any] = {}
     for label, unit_id in units.items():
         xdg = work / f"xdg-{label}"
-        write_settings(xdg, unit_id, plan_id)
+        write_settings(xdg, db, unit_id, plan_id)
         env = {**base, "XDG_CONFIG_HOME": str(xdg)}
         probe(["main.py", "--db", str(db)], env)  # warm the page cache: every run after it is the same
         results = [probe(["main.py", "--db", str(db)], env) for _ in range(runs)]
@@ -339,10 +342,10 @@ def main() -> int:
     if lo is None:
         log("  LibreOffice is not installed: no comparison (apt-get install libreoffice-calc-nogui)")
 
-    from model.store.database import Store
+    from model.store.database import open_database
 
-    with Store(db, seed=False) as store:
-        plan = store.plan()
+    with open_database(db, write=True, create=True, seed=False) as store:
+        plan = store.plans.get()
     units = {"town": reports["town"], "district": plan.district_unit}
     log("start-up to a usable window …")
     startup = measure_startup(work, db, units, plan.id, max(3, runs // 2 + 1))

@@ -6,7 +6,6 @@ too, and renders what they return (text, or JSON with --json).
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -34,7 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         hint = translate("cli", "确实要覆盖时加 --force。") if isinstance(exc, OverwriteRefused) else ""
         print(translate("cli", "错误：{msg}").format(msg=exc.message) + hint, file=sys.stderr)
         return 2
-    except sqlite3.DatabaseError as exc:  # a damaged or unreadable file met by a reading command
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a damaged file met by a reading command, a disk failing: not a bug
         from model.common.failures import OPEN, environment_error
         from model.common.paths import default_db_path
 
@@ -45,8 +46,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -19,18 +19,22 @@ def who() -> str:
     return os.environ.get("TANBAO_USER") or getpass.getuser()
 
 
-def open_store(args: argparse.Namespace, *, write: bool = False):  # type: ignore[no-untyped-def]
+def open_store(  # type: ignore[no-untyped-def]
+    args: argparse.Namespace, *, write: bool = False, create: bool = False
+):
     """`write=True` for commands that change the database: they take the writer lock, so a second
-    program writing the same file is refused with a message naming it (reading commands are not)."""
+    program writing the same file is refused with a message naming it, and upgrade an older file.
+    Reading commands only read: a path that names no database says so (and suggests `init`) instead of
+    leaving an empty one behind. Only `init` creates (`create=True`)."""
     from model.common.paths import default_db_path
     from model.safety.drives import location_warning
-    from model.store.database import Store
+    from model.store.database import open_database
 
     path = default_db_path(args.db)
     warning = location_warning(path)
     if warning:
         print(translate("cli", "警告：{msg}").format(msg=warning), file=sys.stderr)
-    return Store(path, exclusive=write)
+    return open_database(path, write=write or create, create=create)
 
 
 def add_force(parser: argparse.ArgumentParser) -> None:
@@ -63,17 +67,26 @@ def read_passphrase(prompt: str, *, confirm: bool = False) -> str:
     return first
 
 
-def report_people() -> Any:
-    """The form's footer from TANBAO_UNIT_HEAD / _STATS_HEAD / _PREPARER / _PHONE; blank = sign by hand."""
-    from model.reports.tables import ReportPeople
+def report_people(store: Any) -> Any:
+    """The form's footer: the profile in the database (`main.py profile`, the window's 我是谁), so the
+    window and the command line print the same names. TANBAO_UNIT_HEAD / _STATS_HEAD / _PREPARER /
+    _PHONE, when set, override one name for this run; blank names are lines to sign by hand."""
+    from dataclasses import replace
 
-    env = os.environ.get
-    return ReportPeople(
-        unit_head=env("TANBAO_UNIT_HEAD", ""),
-        stats_head=env("TANBAO_STATS_HEAD", ""),
-        preparer=env("TANBAO_PREPARER", ""),
-        phone=env("TANBAO_PHONE", ""),
-    )
+    from model.reports.tables import people_from_profile
+
+    people = people_from_profile(store.profile.get())
+    overrides = {
+        name: os.environ[variable]
+        for name, variable in (
+            ("unit_head", "TANBAO_UNIT_HEAD"),
+            ("stats_head", "TANBAO_STATS_HEAD"),
+            ("preparer", "TANBAO_PREPARER"),
+            ("phone", "TANBAO_PHONE"),
+        )
+        if os.environ.get(variable)
+    }
+    return replace(people, **overrides)
 
 
 def db_path(args: argparse.Namespace) -> Any:
@@ -85,7 +98,7 @@ def db_path(args: argparse.Namespace) -> Any:
 def unit_and_period(store: Any, args: argparse.Namespace) -> tuple[Any, Any, Any]:
     from model.common.periods import parse_period
 
-    plan = store.plan()
+    plan = store.plans.get()
     unit = plan.find_unit(args.unit)
     period = parse_period(args.period)
     plan.check_period(period)

@@ -16,7 +16,7 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
     from model.exchange.district import trust_add
 
     with open_store(args, write=True) as store:
-        entry = trust_add(store, store.plan(), args.cert, who=who(), unit=args.unit)
+        entry = trust_add(store, store.plans.get(), args.cert, who=who(), unit=args.unit)
     emit(
         args,
         asdict(entry),
@@ -31,7 +31,7 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
     from model.exchange.district import trust_list
 
     with open_store(args) as store:
-        entries = trust_list(store, store.plan(), include_revoked=args.all)
+        entries = trust_list(store, store.plans.get(), include_revoked=args.all)
     emit(
         args,
         [asdict(e) for e in entries],
@@ -47,7 +47,7 @@ def cmd_trust_remove(args: argparse.Namespace) -> int:
     from model.exchange.district import trust_remove
 
     with open_store(args, write=True) as store:
-        entry = trust_remove(store, store.plan(), args.cert, who=who())
+        entry = trust_remove(store, store.plans.get(), args.cert, who=who())
     emit(
         args,
         asdict(entry),
@@ -98,7 +98,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 )
             ) from None
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
         plan.check_period(period)
         view = district_view(store, period, as_of=as_of)
     data = {key: value for key, value in view.to_dict().items() if key != "grid"}
@@ -110,7 +110,7 @@ def cmd_targets_export(args: argparse.Namespace) -> int:
     from model.exchange.targets import export_targets
 
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
     n = export_targets(plan, args.output, force=args.force)
     emit(
         args,
@@ -127,7 +127,7 @@ def cmd_targets_import(args: argparse.Namespace) -> int:
     from model.exchange.targets import apply_target_changes, read_target_changes
 
     with open_store(args, write=args.apply) as store:
-        plan = store.plan()
+        plan = store.plans.get()
         result = read_target_changes(plan, args.file)
         applied = False
         if args.apply and result.ok and result.changes:

@@ -6,8 +6,8 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from cli.common import add_force, emit, open_store, who
-from cli.render import preview_text, progress_text
+from cli.common import add_force, emit, open_store, unit_and_period, who
+from cli.render import audit_text, checks_json, checks_text, preview_text, progress_text
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 
@@ -18,7 +18,7 @@ def cmd_enter(args: argparse.Namespace) -> int:
     from model.entry.figures import parse_assignments, store_entries
 
     with open_store(args, write=not args.dry_run) as store:
-        plan = store.plan()
+        plan = store.plans.get()
         if args.file:
             if args.assignments or args.unit or args.period:
                 raise UserError(translate("cli", "--file 与 --unit/--period/字段=数值 不能同时使用。"))
@@ -37,7 +37,7 @@ def cmd_enter(args: argparse.Namespace) -> int:
                 unit=plan.unit(unit_id).name, period=period, n=changed
             )
         )
-        for problem in check_period(plan, unit_id, period, store.figures(plan.id, unit_id)):
+        for problem in check_period(plan, unit_id, period, store.figures.read(plan.id, unit_id)):
             if (
                 problem.severity == "warning"
                 and problem.field in {e.field for e in entries}
@@ -73,25 +73,54 @@ def cmd_template(args: argparse.Namespace) -> int:
     from model.reports.template import export_template
 
     with open_store(args) as store:
-        unit = store.plan().find_unit(args.unit)
+        unit = store.plans.get().find_unit(args.unit)
         path = export_template(store, unit.id, parse_period(args.period), args.output, force=args.force)
     print(translate("cli", "已导出 {unit} 的填报模板：{path}").format(unit=unit.name, path=path))
     return 0
 
 
-def cmd_progress(args: argparse.Namespace) -> int:
-    from model.calc.progress import unit_progress
-    from model.common.periods import parse_period
+def _report(args: argparse.Namespace) -> Any:
+    from model.calc.report import report_from_store
 
     with open_store(args) as store:
-        plan = store.plan()
-        unit = plan.find_unit(args.unit)
-        period = parse_period(args.period)
-        plan.check_report_period(period)
-        progress = unit_progress(
-            plan, store.coefficients(plan.coefficients), store.figures(plan.id, unit.id), unit.id, period
-        )
-    emit(args, progress.to_dict(), lambda: progress_text(progress))
+        _plan, unit, period = unit_and_period(store, args)
+        return report_from_store(store, unit.id, period, created_by=who(), strict=False)
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    report = _report(args)
+    report.plan.check_report_period(report.period)
+    emit(args, report.progress.to_dict(), lambda: progress_text(report.progress))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """The checks list, as the window's checks panel shows it; exit 1 when something blocks submission."""
+    report = _report(args)
+    emit(args, checks_json(report), lambda: checks_text(report))
+    return 1 if report.blocking else 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from model.entry.figures import field_history
+    from model.store.audit import render
+
+    with open_store(args) as store:
+        plan, unit, period = unit_and_period(store, args)
+        entries = field_history(store, plan, unit.id, period, args.field)
+    lines = [render(e) for e in entries]
+    data = [
+        {
+            "at": e.at,
+            "who": e.who,
+            "action": e.action,
+            "old": e.value("old"),
+            "new": e.value("new"),
+            "shown": {"action": line.action, "old": line.old, "new": line.new},
+        }
+        for e, line in zip(entries, lines, strict=True)
+    ]
+    emit(args, data, lambda: audit_text(unit.name, str(period), plan.field(args.field).label, lines))
     return 0
 
 
@@ -124,3 +153,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", metavar="U", required=True)
     p.add_argument("--period", metavar="YYYY-MM", required=True)
     p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser("audit", parents=[common], help=translate("cli", "一个数值的修改记录"))
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.add_argument("field", metavar="FIELD", help=translate("cli", "填报项，例如 energy_tce"))
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser(
+        "check", parents=[common], help=translate("cli", "检查清单：缺填数据、审核关系、需说明原因的波动")
+    )
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.set_defaults(func=cmd_check)

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli import backups, district, figures, reports, setup, submissions
+from cli import backups, district, evidence, figures, reports, setup, submissions
 from cli.common import Parser
 from model.common.i18n import translate
 
-GROUPS = (setup, figures, reports, submissions, district, backups)
+GROUPS = (setup, figures, evidence, reports, submissions, district, backups)
 
 
 def cmd_window(args: argparse.Namespace) -> int:

@@ -6,6 +6,18 @@ from typing import Any
 
 from model.common import formatting as fmt
 from model.common.i18n import translate
+from model.plan.coefficients import basis_label
+
+OP_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
+
+
+def judged_words(judged: str) -> str:
+    """How a task's quantitative target is judged, in words."""
+    return {
+        "elapsed": translate("cli", "按序时进度"),
+        "level": translate("cli", "随时达到"),
+        "year_end": translate("cli", "年末评价"),
+    }[judged]
 
 
 def plan_text(plan: Any, annex: int | None, unit_id: str | None) -> str:
@@ -28,6 +40,13 @@ def plan_text(plan: Any, annex: int | None, unit_id: str | None) -> str:
             lines.append(f"  {plan.unit(r2.unit).name:<16} {r2.target_pct:+.1f}%")
     if annex in (None, 3):
         lines.append(translate("cli", "附件3 {title}").format(title=plan.annexes[3].title))
+        basis = plan.electricity_basis_for(3)
+        lines.append(
+            translate("cli", "  电力折标：{basis}{assumed}").format(
+                basis=basis_label(basis.basis),
+                assumed=translate("cli", "（假定，{note}）").format(note=basis.note) if basis.assumed else "",
+            )
+        )
         for r3 in plan.annex3:
             lines.append(
                 f"  {plan.unit(r3.unit).name}  {r3.total_cap_wan_tce:g} 万吨标煤  "
@@ -38,6 +57,17 @@ def plan_text(plan: Any, annex: int | None, unit_id: str | None) -> str:
         for r4 in plan.annex4:
             resp = "、".join(plan.ref_label(x) for x in r4.responsible)
             lines.append(f"  {r4.id} [{r4.area}] {r4.text}  —— {resp}")
+            for _suffix, q in r4.quantities:
+                whose = (
+                    translate("cli", "全区目标，{lead}填报全区数值，其余单位填报贡献").format(
+                        lead=plan.unit(r4.lead).name
+                    )
+                    if q.scope == "district"
+                    else translate("cli", "各责任单位分别评价")
+                )
+                lines.append(
+                    f"      {q.label} {OP_SIGNS[q.op]}{q.value:g}{q.unit}（{whose}；{judged_words(q.judged)}）"
+                )
     return "\n".join(lines)
 
 
@@ -71,26 +101,25 @@ def progress_text(p: Any) -> str:
     a3 = p.annex3
     if a3:
         lines += [
-            translate("cli", "附件3 能耗双控（电力按{basis}，系数 {version}）").format(
-                basis=a3.electricity_basis_label, version=a3.coefficient_version
+            translate("cli", "附件3 能耗双控（{basis}；折标系数 {version}）").format(
+                basis=a3.electricity_basis_line, version=a3.coefficient_version
             ),
             translate("cli", "  本年累计 {ytd} 吨标准煤，总量控制 {cap} 吨标准煤（已用 {used}）").format(
                 ytd=fmt.amount(a3.ytd_tce), cap=fmt.amount(a3.cap_tce), used=fmt.pct(a3.cap_used_pct)
             ),
-            translate("cli", "  预计全年 {proj} 吨标准煤（线性 {lin}，按上年月度分布 {prof}）【{c}】").format(
+            translate("cli", "  预计全年 {proj} 吨标准煤（{method}）【{c}】").format(
                 proj=fmt.amount(a3.projected_tce),
-                lin=fmt.amount(a3.projected_tce_linear),
-                prof=fmt.amount(a3.projected_tce_by_profile),
-                c=colour_text(a3.total_colour),
+                method=a3.projection_method_label,
+                c=a3_word(a3, a3.total_colour),
             ),
             translate("cli", "  能耗强度 {i}，目标 {t} {u}【{c}】；同比 {yoy}，要求 {yt}【{yc}】").format(
                 i=fmt.intensity(a3.intensity),
                 t=fmt.intensity(a3.intensity_target),
                 u=a3.intensity_unit,
-                c=colour_text(a3.intensity_colour),
+                c=a3_word(a3, a3.intensity_colour),
                 yoy=fmt.rate(a3.intensity_yoy_change_pct),
                 yt=fmt.rate(a3.intensity_yoy_target_pct),
-                yc=colour_text(a3.intensity_yoy_colour),
+                yc=a3_word(a3, a3.intensity_yoy_colour),
             ),
         ]
     for title, rows in (
@@ -102,8 +131,18 @@ def progress_text(p: Any) -> str:
         for r in rows:
             shown = r.status or (fmt.amount(r.value) if r.value is not None else "—")
             lines.append(f"  {r.id} {r.text[:30]}  {shown}  {r.target}  【{r.colour_label}】")
-    lines.append(translate("cli", "总体：【{c}】").format(c=colour_text(p.colour)))
+    if not p.complete:
+        cells = "、".join(
+            translate("cli", "{m}月{label}").format(m=int(c.period[5:7]), label=c.label) for c in p.missing
+        )
+        lines.append(translate("cli", "数据不全，未填写：{cells}").format(cells=cells))
+    lines.append(translate("cli", "总体：【{c}】").format(c=p.colour_label))
     return "\n".join(lines)
+
+
+def a3_word(a3: Any, colour: str | None) -> str:
+    """An annex-3 colour's word; 数据不全 for each while a figure is missing."""
+    return colour_text(colour) if a3.complete else a3.colour_label
 
 
 def colour_text(colour: str | None) -> str:
@@ -236,6 +275,84 @@ def status_text(view: Any) -> str:
 
 def shown_target(value: Any, unit: str) -> str:
     return value if isinstance(value, str) else f"{value:g}{unit}"
+
+
+def audit_text(unit: str, period: str, label: str, lines: list[Any]) -> str:
+    head = translate("cli", "{unit} {period}“{label}”的修改记录：").format(
+        unit=unit, period=period, label=label
+    )
+    if not lines:
+        return head + translate("cli", "没有修改记录。")
+    rows = [head]
+    for line in lines:
+        change = f"{line.old} → {line.new}" if line.old else line.new
+        rows.append(f"  {line.at}  {line.who}  {line.action}  {change}")
+    return "\n".join(rows)
+
+
+def profile_text(entries: list[tuple[str, str]]) -> str:
+    blank = translate("cli", "（未填）")
+    return "\n".join(f"{label}：{value or blank}" for label, value in entries)
+
+
+def evidence_text(unit: str, items: list[Any]) -> str:
+    if not items:
+        return translate("cli", "{unit} 还没有证明材料。").format(unit=unit)
+    rows = [translate("cli", "{unit} 的证明材料：").format(unit=unit)]
+    for item in items:
+        rows.append(
+            translate("cli", "  #{id}  {row}  {period}  {name}（{kb:,.0f} KB，{who} {at}）").format(
+                id=item.id,
+                row=item.row_id,
+                period=item.period,
+                name=item.file_name,
+                kb=item.size / 1024,
+                who=item.added_by,
+                at=item.added_at[:16].replace("T", " "),
+            )
+        )
+    return "\n".join(rows)
+
+
+def checks_json(report: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from model.calc.checks import check_items
+
+    items = check_items(report.plan, report.problems)
+    return {
+        "unit_id": report.unit.id,
+        "period": str(report.period),
+        "complete": report.complete,
+        "blocking": sum(1 for i in items if i.blocking),
+        "checks": [asdict(i) for i in items],
+    }
+
+
+def checks_text(report: Any) -> str:
+    from model.calc.checks import ERROR, NEEDS_REASON, check_items
+
+    items = check_items(report.plan, report.problems)
+    lines = [
+        translate("cli", "{unit}  {label} 检查清单").format(
+            unit=report.unit.name, label=report.period.label()
+        )
+    ]
+    for i in items:
+        if i.kind == ERROR:
+            lines.append(translate("cli", "  错误：{msg}").format(msg=i.message))
+        elif i.kind == NEEDS_REASON:
+            lines.append(translate("cli", "  需说明：{msg}").format(msg=i.message))
+        else:
+            lines.append(translate("cli", "  已说明：{msg}（原因：{r}）").format(msg=i.message, r=i.reason))
+    blocking = sum(1 for i in items if i.blocking)
+    if not items:
+        lines.append(translate("cli", "检查全部通过。"))
+    elif blocking:
+        lines.append(translate("cli", "有 {n} 项须处理后才能报送。").format(n=blocking))
+    else:
+        lines.append(translate("cli", "没有阻止报送的问题。"))
+    return "\n".join(lines)
 
 
 def preview_text(plan: Any, preview: Any) -> str:

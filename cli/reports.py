@@ -19,7 +19,7 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
     out = args.output
     check_overwrite(out, KEY, force=args.force)
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
     unit = plan.find_unit(args.unit)
     passphrase = read_passphrase(translate("cli", "为新密钥设定口令："), confirm=True)
     p12 = new_key(unit.id, unit.full_name, passphrase, algorithm=args.algorithm, district=plan.district)
@@ -72,7 +72,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise UserError(translate("cli", "汇总表不按单位导出，也不签名：请去掉 --unit 和 --key。"))
         with open_store(args) as store:
             data, summary = district_summary_file(
-                store, period, kind.removeprefix("summary-"), report_people()
+                store, period, kind.removeprefix("summary-"), report_people(store)
             )
         write_output(args.output, data, kind=file_kind, force=args.force)
         print(
@@ -91,8 +91,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         key = load_key(args.key, read_passphrase(translate("cli", "密钥口令：")))
     with open_store(args) as store:
-        unit = store.plan().find_unit(args.unit)
-        data = unit_report(store, unit.id, period, kind, report_people(), who=who(), key=key)
+        unit = store.plans.get().find_unit(args.unit)
+        data = unit_report(store, unit.id, period, kind, report_people(store), who=who(), key=key)
     write_output(args.output, data, kind=file_kind, force=args.force)
     signed = translate("cli", "，已签名") if key else ""
     print(

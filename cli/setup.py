@@ -8,28 +8,26 @@ from dataclasses import asdict
 from typing import Any
 
 from cli.common import add_force, emit, open_store, who
-from cli.render import plan_text
+from cli.render import plan_text, profile_text
 from model.common.errors import UserError
 from model.common.i18n import translate
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from model.exchange.targets import install_plan
     from model.plan.coefficients import load_shipped_coefficients
     from model.plan.spec import load_plan
 
     plan = load_plan(args.plan) if args.plan else None  # validate before touching the database
-    with open_store(args, write=True) as store:
+    with open_store(args, create=True) as store:
         try:
-            store.coefficients(load_shipped_coefficients().version)
+            store.plans.coefficients(load_shipped_coefficients().version)
         except UserError:
-            store.load_coefficients(load_shipped_coefficients(), who=who())
-        if plan is not None:
-            store.coefficients(plan.coefficients)  # the plan's table must be known
-            store.load_plan(plan, who=who())
-        active = store.plan()
+            store.plans.load_coefficients(load_shipped_coefficients(), who=who())
+        active = install_plan(store, plan, who=who()) if plan is not None else store.plans.get()
         data = {
             "db": str(store.path),
-            "schema_version": store.user_version,
+            "schema_version": store.db.user_version,
             "plan_id": active.id,
             "plan_year": active.year,
             "plan_title": active.title,
@@ -39,14 +37,16 @@ def cmd_init(args: argparse.Namespace) -> int:
             data,
             lambda: translate(
                 "cli", "数据库已就绪：{db}（结构版本 {v}）\n当前计划：{year}年 {title}（{id}）"
-            ).format(db=store.path, v=store.user_version, year=active.year, title=active.title, id=active.id),
+            ).format(
+                db=store.path, v=store.db.user_version, year=active.year, title=active.title, id=active.id
+            ),
         )
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
     unit_id = plan.find_unit(args.unit).id if args.unit else None
     if args.json:
         if unit_id:
@@ -68,7 +68,7 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     from model.exchange.targets import export_plan
 
     with open_store(args) as store:
-        plan = store.plan()
+        plan = store.plans.get()
     export_plan(plan, args.output, force=args.force)
     emit(
         args,
@@ -77,6 +77,24 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
             "cli", "已导出计划 {title}（{id}）到 {path}\n各单位用 main.py init --plan {path} 载入。"
         ).format(title=plan.title, id=plan.id, path=args.output),
     )
+    return 0
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    from model.entry.profile import parse_profile_assignments, profile_labels, set_profile
+
+    changes = parse_profile_assignments(args.set or [])
+    with open_store(args, write=bool(changes)) as store:
+        plan = store.plans.get()
+        profile = set_profile(store, plan, changes, who=who()) if changes else store.profile.get()
+    known = {u.id: u.name for u in plan.units}
+    data = asdict(profile)
+    shown = {
+        **data,
+        "unit": f"{known[profile.unit]}（{profile.unit}）" if profile.unit in known else profile.unit,
+    }
+    labels = profile_labels()
+    emit(args, data, lambda: profile_text([(labels[k], shown[k]) for k in labels]))
     return 0
 
 
@@ -96,3 +114,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE.json", required=True)
     add_force(p)
     p.set_defaults(func=cmd_plan_export)
+
+    p = sub.add_parser(
+        "profile", parents=[common], help=translate("cli", "本单位和报表表尾的签署人（窗口与命令行共用）")
+    )
+    p.add_argument(
+        "--set",
+        nargs="+",
+        action="extend",
+        metavar="KEY=VALUE",
+        help=translate("cli", "修改：unit、unit_head、stats_head、preparer、phone；值为空则清除"),
+    )
+    p.set_defaults(func=cmd_profile)

@@ -15,8 +15,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
     from model.exchange.submission import SUBMITTED, blocking_problems, period_state, submit
     from model.reports.signing import load_key
 
-    people = report_people()
     with open_store(args, write=True) as store:
+        people = report_people(store)
         plan, unit, period = unit_and_period(store, args)
         state = period_state(store, plan, unit.id, period)
         if state.status != SUBMITTED:  # say what blocks it before asking for the passphrase

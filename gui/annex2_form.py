@@ -10,7 +10,6 @@ from gui import style
 from gui.chart import Reference, Series
 from gui.grid import Derived, MonthForm, MonthGridModel
 from gui.session import UnitSession
-from model.calc.progress import colour_label
 from model.common import formatting as fmt
 from model.plan.spec import Field
 
@@ -41,7 +40,7 @@ class Annex2Model(MonthGridModel):
             return Derived(fmt.intensity(month.ytd_intensity_last_year))
         if which == 2:
             return Derived(fmt.rate(month.ytd_change_rate_pct), month.colour)
-        return Derived(colour_label(month.colour) if month.colour else "", month.colour)
+        return Derived(month.colour_label, month.colour)
 
 
 class Annex2Form(MonthForm):
@@ -56,13 +55,16 @@ class Annex2Form(MonthForm):
         colour = style.COLOUR_LINE.get(p.colour or "", QColor("#555")).name()
         self.summary.setText(
             self.tr(
-                "{label}：本年累计综合能耗 <b>{e}</b> 吨标准煤，产值 <b>{y}</b> 万元；单位产值能耗 <b>{i}</b>"
+                "{label}：本年累计综合能耗 <b>{e}</b> 吨标准煤（上年同期 {el}），产值 <b>{y}</b> 万元"
+                "（上年同期 {yl}）；单位产值能耗 <b>{i}</b>"
                 "（上年同期 {il}）；累计变化率 <b>{r}</b>，目标 <b>{t}</b>，完成率 {c}　"
                 "<span style='color:{colour}'><b>【{word}】</b></span>"
             ).format(
                 label=self.session.period.label(),
                 e=fmt.amount(p.ytd_energy_tce),
+                el=fmt.amount(p.ytd_energy_tce_last_year),
                 y=fmt.amount(p.ytd_output_wan_yuan),
+                yl=fmt.amount(p.ytd_output_wan_yuan_last_year),
                 i=fmt.intensity(p.ytd_intensity_tce_per_wan_yuan),
                 il=fmt.intensity(p.ytd_intensity_last_year_tce_per_wan_yuan),
                 r=fmt.rate(p.ytd_change_rate_pct),

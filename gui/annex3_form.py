@@ -34,9 +34,10 @@ class Annex3Model(MonthGridModel):
         f = self.layout[section] if orientation == Qt.Orientation.Horizontal else None
         if role == Qt.ItemDataRole.DisplayRole and isinstance(f, Field) and f.carrier:
             plan = self.session.plan
-            kgce = self.session.coefficients.kgce_per_unit(f.carrier, plan.electricity_basis, plan.year)
-            return self.tr("{label}\n（{unit}）\n折标系数 {kgce:g}").format(
-                label=wrap(f.label), unit=f.unit, kgce=kgce
+            basis = plan.electricity_basis_for(3).basis
+            kgce = self.session.coefficients.kgce_per_unit(f.carrier, basis, plan.year)
+            return self.tr("{label}\n（{unit}）\n折标系数 {kgce}").format(
+                label=wrap(f.label), unit=f.unit, kgce=fmt.coefficient(kgce)
             )
         return super().headerData(section, orientation, role)
 
@@ -55,10 +56,11 @@ class Annex3Form(MonthForm):
         title = QCoreApplication.translate("Annex3Form", "本年累计能耗与总量控制目标（吨标准煤）")
         super().__init__(session, 3, Annex3Model(session), title, parent)
 
-    @staticmethod
-    def _badge(colour: str | None) -> str:
+    def _badge(self, colour: str | None) -> str:
+        p = self.session.progress.annex3
+        word = colour_label(colour) if p is None or p.complete else p.colour_label
         css = style.COLOUR_LINE.get(colour or "", QColor("#555")).name()
-        return f"<span style='color:{css}'><b>【{colour_label(colour)}】</b></span>"
+        return f"<span style='color:{css}'><b>【{word}】</b></span>"
 
     def refresh(self) -> None:
         p = self.session.progress.annex3
@@ -66,18 +68,19 @@ class Annex3Form(MonthForm):
             return
         self.summary.setText(
             self.tr(
-                "{label}（电力按{basis}，系数 {version}）<br>"
+                "{label}（{basis}；折标系数 {version}）<br>"
                 "本年累计 <b>{ytd}</b> 吨标准煤，总量控制 {cap} 吨标准煤，已用 {used}；"
-                "预计全年 <b>{proj}</b> 吨标准煤 {total}<br>"
+                "预计全年 <b>{proj}</b> 吨标准煤（{method}）{total}<br>"
                 "能耗强度 <b>{i}</b> {unit}，目标 {t} {icol}；同比 <b>{yoy}</b>，要求 {yt} {ycol}"
             ).format(
                 label=self.session.period.label(),
-                basis=p.electricity_basis_label,
+                basis=p.electricity_basis_line,
                 version=p.coefficient_version,
                 ytd=fmt.amount(p.ytd_tce),
                 cap=fmt.amount(p.cap_tce),
                 used=fmt.pct(p.cap_used_pct),
                 proj=fmt.amount(p.projected_tce),
+                method=p.projection_method_label,
                 total=self._badge(p.total_colour),
                 i=fmt.intensity(p.intensity),
                 unit=p.intensity_unit,

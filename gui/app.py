@@ -21,10 +21,12 @@ from model.common import i18n
 from model.common.errors import UserError
 from model.common.paths import default_db_path, portable_data_dir
 from model.common.periods import due_period, parse_period
+from model.entry.profile import profile_unit, reports_under, set_profile
+from model.plan.spec import Plan
 from model.reports.fonts import font_path
 from model.safety.drives import location_warning
 from model.store.backup import START, backup_if_due, backup_now, restore_backup
-from model.store.database import Store
+from model.store.database import Store, open_database
 from model.store.recovery import DamagedDatabase
 
 
@@ -59,20 +61,32 @@ def install_font(app: QApplication) -> None:
 
 def create_window(store: Store, settings: Settings, today: date | None = None) -> MainWindow | None:
     """The main window for this copy's unit; asks who I am first when nobody has said. None if cancelled."""
-    plan = store.plan()
-    identity = settings.identity()
-    if identity.unit_id not in {u.id for u in plan.units} or not plan.fields_for(identity.unit_id):
-        dialog = SetupDialog(plan, identity)
+    plan = store.plans.get()
+    move_old_identity(store, plan, settings)
+    if profile_unit(store, plan) is None:
+        dialog = SetupDialog(plan, store.profile.get())
         if dialog.exec() != SetupDialog.DialogCode.Accepted:
             return None
-        identity = dialog.identity()
-        settings.set_identity(identity)
+        set_profile(store, plan, dialog.changes(), who=getpass.getuser())
     today = today or date.today()
     try:
         period = plan.check_period(parse_period(settings.period(plan.id)))
     except UserError:
         period = due_period(plan.year, today.year, today.month)
-    return MainWindow(store, settings, identity, period)
+    return MainWindow(store, settings, period)
+
+
+def move_old_identity(store: Store, plan: Plan, settings: Settings) -> None:
+    """Once: the unit and footer names an earlier version kept in the settings file go into the database,
+    where the command line finds them too. A unit the plan does not know is left for the 我是谁 dialog."""
+    old = settings.old_identity()
+    if not old:
+        return
+    if store.profile.is_empty():
+        if old.get("unit") and not reports_under(plan, old["unit"]):
+            old.pop("unit")
+        set_profile(store, plan, old, who=getpass.getuser())
+    settings.forget_identity()
 
 
 def open_for_writing(path: Path) -> Store | None:
@@ -81,7 +95,7 @@ def open_for_writing(path: Path) -> Store | None:
     title = QCoreApplication.translate("app", "无法打开数据库")
     while True:
         try:
-            return Store(path, exclusive=True)
+            return open_database(path, write=True, create=True)
         except DamagedDatabase as exc:
             offer = exc.check.offer
             if offer is None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from gui import style
 from gui.session import UnitSession
-from model.calc.checks import ERROR
+from model.calc.checks import ERROR, NEEDS_REASON, check_items
 
 
 class ChecksPanel(QWidget):
@@ -41,25 +41,24 @@ class ChecksPanel(QWidget):
         plan = self.session.plan
         for (period, key), (_typed, reason) in self.session.invalid.items():
             self._add(self.tr("错误：{reason}").format(reason=reason), period, key, style.ERROR_CELL)
-        for p in self.session.problems:
-            if p.severity == ERROR:
-                label = plan.field(p.field).display_label
-                month = self.tr("{m}月").format(m=int(p.period[5:7]))
+        # the same list as `main.py check`, from the session's report
+        for item in check_items(plan, self.session.problems):
+            if item.kind == ERROR:
                 self._add(
-                    self.tr("必填：{month} {label} 未填写").format(month=month, label=label),
-                    p.period,
-                    p.field,
-                    style.ERROR_CELL,
+                    self.tr("错误：{msg}").format(msg=item.message), item.period, item.field, style.ERROR_CELL
                 )
-            elif p.blocking:
+            elif item.kind == NEEDS_REASON:
                 self._add(
-                    self.tr("需说明：{msg}").format(msg=p.message), p.period, p.field, style.WARNING_CELL
+                    self.tr("需说明：{msg}").format(msg=item.message),
+                    item.period,
+                    item.field,
+                    style.WARNING_CELL,
                 )
             else:
                 self._add(
-                    self.tr("已说明：{msg}（原因：{r}）").format(msg=p.message, r=p.reason),
-                    p.period,
-                    p.field,
+                    self.tr("已说明：{msg}（原因：{r}）").format(msg=item.message, r=item.reason),
+                    item.period,
+                    item.field,
                     style.EXPLAINED_CELL,
                 )
         if self.list.count() == 0:

@@ -33,7 +33,7 @@ from gui.lazy import RefreshWhenShown
 from gui.report_actions import offer_to_open, people_of, show_error
 from gui.session import UnitSession
 from gui.settings import Settings
-from gui.worker import Worker
+from gui.worker import Worker, on_own_store
 from model.calc.completeness import CORRECTED, LATE, MISSING, ON_TIME, Completeness
 from model.calc.summary import DistrictView, district_view
 from model.common import formatting as fmt
@@ -43,7 +43,7 @@ from model.exchange.district import ImportOutcome, import_packages, trust_add, t
 from model.exchange.targets import apply_target_changes, export_targets, read_target_changes
 from model.reports.export import PDF, XLSX, district_summary_file
 from model.safety import files
-from model.store.database import Store
+from model.store.database import Store, open_database
 
 STATE_COLOURS = {ON_TIME: "green", CORRECTED: "green", LATE: "yellow", MISSING: "red"}
 
@@ -193,7 +193,7 @@ class DistrictPage(RefreshWhenShown, QWidget):
         self.heading.setText(self.tr("<b>{label}</b>：正在汇总各单位的数据…").format(label=period.label()))
 
         def job() -> DistrictView:
-            with Store(path, seed=False, create=False) as store:
+            with open_database(path, write=False) as store:
                 return district_view(store, period)
 
         def done(view: DistrictView) -> None:
@@ -254,7 +254,7 @@ class DistrictPage(RefreshWhenShown, QWidget):
             ImportResultDialog(outcomes, self).exec()
 
         self.worker.run(
-            lambda: import_packages(s.store, paths, who=s.who),
+            on_own_store(s.store, lambda store: import_packages(store, paths, who=s.who)),
             done,
             lambda exc: show_error(self, exc, self.tr("无法导入")),
             self.tr("正在核验并导入 {n} 个文件…").format(n=len(paths)),
@@ -273,15 +273,14 @@ class DistrictPage(RefreshWhenShown, QWidget):
         )
         if not path:
             return
-        people = people_of(self.settings)
+        people = people_of(self.session.store)
 
-        def job() -> Path:
-            with Store(s.store.path, seed=False, create=False) as store:
-                data, _summary = district_summary_file(store, s.period, kind, people)
+        def job(store: Store) -> Path:
+            data, _summary = district_summary_file(store, s.period, kind, people)
             return files.write_output(path, data, kind=files.PDF if kind == PDF else files.XLSX)
 
         self.worker.run(
-            job,
+            on_own_store(s.store, job),
             lambda p: offer_to_open(self, self.tr("导出汇总"), self.tr("已导出：{p}").format(p=p), p),
             lambda exc: show_error(self, exc, self.tr("无法导出")),
             self.tr("正在生成汇总表…"),

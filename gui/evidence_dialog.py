@@ -51,7 +51,7 @@ class EvidenceDialog(QDialog):
     def refresh(self) -> None:
         self.list.clear()
         s = self.session
-        for item in s.store.evidence(s.plan.id, s.unit.id, self.row_id):
+        for item in s.store.evidence.list(s.plan.id, s.unit.id, self.row_id):
             entry = QListWidgetItem(
                 self.tr("{name}（{kb:,.0f} KB，{who} {at}）").format(
                     name=item.file_name,
@@ -99,7 +99,7 @@ class EvidenceDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self.session.store.remove_evidence(selected[0], who=self.session.who)
+            self.session.store.evidence.remove(selected[0], who=self.session.who)
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法删除"), exc.message)
         self.refresh()

@@ -38,7 +38,10 @@ from gui.chart import MonthChart
 from gui.session import CellChange, UnitSession, raw_text
 from model.calc.checks import ERROR
 from model.common.paste import parse_block
+from model.common.periods import parse_period
+from model.entry.figures import field_history
 from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Field
+from model.store.audit import render
 
 Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
@@ -190,20 +193,14 @@ class CellHistoryDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("修改记录 — {period} {label}").format(period=period, label=field.label))
-        entries = session.store.audit(session.plan.id, session.unit.id, period, field.key)
+        history = field_history(session.store, session.plan, session.unit.id, parse_period(period), field.key)
+        entries = [render(e) for e in history]
         headers = [self.tr("时间"), self.tr("修改人"), self.tr("原值"), self.tr("新值")]
         self.table = QTableWidget(len(entries), len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, entry in enumerate(entries):
-            for column, text in enumerate(
-                [
-                    entry.at[:19].replace("T", " "),
-                    entry.who,
-                    entry.old or "",
-                    entry.new or self.tr("（清除）"),
-                ]
-            ):
+            for column, text in enumerate([entry.at, entry.who, entry.old, entry.new]):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

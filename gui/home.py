@@ -15,7 +15,12 @@ from model.common import formatting as fmt
 
 class Card(QFrame):
     def __init__(
-        self, title: str, lines: list[str], colour: str | None, parent: QWidget | None = None
+        self,
+        title: str,
+        lines: list[str],
+        colour: str | None,
+        word: str | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("card")
@@ -32,9 +37,9 @@ class Card(QFrame):
             label = QLabel(line)
             label.setWordWrap(True)
             layout.addWidget(label)
-        word = QLabel(f"<b>{colour_label(colour)}</b>")
-        word.setStyleSheet(f"color: {border};")
-        layout.addWidget(word)
+        label = QLabel(f"<b>{word if word is not None else colour_label(colour)}</b>")
+        label.setStyleSheet(f"color: {border};")
+        layout.addWidget(label)
         layout.addStretch(1)
         self.colour = colour
         self.title = title
@@ -67,7 +72,7 @@ class HomePage(RefreshWhenShown, QScrollArea):
         layout.addWidget(header)
         layout.addWidget(self._due_label())
         grid = QGridLayout()
-        self.cards = [Card(title, lines, colour) for title, lines, colour in self._card_data()]
+        self.cards = [Card(title, lines, colour, word) for title, lines, colour, word in self._card_data()]
         columns = 3
         for i, card in enumerate(self.cards):
             grid.addWidget(card, i // columns, i % columns)
@@ -91,9 +96,10 @@ class HomePage(RefreshWhenShown, QScrollArea):
         label.setWordWrap(True)
         return label
 
-    def _card_data(self) -> list[tuple[str, list[str], str | None]]:
+    def _card_data(self) -> list[tuple[str, list[str], str | None, str | None]]:
+        """(title, lines, colour, word) of each card; the word is the report's (e.g. 数据不全)."""
         p = self.session.progress
-        cards: list[tuple[str, list[str], str | None]] = []
+        cards: list[tuple[str, list[str], str | None, str | None]] = []
         if p.annex2:
             a = p.annex2
             cards.append(
@@ -106,6 +112,7 @@ class HomePage(RefreshWhenShown, QScrollArea):
                         self.tr("目标完成率：{c}").format(c=fmt.pct(a.completion_rate_pct)),
                     ],
                     a.colour,
+                    a.colour_label,
                 )
             )
         if p.annex3:
@@ -114,14 +121,17 @@ class HomePage(RefreshWhenShown, QScrollArea):
                 (
                     self.tr("能耗总量"),
                     [
-                        self.tr("本年累计 {ytd} 吨标准煤，预计全年 {proj}").format(
-                            ytd=fmt.amount(b.ytd_tce), proj=fmt.amount(b.projected_tce)
+                        self.tr("本年累计 {ytd} 吨标准煤，预计全年 {proj}（{method}）").format(
+                            ytd=fmt.amount(b.ytd_tce),
+                            proj=fmt.amount(b.projected_tce),
+                            method=b.projection_method_label,
                         ),
                         self.tr("总量控制 {cap} 吨标准煤，已用 {used}").format(
                             cap=fmt.amount(b.cap_tce), used=fmt.pct(b.cap_used_pct)
                         ),
                     ],
                     b.total_colour,
+                    None if b.complete else b.colour_label,
                 )
             )
             cards.append(
@@ -138,6 +148,7 @@ class HomePage(RefreshWhenShown, QScrollArea):
                         ),
                     ],
                     self._worse(b.intensity_colour, b.intensity_yoy_colour),
+                    None if b.complete else b.colour_label,
                 )
             )
         for row in p.annex1 + p.annex4:
@@ -152,7 +163,7 @@ class HomePage(RefreshWhenShown, QScrollArea):
                 )
             lines.append(self.tr("状态：{s}").format(s=row.status or self.tr("未填")))
             text = row.text if len(row.text) <= 40 else row.text[:40] + "…"
-            cards.append((f"{row.id} {text}", lines, row.colour))
+            cards.append((f"{row.id} {text}", lines, row.colour, row.colour_label))
         return cards
 
     @staticmethod

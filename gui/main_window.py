@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -25,27 +26,32 @@ from gui.district_page import DistrictPage
 from gui.grid import GridView
 from gui.home import HomePage
 from gui.keys_dialog import KeysDialog
+from gui.plan_actions import PlanActions
 from gui.report_actions import ReportActions
 from gui.session import UnitSession
-from gui.settings import Identity, Settings
+from gui.settings import Settings
 from gui.setup_dialog import SetupDialog
 from gui.tasks_form import TasksForm
 from gui.template_actions import TemplateActions
 from gui.worker import Worker
 from model.common.errors import UserError
 from model.common.periods import Period, parse_period
+from model.entry.profile import profile_unit, set_profile
 from model.exchange.submission import OPEN
+from model.plan.spec import Plan
 from model.store.backup import MANUAL, backup_now, restore_backup
-from model.store.database import Store
+from model.store.database import Store, open_database
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, settings: Settings, identity: Identity, period: Period) -> None:
+    def __init__(self, store: Store, settings: Settings, period: Period) -> None:
+        """For the unit of the database's profile (`create_window` makes sure there is one)."""
         super().__init__()
-        self.store, self.settings, self.identity = store, settings, identity
+        self.store, self.settings = store, settings
+        profile = store.profile.get()
         # No report before the plan's first cumulative period (1–2月): January is entered in its column.
-        period = max(period, store.plan().report_periods()[0])
-        self.session = UnitSession(store, identity.unit_id, period, identity.filler or identity.unit_id, self)
+        period = max(period, store.plans.get().report_periods()[0])
+        self.session = UnitSession(store, profile.unit, period, profile.preparer or profile.unit, self)
         plan = self.session.plan
         self.setWindowTitle(self.tr("碳报 TanBao — {unit}").format(unit=self.session.unit.name))
 
@@ -122,6 +128,10 @@ class MainWindow(QMainWindow):
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        self.plans = PlanActions(self, self.session, self.worker)
+        self.plans.loaded.connect(self.reopen_on_plan)
+        for action in self.plans.actions():
+            file_menu.addAction(action)
         file_menu.addAction(self.templates.import_action)
         file_menu.addSeparator()
         for action in (backup_action, restore_action, quit_action):
@@ -162,7 +172,7 @@ class MainWindow(QMainWindow):
         backup = dialog.chosen() if dialog.exec() == BackupDialog.DialogCode.Accepted else None
         if backup is None:
             return
-        path = self.store.path
+        path, profile = self.store.path, self.store.profile.get()
         self.store.close()
         try:
             restored = restore_backup(path, backup.id, who=self.session.who)
@@ -175,11 +185,30 @@ class MainWindow(QMainWindow):
                 )
         except UserError as exc:
             message = exc.message
-        replacement = MainWindow(
-            Store(path, exclusive=True), self.settings, self.identity, self.session.period
-        )
+        store = open_database(path, write=True, create=True)
+        if profile_unit(store, store.plans.get()) is None:  # a backup from before the unit was chosen
+            set_profile(store, store.plans.get(), asdict(profile), who=self.session.who)
+        replacement = MainWindow(store, self.settings, self.session.period)
         replacement.show()
         QMessageBox.information(replacement, self.tr("从备份恢复"), message)
+        self.close()
+
+    def reopen_on_plan(self, plan: Plan) -> None:
+        """A new plan is active: its units, fields and year shape every form, so the window is rebuilt
+        on a fresh connection (asking for the unit when this one has nothing to report in it)."""
+        from gui.app import create_window  # the start-up path, which imports this module
+
+        path = self.store.path
+        self.store.close()
+        store = open_database(path, write=True)
+        replacement = create_window(store, self.settings)
+        if replacement is None:
+            store.close()
+        else:
+            replacement.show()
+            replacement.statusBar().showMessage(
+                self.tr("已载入计划：{year}年 {title}").format(year=plan.year, title=plan.title), 15000
+            )
         self.close()
 
     def _show_state(self) -> None:
@@ -225,17 +254,20 @@ class MainWindow(QMainWindow):
                 return
 
     def change_identity(self) -> None:
-        dialog = SetupDialog(self.session.plan, self.identity, self)
+        s = self.session
+        dialog = SetupDialog(s.plan, self.store.profile.get(), self)
         if dialog.exec() != SetupDialog.DialogCode.Accepted:
             return
-        identity = dialog.identity()
-        self.settings.set_identity(identity)
-        if identity.unit_id != self.identity.unit_id:
+        try:
+            profile = set_profile(self.store, s.plan, dialog.changes(), who=s.who)
+        except UserError as exc:
+            self.show_error(exc)
+            return
+        if profile.unit != s.unit.id:
             QMessageBox.information(self, self.tr("设置"), self.tr("已切换单位，窗口将重新打开。"))
-            replacement = MainWindow(self.store, self.settings, identity, self.session.period)
+            replacement = MainWindow(self.store, self.settings, s.period)
             replacement.show()
             self.close()
-        self.identity = identity
 
     def show_error(self, error: UserError) -> None:
         QMessageBox.warning(self, self.tr("无法完成"), error.message)

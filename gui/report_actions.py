@@ -27,17 +27,18 @@ from PySide6.QtWidgets import (
 
 from gui.session import UnitSession
 from gui.settings import Settings
-from gui.worker import Worker
+from gui.worker import Worker, on_own_store
 from model.common.errors import UserError
 from model.exchange.submission import SUBMITTED, blocking_problems, correct, history, submit
 from model.reports.export import PDF, XLSX, unit_report
-from model.reports.tables import ReportPeople
+from model.reports.tables import ReportPeople, people_from_profile
 from model.safety import files
+from model.store.database import Store
 
 
-def people_of(settings: Settings) -> ReportPeople:
-    identity = settings.identity()
-    return ReportPeople(identity.unit_head, identity.stats_head, identity.filler, identity.phone)
+def people_of(store: Store) -> ReportPeople:
+    """The footer names of the database's profile: the same the command line prints."""
+    return people_from_profile(store.profile.get())
 
 
 def show_error(parent: QWidget, error: Exception, title: str) -> None:
@@ -110,15 +111,15 @@ class ReportActions(QObject):
             self.export_to(kind, Path(path))
 
     def export_to(self, kind: str, path: Path) -> None:
-        s, people = self.session, people_of(self.settings)
+        s, people = self.session, people_of(self.session.store)
         self.settings.set_folder("exports", str(path.parent))
 
-        def job() -> Path:
-            data = unit_report(s.store, s.unit.id, s.period, kind, people, who=s.who)
+        def job(store: Store) -> Path:
+            data = unit_report(store, s.unit.id, s.period, kind, people, who=s.who)
             return files.write_output(path, data, kind=files.PDF if kind == PDF else files.XLSX)
 
         self.worker.run(
-            job,
+            on_own_store(s.store, job),
             lambda written: offer_to_open(
                 self.window, self.tr("导出报表"), self.tr("已导出：{path}").format(path=written), written
             ),
@@ -171,14 +172,14 @@ class ReportActions(QObject):
             self.submit_to(key_path, passphrase, Path(folder))
 
     def submit_to(self, key_path: str, passphrase: str, folder: Path) -> None:
-        s, people = self.session, people_of(self.settings)
+        s, people = self.session, people_of(self.session.store)
         self.settings.set_folder("packages", str(folder))
 
-        def job() -> Any:
+        def job(store: Store) -> Any:
             from model.reports.signing import load_key
 
             key = load_key(key_path, passphrase)
-            return submit(s.store, s.plan, s.unit.id, s.period, key, folder, who=s.who, people=people)
+            return submit(store, s.plan, s.unit.id, s.period, key, folder, who=s.who, people=people)
 
         def done(result: Any) -> None:
             s.reload()
@@ -197,7 +198,7 @@ class ReportActions(QObject):
             )
 
         self.worker.run(
-            job,
+            on_own_store(s.store, job),
             done,
             lambda exc: show_error(self.window, exc, self.tr("无法报送")),
             self.tr("正在签名并生成报送包…"),
@@ -275,7 +276,7 @@ class HistoryDialog(QDialog):
         version = self.versions[row]
         path, _ = QFileDialog.getSaveFileName(self, self.tr("另存 PDF"), f"{version.package_name}.pdf")
         if path:
-            pdf, _xlsx = self.session.store.submission_package(version.id)
+            pdf, _xlsx = self.session.store.submissions.package(version.id)
             try:
                 files.write_output(path, pdf, kind=files.PDF)
             except UserError as exc:

@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from model.calc.checks import Problem, check_period
-from model.calc.progress import UnitProgress, unit_progress
+from model.calc.checks import Problem
+from model.calc.progress import UnitProgress
+from model.calc.report import UnitReport, build_report
 from model.common.errors import UserError
 from model.common.periods import Period, parse_period
 from model.entry.figures import Entry, convert, store_entries
 from model.exchange.submission import PeriodState, locked_through, period_state
 from model.plan.spec import Plan
-from model.store.database import Figure, Store, Submission
+from model.store.database import Store
+from model.store.figures import Figure
+from model.store.submissions import Submission
 
 
 @dataclass(frozen=True)
@@ -82,14 +85,15 @@ class UnitSession(QObject):
     ) -> None:
         super().__init__(parent)
         self.store = store
-        self.plan: Plan = store.plan()
-        self.coefficients = store.coefficients(self.plan.coefficients)
+        self.plan: Plan = store.plans.get()
+        self.coefficients = store.plans.coefficients(self.plan.coefficients)
         self.unit = self.plan.unit(unit_id)
         self.period = period
         self.who = who
         self.undo_stack = QUndoStack(self)
         self.invalid: dict[tuple[str, str], tuple[str, str]] = {}  # (period, field) -> (typed, reason)
         self._figures: dict[tuple[str, str], Figure] = {}
+        self.report: UnitReport
         self.progress: UnitProgress
         self.problems: list[Problem] = []
         self.state: PeriodState
@@ -98,10 +102,20 @@ class UnitSession(QObject):
 
     # ---- reading -------------------------------------------------------------------------------
     def reload(self) -> None:
-        figures = self.store.figures(self.plan.id, self.unit.id)
+        figures = self.store.figures.read(self.plan.id, self.unit.id)
         self._figures = {(f.period, f.field): f for f in figures}
-        self.progress = unit_progress(self.plan, self.coefficients, figures, self.unit.id, self.period)
-        self.problems = check_period(self.plan, self.unit.id, self.period, figures)
+        # the one computation of the period: every derived cell, summary, card and check reads it
+        self.report = build_report(
+            self.plan,
+            self.coefficients,
+            figures,
+            self.unit.id,
+            self.period,
+            version=None,
+            created_by=self.who,
+            strict=False,
+        )
+        self.progress, self.problems = self.report.progress, self.report.problems
         self.state = period_state(self.store, self.plan, self.unit.id, self.period)
         lock = locked_through(self.store, self.plan, self.unit.id)
         if lock != self.lock:

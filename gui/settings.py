@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
 from PySide6.QtCore import QSettings, QStandardPaths
 
-
-@dataclass
-class Identity:
-    """Who is using this copy: the unit and the people printed in the report footer."""
-
-    unit_id: str = ""
-    filler: str = ""  # 填表人
-    phone: str = ""  # 联系电话
-    stats_head: str = ""  # 统计负责人
-    unit_head: str = ""  # 单位负责人
+# Where earlier versions kept the unit and the footer names (now the database's profile), by profile key.
+_IDENTITY_KEYS = {
+    "unit": "identity/unit_id",
+    "preparer": "identity/filler",
+    "phone": "identity/phone",
+    "stats_head": "identity/stats_head",
+    "unit_head": "identity/unit_head",
+}
 
 
 class Settings:
@@ -29,13 +25,14 @@ class Settings:
     def path(self) -> str:
         return self._qs.fileName()
 
-    def identity(self) -> Identity:
-        values = {f.name: str(self._qs.value(f"identity/{f.name}", "") or "") for f in fields(Identity)}
-        return Identity(**values)
+    def old_identity(self) -> dict[str, str]:
+        """The unit and footer names an earlier version kept here, by profile key; {} when none."""
+        found = {key: str(self._qs.value(name, "") or "") for key, name in _IDENTITY_KEYS.items()}
+        return {key: value for key, value in found.items() if value}
 
-    def set_identity(self, identity: Identity) -> None:
-        for f in fields(Identity):
-            self._qs.setValue(f"identity/{f.name}", getattr(identity, f.name))
+    def forget_identity(self) -> None:
+        """Once moved into the database, the old copy goes (the database is the one place)."""
+        self._qs.remove("identity")
         self._qs.sync()
 
     def key_path(self) -> str:

@@ -13,14 +13,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.settings import Identity
 from model.plan.spec import Plan
+from model.store.profile import Profile
 
 KIND_ORDER = ("town", "subdistrict", "park", "group", "key_user", "bureau")
 
 
 class SetupDialog(QDialog):
-    def __init__(self, plan: Plan, identity: Identity, parent: QWidget | None = None) -> None:
+    def __init__(self, plan: Plan, profile: Profile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("我是谁"))
         self.plan = plan
@@ -37,12 +37,12 @@ class SetupDialog(QDialog):
             for unit in (u for u in plan.units if u.kind == kind and plan.fields_for(u.id)):
                 suffix = self.tr("（全区汇总）") if unit.id == plan.district_unit else ""
                 self.unit.addItem(f"{kind_names[kind]}｜{unit.name}{suffix}", unit.id)
-        index = self.unit.findData(identity.unit_id)
+        index = self.unit.findData(profile.unit)
         self.unit.setCurrentIndex(max(index, 0))
-        self.filler = QLineEdit(identity.filler)
-        self.phone = QLineEdit(identity.phone)
-        self.stats_head = QLineEdit(identity.stats_head)
-        self.unit_head = QLineEdit(identity.unit_head)
+        self.filler = QLineEdit(profile.preparer)
+        self.phone = QLineEdit(profile.phone)
+        self.stats_head = QLineEdit(profile.stats_head)
+        self.unit_head = QLineEdit(profile.unit_head)
         form = QFormLayout()
         form.addRow(self.tr("填报单位(&U)："), self.unit)
         form.addRow(self.tr("填表人(&F)："), self.filler)
@@ -55,17 +55,22 @@ class SetupDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr("请选择本单位，并填写报表表尾的签署人。以后可在“设置”中修改。"))
+        intro = QLabel(
+            self.tr(
+                "请选择本单位，并填写报表表尾的签署人。保存在数据库中，窗口和命令行导出的报表使用同样的表尾。"
+            )
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
 
-    def identity(self) -> Identity:
-        return Identity(
-            unit_id=str(self.unit.currentData()),
-            filler=self.filler.text().strip(),
-            phone=self.phone.text().strip(),
-            stats_head=self.stats_head.text().strip(),
-            unit_head=self.unit_head.text().strip(),
-        )
+    def changes(self) -> dict[str, str]:
+        """What the dialog holds, by profile key (for `model.entry.profile.set_profile`)."""
+        return {
+            "unit": str(self.unit.currentData()),
+            "preparer": self.filler.text().strip(),
+            "phone": self.phone.text().strip(),
+            "stats_head": self.stats_head.text().strip(),
+            "unit_head": self.unit_head.text().strip(),
+        }

@@ -30,7 +30,11 @@ class Column:
 
 
 def _colour(_row: Any, p: RowProgress | None) -> Derived:
-    return Derived(p.colour_label if p and p.colour else "", p.colour if p else None)
+    """The warning, or for a contribution to a district target the word that it is not judged alone."""
+    if p is None:
+        return Derived("")
+    shown = p.colour_label if p.colour or p.role == "contribution" else ""
+    return Derived(shown, p.colour, tooltip=p.note)
 
 
 class RowsModel(GridModel):
@@ -80,7 +84,7 @@ class RowsModel(GridModel):
     def refresh(self) -> None:
         s = self.session
         self._evidence: dict[str, int] = {}
-        for item in s.store.evidence(s.plan.id, s.unit.id):
+        for item in s.store.evidence.list(s.plan.id, s.unit.id):
             self._evidence[item.row_id] = self._evidence.get(item.row_id, 0) + 1
         super().refresh()
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from gui.report_actions import offer_to_open, show_error
 from gui.session import CellChange, UnitSession
 from gui.settings import Settings
-from gui.worker import Worker
+from gui.worker import Worker, on_own_store
 from model.entry.figures import Entry, EntryPreview
 from model.plan.spec import Plan
 from model.store.database import Store
@@ -103,15 +103,14 @@ class TemplateActions(QObject):
     def export_to(self, path: Path) -> None:
         from model.reports.template import export_template
 
-        s, db = self.session, self.session.store.path
+        s = self.session
         self.settings.set_folder("exports", str(path.parent))
 
-        def job() -> Path:
-            with Store(db) as store:
-                return export_template(store, s.unit.id, s.period, path)
+        def job(store: Store) -> Path:
+            return export_template(store, s.unit.id, s.period, path)
 
         self.worker.run(
-            job,
+            on_own_store(s.store, job),
             lambda written: offer_to_open(
                 self.window, self.tr("导出填报模板"), self.tr("已导出：{path}").format(path=written), written
             ),
@@ -131,14 +130,13 @@ class TemplateActions(QObject):
     def read(self, path: Path) -> None:
         from model.entry.workbook import preview_file
 
-        s, db = self.session, self.session.store.path
+        s = self.session
 
-        def job() -> tuple[list[Entry], EntryPreview]:
-            with Store(db) as store:
-                return preview_file(store, s.plan, path)
+        def job(store: Store) -> tuple[list[Entry], EntryPreview]:
+            return preview_file(store, s.plan, path)
 
         self.worker.run(
-            job,
+            on_own_store(s.store, job),
             lambda result: self.confirm(*result),
             lambda exc: show_error(self.window, exc, self.tr("无法导入")),
             self.tr("正在读取工作簿…"),

@@ -2,18 +2,33 @@
 
 One helper for every slow operation, as Anki's taskman: the function runs in Qt's thread pool and must
 not touch widgets; `on_done` / `on_error` run on the GUI thread. A busy dialog shows meanwhile.
+A job that needs the database runs `on_own_store`: its own connection, opened in the worker thread, so a
+job that fails rolls back only its own work, never a cell the clerk saved meanwhile.
 """
 
 from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from model.common.errors import UserError
+from model.store.database import Store
+
+T = TypeVar("T")
+
+
+def on_own_store(store: Store, fn: Callable[[Store], T]) -> Callable[[], T]:
+    """A job running `fn` on a store of its own: the same file on a new connection of the worker thread."""
+
+    def job() -> T:
+        with store.reopen() as own:
+            return fn(own)
+
+    return job
 
 
 class _Signals(QObject):

@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT))
 def demo_store(folder: Path):  # type: ignore[no-untyped-def]
     from model.common.periods import parse_period
     from model.entry.figures import Entry, store_entries
-    from model.store.database import Store
+    from model.store.database import open_database
 
-    store = Store(folder / "demo.sqlite")
-    plan = store.plan()
+    store = open_database(folder / "demo.sqlite", write=True, create=True)
+    plan = store.plans.get()
     rng = random.Random(2024)
 
     def enter(unit: str, period: str, note: str | None = None, **values: object) -> None:
@@ -82,7 +82,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from gui import app as gui_app
-    from gui.settings import Identity, Settings
+    from gui.settings import Settings
 
     qapp = QApplication(sys.argv)
     gui_app.install_translations(qapp)
@@ -93,8 +93,17 @@ def main() -> int:
         store = demo_store(Path(tmp))
         settings = Settings(str(Path(tmp) / "tanbao.ini"))
         for unit_id, tabs in (("fengjing", {"home": 0, "annex2": 1, "annex4": 2}), ("phcc", {"annex3": 1})):
-            settings.set_identity(Identity(unit_id, "王芳", "57920000", "李强", "张伟"))
-            settings.set_period(store.plan().id, "2024-07")
+            store.profile.set(
+                {
+                    "unit": unit_id,
+                    "preparer": "王芳",
+                    "phone": "57920000",
+                    "stats_head": "李强",
+                    "unit_head": "张伟",
+                },
+                who="screenshots",
+            )
+            settings.set_period(store.plans.get().id, "2024-07")
             window = gui_app.create_window(store, settings)
             assert window is not None
             window.resize(1400, 860)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from model.plan.spec import Plan, load_shipped_plan
-from model.store.database import Store
+from model.store.database import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,6 +19,6 @@ def plan() -> Plan:
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store(tmp_path / "tanbao.sqlite")
+    s = open_database(tmp_path / "tanbao.sqlite", write=True, create=True)
     yield s
     s.close()

@@ -31,11 +31,11 @@ def main(root: Path) -> None:
     from model.exchange.district import import_packages
     from model.exchange.submission import submit
     from model.reports.signing import load_key
-    from model.store.database import Store
+    from model.store.database import open_database
 
     key = load_key((root / "fengjing.p12").read_bytes(), PASSPHRASE)
-    with Store(root / "fengjing.sqlite", exclusive=True) as unit:
-        plan = unit.plan()
+    with open_database(root / "fengjing.sqlite", write=True) as unit:
+        plan = unit.plans.get()
         for n, (period, field) in enumerate(SAVES[:3], start=1):
             value = 1000 + n
             store_entries(
@@ -50,7 +50,7 @@ def main(root: Path) -> None:
                 unit, plan, [Entry("fengjing", parse_period(period), field, str(value))], who="clerk"
             )
             ack(save=[period, field, value])
-    with Store(root / "district.sqlite", exclusive=True) as district:
+    with open_database(root / "district.sqlite", write=True) as district:
         (outcome,) = import_packages(district, sorted((root / "incoming").glob("*.pdf")), who="officer")
         if outcome.outcome in ("accepted", "identical"):
             ack(imported=outcome.sha256)

@@ -64,3 +64,27 @@ def test_model_rooms_import_one_way():
             if target not in MODEL_ROOMS or MODEL_ROOMS.index(target) > rank
         ]
     assert offenders == []
+
+
+def test_the_store_has_no_import_circle_and_sql_lives_only_there():
+    """store → backup → recovery → store was a circle; each store module now imports only those below it."""
+    graph = {}
+    for path in (ROOT / "model" / "store").glob("*.py"):
+        graph[path.stem] = {
+            node.module.split(".")[2]
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("model.store.")
+        }
+
+    def reaches(start, target, seen=()):
+        return any(n == target or (n not in seen and reaches(n, target, (*seen, n))) for n in graph[start])
+
+    assert [m for m in graph if reaches(m, m)] == []
+    outside = [
+        path.relative_to(ROOT).as_posix()
+        for folder in ("model", "cli", "gui")
+        for path in (ROOT / folder).rglob("*.py")
+        if "store" not in path.relative_to(ROOT).parts
+        and "import sqlite3" in path.read_text(encoding="utf-8")
+    ]
+    assert outside == ["model/common/failures.py"]  # it only reads sqlite3's error codes

@@ -12,7 +12,7 @@ from model.entry.figures import parse_assignments, store_entries
 from model.exchange.submission import submit
 from model.plan.spec import STATUS, Plan
 from model.reports import signing
-from model.store.database import Store
+from model.store.database import Store, open_database
 
 PASSPHRASE = "secret-123"
 
@@ -63,10 +63,10 @@ class UnitDb:
 def unit_db(tmp_path: Path, unit_id: str, *, salt: str = "", plan_file: Path | None = None) -> UnitDb:
     from model.plan.spec import load_plan
 
-    store = Store(tmp_path / f"{unit_id}{salt}.sqlite")
+    store = open_database(tmp_path / f"{unit_id}{salt}.sqlite", write=True, create=True)
     if plan_file is not None:
-        store.load_plan(load_plan(plan_file), who="clerk")
-    plan = store.plan()
+        store.plans.load(load_plan(plan_file), who="clerk")
+    plan = store.plans.get()
     p12 = p12_for(unit_id, plan.unit(unit_id).full_name, salt)
     pem, _info = signing.key_certificate(p12, PASSPHRASE)
     cert_path = tmp_path / f"{unit_id}{salt}.pem"
@@ -76,4 +76,4 @@ def unit_db(tmp_path: Path, unit_id: str, *, salt: str = "", plan_file: Path | N
 
 def snapshot(store: Store) -> list[str]:
     """Everything in the database, to prove that something changed nothing."""
-    return list(store.conn.iterdump())
+    return list(store.db.conn.iterdump())

@@ -5,7 +5,7 @@ Rates are in percent, negative = decline. Nothing is rounded here; rounding is f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
@@ -123,27 +123,96 @@ class QuantityProgress:
     colour: str | None
 
 
+def elapsed_colour(share: float, elapsed: float, yellow_gap_share: float = 0.10) -> str:
+    """A share done (0–1) against 序时进度 (the elapsed share of the year, 0–1).
+
+    Green when at least the elapsed share; yellow when short of it by at most `yellow_gap_share` of the
+    elapsed share; red beyond.
+    """
+    if share + 1e-12 >= elapsed:
+        return GREEN
+    if share + 1e-12 >= elapsed * (1 - yellow_gap_share):
+        return YELLOW
+    return RED
+
+
 def quantity_progress(
     value: float | None, target: float, month: int, yellow_gap_share: float = 0.10
 ) -> QuantityProgress | None:
-    """An amount to accumulate over the year (40 ha, 7万㎡) against the annual target and 序时进度 N/12.
-
-    Green when the share done is at least the elapsed share of the year; yellow when short of it by at most
-    `yellow_gap_share` of the elapsed share; red beyond.
-    """
+    """An amount to accumulate over the year (40 ha, 7万㎡) against the annual target and 序时进度 N/12."""
     if value is None:
         return None
     elapsed = month / 12
     share = value / target if target else None
-    if share is None:
-        colour = None
-    elif share + 1e-12 >= elapsed:
-        colour = GREEN
-    elif share + 1e-12 >= elapsed * (1 - yellow_gap_share):
-        colour = YELLOW
-    else:
-        colour = RED
+    colour = None if share is None else elapsed_colour(share, elapsed, yellow_gap_share)
     return QuantityProgress(value, target, None if share is None else share * 100, elapsed * 100, colour)
+
+
+def met(value: float, target: float, op: str) -> bool:
+    if op == ">=":
+        return value + 1e-12 >= target
+    if op == "<=":
+        return value <= target + 1e-12
+    return abs(value - target) <= 1e-12
+
+
+def target_colour(
+    value: float | None,
+    target: float,
+    op: str,
+    judged: str,
+    month: int,
+    final: bool = False,
+    yellow_gap_share: float = 0.10,
+) -> QuantityProgress | None:
+    """A task's quantitative target in month N, judged as the plan says.
+
+    judged "elapsed": an amount against 序时进度 N/12; "level": a level held at any time (≥ 98 %);
+    "year_end": met or not in December (≥ 5 firms) — before that met is green, not yet met has no
+    colour. `final` (the unit says the task is done) judges the value as at the year end.
+    """
+    if value is None:
+        return None
+    month = 12 if final else month
+    if judged == "elapsed":
+        return quantity_progress(value, target, month, yellow_gap_share)
+    share = value / target * 100 if target else None
+    if judged == "level":
+        colour = level_colour(value, target, op, yellow_gap_share)
+    elif met(value, target, op):
+        colour = GREEN
+    else:
+        colour = RED if month == 12 else None
+    return QuantityProgress(value, target, share, month / 12 * 100, colour)
+
+
+# Task statuses as the plan spells them: 未开始, 推进中, 已完成, 滞后.
+NOT_STARTED, IN_PROGRESS, DONE, LATE = "未开始", "推进中", "已完成", "滞后"
+
+
+def task_status_colour(
+    status: str | None,
+    progress_pct: float | None,
+    month: int,
+    status_colours: Mapping[str, str],
+    yellow_gap_share: float = 0.10,
+) -> str | None:
+    """A task's colour from its status and progress %, before its quantitative targets are looked at.
+
+    The plan's status table gives the colour, with these limits: 滞后 is red; 未开始 is never green once
+    the year is under way (it is not compared with 序时进度: not started in January is not yet late);
+    推进中 is no better than its progress % against 序时进度 N/12 (when a progress % is given).
+    """
+    if not status:
+        return None
+    colour = status_colours.get(status)
+    if status == LATE:
+        return RED
+    if status == NOT_STARTED and month > 0:
+        return worst([colour, YELLOW])
+    if status == IN_PROGRESS and progress_pct is not None:
+        return worst([colour, elapsed_colour(progress_pct / 100, month / 12, yellow_gap_share)])
+    return colour
 
 
 def project_linear(ytd: float, month: int) -> float:
@@ -156,6 +225,32 @@ def project_by_profile(ytd: float, last_ytd: float | None, last_full_year: float
     if not last_ytd or last_full_year is None:
         return None
     return ytd * last_full_year / last_ytd
+
+
+PROFILE, LINEAR = "profile", "linear"
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A year-end total and how it was obtained (PROFILE or LINEAR), printed beside it everywhere."""
+
+    value: float
+    method: str
+
+
+def project_year_end(ytd: float, month: int, last_year_monthly: Sequence[float | None]) -> Projection:
+    """The one projection of a year-end total from the months 1..`month` to date.
+
+    Last year's monthly profile when all 12 of last year's monthly figures are known and last year's
+    figure to date is not zero: YTD × (last year's total / last year to date). Otherwise linear:
+    YTD × 12 / month. `last_year_monthly` holds last year's 12 monthly figures, None where unknown.
+    """
+    known = [v for v in last_year_monthly if v is not None]
+    if len(last_year_monthly) == 12 and len(known) == 12:
+        by_profile = project_by_profile(ytd, sum(known[:month]), sum(known))
+        if by_profile is not None:
+            return Projection(by_profile, PROFILE)
+    return Projection(project_linear(ytd, month), LINEAR)
 
 
 def pct_change(value: float | None, previous: float | None) -> float | None:

@@ -7,16 +7,16 @@ The result is plain data (dataclasses) that the window, the CLI (`--json`) and t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from model.calc import formulas as calc
 from model.common.i18n import translate
 from model.common.periods import Period
-from model.plan.coefficients import CoefficientSet, basis_label
-from model.plan.spec import LAST_YEAR, Plan
-from model.store.database import Figure
+from model.plan.coefficients import ELECTRICITY, CoefficientSet, basis_label
+from model.plan.spec import DISTRICT_SCOPE, LAST_YEAR, SUM, Annex3Row, Annex4Row, Plan, Quantity
+from model.store.figures import Figure
 
 COLOUR_WORDS = {
     "green": ("绿", "达标"),
@@ -76,6 +76,107 @@ class MonthTable:
         return sorted(m for m, vals in self.values.items() if wanted & vals.keys())
 
 
+# ---- completeness ------------------------------------------------------------------------------
+
+INCOMPLETE = "数据不全"
+
+
+@dataclass(frozen=True)
+class MissingCell:
+    """A figure the period needs that was not entered: its month, field key and label as printed."""
+
+    period: str
+    field: str
+    label: str
+
+
+def incomplete_label() -> str:
+    return translate("progress", INCOMPLETE)
+
+
+def months_due(plan: Plan, table: MonthTable, keys: Iterable[str], month: int) -> list[int]:
+    """The months 1..`month` whose figures a report needs.
+
+    There is no report before the plan's first cumulative period (1–2月): a month before it that holds
+    none of `keys` comes inside that period's figures, so it is not asked for on its own.
+    """
+    wanted = set(keys)
+    first = plan.rules.first_cumulative_month
+    return [
+        m
+        for m in range(1, month + 1)
+        if not (m < first <= month and not wanted & table.values.get(m, {}).keys())
+    ]
+
+
+def _period_key(plan: Plan, month: int) -> str:
+    return f"{plan.year:04d}-{month:02d}"
+
+
+def _cell(plan: Plan, month: int, key: str) -> MissingCell:
+    return MissingCell(_period_key(plan, month), key, plan.field(key).display_label)
+
+
+def annex2_missing(plan: Plan, table: MonthTable, month: int) -> list[MissingCell]:
+    """Every required annex-2 figure (this year's and last year's) missing in a month the period needs."""
+    required = [f.key for f in plan.fields if f.annex == 2 and f.required]
+    return [
+        _cell(plan, m, key)
+        for m in months_due(plan, table, required, month)
+        for key in required
+        if table.value(m, key) is None
+    ]
+
+
+def annex3_missing(plan: Plan, unit_id: str, table: MonthTable, month: int) -> list[MissingCell]:
+    """Missing energy figures (a required carrier, or last year's twin of a carrier entered this year,
+    or the reverse) and missing intensity denominators in the months the period needs."""
+    row = plan.annex3_row(unit_id)
+    if row is None:
+        return []
+    fields = [f for f in plan.fields_for(unit_id) if f.annex == 3]
+    carriers = [f for f in fields if f.carrier and not f.is_last_year]
+    den = row.denominator_field
+    out: list[MissingCell] = []
+    for m in months_due(plan, table, [f.key for f in fields], month):
+        for f in carriers:
+            pair = (f.key, f.key + LAST_YEAR)
+            entered = [table.value(m, k) is not None for k in pair]
+            if f.required or any(entered):
+                out += [_cell(plan, m, k) for k, there in zip(pair, entered, strict=True) if not there]
+        if row.denominator_kind == "flow":
+            out += [_cell(plan, m, k) for k in (den, den + LAST_YEAR) if table.value(m, k) is None]
+    if row.denominator_kind == "stock" and table.latest(den, month) is None:
+        out.append(_cell(plan, month, den))
+    return sorted(out, key=lambda c: c.period)
+
+
+def rows_missing(plan: Plan, unit_id: str, table: MonthTable, month: int) -> list[MissingCell]:
+    """Required annex-1/4 figures (statuses, values): each is a level held from the month it was entered."""
+    return [
+        _cell(plan, month, f.key)
+        for f in plan.fields_for(unit_id)
+        if f.annex in (1, 4)
+        and f.required
+        and table.latest(f.key, month) is None
+        and table.latest_text(f.key, month) is None
+    ]
+
+
+def missing_cells(plan: Plan, unit_id: str, table: MonthTable, month: int) -> list[MissingCell]:
+    """Every required figure of the unit missing in months 1..`month`: annex 2, annex 3, then rows."""
+    return [
+        *(annex2_missing(plan, table, month) if plan.annex2_row(unit_id) else []),
+        *annex3_missing(plan, unit_id, table, month),
+        *rows_missing(plan, unit_id, table, month),
+    ]
+
+
+def _first_gap(missing: Iterable[MissingCell]) -> int:
+    """The first month with a missing figure (13 when none): cumulative figures stop before it."""
+    return min((int(c.period[5:7]) for c in missing), default=13)
+
+
 # ---- annex 2 ---------------------------------------------------------------------------------
 
 
@@ -90,6 +191,21 @@ class Annex2Month:
     ytd_intensity_last_year: float | None
     ytd_change_rate_pct: float | None
     colour: str | None
+    colour_label: str
+
+
+@dataclass(frozen=True)
+class Annex2Indicator:
+    """A line of the form's main table: this month, this year to date, last year to date, change."""
+
+    role: str
+    key: str
+    label: str
+    unit: str
+    month_value: float | None
+    ytd: float | None
+    ytd_last_year: float | None
+    change_pct: float | None
 
 
 @dataclass(frozen=True)
@@ -106,22 +222,90 @@ class Annex2Progress:
     colour: str | None
     colour_label: str
     months: list[Annex2Month]
+    complete: bool
+    missing: list[MissingCell]
+    indicators: list[Annex2Indicator]
 
 
 def _role_keys(plan: Plan) -> dict[str, str]:
     return {f.role: f.key for f in plan.fields if f.annex == 2 and f.role}
 
 
-def annex2_sums(plan: Plan, table: MonthTable, month: int) -> calc.EnergyOutput | None:
-    """YTD ΣE and ΣY this and last year, or None when any of the four is missing."""
-    keys = _role_keys(plan)
-    sums = [
-        table.ytd_sum(keys[r], month) for r in ("energy", "energy_last_year", "output", "output_last_year")
-    ]
-    if any(s is None for s in sums):
-        return None
-    e, el, y, yl = (float(s) for s in sums if s is not None)
+def _sums(keys: dict[str, str], table: MonthTable, month: int) -> calc.EnergyOutput:
+    """YTD ΣE and ΣY this and last year over months known to be complete (no missing cell up to `month`)."""
+    e, el, y, yl = (
+        table.ytd_sum(keys[r], month) or 0.0
+        for r in ("energy", "energy_last_year", "output", "output_last_year")
+    )
     return calc.EnergyOutput(e, el, y, yl)
+
+
+def annex2_totals(a2: Annex2Progress) -> calc.EnergyOutput | None:
+    """A unit's ΣE/ΣY as its report holds them, for a group or district total; None while incomplete."""
+    e, el = a2.ytd_energy_tce, a2.ytd_energy_tce_last_year
+    y, yl = a2.ytd_output_wan_yuan, a2.ytd_output_wan_yuan_last_year
+    if not a2.complete or e is None or el is None or y is None or yl is None:
+        return None
+    return calc.EnergyOutput(e, el, y, yl)
+
+
+def _complete_sum(plan: Plan, table: MonthTable, key: str, month: int) -> float | None:
+    """The sum over the months the period needs, or None when one of them lacks the figure."""
+    months = months_due(plan, table, [key], month)
+    if not months or any(table.value(m, key) is None for m in months):
+        return None
+    return sum(table.value(m, key) or 0.0 for m in months)
+
+
+def _indicators(plan: Plan, table: MonthTable, month: int, complete: bool) -> list[Annex2Indicator]:
+    by_role = {f.role: f for f in plan.fields if f.annex == 2 and f.role}
+    out = []
+    for role in ("energy", "gross_energy", "output"):
+        f, last = by_role.get(role), by_role.get(role + LAST_YEAR)
+        if f is None:
+            continue
+        ytd = _complete_sum(plan, table, f.key, month) if complete else None
+        ytd_last = _complete_sum(plan, table, last.key, month) if complete and last else None
+        out.append(
+            Annex2Indicator(
+                role,
+                f.key,
+                f.label,
+                f.unit,
+                table.value(month, f.key),
+                ytd,
+                ytd_last,
+                calc.pct_change(ytd, ytd_last),
+            )
+        )
+    return out
+
+
+def _annex2_month(
+    plan: Plan,
+    table: MonthTable,
+    keys: dict[str, str],
+    row_target: float,
+    m: int,
+    sums: calc.EnergyOutput | None,
+    merged: bool,
+) -> Annex2Month:
+    """Month m's row; `merged`: a month before the first cumulative period whose figures come with it."""
+    rules = plan.rules
+    rate = sums.change_rate_pct if sums else None
+    colour = calc.rate_colour(rate, row_target, rules.warning_rule, rules.yellow_gap_share)
+    return Annex2Month(
+        month=m,
+        energy_tce=table.value(m, keys["energy"]),
+        energy_tce_last_year=table.value(m, keys["energy_last_year"]),
+        output_wan_yuan=table.value(m, keys["output"]),
+        output_wan_yuan_last_year=table.value(m, keys["output_last_year"]),
+        ytd_intensity=calc.intensity(sums.energy, sums.output) if sums else None,
+        ytd_intensity_last_year=calc.intensity(sums.energy_last, sums.output_last) if sums else None,
+        ytd_change_rate_pct=rate,
+        colour=colour,
+        colour_label=colour_label(colour) if sums else "" if merged else incomplete_label(),
+    )
 
 
 def annex2_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period) -> Annex2Progress | None:
@@ -130,49 +314,43 @@ def annex2_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period)
         return None
     keys = _role_keys(plan)
     rules = plan.rules
-
-    def ytd(role: str, month: int) -> float | None:
-        return table.ytd_sum(keys[role], month)
-
-    months = []
-    for m in range(1, period.month + 1):
-        e, el, y, yl = (
-            ytd("energy", m),
-            ytd("energy_last_year", m),
-            ytd("output", m),
-            ytd("output_last_year", m),
+    n = period.month
+    missing = annex2_missing(plan, table, n)
+    gap = _first_gap(missing)
+    due = months_due(plan, table, keys.values(), n)
+    months = [
+        _annex2_month(
+            plan,
+            table,
+            keys,
+            row.target_pct,
+            m,
+            _sums(keys, table, m) if m < gap and m in due else None,
+            m not in due,
         )
-        rate = calc.change_rate_pct(e, el, y, yl)
-        months.append(
-            Annex2Month(
-                month=m,
-                energy_tce=table.value(m, keys["energy"]),
-                energy_tce_last_year=table.value(m, keys["energy_last_year"]),
-                output_wan_yuan=table.value(m, keys["output"]),
-                output_wan_yuan_last_year=table.value(m, keys["output_last_year"]),
-                ytd_intensity=calc.intensity(e, y),
-                ytd_intensity_last_year=calc.intensity(el, yl),
-                ytd_change_rate_pct=rate,
-                colour=calc.rate_colour(rate, row.target_pct, rules.warning_rule, rules.yellow_gap_share),
-            )
-        )
-    m = period.month
-    e, el, y, yl = ytd("energy", m), ytd("energy_last_year", m), ytd("output", m), ytd("output_last_year", m)
-    rate = calc.change_rate_pct(e, el, y, yl)
+        for m in range(1, n + 1)
+    ]
+    sums = _sums(keys, table, n) if not missing else None
+    rate = sums.change_rate_pct if sums else None
     colour = calc.rate_colour(rate, row.target_pct, rules.warning_rule, rules.yellow_gap_share)
     return Annex2Progress(
         target_pct=row.target_pct,
-        ytd_energy_tce=e,
-        ytd_energy_tce_last_year=el,
-        ytd_output_wan_yuan=y,
-        ytd_output_wan_yuan_last_year=yl,
-        ytd_intensity_tce_per_wan_yuan=calc.intensity(e, y),
-        ytd_intensity_last_year_tce_per_wan_yuan=calc.intensity(el, yl),
+        ytd_energy_tce=sums.energy if sums else None,
+        ytd_energy_tce_last_year=sums.energy_last if sums else None,
+        ytd_output_wan_yuan=sums.output if sums else None,
+        ytd_output_wan_yuan_last_year=sums.output_last if sums else None,
+        ytd_intensity_tce_per_wan_yuan=calc.intensity(sums.energy, sums.output) if sums else None,
+        ytd_intensity_last_year_tce_per_wan_yuan=calc.intensity(sums.energy_last, sums.output_last)
+        if sums
+        else None,
         ytd_change_rate_pct=rate,
         completion_rate_pct=calc.completion_rate_pct(rate, row.target_pct),
         colour=colour,
-        colour_label=colour_label(colour),
+        colour_label=colour_label(colour) if sums else incomplete_label(),
         months=months,
+        complete=not missing,
+        missing=missing,
+        indicators=_indicators(plan, table, n, not missing),
     )
 
 
@@ -224,6 +402,26 @@ class Annex3Progress:
     colour_label: str
     carriers: list[CarrierTotal]
     months: list[Annex3Month]
+    complete: bool
+    missing: list[MissingCell]
+    projection_method: str | None  # formulas.PROFILE or LINEAR; None when there is no projection
+    projection_method_label: str
+    electricity_kgce_per_kwh: float | None = None
+    electricity_basis_assumed: bool = False
+    electricity_basis_note: str = ""
+    electricity_basis_evidence: str = ""
+
+    @property
+    def electricity_basis_line(self) -> str:
+        """The basis and coefficient as the form prints them, with the assumption when there is one."""
+        line = translate("progress", "电力折标：{basis}").format(basis=self.electricity_basis_label)
+        if self.electricity_kgce_per_kwh is not None:
+            line += translate("progress", " {kgce:g} kgce/kWh").format(kgce=self.electricity_kgce_per_kwh)
+        remarks = [translate("progress", "假定")] if self.electricity_basis_assumed else []
+        remarks += [self.electricity_basis_note] if self.electricity_basis_note else []
+        if remarks:
+            line += f"（{'，'.join(remarks)}）"
+        return line
 
 
 def month_tce(
@@ -231,19 +429,85 @@ def month_tce(
 ) -> float | None:
     """A month's energy in tce, summed over carriers; None when no carrier was entered."""
     total, seen = 0.0, False
+    basis = plan.electricity_basis_for(3).basis
     for f in plan.fields:
         if f.annex != 3 or not f.carrier or f.is_last_year != last_year:
             continue
         amount = table.value(month, f.key)
         if amount is not None:
             seen = True
-            total += coefficients.to_tce(f.carrier, amount, plan.electricity_basis, plan.year)
+            total += coefficients.to_tce(f.carrier, amount, basis, plan.year)
     return total if seen else None
 
 
 def _sum_optional(values: Iterable[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return sum(present) if present else None
+
+
+def projection_method_label(method: str | None) -> str:
+    if method == calc.PROFILE:
+        return translate("progress", "按上年月度分布")
+    if method == calc.LINEAR:
+        return translate("progress", "按线性推算")
+    return "—"
+
+
+def _last_year_profile(
+    plan: Plan, coefficients: CoefficientSet, table: MonthTable, due: list[int], n: int
+) -> list[float | None]:
+    """Last year's 12 monthly totals for the profile projection, None where a required carrier is missing.
+    Months before the first cumulative period that hold nothing come inside it (0 on their own)."""
+    required = [f.key for f in plan.fields if f.annex == 3 and f.carrier and f.required and f.is_last_year]
+    first = plan.rules.first_cumulative_month
+    out: list[float | None] = []
+    for m in range(1, 13):
+        if (m not in due and m <= n) or (m > n and m < first and not table.values.get(m)):
+            out.append(0.0)
+        elif any(table.value(m, k) is None for k in required):
+            out.append(None)
+        else:
+            out.append(month_tce(plan, coefficients, table, m, last_year=True))
+    return out
+
+
+def _annex3_intensity(
+    row: Annex3Row,
+    table: MonthTable,
+    n: int,
+    projected: float | None,
+    ytd: float | None,
+    ytd_last: float | None,
+) -> tuple[float | None, float | None, float | None, float | None]:
+    """(denominator, last year's, intensity judged against the target, YoY change of the intensity)."""
+    den_key = row.denominator_field
+    if row.denominator_kind == "stock":
+        den, den_last = table.latest(den_key, n), table.latest(den_key + LAST_YEAR, n)
+        den_last = den_last if den_last is not None else den
+        # intensity = annual total / floor area: judged on the projected year-end total
+        inten, inten_this = calc.intensity(projected, den), calc.intensity(ytd, den)
+    else:
+        den, den_last = table.ytd_sum(den_key, n), table.ytd_sum(den_key + LAST_YEAR, n)
+        inten = inten_this = calc.intensity(ytd, den)
+    return den, den_last, inten, calc.pct_change(inten_this, calc.intensity(ytd_last, den_last))
+
+
+def _carrier_totals(
+    plan: Plan, coefficients: CoefficientSet, table: MonthTable, n: int, complete: bool
+) -> list[CarrierTotal]:
+    """Each carrier's year-to-date amount and tce (none while the data are incomplete)."""
+    basis = plan.electricity_basis_for(3).basis
+    carriers = []
+    for f in plan.fields:
+        if f.annex == 3 and f.carrier and not f.is_last_year:
+            amount = table.ytd_sum(f.key, n) if complete else None
+            kgce = coefficients.kgce_per_unit(f.carrier, basis, plan.year)
+            carriers.append(
+                CarrierTotal(
+                    f.key, f.label, f.unit, amount, kgce, None if amount is None else amount * kgce / 1000
+                )
+            )
+    return carriers
 
 
 def annex3_progress(
@@ -254,47 +518,39 @@ def annex3_progress(
         return None
     rules = plan.rules
     n = period.month
-    monthly = [month_tce(plan, coefficients, table, m) for m in range(1, 13)]
-    monthly_last = [month_tce(plan, coefficients, table, m, last_year=True) for m in range(1, 13)]
-    ytd = _sum_optional(monthly[:n])
-    ytd_last = _sum_optional(monthly_last[:n])
-    last_full = _sum_optional(monthly_last) if all(v is not None for v in monthly_last) else None
+    missing = annex3_missing(plan, unit_id, table, n)
+    complete = not missing
+    gap = _first_gap(missing)
+    due = months_due(plan, table, [f.key for f in plan.fields_for(unit_id) if f.annex == 3], n)
+    # a month's total is shown only when none of its carriers is missing (a missing month is never a zero)
+    short = {
+        (int(c.period[5:7]), c.field.endswith(LAST_YEAR)) for c in missing if plan.field(c.field).carrier
+    }
+    monthly = [None if (m, False) in short else month_tce(plan, coefficients, table, m) for m in range(1, 13)]
+    monthly_last = [
+        None if (m, True) in short else month_tce(plan, coefficients, table, m, last_year=True)
+        for m in range(1, 13)
+    ]
+    ytd = _sum_optional(monthly[:n]) if complete else None
+    ytd_last = _sum_optional(monthly_last[:n]) if complete else None
     cap = row.total_cap_wan_tce * 10000
-    linear = None if ytd is None else calc.project_linear(ytd, n)
-    by_profile = None if ytd is None else calc.project_by_profile(ytd, ytd_last, last_full)
-    projected = by_profile if by_profile is not None else linear
+    projection = (
+        calc.project_year_end(ytd, n, _last_year_profile(plan, coefficients, table, due, n))
+        if ytd is not None
+        else None
+    )
+    projected = projection.value if projection else None
+    method = projection.method if projection else None
+    den, den_last, inten, yoy = (
+        _annex3_intensity(row, table, n, projected, ytd, ytd_last) if complete else (None, None, None, None)
+    )
 
-    den_key = row.denominator_field
-    if row.denominator_kind == "stock":
-        den, den_last = table.latest(den_key, n), table.latest(den_key + LAST_YEAR, n)
-        den_last = den_last if den_last is not None else den
-        # intensity = annual total / floor area: judged on the projected year-end total
-        inten = calc.intensity(projected, den)
-        inten_this = calc.intensity(ytd, den)
-        inten_last = calc.intensity(ytd_last, den_last)
-    else:
-        den, den_last = table.ytd_sum(den_key, n), table.ytd_sum(den_key + LAST_YEAR, n)
-        inten = inten_this = calc.intensity(ytd, den)
-        inten_last = calc.intensity(ytd_last, den_last)
-    yoy = calc.pct_change(inten_this, inten_last)
-
-    carriers = []
-    for f in plan.fields:
-        if f.annex == 3 and f.carrier and not f.is_last_year:
-            amount = table.ytd_sum(f.key, n)
-            kgce = coefficients.kgce_per_unit(f.carrier, plan.electricity_basis, plan.year)
-            carriers.append(
-                CarrierTotal(
-                    f.key, f.label, f.unit, amount, kgce, None if amount is None else amount * kgce / 1000
-                )
-            )
+    basis = plan.electricity_basis_for(3)
+    carriers = _carrier_totals(plan, coefficients, table, n, complete)
     months, running = [], 0.0
     for m in range(1, n + 1):
-        if monthly[m - 1] is not None:
-            running += monthly[m - 1] or 0.0
-        months.append(
-            Annex3Month(m, monthly[m - 1], monthly_last[m - 1], running if ytd is not None else None)
-        )
+        running += monthly[m - 1] or 0.0
+        months.append(Annex3Month(m, monthly[m - 1], monthly_last[m - 1], running if m < gap else None))
 
     total_colour = calc.cap_colour(projected, cap, rules.yellow_gap_share)
     intensity_colour = calc.cap_colour(inten, row.intensity_target, rules.yellow_gap_share)
@@ -304,17 +560,17 @@ def annex3_progress(
     colour = calc.worst([total_colour, intensity_colour, yoy_colour])
     return Annex3Progress(
         coefficient_version=coefficients.version,
-        electricity_basis=plan.electricity_basis,
-        electricity_basis_label=basis_label(plan.electricity_basis),
+        electricity_basis=basis.basis,
+        electricity_basis_label=basis_label(basis.basis),
         cap_tce=cap,
         ytd_tce=ytd,
         ytd_tce_last_year=ytd_last,
         cap_used_pct=None if ytd is None else ytd / cap * 100,
-        projected_tce_linear=linear,
-        projected_tce_by_profile=by_profile,
+        projected_tce_linear=None if ytd is None else calc.project_linear(ytd, n),
+        projected_tce_by_profile=projected if method == calc.PROFILE else None,
         projected_tce=projected,
         total_colour=total_colour,
-        denominator_field=den_key,
+        denominator_field=row.denominator_field,
         denominator=den,
         denominator_last_year=den_last,
         intensity=inten,
@@ -325,9 +581,21 @@ def annex3_progress(
         intensity_yoy_target_pct=row.intensity_yoy_change_pct,
         intensity_yoy_colour=yoy_colour,
         colour=colour,
-        colour_label=colour_label(colour),
+        colour_label=colour_label(colour) if complete else incomplete_label(),
         carriers=carriers,
         months=months,
+        complete=complete,
+        missing=missing,
+        projection_method=method,
+        projection_method_label=projection_method_label(method),
+        electricity_kgce_per_kwh=(
+            coefficients.kgce_per_unit(ELECTRICITY, basis.basis, plan.year)
+            if any(f.annex == 3 and f.carrier == ELECTRICITY for f in plan.fields)
+            else None
+        ),
+        electricity_basis_assumed=basis.assumed,
+        electricity_basis_note=basis.note,
+        electricity_basis_evidence=basis.evidence,
     )
 
 
@@ -351,6 +619,9 @@ class RowProgress:
     colour_label: str
     narrative: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    scope: str = "unit"  # the first quantitative target's: "unit" or "district"
+    role: str = "unit"  # "unit", "lead" (reports the district value) or "contribution"
+    note: str = ""  # why the colour is not better, e.g. 已完成 without the value
 
 
 def _fmt_target(op: str, value: float, unit: str) -> str:
@@ -374,7 +645,7 @@ def annex1_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period)
             share, elapsed = (q.share_of_target_pct, q.elapsed_pct) if q else (None, n / 12 * 100)
             target = f"{row.target_value:g}{row.target_unit}"
         else:
-            colour = rules.status_colours.get(status or "")
+            colour = calc.task_status_colour(status, None, n, rules.status_colours, rules.yellow_gap_share)
             target = row.target_text
         for i, cond in enumerate(row.conditions, start=1):
             colour = calc.worst(
@@ -405,51 +676,140 @@ def annex1_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period)
     return out
 
 
+def _task_target(q: Quantity, role: str) -> str:
+    shown = _fmt_target(q.op, q.value, q.unit)
+    if role == "lead":
+        return translate("progress", "全区{target}").format(target=shown)
+    if role == "contribution":
+        return translate("progress", "贡献·全区{target}").format(target=shown)
+    return shown
+
+
+def _task_row(plan: Plan, task: Annex4Row, unit_id: str, table: MonthTable, n: int) -> RowProgress:
+    """One task of one unit: its status against 序时进度, and each quantitative target as the plan says
+    (a contribution to a district target is shown, not judged)."""
+    rules = plan.rules
+    status = table.latest_text(f"{task.id}.status", n)
+    progress_pct = table.latest(f"{task.id}.progress_pct", n)
+    done = status == calc.DONE
+    colours = [calc.task_status_colour(status, progress_pct, n, rules.status_colours, rules.yellow_gap_share)]
+    notes: list[str] = []
+    value = share = elapsed = None
+    target, role, scope = "", "unit", "unit"
+    extra: dict[str, Any] = {}
+    for suffix, q in task.quantities:
+        v = None if q.computed else table.latest(f"{task.id}.{suffix}", n)  # computed by the district
+        q_role = task.role_of(unit_id, q)
+        shown = _task_target(q, q_role)
+        qp = None
+        if done and v is None and not q.computed:
+            label = q.label or translate("progress", "量化指标")
+            if q_role == "contribution":
+                notes.append(translate("progress", "未填写本单位{label}贡献值").format(label=label))
+            else:
+                colours.append(calc.YELLOW)
+                notes.append(translate("progress", "已完成但未填写{label}完成值").format(label=label))
+        if q_role != "contribution" and not q.computed:
+            qp = calc.target_colour(v, q.value, q.op, q.judged, n, done, rules.yellow_gap_share)
+            colours.append(qp.colour if qp else None)
+        if suffix == "value":
+            value, target, role, scope = v, shown, q_role, q.scope
+            if qp:
+                share, elapsed = qp.share_of_target_pct, qp.elapsed_pct
+        else:
+            extra = {"value2": v, "target2": shown}
+    colour = calc.worst(colours)
+    label = colour_label(colour)
+    if colour is None and role == "contribution":
+        label = translate("progress", "贡献值·不单独预警")
+    note = "；".join(notes)
+    return RowProgress(
+        4,
+        task.id,
+        task.area,
+        task.text,
+        "task",
+        target,
+        value,
+        status,
+        progress_pct,
+        share,
+        elapsed,
+        colour,
+        f"{label}：{note}" if note else label,
+        table.latest_text(f"{task.id}.narrative", n),
+        extra,
+        scope=scope,
+        role=role,
+        note=note,
+    )
+
+
 def annex4_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period) -> list[RowProgress]:
-    rules, n = plan.rules, period.month
-    out = []
-    for task in plan.annex4_rows_for(unit_id):
-        status = table.latest_text(f"{task.id}.status", n)
-        colours = [rules.status_colours.get(status or "")]
-        value = share = elapsed = None
-        target = ""
-        extra: dict[str, Any] = {}
-        for suffix, q in (("value", task.quantity), ("value2", task.second_quantity)):
-            if q is None:
-                continue
-            v = table.latest(f"{task.id}.{suffix}", n)
-            if q.level:
-                colours.append(calc.level_colour(v, q.value, q.op, rules.yellow_gap_share))
-            else:
-                qp = calc.quantity_progress(v, q.value, n, rules.yellow_gap_share)
-                colours.append(qp.colour if qp else None)
-                if suffix == "value" and qp:
-                    share, elapsed = qp.share_of_target_pct, qp.elapsed_pct
-            if suffix == "value":
-                value, target = v, _fmt_target(q.op, q.value, q.unit)
-            else:
-                extra = {"value2": v, "target2": _fmt_target(q.op, q.value, q.unit)}
-        colour = calc.worst(colours)
-        out.append(
-            RowProgress(
-                4,
-                task.id,
-                task.area,
-                task.text,
-                "task",
-                target,
-                value,
-                status,
-                table.latest(f"{task.id}.progress_pct", n),
-                share,
-                elapsed,
-                colour,
-                colour_label(colour),
-                table.latest_text(f"{task.id}.narrative", n),
-                extra,
-            )
-        )
-    return out
+    return [_task_row(plan, task, unit_id, table, period.month) for task in plan.annex4_rows_for(unit_id)]
+
+
+@dataclass(frozen=True)
+class DistrictTaskTotal:
+    """A task's quantitative target for the whole district, from every responsible unit's value."""
+
+    task_id: str
+    scope: str
+    lead_id: str
+    lead_value: float | None
+    contributions: dict[str, float]  # co-responsible unit → its value, units that gave one
+    not_reported: list[str]  # co-responsible units without a value
+    contributions_total: float | None  # None when the target's contributions are not added up
+    value: float | None  # the district value judged: the lead's, else the sum of the contributions
+    source: str  # "lead", "contributions" or "" (no value)
+    target: str
+    share_of_target_pct: float | None
+    elapsed_pct: float
+    colour: str | None
+    colour_label: str
+
+
+def district_task_total(
+    plan: Plan,
+    task: Annex4Row,
+    values_by_unit: Mapping[str, float | None],
+    month: int,
+    suffix: str = "value",
+) -> DistrictTaskTotal:
+    """The district's value of a district-scope task target and its colour in month N (1–12).
+
+    `values_by_unit` holds each unit's latest value of the field `<task>.<suffix>` (units outside the
+    task are ignored). The lead's value is the district value; without it, the contributions' sum
+    stands in when the plan adds them up. A unit-scope target has no district value (each unit is judged
+    on its own): value and colour are None.
+    """
+    q = dict(task.quantities)[suffix]
+    holders = plan.expand(task.responsible)
+    others = [u for u in holders if u != task.lead]
+    contributions = {u: v for u in others if (v := values_by_unit.get(u)) is not None}
+    summed = sum(contributions.values()) if contributions and q.contributions == SUM else None
+    district = q.scope == DISTRICT_SCOPE
+    lead_value = values_by_unit.get(task.lead) if district and task.lead else None
+    value = lead_value if lead_value is not None else summed if district else None
+    source = "" if value is None else "lead" if lead_value is not None else "contributions"
+    qp = calc.target_colour(value, q.value, q.op, q.judged, month, False, plan.rules.yellow_gap_share)
+    colour = qp.colour if qp else None
+    return DistrictTaskTotal(
+        task_id=task.id,
+        scope=q.scope,
+        lead_id=task.lead,
+        lead_value=lead_value,
+        contributions=contributions,
+        not_reported=[u for u in others if u not in contributions],
+        contributions_total=summed,
+        value=value,
+        source=source,
+        target=_task_target(q, "lead" if district else "unit"),
+        share_of_target_pct=qp.share_of_target_pct if qp else None,
+        elapsed_pct=month / 12 * 100,
+        colour=colour,
+        colour_label=colour_label(colour),
+    )
 
 
 # ---- all of it -------------------------------------------------------------------------------
@@ -467,16 +827,29 @@ class UnitProgress:
     annex3: Annex3Progress | None
     annex1: list[RowProgress]
     annex4: list[RowProgress]
+    missing: list[MissingCell]  # every required figure missing in months 1..N, all annexes
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
     @property
     def colour(self) -> str | None:
+        """The worst colour of the period; none while a figure is missing (数据不全)."""
+        if self.missing:
+            return None
         parts = [self.annex2.colour if self.annex2 else None, self.annex3.colour if self.annex3 else None]
         return calc.worst(parts + [r.colour for r in self.annex1 + self.annex4])
+
+    @property
+    def colour_label(self) -> str:
+        return colour_label(self.colour) if self.complete else incomplete_label()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["colour"] = self.colour
-        data["colour_label"] = colour_label(self.colour)
+        data["colour_label"] = self.colour_label
+        data["complete"] = self.complete
         return data
 
 
@@ -484,6 +857,9 @@ def unit_progress(
     plan: Plan, coefficients: CoefficientSet, figures: Iterable[Figure], unit_id: str, period: Period
 ) -> UnitProgress:
     table = MonthTable(plan.year, figures)
+    annex2 = annex2_progress(plan, unit_id, table, period)
+    annex3 = annex3_progress(plan, unit_id, coefficients, table, period)
+    missing = missing_cells(plan, unit_id, table, period.month)
     return UnitProgress(
         plan_id=plan.id,
         unit_id=unit_id,
@@ -491,8 +867,9 @@ def unit_progress(
         period=str(period),
         period_label=period.label(),
         elapsed_pct=period.elapsed_share * 100,
-        annex2=annex2_progress(plan, unit_id, table, period),
-        annex3=annex3_progress(plan, unit_id, coefficients, table, period),
+        annex2=annex2,
+        annex3=annex3,
         annex1=annex1_progress(plan, unit_id, table, period),
         annex4=annex4_progress(plan, unit_id, table, period),
+        missing=missing,
     )

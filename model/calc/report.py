@@ -1,23 +1,26 @@
 """A unit's report for a period as data: what the PDF and workbook show and what the PDF carries inside.
 
 The JSON attached to every exported PDF is the exchange contract the district imports
-(`format` "tanbao-report", `format_version` 1):
+(`format` "tanbao-report", `format_version` 2; version 1 is still read):
 
     {"format", "format_version", "plan_id", "plan_year", "unit_id", "unit_name", "unit_full_name",
      "period" ("YYYY-MM"), "version" (int, or null for an export that was never submitted),
      "created_at" (ISO 8601 with offset), "created_by", "coefficient_version", "electricity_basis",
      "figures": [{"period", "field", "value", "text", "note"}, …],   every stored figure of the unit in
-                                                                    the plan year up to the period
-     "progress": UnitProgress.to_dict(),
-     "problems": [{"severity", "period", "field", "message", "reason"}, …]}
+                                       the plan year up to the period, and last year's figures of all
+                                       12 months (version 2), so the projection can be recomputed
+     "progress": UnitProgress.to_dict(),   every computed figure, colour, projection and the missing cells
+     "problems": [{"severity", "period", "field", "message", "reason"}, …],
+     "complete": bool}                     false: 数据不全, no colour, no projection (version 2)
 
 A corrected version (2 and later) carries also what it replaces and why:
 
     {"replaces_version" (int, N−1), "replaces_data_sha256" (SHA-256 of that version's attached data, as
      attached), "correction_reason"}
 
-`problems` holds the checks of the report period (errors and warnings) and the warnings of the
-earlier months of the year, each warning with the clerk's written reason.
+`problems` holds every check of the months 1..N (errors and warnings), each warning with the clerk's
+written reason. `UnitReport.from_json` recomputes progress and problems from `figures` and refuses the
+data when they differ.
 """
 
 from __future__ import annotations
@@ -27,21 +30,24 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from model.calc.checks import ERROR, WARNING, Problem, check_period
-from model.calc.progress import UnitProgress, unit_progress
+from model.calc.progress import MissingCell, UnitProgress, unit_progress
 from model.common.errors import UserError
 from model.common.i18n import translate
-from model.common.periods import Period
+from model.common.periods import Period, parse_period
 from model.plan.coefficients import CoefficientSet
-from model.plan.spec import Plan, Unit
-from model.store.database import Figure, Store
+from model.plan.spec import LAST_YEAR, Plan, Unit
+from model.store.database import Store
+from model.store.figures import Figure
 
 FORMAT = "tanbao-report"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # 1: figures only up to the period (no later months of last year)
 ATTACHMENT_NAME = "tanbao-report.json"
 MIME_TYPE = "application/json"
 
@@ -67,7 +73,13 @@ class Correction:
 
 @dataclass(frozen=True)
 class UnitReport:
-    """Everything a unit's report shows, computed once so the PDF, workbook and data agree."""
+    """A unit's report for a period, computed once: the window, `progress`/`check`, the PDF, the workbook,
+    the package and the district all render this object; none of them computes a figure of its own.
+
+    `to_json()` is the exchange data (see the module docstring); `UnitReport.from_json(data, plan,
+    coefficients)` recomputes the report from the figures inside and refuses data whose embedded
+    computed figures differ from the recomputation.
+    """
 
     plan: Plan
     unit: Unit
@@ -75,33 +87,147 @@ class UnitReport:
     figures: list[Figure]
     progress: UnitProgress
     problems: list[Problem]
-    data: dict[str, Any]
+    version: int | None
+    created_at: str  # ISO 8601 with offset
+    created_by: str
+    coefficient_version: str
+    correction: Correction | None = None
 
     @property
-    def version(self) -> int | None:
-        v = self.data["version"]
-        return None if v is None else int(v)
+    def complete(self) -> bool:
+        return self.progress.complete
 
     @property
-    def correction(self) -> Correction | None:
-        return Correction.of(self.data)
+    def missing(self) -> list[MissingCell]:
+        return self.progress.missing
+
+    @property
+    def blocking(self) -> list[Problem]:
+        """What stops the period from being submitted: errors, and warnings without a written reason."""
+        return [p for p in self.problems if p.blocking]
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        return self.to_json()
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "plan_id": self.plan.id,
+            "plan_year": self.plan.year,
+            "unit_id": self.unit.id,
+            "unit_name": self.unit.name,
+            "unit_full_name": self.unit.full_name,
+            "period": str(self.period),
+            "version": self.version,
+            "created_at": self.created_at,
+            "created_by": self.created_by,
+            "coefficient_version": self.coefficient_version,
+            "electricity_basis": self.plan.electricity_basis,
+            "figures": [
+                {"period": f.period, "field": f.field, "value": f.value, "text": f.text, "note": f.note}
+                for f in self.figures
+            ],
+            "progress": self.progress.to_dict(),
+            "problems": [asdict(p) for p in self.problems],
+            "complete": self.complete,
+        }
+        if self.correction is not None:
+            data["replaces_version"] = self.correction.replaces_version
+            data["replaces_data_sha256"] = self.correction.replaces_data_sha256
+            data["correction_reason"] = self.correction.reason
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | bytes, plan: Plan, coefficients: CoefficientSet) -> UnitReport:
+        """The report recomputed from the figures inside `data` (a package's attachment, parsed or not).
+
+        Refused (UserError) when the data is not report data, belongs to another plan or coefficient
+        table, or when a figure it shows differs from what its own figures give."""
+        data = parse_report_data(data if isinstance(data, bytes) else encode_report_data(data))
+        if data["plan_id"] != plan.id:
+            raise _refuse(
+                translate("report", "报表属于计划“{p}”，本机载入的是“{mine}”").format(
+                    p=data["plan_id"], mine=plan.id
+                )
+            )
+        if data["coefficient_version"] != coefficients.version:
+            raise _refuse(
+                translate("report", "报表按折标系数 {v} 计算，本机为 {mine}").format(
+                    v=data["coefficient_version"], mine=coefficients.version
+                )
+            )
+        figures = [
+            Figure(data["unit_id"], f["period"], f["field"], f["value"], f["text"], f["note"], "", "")
+            for f in data["figures"]
+        ]
+        report = build_report(
+            plan,
+            coefficients,
+            figures,
+            data["unit_id"],
+            parse_period(data["period"]),
+            version=data["version"],
+            created_by=data["created_by"],
+            created_at=datetime.fromisoformat(data["created_at"]),
+            correction=Correction.of(data),
+        )
+        mine = json.loads(encode_report_data(report.to_json()))
+        for key in ("progress", "problems"):
+            where = _first_difference(data[key], mine[key], key)
+            if where is not None:
+                raise _refuse(
+                    translate("report", "报表中的“{where}”与按所附数据重新计算的结果不一致").format(
+                        where=where
+                    )
+                )
+        return report
+
+
+def _first_difference(embedded: Any, recomputed: Any, path: str) -> str | None:
+    """The path of the first value that differs (keys the embedded data lacks are not compared:
+    older format versions carry fewer)."""
+    if isinstance(embedded, dict) and isinstance(recomputed, dict):
+        for key, value in embedded.items():
+            if key not in recomputed:
+                return f"{path}.{key}"
+            found = _first_difference(value, recomputed[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(embedded, list) and isinstance(recomputed, list):
+        if len(embedded) != len(recomputed):
+            return path
+        for i, (a, b) in enumerate(zip(embedded, recomputed, strict=True)):
+            found = _first_difference(a, b, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    return None if embedded == recomputed else path
 
 
 def report_figures(plan: Plan, figures: Iterable[Figure], period: Period) -> list[Figure]:
-    """The unit's figures of the plan year up to and including the period, in period and field order."""
+    """The unit's figures of the plan year up to and including the period, and last year's figures of
+    every month (the projection by last year's monthly profile needs all twelve), in period and field order."""
     last = str(period)
-    kept = [f for f in figures if f.period[:4] == str(plan.year) and f.period <= last]
+    kept = [
+        f
+        for f in figures
+        if f.period[:4] == str(plan.year) and (f.period <= last or f.field.endswith(LAST_YEAR))
+    ]
     return sorted(kept, key=lambda f: (f.period, f.field))
 
 
-def report_problems(plan: Plan, unit_id: str, period: Period, figures: list[Figure]) -> list[Problem]:
-    """Every check of the period, and the warnings of the months before it (with their reasons)."""
-    problems: list[Problem] = []
-    for month in period.months_to_date():
-        for problem in check_period(plan, unit_id, month, figures):
-            if month == period or problem.severity == WARNING:
-                problems.append(problem)
-    return problems
+def ensure_reportable(plan: Plan, unit_id: str, period: Period) -> None:
+    """A report needs a period the plan has a report for and a unit that reports something."""
+    plan.check_report_period(period)
+    if not plan.fields_for(unit_id):
+        raise UserError(
+            translate("report", "{name}在本年计划中没有填报任务，无法生成报表。").format(
+                name=plan.unit(unit_id).name
+            )
+        )
 
 
 def build_report(
@@ -114,57 +240,32 @@ def build_report(
     version: int | None,
     created_by: str,
     created_at: datetime | None = None,
+    strict: bool = True,
     correction: Correction | None = None,
 ) -> UnitReport:
-    plan.check_report_period(period)
-    unit = plan.unit(unit_id)
-    if not plan.fields_for(unit_id):
-        raise UserError(
-            translate("report", "{name}在本年计划中没有填报任务，无法生成报表。").format(name=unit.name)
-        )
+    """The one computation of a period's report. `strict=False` (the window) allows a unit without
+    anything to report, whose report is empty."""
+    if strict:
+        ensure_reportable(plan, unit_id, period)
     kept = report_figures(plan, figures, period)
-    progress = unit_progress(plan, coefficients, kept, unit_id, period)
-    problems = report_problems(plan, unit_id, period, kept)
     at = (
         created_at
         if created_at is not None and created_at.tzinfo
         else (created_at or datetime.now()).astimezone()
     )
-    data: dict[str, Any] = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "plan_id": plan.id,
-        "plan_year": plan.year,
-        "unit_id": unit.id,
-        "unit_name": unit.name,
-        "unit_full_name": unit.full_name,
-        "period": str(period),
-        "version": version,
-        "created_at": at.isoformat(timespec="seconds"),
-        "created_by": created_by,
-        "coefficient_version": coefficients.version,
-        "electricity_basis": plan.electricity_basis,
-        "figures": [
-            {"period": f.period, "field": f.field, "value": f.value, "text": f.text, "note": f.note}
-            for f in kept
-        ],
-        "progress": progress.to_dict(),
-        "problems": [
-            {
-                "severity": p.severity,
-                "period": p.period,
-                "field": p.field,
-                "message": p.message,
-                "reason": p.reason,
-            }
-            for p in problems
-        ],
-    }
-    if correction is not None:
-        data["replaces_version"] = correction.replaces_version
-        data["replaces_data_sha256"] = correction.replaces_data_sha256
-        data["correction_reason"] = correction.reason
-    return UnitReport(plan, unit, period, kept, progress, problems, data)
+    return UnitReport(
+        plan=plan,
+        unit=plan.unit(unit_id),
+        period=period,
+        figures=kept,
+        progress=unit_progress(plan, coefficients, kept, unit_id, period),
+        problems=check_period(plan, unit_id, period, kept),
+        version=version,
+        created_at=at.isoformat(timespec="seconds"),
+        created_by=created_by,
+        coefficient_version=coefficients.version,
+        correction=correction,
+    )
 
 
 def report_from_store(
@@ -175,52 +276,25 @@ def report_from_store(
     version: int | None = None,
     created_by: str,
     created_at: datetime | None = None,
+    strict: bool = True,
 ) -> UnitReport:
-    plan = store.plan()
+    plan = store.plans.get()
     return build_report(
         plan,
-        store.coefficients(plan.coefficients),
-        store.figures(plan.id, unit_id),
+        store.plans.coefficients(plan.coefficients),
+        store.figures.read(plan.id, unit_id),
         unit_id,
         period,
         version=version,
         created_by=created_by,
         created_at=created_at,
+        strict=strict,
     )
-
-
-def report_data(
-    plan: Plan,
-    coefficients: CoefficientSet,
-    figures: Iterable[Figure],
-    unit_id: str,
-    period: Period,
-    *,
-    version: int | None,
-    created_by: str,
-    created_at: datetime | None = None,
-) -> dict[str, Any]:
-    """The exchange data alone (see the module docstring)."""
-    return build_report(
-        plan,
-        coefficients,
-        figures,
-        unit_id,
-        period,
-        version=version,
-        created_by=created_by,
-        created_at=created_at,
-    ).data
 
 
 def encode_report_data(data: dict[str, Any]) -> bytes:
     """UTF-8 JSON, readable by a person who opens the attachment; NaN is never written."""
     return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
-
-
-def report_data_sha256(data: dict[str, Any]) -> str:
-    """The SHA-256 of the data as attached to the PDF (a corrected version names its predecessor by it)."""
-    return hashlib.sha256(encode_report_data(data)).hexdigest()
 
 
 # ---- reading it back ---------------------------------------------------------------------------
@@ -261,7 +335,7 @@ def parse_report_data(raw: bytes) -> dict[str, Any]:
         raise _refuse(translate("report", "顶层应为对象"))
     if data.get("format") != FORMAT:
         raise _refuse(translate("report", "不是 TanBao 报表数据（format 应为 {f}）").format(f=FORMAT))
-    if data.get("format_version") != FORMAT_VERSION:
+    if data.get("format_version") not in READABLE_VERSIONS:
         raise UserError(
             translate(
                 "report",
@@ -297,9 +371,10 @@ def parse_report_data(raw: bytes) -> dict[str, Any]:
         if not isinstance(figure, dict):
             raise _refuse(translate("report", "“{key}”应为对象").format(key=f"figures[{i}]"))
         fp = _need(figure, "period", (str,), where)
-        if not _PERIOD.match(fp) or fp[:4] != period[:4] or fp > period:
+        key = _need(figure, "field", (str,), where)
+        later = fp > period and not key.endswith(LAST_YEAR)  # only last year's figures come for later months
+        if not _PERIOD.match(fp) or fp[:4] != period[:4] or later:
             raise _refuse(translate("report", "“{key}”的报告期“{p}”不在本报表范围内").format(key=where, p=fp))
-        _need(figure, "field", (str,), where)
         _need(figure, "note", (str,), where)
         value, text = figure.get("value", "missing"), figure.get("text", "missing")
         if value is not None and not _is_number(value):
@@ -322,19 +397,6 @@ def parse_report_data(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def _check_correction(data: dict[str, Any]) -> None:
-    """A corrected version names the earlier version it replaces, that version's data and the reason."""
-    if not any(key in data for key in ("replaces_version", "replaces_data_sha256", "correction_reason")):
-        return
-    replaced = _need(data, "replaces_version", (int,))
-    if not isinstance(data["version"], int) or not 1 <= replaced < data["version"]:
-        raise _refuse(translate("report", "更正的原版本号“{v}”不对").format(v=replaced))
-    sha = _need(data, "replaces_data_sha256", (str,))
-    if not re.fullmatch(r"[0-9a-f]{64}", sha):
-        raise _refuse(translate("report", "原版本数据的 SHA-256“{sha}”不对").format(sha=sha[:80]))
-    _need(data, "correction_reason", (str,))
-
-
 def summarize_report_data(data: dict[str, Any]) -> dict[str, Any]:
     """The few facts a person checks first (verify prints these)."""
     progress = data.get("progress") or {}
@@ -350,3 +412,21 @@ def summarize_report_data(data: dict[str, Any]) -> dict[str, Any]:
         "problems": len(data.get("problems") or []),
         "colour": progress.get("colour"),
     }
+
+
+def report_data_sha256(data: dict[str, Any]) -> str:
+    """The SHA-256 of the data as attached to the PDF (a corrected version names its predecessor by it)."""
+    return hashlib.sha256(encode_report_data(data)).hexdigest()
+
+
+def _check_correction(data: dict[str, Any]) -> None:
+    """A corrected version names the earlier version it replaces, that version's data and the reason."""
+    if not any(key in data for key in ("replaces_version", "replaces_data_sha256", "correction_reason")):
+        return
+    replaced = _need(data, "replaces_version", (int,))
+    if not isinstance(data["version"], int) or not 1 <= replaced < data["version"]:
+        raise _refuse(translate("report", "更正的原版本号“{v}”不对").format(v=replaced))
+    sha = _need(data, "replaces_data_sha256", (str,))
+    if not re.fullmatch(r"[0-9a-f]{64}", sha):
+        raise _refuse(translate("report", "原版本数据的 SHA-256“{sha}”不对").format(sha=sha[:80]))
+    _need(data, "correction_reason", (str,))

@@ -491,13 +491,13 @@ def _counts(statuses: list[UnitStatus]) -> dict[str, int]:
 
 def district_view(store: Store, period: Period, *, as_of: date | None = None) -> DistrictView:
     """The one district view of `period` that the page, `status` and both summary exports render."""
-    plan = store.plan()
+    plan = store.plans.get()
     grid = completeness(store, plan, upto=period, as_of=as_of)
     packages = {p.unit_id: p for p in period_packages(store.db, plan.id, str(period))}
     own = None
     if plan.district_unit not in packages and plan.fields_for(plan.district_unit):
-        figures = store.figures(plan.id, plan.district_unit)
-        coefficients = store.coefficients(plan.coefficients)
+        figures = store.figures.read(plan.id, plan.district_unit)
+        coefficients = store.plans.coefficients(plan.coefficients)
         own = unit_progress(plan, coefficients, figures, plan.district_unit, period).to_dict()
     return build_district_view(plan, period, grid, packages, own)
 

@@ -19,17 +19,27 @@ def pct(value: float | None) -> str:
 
 
 def intensity_decimals(value: float | None) -> int:
-    """3 decimals; tiny intensities (wastewater, tce/m³ ≈ 4×10⁻⁵) as many as 6 significant digits need."""
-    if value is None or value == 0 or not math.isfinite(value) or abs(value) >= 0.01:
+    """At least 4 significant digits (0.08000 and 0.08004 read apart), at least 3 decimals; tiny
+    intensities (wastewater, tce/m³ ≈ 4×10⁻⁵) keep 6 significant digits."""
+    if value is None or value == 0 or not math.isfinite(value):
         return 3
-    return 5 - math.floor(math.log10(abs(value)))
+    magnitude = math.floor(math.log10(abs(value)))
+    digits = 6 if magnitude < -2 else 4
+    return max(3, digits - 1 - magnitude)
 
 
 def intensity(value: float | None) -> str:
-    """tce/万元 with 3 decimals; tiny intensities keep 6 significant digits, never in exponent form."""
+    """Intensities with at least 4 significant digits (6 when tiny), never in exponent form."""
     if value is None:
         return "—"
     return f"{value:.{intensity_decimals(value)}f}"
+
+
+def coefficient(value: float | None) -> str:
+    """A conversion coefficient as published (0.03412, 1.2143, 0.1229): every digit, no padding."""
+    if value is None:
+        return "—"
+    return f"{value:.10f}".rstrip("0").rstrip(".") or "0"
 
 
 def amount(value: float | None, decimals: int = 2) -> str:

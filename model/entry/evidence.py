@@ -6,10 +6,26 @@ from pathlib import Path
 
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.plan.spec import Plan
 from model.safety.files import read_bounded
 from model.store.database import Store
 
 MAX_BYTES = 20 * 1024 * 1024
+
+
+def evidence_row(plan: Plan, unit_id: str, text: str) -> str:
+    """The id of a task (annex 4) or indicator (annex 1) row of this unit that evidence may be attached to."""
+    rows = [r.id for r in plan.annex4_rows_for(unit_id)] + [r.id for r in plan.annex1_rows_led_by(unit_id)]
+    wanted = text.strip().upper()
+    if wanted in rows:
+        return wanted
+    raise UserError(
+        translate(
+            "evidence", "{unit} 没有编号为“{row}”的任务或指标。本单位可以附证明材料的有：{rows}。"
+        ).format(
+            unit=plan.unit(unit_id).name, row=text, rows="、".join(rows) or translate("evidence", "（无）")
+        )
+    )
 
 
 def attach(
@@ -33,14 +49,14 @@ def attach(
         ) from None
     if not content:
         raise UserError(translate("evidence", "文件 {name} 是空的，请检查后再添加。").format(name=path.name))
-    return store.add_evidence(plan_id, unit_id, period, row_id, path.name, content, who=who)
+    return store.evidence.add(plan_id, unit_id, period, row_id, path.name, content, who=who)
 
 
 def save_copy(store: Store, evidence_id: int, destination: str | Path) -> Path:
     """Write a stored evidence file out (to open it or hand it on); the stored copy is unchanged."""
     destination = Path(destination)
     try:
-        destination.write_bytes(store.evidence_content(evidence_id))
+        destination.write_bytes(store.evidence.content(evidence_id))
     except OSError as exc:
         raise UserError(
             translate("evidence", "无法保存到 {path}：{err}").format(

@@ -18,9 +18,11 @@ from model.common.i18n import translate
 from model.common.numbers import accepted_forms, in_field_unit, parse_number
 from model.common.periods import Period, parse_period
 from model.common.text import clean_text
-from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Plan
+from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Field, Plan
 from model.safety.files import open_bounded
-from model.store.database import FigureWrite, Store
+from model.store.audit import AuditEntry
+from model.store.database import Store
+from model.store.figures import FigureWrite
 
 CSV_COLUMNS = ("unit", "period", "field", "value", "note")
 
@@ -59,8 +61,8 @@ class EntryPreview:
     unchanged: int
 
 
-def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tuple[float | None, str | None]:
-    """Check one typed value for one field of one unit; return (value, text) or raise UserError."""
+def unit_field(plan: Plan, unit_id: str, key: str) -> Field:
+    """One of the fields this unit reports, or a UserError saying where to find them."""
     unit = plan.unit(unit_id)
     allowed = {f.key: f for f in plan.fields_for(unit_id)}
     if key not in allowed:
@@ -76,7 +78,13 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
                 "entry", "没有名为“{key}”的填报项。用 main.py plan --unit {uid} 查看本单位的填报项。"
             ).format(key=key, uid=unit.id)
         )
-    f = allowed[key]
+    return allowed[key]
+
+
+def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tuple[float | None, str | None]:
+    """Check one typed value for one field of one unit; return (value, text) or raise UserError."""
+    f = unit_field(plan, unit_id, key)
+    unit = plan.unit(unit_id)
     plan.check_period(period)
     where = translate("entry", "{unit} {period}“{label}”").format(
         unit=unit.name, period=period, label=f.display_label
@@ -162,7 +170,7 @@ def store_entries(
     changed = 0
     with store.transaction():
         for unit_id, unit_writes in writes.items():
-            changed += store.write_figures(
+            changed += store.figures.write(
                 plan.id,
                 unit_id,
                 unit_writes,
@@ -194,7 +202,7 @@ def preview_entries(
     stored = {
         (unit_id, f.period, f.field): _shown(f.value, f.text)
         for unit_id in {e.unit_id for e in entries}
-        for f in store.figures(plan.id, unit_id)
+        for f in store.figures.read(plan.id, unit_id)
     }
     changes: list[Change] = []
     unchanged = 0
@@ -208,7 +216,7 @@ def preview_entries(
         if old == new:
             unchanged += 1
             continue
-        lock = store.period_lock(plan.id, entry.unit_id, str(entry.period))
+        lock = store.submissions.period_lock(plan.id, entry.unit_id, str(entry.period))
         if lock is not None:
             problems.append(
                 _located(
@@ -356,3 +364,9 @@ def store_csv(store: Store, plan: Plan, path: str | Path, *, who: str) -> int:
     """The whole file in one transaction, or nothing (every problem listed with its line)."""
     entries, problems = read_csv_entries(plan, path)
     return store_entries(store, plan, entries, who=who, problems_prefix=problems)
+
+
+def field_history(store: Store, plan: Plan, unit_id: str, period: Period, key: str) -> list[AuditEntry]:
+    """Every change of one value, oldest first (the window's 修改记录, `main.py audit`)."""
+    unit_field(plan, unit_id, key)
+    return store.audit.entries(plan.id, unit_id, str(period), key)

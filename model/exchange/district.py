@@ -25,17 +25,12 @@ from model.common.text import clean_text
 from model.plan.spec import Plan
 from model.reports.signing import MAX_PACKAGE_BYTES
 from model.safety.files import read_bounded
-from model.store.database import (
-    ACCEPTED,
-    NEWER,
-    OLDER,
-    Figure,
-    ReceivedPackage,
-    Store,
-    TrustedCert,
-    now_iso,
-)
+from model.store.connection import now_iso
+from model.store.database import Store
+from model.store.figures import Figure
 from model.store.received import KeySums, add_received_sums
+from model.store.submissions import ACCEPTED, NEWER, OLDER, ReceivedPackage
+from model.store.trust import TrustedCert
 
 MAX_CERT_BYTES = 2**20  # a certificate is a few KB
 IDENTICAL, REFUSED = "identical", "refused"
@@ -153,14 +148,14 @@ def trust_add(
                 "exchange", "证书中的单位编号“{id}”不在本年计划中：请用 --unit 指明它属于哪个单位。"
             ).format(id=unit_id)
         ) from None
-    store.add_trusted_cert(info.fingerprint_sha256, info.subject, pem, unit_id, info.not_after, who=who)
-    cert = store.trusted_cert(info.fingerprint_sha256)
+    store.trust.add(info.fingerprint_sha256, info.subject, pem, unit_id, info.not_after, who=who)
+    cert = store.trust.get(info.fingerprint_sha256)
     assert cert is not None
     return _entry(plan, cert)
 
 
 def trust_list(store: Store, plan: Plan, *, include_revoked: bool = False) -> list[TrustEntry]:
-    return [_entry(plan, c) for c in store.trusted_certs(include_revoked=include_revoked)]
+    return [_entry(plan, c) for c in store.trust.all(include_revoked=include_revoked)]
 
 
 def _normal_fingerprint(text: str) -> str:
@@ -175,15 +170,15 @@ def trust_remove(store: Store, plan: Plan, source: str | Path | bytes, *, who: s
         fingerprint = _read_certificate(source)[1].fingerprint_sha256
     else:
         fingerprint = _normal_fingerprint(str(source))
-    cert = store.trusted_cert(fingerprint)
+    cert = store.trust.get(fingerprint)
     if cert is None or cert.revoked_at is not None:
         raise UserError(
             translate("exchange", "受信任列表中没有指纹为 {fp} 的证书。用 main.py trust list 查看。").format(
                 fp=fingerprint or source
             )
         )
-    store.revoke_trusted_cert(fingerprint, who=who)
-    revoked = store.trusted_cert(fingerprint)
+    store.trust.revoke(fingerprint, who=who)
+    revoked = store.trust.get(fingerprint)
     assert revoked is not None
     return _entry(plan, revoked)
 
@@ -268,7 +263,7 @@ def _not_stored(name: str, failure: StorageError) -> ImportOutcome:
 
 
 def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome:
-    plan = store.plan()
+    plan = store.plans.get()
     name = str(path)
     try:
         raw = read_bounded(path, MAX_PACKAGE_BYTES, translate("exchange", "文件"))
@@ -278,7 +273,7 @@ def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome
     except UserError as exc:
         return _refused(name, _Refused([exc.message]), "")
     sha = hashlib.sha256(raw).hexdigest()
-    held = store.received_by_sha256(sha)
+    held = store.received.by_sha256(sha)
     if held is not None:
         return _identical(plan, name, held, sha, same_file=True)
     try:
@@ -349,7 +344,7 @@ class _Signer:
 def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Signer]:
     from model.reports.signing import verify_pdf
 
-    trusted = {c.fingerprint: c for c in store.trusted_certs()}
+    trusted = {c.fingerprint: c for c in store.trust.all()}
     result = verify_pdf(raw, [c.pem for c in trusted.values()])
     data = result.data or {}
     if not result.signed or not result.intact or not result.valid or not result.covers_entire_file:
@@ -465,7 +460,7 @@ def _keep(
     unit_id, period, version = data["unit_id"], data["period"], int(data["version"])
     unit_name = plan.unit(unit_id).name
     with store.transaction():
-        held = store.received(plan.id, unit_id, period)
+        held = store.received.all(plan.id, unit_id, period)
         same = next((h for h in held if h.version == version), None)
         if same is not None:
             if _own_figures(json.loads(same.data)) == _own_figures(data):
@@ -506,7 +501,7 @@ def _keep(
             imported_by=who,
             data=json.dumps(data, ensure_ascii=False),
         )
-        received_id = store.add_received(package, raw, who=who)
+        received_id = store.received.add(package, raw, who=who)
         add_received_sums(store.db, received_id, package_sums(plan, data))
     where = translate("exchange", "{unit} {period} 第 {v} 版").format(
         unit=unit_name, period=period, v=version
@@ -608,10 +603,10 @@ def held_packages(
             r.sha256,
             correction_reason(json.loads(r.data)),
         )
-        for r in store.received(plan.id, unit_id, period)
+        for r in store.received.all(plan.id, unit_id, period)
     ]
 
 
 def held_package_pdf(store: Store, package_id: int) -> bytes:
     """The signed PDF exactly as it was imported."""
-    return store.received_pdf(package_id)
+    return store.received.pdf(package_id)

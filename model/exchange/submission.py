@@ -17,14 +17,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from model.calc.checks import Problem, check_period
+from model.calc.checks import Problem
 from model.calc.report import Correction, report_data_sha256
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.periods import Period
 from model.common.text import clean_text
 from model.plan.spec import SAFE_ID, Plan
-from model.store.database import CORRECTING, SUBMITTED, SUPERSEDED, Store, Submission
+from model.store.database import Store
+from model.store.figures import Figure
+from model.store.submissions import CORRECTING, SUBMITTED, SUPERSEDED, Submission
 
 if TYPE_CHECKING:
     from model.reports.signing import SigningKey
@@ -128,7 +130,7 @@ def _version_info(s: Submission) -> VersionInfo:
 
 def history(store: Store, plan: Plan, unit_id: str, period: Period) -> list[VersionInfo]:
     """Every version of the period, oldest first."""
-    return [_version_info(s) for s in store.submissions(plan.id, unit_id, str(period))]
+    return [_version_info(s) for s in store.submissions.all(plan.id, unit_id, str(period))]
 
 
 def _when(at: str | None) -> str:
@@ -176,7 +178,7 @@ def _state_message(
             ).format(at=_when(lock.submitted_at), label=_label(lock.period), v=lock.version)
             + _how_to_correct(unit_id, lock.period, lock.version)
         )
-    reopened = store.latest_of_year(plan.id, unit_id, period.year)
+    reopened = store.submissions.latest_of_year(plan.id, unit_id, period.year)
     if own is not None and reopened is not None and reopened.status == CORRECTING:
         return sent + translate(
             "submission", "{label} 正在更正，其间本期各月的数据可以修改；第 {v} 版的报送文件保持原样。"
@@ -194,14 +196,16 @@ def _months(period: Period) -> str:
 
 def locked_through(store: Store, plan: Plan, unit_id: str) -> Submission | None:
     """The submitted version whose report locks months 1..P of the plan year (P: its period), or None."""
-    return store.period_lock(plan.id, unit_id, str(Period(plan.year, 1)))  # any lock covers January
+    return store.submissions.period_lock(
+        plan.id, unit_id, str(Period(plan.year, 1))
+    )  # any lock covers January
 
 
 def period_state(store: Store, plan: Plan, unit_id: str, period: Period) -> PeriodState:
     unit = plan.unit(unit_id)
     versions = history(store, plan, unit_id, period)
     own = versions[-1] if versions else None
-    lock = store.period_lock(plan.id, unit_id, str(period))
+    lock = store.submissions.period_lock(plan.id, unit_id, str(period))
     status = OPEN if own is None else CORRECTING if own.status == CORRECTING else SUBMITTED
     return PeriodState(
         unit_id,
@@ -218,8 +222,16 @@ def period_state(store: Store, plan: Plan, unit_id: str, period: Period) -> Peri
 
 
 def blocking_problems(store: Store, plan: Plan, unit_id: str, period: Period) -> list[Problem]:
-    """What stops the period from being submitted: errors, and warnings without a written reason."""
-    return [p for p in check_period(plan, unit_id, period, store.figures(plan.id, unit_id)) if p.blocking]
+    """What stops the period from being submitted: missing figures in any month 1..N, failed audit
+    rules, and warnings without a written reason (the report's own checks)."""
+    return _blocking(store, plan, unit_id, period, store.figures.read(plan.id, unit_id))
+
+
+def _blocking(store: Store, plan: Plan, unit_id: str, period: Period, figures: list[Figure]) -> list[Problem]:
+    from model.calc.report import build_report
+
+    coefficients = store.plans.coefficients(plan.coefficients)
+    return build_report(plan, coefficients, figures, unit_id, period, version=None, created_by="").blocking
 
 
 def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str, *, who: str) -> PeriodState:
@@ -229,7 +241,7 @@ def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str,
     if not reason:
         raise UserError(translate("submission", "更正必须写明原因，例如“7月产值填错，应为 19,500 万元”。"))
     with store.transaction():
-        latest = store.latest_of_year(plan.id, unit_id, period.year)
+        latest = store.submissions.latest_of_year(plan.id, unit_id, period.year)
         if latest is not None and latest.period > str(period):
             raise UserError(
                 translate(
@@ -259,7 +271,7 @@ def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str,
                     "{unit} {period} 已在更正中（第 {v} 版），修改后用“报送”（main.py submit）报送即可。",
                 ).format(unit=unit.name, period=period, v=latest.version)
             )
-        store.open_correction(plan.id, unit_id, str(period), latest.version + 1, reason, who=who)
+        store.submissions.open_correction(plan.id, unit_id, str(period), latest.version + 1, reason, who=who)
     return period_state(store, plan, unit_id, period)
 
 
@@ -289,14 +301,16 @@ def write_package(
     store: Store, plan: Plan, unit_id: str, period: Period, version: int, out_dir: str | Path
 ) -> tuple[Path, Path]:
     """Write a submitted version's package (exactly the signed bytes kept) into a folder again."""
-    found = next((s for s in store.submissions(plan.id, unit_id, str(period)) if s.version == version), None)
+    found = next(
+        (s for s in store.submissions.all(plan.id, unit_id, str(period)) if s.version == version), None
+    )
     if found is None or found.status == CORRECTING:
         raise UserError(
             translate("submission", "{unit} {period} 没有已报送的第 {v} 版。").format(
                 unit=plan.unit(unit_id).name, period=period, v=version
             )
         )
-    pdf, xlsx = store.submission_package(found.id)
+    pdf, xlsx = store.submissions.package(found.id)
     return _write_files(Path(out_dir), package_stem(unit_id, str(period), version), pdf, xlsx, version)
 
 
@@ -318,26 +332,32 @@ def submit(
     unit = plan.unit(unit_id)
     plan.check_report_period(period)
     out = Path(out_dir)
-    with store.transaction():
-        latest = store.latest_submission(plan.id, unit_id, str(period))
-        if latest is not None and latest.status == SUBMITTED:
-            pdf_path, xlsx_path = write_package(store, plan, unit_id, period, latest.version, out)
-            return SubmitResult(latest.version, pdf_path, xlsx_path, latest.submitted_at or "", True)
+    latest = store.submissions.latest(plan.id, unit_id, str(period))
+    if latest is not None and latest.status == SUBMITTED:
+        pdf_path, xlsx_path = write_package(store, plan, unit_id, period, latest.version, out)
+        return SubmitResult(latest.version, pdf_path, xlsx_path, latest.submitted_at or "", True)
+    _refuse_while_another_is_corrected(store, plan, unit_id, period)
+    figures = store.figures.read(plan.id, unit_id)
+    problems = _blocking(store, plan, unit_id, period, figures)
+    if problems:
+        raise ValidationError(
+            translate("submission", "{unit} {period} 还有 {n} 个问题，不能报送：").format(
+                unit=unit.name, period=period, n=len(problems)
+            ),
+            [p.message for p in problems],
+        )
+    version = latest.version if latest is not None else 1  # an open correction is the next version
+    at = (now or datetime.now()).astimezone()
+    signer = signer_name or people_name(people) or who
+    # Rendering and signing take seconds: done outside any transaction, from the figures read above.
+    data, pdf, xlsx = _build_package(
+        store, plan, figures, unit_id, period, version, key, who, signer, at, people
+    )
+    stem = package_stem(unit_id, str(period), version)
+    with store.transaction():  # short: the figures signed must still be the figures stored
+        _refuse_if_changed(store, plan, unit_id, period, latest, figures)
         _refuse_while_another_is_corrected(store, plan, unit_id, period)
-        problems = blocking_problems(store, plan, unit_id, period)
-        if problems:
-            raise ValidationError(
-                translate("submission", "{unit} {period} 还有 {n} 个问题，不能报送：").format(
-                    unit=unit.name, period=period, n=len(problems)
-                ),
-                [p.message for p in problems],
-            )
-        version = latest.version if latest is not None else 1  # an open correction is the next version
-        at = (now or datetime.now()).astimezone()
-        signer = signer_name or people_name(people) or who
-        data, pdf, xlsx = _build_package(store, plan, unit_id, period, version, key, who, signer, at, people)
-        stem = package_stem(unit_id, str(period), version)
-        store.record_submission(
+        store.submissions.record(
             plan.id,
             unit_id,
             str(period),
@@ -355,7 +375,7 @@ def submit(
 
 def _refuse_while_another_is_corrected(store: Store, plan: Plan, unit_id: str, period: Period) -> None:
     """While a period is reopened, its months are open: no other report may freeze them meanwhile."""
-    reopened = store.latest_of_year(plan.id, unit_id, period.year)
+    reopened = store.submissions.latest_of_year(plan.id, unit_id, period.year)
     if reopened is not None and reopened.status == CORRECTING and reopened.period != str(period):
         raise UserError(
             translate(
@@ -370,13 +390,29 @@ def _refuse_while_another_is_corrected(store: Store, plan: Plan, unit_id: str, p
         )
 
 
+def _refuse_if_changed(
+    store: Store, plan: Plan, unit_id: str, period: Period, latest: Submission | None, figures: list[Figure]
+) -> None:
+    """Someone saved a figure or submitted the period while the package was being signed: sign again."""
+    now_latest = store.submissions.latest(plan.id, unit_id, str(period))
+    same_version = (now_latest.id, now_latest.status) if now_latest else None
+    before_version = (latest.id, latest.status) if latest else None
+    if same_version != before_version or store.figures.read(plan.id, unit_id) != figures:
+        raise UserError(
+            translate(
+                "submission",
+                "{unit} {period} 的数据在签名期间被修改（或已由另一处报送），本次报送未保存。请检查数据后重新报送。",
+            ).format(unit=plan.unit(unit_id).name, period=period)
+        )
+
+
 def people_name(people: ReportPeople | None) -> str:
     return people.preparer if people else ""
 
 
 def _correction(store: Store, plan: Plan, unit_id: str, period: Period, version: int) -> Correction | None:
     """For version N+1: the version it replaces (by the SHA-256 of its attached data) and the reason."""
-    versions = {s.version: s for s in store.submissions(plan.id, unit_id, str(period))}
+    versions = {s.version: s for s in store.submissions.all(plan.id, unit_id, str(period))}
     replaced, opened = versions.get(version - 1), versions.get(version)
     if replaced is None or opened is None:
         return None
@@ -386,6 +422,7 @@ def _correction(store: Store, plan: Plan, unit_id: str, period: Period, version:
 def _build_package(
     store: Store,
     plan: Plan,
+    figures: list[Figure],
     unit_id: str,
     period: Period,
     version: int,
@@ -402,8 +439,8 @@ def _build_package(
 
     report = build_report(
         plan,
-        store.coefficients(plan.coefficients),
-        store.figures(plan.id, unit_id),
+        store.plans.coefficients(plan.coefficients),
+        figures,
         unit_id,
         period,
         version=version,

@@ -23,6 +23,7 @@ from model.common.i18n import translate
 from model.common.numbers import parse_number
 from model.plan.spec import Plan, parse_plan
 from model.safety.workbook import Formula, read_sheet
+from model.store.audit import PLAN_TARGET
 from model.store.database import Store
 
 SHEET = "目标表"
@@ -380,14 +381,31 @@ def apply_target_changes(store: Store, plan: Plan, result: TargetImport, *, who:
         return plan
     new_plan = parse_plan(result.new_plan_source, f"{store.path}#{plan.id}")
     with store.transaction():
-        store.load_plan(new_plan, who=who)
+        store.plans.load(new_plan, who=who)
         for c in result.changes:
-            store.note_change(who, "plan.target", plan.id, c.key, _shown(c.old), _shown(c.new))
+            store.audit.record(who, PLAN_TARGET, plan_id=plan.id, field=c.key, old=c.old, new=c.new)
     return new_plan
 
 
 def _shown(value: float | str) -> str:
     return value if isinstance(value, str) else f"{value:g}"
+
+
+def install_plan(store: Store, plan: Plan, *, who: str) -> Plan:
+    """Store a year's plan (already read and validated with `load_plan`) and make it the active one,
+    for `main.py init --plan FILE` and the window's 文件 → 载入计划…. The coefficient table it names
+    must be known; the shipped table is added when it is that one."""
+    from model.plan.coefficients import load_shipped_coefficients
+
+    try:
+        store.plans.coefficients(plan.coefficients)
+    except UserError:
+        shipped = load_shipped_coefficients()
+        if shipped.version != plan.coefficients:
+            raise
+        store.plans.load_coefficients(shipped, who=who)
+    store.plans.load(plan, who=who)
+    return store.plans.get()
 
 
 def export_plan(plan: Plan, path: str | Path, *, force: bool = False) -> None:

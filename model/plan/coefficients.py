@@ -17,6 +17,7 @@ from model.common.i18n import translate
 
 SHIPPED = "gbt2589-2020.json"
 CALORIFIC, EQUIVALENT = "calorific", "equivalent"
+ELECTRICITY = "electricity"  # the carrier whose coefficient depends on the basis
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class CoefficientSet:
     source: str = ""
 
     def kgce_per_unit(self, carrier: str, basis: str, year: int) -> float:
-        if carrier == "electricity" and basis == EQUIVALENT:
+        if carrier == ELECTRICITY and basis == EQUIVALENT:
             if year not in self.electricity_equivalent:
                 raise UserError(
                     translate(

@@ -35,6 +35,20 @@ COMPUTED = (ANNEX2_DISTRICT_RATE, REPORT_RATE)
 WARNING_RULES = ("ndrc2020", "ndrc2021")
 COLOURS = ("green", "yellow", "red")
 OPS = (">=", "<=", "=")
+ELECTRICITY_BASES = ("calorific", "equivalent")  # 当量值, 等价值
+# Whose target a task's quantity is: each responsible unit's, or the district's (the lead reports the
+# district value, the other units their contribution).
+UNIT_SCOPE, DISTRICT_SCOPE = "unit", "district"
+SCOPES = (UNIT_SCOPE, DISTRICT_SCOPE)
+# How a quantity is judged during the year: an amount against 序时进度 N/12, a level held at any time,
+# or a target met or not at the year end (counts of firms: 5 家 are not "5/12 家 a month").
+ELAPSED, LEVEL, YEAR_END = "elapsed", "level", "year_end"
+JUDGED = (ELAPSED, LEVEL, YEAR_END)
+COUNT_UNITS = ("家", "个", "户", "座")
+# How co-responsible units' contributions to a district target combine: added up (1.7亿度 of
+# certificates), or only listed (shares such as 15 % cannot be added).
+SUM, LISTED = "sum", "listed"
+CONTRIBUTIONS = (SUM, LISTED)
 LAST_YEAR = "_last_year"
 
 # Field kinds: a number, one of the task statuses, or free text.
@@ -87,6 +101,9 @@ class Quantity:
     value: float
     unit: str
     level: bool  # a level to hold (98 %) rather than an amount to accumulate over the year (40 ha)
+    scope: str = UNIT_SCOPE
+    judged: str = ELAPSED
+    contributions: str = SUM
     computed: str = ""  # one of COMPUTED: the district computes the value; no unit types it
 
 
@@ -133,6 +150,33 @@ class Annex4Row:
     quantity: Quantity | None = None
     second_quantity: Quantity | None = None
     note: str = ""
+    lead: str = ""  # the unit that reports a district-wide value; empty when the first holder is a set
+
+    @property
+    def quantities(self) -> list[tuple[str, Quantity]]:
+        """The quantitative targets with the suffix of the field that holds each value."""
+        pairs = (("value", self.quantity), ("value2", self.second_quantity))
+        return [(suffix, q) for suffix, q in pairs if q is not None]
+
+    def role_of(self, unit_id: str, quantity: Quantity) -> str:
+        """ "lead" (reports the district value), "contribution" (reports its part of it) or "unit"."""
+        if quantity.scope != DISTRICT_SCOPE:
+            return UNIT_SCOPE
+        return "lead" if unit_id == self.lead else "contribution"
+
+
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class AuditRule:
+    """A relation between two figures of the same month that the form states (e.g. 02 ≥ 01)."""
+
+    left: str  # field key
+    op: str  # one of OPS
+    right: str  # field key
+    severity: str  # "error" blocks submission; "warning" needs a written reason
+    text: str = ""  # how the form prints the rule in its notes
 
 
 @dataclass(frozen=True)
@@ -143,6 +187,7 @@ class Rules:
     deadline_day: int = 15
     first_cumulative_month: int = 1  # the first period with a report: 2 = no January-only report (1–2月)
     status_colours: Mapping[str, str] = field(default_factory=dict)
+    audit_rules: tuple[AuditRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,9 +199,20 @@ class ReportForm:
 
 
 @dataclass(frozen=True)
+class ElectricityBasis:
+    """How electricity converts to standard coal in an annex: 当量值 or 等价值, and whether it is assumed."""
+
+    basis: str
+    assumed: bool = False
+    note: str = ""  # printed after the basis, e.g. who is to confirm an assumption
+    evidence: str = ""  # why the basis was chosen
+
+
+@dataclass(frozen=True)
 class Annex:
     title: str
     notes: tuple[str, ...]
+    electricity_basis: ElectricityBasis | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +231,6 @@ class Plan:
     body_text: str
     district_unit: str
     coefficients: str
-    electricity_basis: str
     report_form: ReportForm
     rules: Rules
     unit_sets: Mapping[str, tuple[str, tuple[str, ...]]]  # name -> (label, kinds)
@@ -187,6 +242,17 @@ class Plan:
     annex4: tuple[Annex4Row, ...]
     fields: tuple[Field, ...]
     source: str = field(repr=False, default="")  # the file's text, stored with the database
+
+    # ---- electricity basis -------------------------------------------------------------------
+    def electricity_basis_for(self, annex: int) -> ElectricityBasis:
+        """The basis an annex states (an old plan file states one for the whole plan)."""
+        stated = self.annexes[annex].electricity_basis if annex in self.annexes else None
+        return stated or ElectricityBasis("calorific")
+
+    @property
+    def electricity_basis(self) -> str:
+        """The basis of the figures entered by carrier (annex 3): stored with them and in packages."""
+        return self.electricity_basis_for(3).basis
 
     # ---- units -------------------------------------------------------------------------------
     def unit(self, unit_id: str) -> Unit:
@@ -268,9 +334,21 @@ class Plan:
                 rows.setdefault(unit_id, []).append(row)
         return {unit_id: tuple(r) for unit_id, r in rows.items()}
 
+    @cached_property
+    def _fields_by_key(self) -> dict[str, Field]:
+        return {f.key: f for f in self.fields}
+
+    @cached_property
+    def _fields_by_row(self) -> dict[str, tuple[str, ...]]:
+        rows: dict[str, list[str]] = {}
+        for f in self.fields:
+            if f.row_id:
+                rows.setdefault(f.row_id, []).append(f.key)
+        return {row_id: tuple(keys) for row_id, keys in rows.items()}
+
     def fields_for(self, unit_id: str) -> list[Field]:
         """Every field this unit enters, in form order."""
-        by_key = {f.key: f for f in self.fields}
+        by_key = self._fields_by_key
         keys: list[str] = []
         if self.annex2_row(unit_id):
             keys += [f.key for f in self.fields if f.annex == 2]
@@ -283,15 +361,15 @@ class Plan:
                 if by_key[base].role == "denominator" and base != row3.denominator_field:
                     continue
                 keys.append(f.key)
-        keys += [f.key for r in self.annex1_rows_led_by(unit_id) for f in self.fields if f.row_id == r.id]
-        keys += [f.key for r in self.annex4_rows_for(unit_id) for f in self.fields if f.row_id == r.id]
+        row_ids = [r.id for r in self.annex1_rows_led_by(unit_id)] + [
+            r.id for r in self.annex4_rows_for(unit_id)
+        ]
+        for row_id in row_ids:
+            keys += self._fields_by_row.get(row_id, ())
         return [by_key[k] for k in keys]
 
     def field(self, key: str) -> Field:
-        for f in self.fields:
-            if f.key == key:
-                return f
-        raise KeyError(key)
+        return self._fields_by_key[key]
 
     def reporting_units(self) -> list[Unit]:
         """Units with anything to report under this plan."""
@@ -441,14 +519,83 @@ def _quantity(r: _Reader, data: Any, path: str) -> Quantity:
     level = q.get("level", unit == "%")
     if not isinstance(level, bool):
         raise r.fail(f"{path}.level", translate("plan", "应为 true 或 false"))
+    default_judged = YEAR_END if unit in COUNT_UNITS else LEVEL if level else ELAPSED
+    scope = r.choice(q, "scope", path, SCOPES) if "scope" in q else UNIT_SCOPE
     return Quantity(
         label=r.text(q, "label", path, default=""),
         op=r.choice(q, "op", path, OPS),
         value=r.num(q, "value", path),
         unit=unit,
         level=level,
+        scope=scope,
+        judged=r.choice(q, "judged", path, JUDGED) if "judged" in q else default_judged,
+        contributions=(
+            r.choice(q, "contributions", path, CONTRIBUTIONS)
+            if "contributions" in q
+            else LISTED
+            if level or unit == "%"
+            else SUM
+        ),
         computed=r.choice(q, "computed", path, COMPUTED) if "computed" in q else "",
     )
+
+
+def _annex4_row(r: _Reader, a: dict[str, Any], path: str, responsible: tuple[str, ...]) -> Annex4Row:
+    quantities = {
+        key: _quantity(r, a[key], f"{path}.{key}") for key in ("quantity", "second_quantity") if key in a
+    }
+    lead = r.text(a, "lead", path, default="" if responsible[0].startswith("@") else responsible[0])
+    for key, q in quantities.items():
+        if q.scope == DISTRICT_SCOPE and (not lead or lead.startswith("@")):
+            raise r.fail(
+                f"{path}.{key}.scope",
+                translate("plan", "全区目标须有一个牵头单位填报全区数值，请用 lead 指明由哪个单位填报"),
+            )
+    return Annex4Row(
+        id=r.ident(a, "id", path),
+        area=r.text(a, "area", path),
+        text=r.text(a, "text", path),
+        responsible=responsible,
+        quantity=quantities.get("quantity"),
+        second_quantity=quantities.get("second_quantity"),
+        note=r.text(a, "note", path, default=""),
+        lead=lead,
+    )
+
+
+def _electricity_basis(r: _Reader, data: dict[str, Any], path: str) -> ElectricityBasis | None:
+    """`"electricity_basis": "equivalent"` or `{"basis": …, "assumed": true, "note": …}`; None when absent."""
+    if "electricity_basis" not in data:
+        return None
+    item = data["electricity_basis"]
+    if isinstance(item, str):
+        return ElectricityBasis(r.choice(data, "electricity_basis", path, ELECTRICITY_BASES))
+    where = f"{path}.electricity_basis".lstrip(".")
+    b = r.obj(item, where)
+    assumed = b.get("assumed", False)
+    if not isinstance(assumed, bool):
+        raise r.fail(f"{where}.assumed", translate("plan", "应为 true 或 false"))
+    return ElectricityBasis(
+        basis=r.choice(b, "basis", where, ELECTRICITY_BASES),
+        assumed=assumed,
+        note=r.text(b, "note", where, default=""),
+        evidence=r.text(b, "evidence", where, default=""),
+    )
+
+
+def _annexes(r: _Reader, data: dict[str, Any]) -> dict[int, Annex]:
+    """Each annex's title and notes, and the electricity basis it states (else the plan-wide one of an
+    older plan file)."""
+    plan_wide = _electricity_basis(r, data, "")
+    annexes: dict[int, Annex] = {}
+    for n in (1, 2, 3, 4):
+        a = r.obj(r.get(data, f"annex{n}", ""), f"annex{n}")
+        annexes[n] = Annex(
+            title=r.text(a, "title", f"annex{n}"),
+            notes=r.strs(a, "notes", f"annex{n}"),
+            electricity_basis=_electricity_basis(r, a, f"annex{n}") or plan_wide,
+        )
+    return annexes
 
 
 def _derived_fields(
@@ -580,12 +727,33 @@ def _derived_fields(
     return fields
 
 
+def _audit_rules(r: _Reader, rules_data: dict[str, Any], field_keys: set[str]) -> tuple[AuditRule, ...]:
+    out = []
+    for i, item in enumerate(r.items(rules_data.get("audit_rules", []), "rules.audit_rules")):
+        path = f"rules.audit_rules[{i}]"
+        a = r.obj(item, path)
+        for side in ("left", "right"):
+            if r.text(a, side, path) not in field_keys:
+                raise r.fail(f"{path}.{side}", translate("plan", "没有名为“{key}”的字段").format(key=a[side]))
+        out.append(
+            AuditRule(
+                left=a["left"],
+                op=r.choice(a, "op", path, OPS),
+                right=a["right"],
+                severity=r.choice(a, "severity", path, SEVERITIES),
+                text=r.text(a, "text", path, default=""),
+            )
+        )
+    return tuple(out)
+
+
 def parse_plan(text: str, source_name: str) -> Plan:
     r = _Reader(source_name)
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        if not text[exc.pos :].strip():  # the text ends where JSON expected more
+        # the text ends where JSON expected more, or inside a string (json names where the string began)
+        if not text[exc.pos :].strip() or exc.msg.startswith("Unterminated string"):
             raise r.fail(
                 f"第 {exc.lineno} 行第 {exc.colno} 列",
                 translate("plan", "文件不完整，在中途被截断了。请重新复制或下载完整的计划文件"),
@@ -664,12 +832,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
                 check_unit(ref, f"{path}[{j}]")
         return refs
 
-    annexes: dict[int, Annex] = {}
-    for n in (1, 2, 3, 4):
-        annexes[n] = Annex(
-            title=r.text(r.obj(r.get(data, f"annex{n}", ""), f"annex{n}"), "title", f"annex{n}"),
-            notes=r.strs(data[f"annex{n}"], "notes", f"annex{n}"),
-        )
+    annexes = _annexes(r, data)
 
     annex1: list[Annex1Row] = []
     for i, item in enumerate(r.items(r.get(data["annex1"], "rows", "annex1"), "annex1.rows")):
@@ -728,25 +891,23 @@ def parse_plan(text: str, source_name: str) -> Plan:
             )
         )
 
+    kind_of = {u.id: u.kind for u in units}
+
+    def _holds(unit_id: str, refs: tuple[str, ...]) -> bool:
+        sets = [unit_sets[ref[1:]][1] for ref in refs if ref.startswith("@")]
+        return unit_id in refs or any(kind_of[unit_id] in kinds for kinds in sets)
+
     annex4 = []
     for i, item in enumerate(r.items(r.get(data["annex4"], "rows", "annex4"), "annex4.rows")):
         path = f"annex4.rows[{i}]"
         a = r.obj(item, path)
-        annex4.append(
-            Annex4Row(
-                id=r.ident(a, "id", path),
-                area=r.text(a, "area", path),
-                text=r.text(a, "text", path),
-                responsible=check_refs(r.strs(a, "responsible", path, required=True), f"{path}.responsible"),
-                quantity=_quantity(r, a["quantity"], f"{path}.quantity") if "quantity" in a else None,
-                second_quantity=(
-                    _quantity(r, a["second_quantity"], f"{path}.second_quantity")
-                    if "second_quantity" in a
-                    else None
-                ),
-                note=r.text(a, "note", path, default=""),
+        responsible = check_refs(r.strs(a, "responsible", path, required=True), f"{path}.responsible")
+        row4 = _annex4_row(r, a, path, responsible)
+        if row4.lead and not _holds(check_unit(row4.lead, f"{path}.lead"), responsible):
+            raise r.fail(
+                f"{path}.lead", translate("plan", "牵头单位“{id}”不在责任单位之中").format(id=row4.lead)
             )
-        )
+        annex4.append(row4)
     row_ids = [row.id for row in annex1] + [row.id for row in annex4]
     for rid in row_ids:
         if row_ids.count(rid) > 1:
@@ -754,6 +915,11 @@ def parse_plan(text: str, source_name: str) -> Plan:
 
     fields = _derived_fields(r, data, annex1, annex4)
     field_keys = {f.key for f in fields}
+    if any(f.carrier for f in fields if f.annex == 3) and annexes[3].electricity_basis is None:
+        raise r.fail(
+            "annex3.electricity_basis",
+            translate("plan", "缺少电力折标口径（calorific＝当量值，equivalent＝等价值）"),
+        )
     for i, row3 in enumerate(annex3):
         if row3.denominator_field not in field_keys:
             raise r.fail(
@@ -773,6 +939,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
         deadline_day=int(r.num(rules_data, "deadline_day", "rules", default=15)),
         first_cumulative_month=r.month(rules_data, "first_cumulative_month", "rules", default=1),
         status_colours=dict(colours),
+        audit_rules=_audit_rules(r, rules_data, field_keys),
     )
     form = r.obj(r.get(data, "report_form", ""), "report_form")
     report_form = ReportForm(
@@ -802,7 +969,6 @@ def parse_plan(text: str, source_name: str) -> Plan:
         body_text=r.text(data, "body_text", "", default=""),
         district_unit=check_unit(r.text(data, "district_unit", ""), "district_unit"),
         coefficients=r.text(data, "coefficients", ""),
-        electricity_basis=r.choice(data, "electricity_basis", "", ("calorific", "equivalent")),
         report_form=report_form,
         rules=rules,
         unit_sets=unit_sets,

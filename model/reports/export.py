@@ -15,7 +15,7 @@ PDF, XLSX = "pdf", "xlsx"
 
 
 def _check_period(store: Store, period: Period) -> None:
-    store.plan().check_report_period(period)
+    store.plans.get().check_report_period(period)
 
 
 def unit_report(
@@ -50,7 +50,7 @@ def district_summary_file(
     """The summary renders the district view (`view`, or the view of `period` as of today)."""
     _check_period(store, period)
     summary = view if view is not None else district_view(store, period)
-    plan = store.plan()
+    plan = store.plans.get()
     if kind == PDF:
         from model.reports.pdf import summary_pdf
 

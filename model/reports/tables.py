@@ -10,17 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from model.calc import formulas as calc
 from model.calc.checks import ERROR
-from model.calc.progress import MonthTable, colour_label
+from model.calc.progress import MissingCell, MonthTable, colour_label
 from model.calc.report import UnitReport
 from model.calc.summary import NOT_REPORTED, Annex2Line, DistrictSummary
 from model.common import formatting as fmt
 from model.common.i18n import translate
 from model.plan.coefficients import basis_label
-from model.plan.spec import LAST_YEAR, Plan
+from model.plan.spec import Plan
+from model.store.profile import Profile
 
-TEXT, AMOUNT, RATE, PCT, INTENSITY, NUMBER, COLOUR = (
+TEXT, AMOUNT, RATE, PCT, INTENSITY, NUMBER, COLOUR, COEFFICIENT = (
     "text",
     "amount",
     "rate",
@@ -28,6 +28,7 @@ TEXT, AMOUNT, RATE, PCT, INTENSITY, NUMBER, COLOUR = (
     "intensity",
     "number",
     "colour",
+    "coefficient",
 )
 
 
@@ -42,7 +43,7 @@ class Cell:
     def text(self) -> str:
         v = self.value
         if self.kind == COLOUR:
-            return colour_label(self.colour)
+            return str(v) if isinstance(v, str) else colour_label(self.colour)
         if self.kind == TEXT or isinstance(v, str):
             return "" if v is None else str(v)
         if self.kind == AMOUNT:
@@ -53,6 +54,8 @@ class Cell:
             return fmt.pct(v)
         if self.kind == INTENSITY:
             return fmt.intensity(v)
+        if self.kind == COEFFICIENT:
+            return fmt.coefficient(v)
         return "—" if v is None else f"{v:,.{self.decimals}f}"
 
     @property
@@ -64,8 +67,9 @@ def text(value: str | None) -> Cell:
     return Cell(value or "")
 
 
-def colour_cell(colour: str | None) -> Cell:
-    return Cell(colour_label(colour), COLOUR, colour=colour)
+def colour_cell(colour: str | None, label: str | None = None) -> Cell:
+    """A warning colour with its word; `label` as the report computed it (e.g. 数据不全)."""
+    return Cell(label if label is not None else colour_label(colour), COLOUR, colour=colour)
 
 
 @dataclass(frozen=True)
@@ -171,33 +175,21 @@ def _annex2_section(report: UnitReport) -> Section:
     plan, progress = report.plan, report.progress
     a2 = progress.annex2
     assert a2 is not None
-    table = MonthTable(plan.year, report.figures)
-    month = report.period.month
     rows: list[list[Cell]] = []
-    labels = []
     code = 0
-    for role in ("energy", "gross_energy", "output"):
-        found = _role_field(plan, role)
-        if found is None:
-            continue
-        key, label, unit = found
+    for line in a2.indicators:
         code += 1
-        ytd, ytd_last = table.ytd_sum(key, month), table.ytd_sum(key + LAST_YEAR, month)
-        if ytd_last is None:
-            last_role = _role_field(plan, role + "_last_year")
-            ytd_last = table.ytd_sum(last_role[0], month) if last_role else None
         rows.append(
             [
-                text(label),
+                text(line.label),
                 text(f"{code:02d}"),
-                text(unit),
-                Cell(table.value(month, key), AMOUNT),
-                Cell(ytd, AMOUNT),
-                Cell(ytd_last, AMOUNT),
-                Cell(calc.pct_change(ytd, ytd_last), RATE),
+                text(line.unit),
+                Cell(line.month_value, AMOUNT),
+                Cell(line.ytd, AMOUNT),
+                Cell(line.ytd_last_year, AMOUNT),
+                Cell(line.change_pct, RATE),
             ]
         )
-        labels.append((role, code))
     code += 1
     energy_unit = _role_field(plan, "energy")
     output_unit = _role_field(plan, "output")
@@ -244,7 +236,7 @@ def _annex2_section(report: UnitReport) -> Section:
                 Cell(a2.target_pct, RATE),
                 Cell(a2.completion_rate_pct, PCT),
                 Cell(progress.elapsed_pct, PCT),
-                colour_cell(a2.colour),
+                colour_cell(a2.colour, a2.colour_label),
             ]
         ],
     )
@@ -270,7 +262,7 @@ def _annex2_section(report: UnitReport) -> Section:
                 Cell(m.output_wan_yuan_last_year, AMOUNT),
                 Cell(m.ytd_intensity, INTENSITY),
                 Cell(m.ytd_change_rate_pct, RATE),
-                colour_cell(m.colour),
+                colour_cell(m.colour, m.colour_label),
             ]
             for m in a2.months
         ],
@@ -300,7 +292,9 @@ def _annex3_section(report: UnitReport) -> Section:
     a3 = report.progress.annex3
     assert a3 is not None
     carriers = Table(
-        caption=translate("report", "一、能源消费量（本年累计）"),
+        caption=translate("report", "一、能源消费量（本年累计）　{basis}").format(
+            basis=a3.electricity_basis_line
+        ),
         columns=[
             translate("report", "能源品种"),
             translate("report", "代码"),
@@ -317,7 +311,7 @@ def _annex3_section(report: UnitReport) -> Section:
                 text(f"{i:02d}"),
                 text(c.unit),
                 Cell(c.ytd_amount, AMOUNT),
-                Cell(c.kgce_per_unit, NUMBER, decimals=4),
+                Cell(c.kgce_per_unit, COEFFICIENT),
                 Cell(c.ytd_tce, AMOUNT),
             ]
             for i, c in enumerate(a3.carriers, start=1)
@@ -362,12 +356,8 @@ def _annex3_section(report: UnitReport) -> Section:
                 Cell(a3.projected_tce, AMOUNT),
                 text("—"),
                 Cell(a3.cap_tce, AMOUNT),
-                text(
-                    translate("report", "按上年月度分布")
-                    if a3.projected_tce_by_profile is not None
-                    else translate("report", "按线性推算")
-                ),
-                colour_cell(a3.total_colour),
+                text(a3.projection_method_label),
+                colour_cell(a3.total_colour, None if a3.complete else a3.colour_label),
             ],
             [
                 text(translate("report", "能耗强度")),
@@ -376,7 +366,7 @@ def _annex3_section(report: UnitReport) -> Section:
                 text("—"),
                 Cell(a3.intensity_target, INTENSITY),
                 text(translate("report", "不高于目标")),
-                colour_cell(a3.intensity_colour),
+                colour_cell(a3.intensity_colour, None if a3.complete else a3.colour_label),
             ],
             [
                 text(translate("report", "能耗强度同比")),
@@ -385,7 +375,7 @@ def _annex3_section(report: UnitReport) -> Section:
                 text("—"),
                 Cell(a3.intensity_yoy_target_pct, RATE),
                 text(translate("report", "降幅不小于目标")),
-                colour_cell(a3.intensity_yoy_colour),
+                colour_cell(a3.intensity_yoy_colour, None if a3.complete else a3.colour_label),
             ],
         ],
     )
@@ -510,11 +500,13 @@ def _annex4_section(report: UnitReport) -> Section:
                 text(value if quantity else "—"),
                 Cell(r.progress_pct, PCT),
                 text(r.status or translate("report", "未填")),
-                colour_cell(r.colour),
+                colour_cell(r.colour) if r.colour or r.role != "contribution" else text(r.colour_label),
             ]
         )
-        if r.narrative:
-            spans[len(rows)] = text(translate("report", "进展说明：{n}").format(n=r.narrative))
+        remarks = [translate("report", "进展说明：{n}").format(n=r.narrative)] if r.narrative else []
+        remarks += [translate("report", "预警说明：{n}").format(n=r.note)] if r.note else []
+        if remarks:
+            spans[len(rows)] = text("　".join(remarks))
             rows.append([])
     table4 = Table(
         caption="",
@@ -558,12 +550,23 @@ def correction_line(version: int, replaced: int, reason: str) -> str:
     )
 
 
+def _missing_text(cell: MissingCell) -> str:
+    return translate("report", "{m}月{label}").format(m=int(cell.period[5:7]), label=cell.label)
+
+
 def unit_notes(report: UnitReport) -> list[str]:
     """说明: every warning with the clerk's reason, open errors, the basis of the figures, the rules."""
     plan, notes = report.plan, []
     correction = report.correction
     if correction is not None:
         notes.append(correction_line(report.version or 0, correction.replaces_version, correction.reason))
+    if not report.complete:
+        notes.append(
+            translate(
+                "report",
+                "【数据不全】以下数据未填写，本期不计算累计数、变化率和推算值，不作预警判断：{cells}。",
+            ).format(cells="、".join(_missing_text(c) for c in report.missing))
+        )
     for p in report.problems:
         if p.severity == ERROR:
             notes.append(translate("report", "【未通过检查】{msg}").format(msg=p.message))
@@ -583,22 +586,15 @@ def unit_notes(report: UnitReport) -> list[str]:
                 "单位产值能耗变化率＝（本年累计综合能耗÷上年同期累计综合能耗）÷（本年累计工业总产值÷上年同期累计工业总产值）－1，负数表示下降；产值按可比价计算。",
             )
         )
-        gross, energy = _role_field(plan, "gross_energy"), _role_field(plan, "energy")
-        if gross and energy:
-            table = MonthTable(plan.year, report.figures)
-            g, e = table.ytd_sum(gross[0], report.period.month), table.ytd_sum(energy[0], report.period.month)
-            relation = translate(
-                "report", "审核关系：02 ≥ 01（综合能源消费量含原料用能和非化石能源，不小于考核口径能耗）。"
-            )
-            if g is not None and e is not None and g + 1e-9 < e:
-                relation += translate("report", "本期累计不符，请核实。")
-            notes.append(relation)
+        own = {f.key for f in plan.fields_for(report.unit.id)}
+        notes += [r.text for r in plan.rules.audit_rules if r.text and {r.left, r.right} <= own]
     a3 = report.progress.annex3
     if a3:
         notes.append(
-            translate("report", "能源折标准煤按 {version}，电力按{basis}计算。").format(
-                version=a3.coefficient_version, basis=a3.electricity_basis_label
+            translate("report", "能源折标准煤按 {version}，{line}。").format(
+                version=a3.coefficient_version, line=a3.electricity_basis_line
             )
+            + a3.electricity_basis_evidence
         )
     if a2 or a3 or report.progress.annex1 or report.progress.annex4:
         notes.append(colour_rule_note(plan))
@@ -629,6 +625,11 @@ class ReportPeople:
                 translate("report", "{y} 年 {m} 月 {d} 日").format(y=d.year, m=d.month, d=d.day),
             ),
         ]
+
+
+def people_from_profile(profile: Profile) -> ReportPeople:
+    """The footer names the window and the command line print alike."""
+    return ReportPeople(profile.unit_head, profile.stats_head, profile.preparer, profile.phone)
 
 
 # ---- the district summary ------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from model.common.i18n import translate
 from model.common.periods import Period
 from model.plan.spec import NUMBER, Field, Plan
 from model.safety.files import XLSX, write_output
-from model.store.database import Figure, Store
+from model.store.database import Store
+from model.store.figures import Figure
 
 MONTH_SHEET = "月度数据"
 ROW_SHEET = "任务与指标"
@@ -38,10 +39,14 @@ def export_template(
     store: Store, unit_id: str, period: Period, path: str | Path, *, force: bool = False
 ) -> Path:
     """The unit's fill-in workbook with what is stored; the window's 导出填报模板 and `main.py template`."""
-    plan = store.plan()
+    plan = store.plans.get()
     plan.check_period(period)
-    locked = {m for m in range(1, 13) if store.period_lock(plan.id, unit_id, str(Period(plan.year, m)))}
-    return write_template(plan, unit_id, period, store.figures(plan.id, unit_id), locked, path, force=force)
+    locked = {
+        m for m in range(1, 13) if store.submissions.period_lock(plan.id, unit_id, str(Period(plan.year, m)))
+    }
+    return write_template(
+        plan, unit_id, period, store.figures.read(plan.id, unit_id), locked, path, force=force
+    )
 
 
 def write_template(

@@ -24,6 +24,7 @@ from model.common.i18n import translate
 from model.common.text import printable
 from model.reports.tables import (
     AMOUNT,
+    COEFFICIENT,
     COLOUR,
     INTENSITY,
     NUMBER,
@@ -75,6 +76,9 @@ def number_format(cell: Cell) -> str:
     if cell.kind == INTENSITY:
         value = cell.number
         return "0." + "0" * fmt.intensity_decimals(value)
+    if cell.kind == COEFFICIENT:
+        shown = fmt.coefficient(cell.number)
+        return "0." + "0" * len(shown.partition(".")[2]) if "." in shown else "0"
     if cell.kind == NUMBER:
         return "#,##0." + "0" * cell.decimals if cell.decimals else "#,##0"
     return "General"

@@ -5,7 +5,7 @@ Backups live in `backups/` beside the database, one self-contained SQLite file e
 checked with `PRAGMA integrity_check` before it is kept; one that fails is deleted and reported.
 The newest `KEEP` backups stay, plus the newest of each of the last `KEEP_MONTHS` months.
 
-Made: when the window starts, daily while it runs, before every schema migration (`Store.migrate`),
+Made: when the window starts, daily while it runs, before every schema migration (`open_database`),
 before every import, and before every restore (so a restore can itself be undone).
 """
 
@@ -20,16 +20,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from model.common.errors import StorageError, UserError
 from model.common.failures import BACKUP, environment_error
 from model.common.i18n import translate
 from model.safety.files import fsync_dir
+from model.store.audit import BACKUP_RESTORE, AuditRepository
+from model.store.connection import Database, copy_database, integrity_problems, now_iso
+from model.store.figures import figure_count
 from model.store.lock import WriterLock
+from model.store.schema import AUDIT_VALUES_SINCE, SCHEMA_VERSION
 
-if TYPE_CHECKING:
-    from model.store.database import Store
+
+class _OnFile(Protocol):
+    """Anything that says which database file it is (a `Store`), without importing the store here."""
+
+    @property
+    def path(self) -> Path: ...
+
 
 BACKUP_DIR = "backups"
 KEEP = 20
@@ -129,8 +138,6 @@ def tanbao_file_problem(path: str | Path) -> str | None:
     """Why `path` is not a database of this program (None when it is one): read by content, never by name.
 
     A cheap check (header, schema version, the program's tables); `verify` does the full page check."""
-    from model.store.database import SCHEMA_VERSION
-
     path = Path(path)
     try:
         with open(path, "rb") as f:
@@ -220,50 +227,26 @@ def find_backup(db_path: str | Path, backup_id: str) -> Backup:
     )
 
 
-def _ro_uri(path: Path) -> str:
-    return f"{path.resolve().as_uri()}?mode=ro"
-
-
-@contextlib.contextmanager
-def _connect(path: Path, *, readonly: bool) -> Iterator[sqlite3.Connection]:
-    if readonly:
-        conn = sqlite3.connect(_ro_uri(path), uri=True, isolation_level=None)
-    else:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None)
-    try:
-        conn.execute("PRAGMA busy_timeout = 5000")
-        yield conn
-    finally:
-        conn.close()
-
-
-def _check(path: Path, pragma: str, *, readonly: bool) -> list[str]:
-    """The problems `PRAGMA integrity_check`/`quick_check` finds; [] when the file is sound."""
-    try:
-        with _connect(path, readonly=readonly) as conn:
-            rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}")]
-    except sqlite3.Error as exc:
-        return [str(exc)]
-    return [] if rows == ["ok"] else rows
-
-
 def verify(path: str | Path) -> list[str]:
     """Problems `integrity_check` finds in a backup file (opened read-only); [] when it is sound."""
-    return _check(Path(path), "integrity_check", readonly=True)
+    return integrity_problems(Path(path), "integrity_check", readonly=True)
 
 
 def quick_check(db_path: str | Path) -> list[str]:
     """`PRAGMA quick_check` on a live database (it may need WAL recovery, so not read-only)."""
-    return _check(Path(db_path), "quick_check", readonly=False)
+    return integrity_problems(Path(db_path), "quick_check", readonly=False)
 
 
 def contents(path: str | Path) -> Contents:
-    with _connect(Path(path), readonly=True) as conn:
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        figures = conn.execute("SELECT count(*) FROM figures").fetchone()[0] if "figures" in tables else 0
-        last = conn.execute("SELECT max(at) FROM audit").fetchone()[0] if "audit" in tables else None
-    return Contents(version, int(figures), last)
+    db = Database(path, write=False, create=False)
+    try:
+        version = db.user_version
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        count = figure_count(db) if "figures" in tables else 0
+        last = AuditRepository(db).last_change() if "audit" in tables else None
+    finally:
+        db.close()
+    return Contents(version, count, last)
 
 
 def _new_name(db_path: Path, reason: str) -> tuple[str, Path]:
@@ -277,19 +260,8 @@ def _new_name(db_path: Path, reason: str) -> tuple[str, Path]:
     return backup_id, folder / f"{db_path.stem}-{backup_id}-{reason}.sqlite"
 
 
-def _copy(source: Path, target: Path) -> None:
-    """Page-by-page copy of the committed state of `source` (SQLite's online backup API)."""
-    with _connect(source, readonly=True) as src:
-        dst = sqlite3.connect(target, isolation_level=None)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
-        finally:
-            dst.close()
-
-
 def backup_now(
-    store: Store | str | Path, reason: str, *, keep: int = KEEP, months: int = KEEP_MONTHS
+    store: _OnFile | str | Path, reason: str, *, keep: int = KEEP, months: int = KEEP_MONTHS
 ) -> Backup:
     """Back the database up now, check the copy, rotate old backups; `StorageError` if it cannot.
 
@@ -303,7 +275,7 @@ def backup_now(
     temp = target.with_name(f".{target.name}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _copy(db_path, temp)
+        copy_database(db_path, temp, standalone=True)
         problems = verify(temp)
         if problems:
             raise StorageError(
@@ -335,7 +307,7 @@ def backup_now(
 
 
 def backup_if_due(
-    store: Store | str | Path,
+    store: _OnFile | str | Path,
     *,
     every: timedelta = timedelta(days=1),
     keep: int = KEEP,
@@ -399,8 +371,6 @@ def remove_leftovers(db_path: str | Path) -> list[Path]:
 
 
 def _refuse_unless_tanbao(backup: Backup) -> Contents:
-    from model.store.database import SCHEMA_VERSION
-
     problems = verify(backup.path)
     if problems:
         raise UserError(
@@ -434,7 +404,7 @@ def _triggers(path: Path) -> dict[str, str]:
 
 def _expected_triggers(schema_version: int) -> dict[str, str]:
     """The triggers this program creates up to `schema_version` (built afresh in memory)."""
-    from model.store.database import MIGRATIONS
+    from model.store.schema import MIGRATIONS
 
     conn = sqlite3.connect(":memory:")
     try:
@@ -493,27 +463,41 @@ def _restored_copy(db_path: Path, backup: Backup, before: Backup | None, who: st
     """A copy of `backup` that also holds the audit rows of `before` (the state being replaced) it
     lacks, and the restore's own audit row: put in place in one step, so a restore is never half done."""
     temp = backups_dir(db_path) / f".{db_path.stem}-restore.sqlite.tmp"
-    _copy(backup.path, temp)
-    with _connect(temp, readonly=False) as conn:
-        if before is not None:
+    copy_database(backup.path, temp, standalone=True)
+    if before is not None:
+        with _connect(temp, readonly=False) as conn:
             conn.execute("ATTACH DATABASE ? AS before", (_ro_uri(before.path),))
-        conn.execute("BEGIN IMMEDIATE")
-        if before is not None:
+            shared = [
+                c for c in _columns(conn, "main", "audit") if c in set(_columns(conn, "before", "audit"))
+            ]
+            names = ", ".join(shared)
+            conn.execute("BEGIN IMMEDIATE")
             conn.execute(
-                "INSERT INTO main.audit (id, at, who, action, plan_id, unit_id, period, field, old, new) "
-                "SELECT id, at, who, action, plan_id, unit_id, period, field, old, new FROM before.audit "
+                f"INSERT INTO main.audit ({names}) SELECT {names} FROM before.audit "
                 "WHERE id > (SELECT coalesce(max(id), 0) FROM main.audit) ORDER BY id"
             )
-        conn.execute(
-            "INSERT INTO audit (at, who, action, old, new) VALUES (?, ?, 'backup.restore', ?, ?)",
-            (now_stamp(), who, before.id if before else None, backup.id),
-        )
-        conn.execute("COMMIT")
+            conn.execute("COMMIT")
+    _record_restore(temp, who, before.id if before else None, backup.id)
     return temp
 
 
-def now_stamp() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
+    return [str(r[1]) for r in conn.execute(f"PRAGMA {schema}.table_info({table})")]
+
+
+def _ro_uri(path: Path) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+@contextlib.contextmanager
+def _connect(path: Path, *, readonly: bool) -> Iterator[sqlite3.Connection]:
+    mode = "ro" if readonly else "rw"
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")
+        yield conn
+    finally:
+        conn.close()
 
 
 def _move_damaged_aside(db_path: Path) -> Path:
@@ -566,8 +550,7 @@ def restore_backup(
                 before = backup_now(db_path, RESTORE)
             restored = _restored_copy(db_path, backup, before, who)
             if sound:
-                with _connect(restored, readonly=True) as src, _connect(db_path, readonly=False) as dst:
-                    src.backup(dst)
+                copy_database(restored, db_path, standalone=False)
             else:
                 if db_path.exists():
                     damaged = _move_damaged_aside(db_path)
@@ -592,3 +575,19 @@ def restore_backup(
         if own_lock:
             held.release()
     return Restored(backup, found, before, damaged)
+
+
+def _record_restore(db_path: Path, who: str, before: str | None, restored: str) -> None:
+    """The restore, in the restored database's own audit (whatever schema version it has)."""
+    db = Database(db_path, write=True, create=False)
+    try:
+        with db.transaction():
+            if db.user_version >= AUDIT_VALUES_SINCE:
+                AuditRepository(db).record(who, BACKUP_RESTORE, old=before, new=restored)
+            else:
+                db.execute(
+                    "INSERT INTO audit (at, who, action, old, new) VALUES (?, ?, ?, ?, ?)",
+                    (now_iso(), who, BACKUP_RESTORE, before, restored),
+                )
+    finally:
+        db.close()

@@ -2,7 +2,7 @@
 
 The writer lock's marker (`model.store.lock`) tells that the previous writer did not exit cleanly. Then, before
 anything else touches the file, `PRAGMA quick_check` runs; if it finds damage, the newest backup that
-passes `integrity_check` is offered. `Store(..., exclusive=True)` does this on every open for writing
+passes `integrity_check` is offered. `open_database(..., write=True)` does this on every open for writing
 and raises `DamagedDatabase` (carrying the offer) instead of opening a damaged file.
 """
 
@@ -81,6 +81,14 @@ def latest_good_backup(db_path: str | Path) -> Backup | None:
     return None
 
 
+def _sqlite_header(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return True  # let the check say what is wrong
+
+
 def empty_file_problem() -> str:
     return translate("recovery", "文件是空的（0 字节），可能是磁盘写满或复制中断")
 
@@ -90,7 +98,12 @@ def check_database(db_path: str | Path, previous: LockInfo | None = None) -> Sta
     db_path = Path(db_path)
     if not db_path.exists():
         return StartupCheck(db_path, previous)
-    problems = tuple(quick_check(db_path)) if db_path.stat().st_size else (empty_file_problem(),)
+    if db_path.stat().st_size == 0:
+        problems: tuple[str, ...] = (empty_file_problem(),)
+    elif not _sqlite_header(db_path):
+        return StartupCheck(db_path, previous)  # not a database at all: opening it says so
+    else:
+        problems = tuple(quick_check(db_path))
     offer = latest_good_backup(db_path) if problems else None
     return StartupCheck(db_path, previous, problems, offer)
 

@@ -11,7 +11,7 @@ import main
 from model.common.errors import StorageError
 from model.exchange.district import NOT_STORED, import_packages, trust_add
 from model.store import lock as lock_module
-from model.store.database import Store
+from model.store.database import open_database
 from model.store.lock import WriterLock
 from tests.model.test_backup import damage
 from tests.model.test_exchange import _unit
@@ -22,6 +22,7 @@ ENTER = ["enter", "--unit", "fengjing", "--period", "2024-03", "energy_tce=1000"
 @pytest.fixture
 def db(tmp_path, capsys):
     path = str(tmp_path / "tanbao.sqlite")
+    assert main.main(["--db", path, "init"]) == 0
     assert main.main(["--db", path, *ENTER]) == 0
     capsys.readouterr()
     return path
@@ -53,7 +54,7 @@ def test_opening_on_a_full_disk_says_the_disk_is_full(capsys, tmp_path, monkeypa
     def connect(*_args, **_kwargs):
         raise full
 
-    monkeypatch.setattr("model.store.database.sqlite3.connect", connect)
+    monkeypatch.setattr("model.store.connection.sqlite3.connect", connect)
     code, _out, err = run(capsys, str(tmp_path / "new.sqlite"), "init")
     assert code == 2 and "磁盘空间不足" in err and "读写权限" not in err
 
@@ -81,22 +82,22 @@ def test_an_empty_database_file_is_damage_not_a_new_database(capsys, tmp_path):
 def test_an_import_batch_on_a_disk_that_fills_gives_every_file_its_line(tmp_path):
     units = [_unit(tmp_path, unit_id) for unit_id in ("fengjing", "zhujing", "tangu")]
     packages = [u.submit("2024-03", tmp_path / "out").pdf_path for u in units]
-    with Store(tmp_path / "district.sqlite") as district:
+    with open_database(tmp_path / "district.sqlite", write=True, create=True) as district:
         for u in units:
-            trust_add(district, district.plan(), u.cert_path, who="officer")
+            trust_add(district, district.plans.get(), u.cert_path, who="officer")
 
         def fill_the_disk_after_the_first(done, _total, _path):
             if done == 1:
-                pages = district.conn.execute("PRAGMA page_count").fetchone()[0]
-                district.conn.execute(f"PRAGMA max_page_count = {pages}")
+                pages = district.db.conn.execute("PRAGMA page_count").fetchone()[0]
+                district.db.conn.execute(f"PRAGMA max_page_count = {pages}")
 
         outcomes = import_packages(district, packages, who="officer", progress=fill_the_disk_after_the_first)
         assert [o.path for o in outcomes] == [str(p) for p in packages]
         assert outcomes[0].outcome == "accepted"
         assert [o.outcome for o in outcomes[1:]] == [NOT_STORED, NOT_STORED]
         assert all("磁盘空间不足" in o.message for o in outcomes[1:])
-        assert [p.unit_id for p in district.received(district.plan().id, "fengjing")] == ["fengjing"]
-        assert district.received(district.plan().id, "zhujing") == []
+        assert [p.unit_id for p in district.received.all(district.plans.get().id, "fengjing")] == ["fengjing"]
+        assert district.received.all(district.plans.get().id, "zhujing") == []
     for u in units:
         u.store.close()
 
@@ -112,10 +113,10 @@ def test_an_import_whose_backup_cannot_be_made_imports_nothing_and_says_so_per_f
         )
 
     monkeypatch.setattr("model.store.backup.backup_now", backup_fails)
-    with Store(tmp_path / "district.sqlite") as district:
+    with open_database(tmp_path / "district.sqlite", write=True, create=True) as district:
         outcomes = import_packages(district, [package, package], who="officer")
         assert [o.outcome for o in outcomes] == [NOT_STORED, NOT_STORED]
-        assert district.received(district.plan().id, "fengjing") == []
+        assert district.received.all(district.plans.get().id, "fengjing") == []
 
 
 def test_an_empty_database_file_can_be_restored_from_a_backup(capsys, db):

@@ -11,11 +11,6 @@ import main
 from tests.conftest import ROOT
 
 
-@pytest.fixture
-def db(tmp_path):
-    return str(tmp_path / "cli.sqlite")
-
-
 def run(db, *args):
     return main.main(["--db", db, *args])
 
@@ -26,8 +21,8 @@ def run_out(capsys, db, *args):
     return code, out, err
 
 
-def test_init_reports_schema_and_plan(capsys, db):
-    code, out, _ = run_out(capsys, db, "init", "--json")
+def test_init_reports_schema_and_plan(capsys, tmp_path):
+    code, out, _ = run_out(capsys, str(tmp_path / "new.sqlite"), "init", "--json")
     data = json.loads(out)
     assert code == 0 and data["plan_id"] == "jinshan-2024" and data["schema_version"] >= 2
 
@@ -129,15 +124,17 @@ def test_csv_is_stored_whole_or_not_at_all(capsys, db, tmp_path):
     assert run(db, "enter", "--file", str(bad)) == 2
     _, err = capsys.readouterr()
     assert "第 3 行" in err and "第 4 行" in err and "全部未保存" in err
-    from model.store.database import Store
+    from model.store.database import open_database
 
-    with Store(db) as store:
-        stored = {(f.unit_id, f.period, f.field): f.value for f in store.figures("jinshan-2024", "fengjing")}
+    with open_database(db, write=False) as store:
+        stored = {
+            (f.unit_id, f.period, f.field): f.value for f in store.figures.read("jinshan-2024", "fengjing")
+        }
         assert stored == {
             ("fengjing", "2024-02", "energy_tce"): 1000.0,
             ("fengjing", "2024-02", "output_wan_yuan"): 20000.0,
         }
-        assert store.figures("jinshan-2024", "phcc")[0].value == 5000.0
+        assert store.figures.read("jinshan-2024", "phcc")[0].value == 5000.0
 
 
 def test_note_explains_a_swing(capsys, db):
@@ -180,6 +177,7 @@ def test_init_with_a_malformed_plan_changes_nothing(capsys, db, tmp_path):
 
 def test_cli_process_exits_non_zero_without_traceback(tmp_path):
     env = {**os.environ, "TANBAO_DB": str(tmp_path / "env.sqlite")}
+    subprocess.run([sys.executable, "main.py", "init"], cwd=ROOT, env=env, capture_output=True, check=True)
     result = subprocess.run(
         [sys.executable, "main.py", "enter", "--unit", "nowhere", "--period", "2024-03", "energy_tce=1"],
         cwd=ROOT,
@@ -190,7 +188,38 @@ def test_cli_process_exits_non_zero_without_traceback(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.startswith("错误：") and "Traceback" not in result.stderr
-    assert (tmp_path / "env.sqlite").exists()  # TANBAO_DB chose the file
+    assert "nowhere" in result.stderr  # the file TANBAO_DB chose was read
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "--period", "2024-03"],
+        ["progress", "--unit", "枫泾镇", "--period", "2024-03"],
+        ["enter", "--unit", "枫泾镇", "--period", "2024-03", "energy_tce=7"],
+        ["plan"],
+    ],
+)
+def test_a_mistyped_db_is_named_and_no_empty_database_is_left(capsys, tmp_path, args):
+    mistyped = tmp_path / "tanbao.sqlte"
+    code, out, err = run_out(capsys, str(mistyped), *args)
+    assert code != 0 and out == ""
+    assert f"找不到数据库文件 {mistyped}" in err and "main.py init" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # no database, no lock file, nothing made
+
+
+def test_reading_commands_do_not_upgrade_an_old_database(capsys, tmp_path):
+    import shutil
+
+    old = tmp_path / "v2.sqlite"
+    shutil.copy(ROOT / "tests" / "fixtures" / "tanbao-v2.sqlite", old)
+    before = old.read_bytes()
+    code, _out, err = run_out(capsys, str(old), "status", "--period", "2024-03")
+    assert code != 0 and "结构版本较旧" in err and "main.py init" in err
+    assert old.read_bytes() == before and not (tmp_path / "backups").exists()
+    assert run(str(old), "init") == 0
+    capsys.readouterr()
+    assert run(str(old), "status", "--period", "2024-03") == 0
 
 
 def test_a_database_on_a_network_share_is_warned_about_on_stderr(capsys, db, monkeypatch):

@@ -13,7 +13,7 @@ from model.common.errors import UserError
 from model.entry.evidence import attach
 from model.entry.figures import MAX_CSV_BYTES
 from model.safety import files
-from model.store.database import Store
+from model.store.database import open_database
 from tests.conftest import ROOT
 
 NOT_REGULAR = "不是普通文件"
@@ -91,10 +91,10 @@ def test_import_refuses_each_unreadable_file_on_its_own_line_and_goes_on(capsys,
 
 
 def test_evidence_from_a_device_is_refused_whatever_its_size_says(tmp_path):
-    with Store(tmp_path / "t.sqlite") as store:
+    with open_database(tmp_path / "t.sqlite", write=True, create=True) as store:
         with pytest.raises(Exception, match=NOT_REGULAR):
             attach(store, "jinshan-2024", "fengjing", "2024-03", "A4-01", "/dev/zero", who="clerk")
-        assert store.evidence("jinshan-2024", "fengjing") == []
+        assert store.evidence.list("jinshan-2024", "fengjing") == []
 
 
 def test_a_huge_csv_is_refused_while_read_and_memory_stays_small(tmp_path, db):

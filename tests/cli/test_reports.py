@@ -16,10 +16,10 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppl
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    from model.store.database import Store
+    from model.store.database import open_database
 
     path = tmp_path / "cli.sqlite"
-    with Store(path) as store:
+    with open_database(path, write=True, create=True) as store:
         fill(store)
     monkeypatch.setenv("TANBAO_PASSPHRASE", "passphrase-1")
     monkeypatch.chdir(tmp_path)

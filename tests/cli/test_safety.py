@@ -71,7 +71,7 @@ def test_backup_now_list_and_restore(capsys, db):
     assert "恢复为" in out and made["id"] in out and "共 1 项数据" in out
     assert "恢复前的数据已另存为备份" in out
     code, out, _ = run(capsys, db, "progress", "--unit", "fengjing", "--period", "2024-03", "--json")
-    assert json.loads(out)["annex2"]["ytd_energy_tce"] == 1000.0
+    assert json.loads(out)["annex2"]["months"][2]["energy_tce"] == 1000.0
 
     code, out, _ = run(capsys, db, "backup", "list")
     assert code == 0 and "恢复备份前" in out and "手动" in out

@@ -4,8 +4,8 @@ from PySide6.QtCore import QCoreApplication
 
 from gui import app as gui_app
 from gui.home import HomePage
-from gui.settings import Identity
 from gui.setup_dialog import SetupDialog
+from model.store.profile import Profile
 
 
 def test_first_start_asks_who_i_am_and_remembers(qtbot, store, settings, monkeypatch):
@@ -18,7 +18,7 @@ def test_first_start_asks_who_i_am_and_remembers(qtbot, store, settings, monkeyp
     window = gui_app.create_window(store, settings)
     qtbot.addWidget(window)
     assert window.session.unit.id == "phcc"
-    assert settings.identity() == Identity("phcc", "王芳", "", "", "")
+    assert store.profile.get() == Profile(unit="phcc", preparer="王芳")
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["首页", "附件3 能耗双控"]
 
 
@@ -40,13 +40,13 @@ def test_home_shows_cards_with_colour_words(qtbot, open_window, store):
             ("output_wan_yuan_last_year", "19500"),
         ]
     ]
-    store_entries(store, store.plan(), entries, who="t")
+    store_entries(store, store.plans.get(), entries, who="t")
     window = open_window("fengjing", "2024-02")
     home = window.tabs.widget(0)
     assert isinstance(home, HomePage)
     card = home.cards[0]
     assert card.colour == "green" and card.title == "规上工业单位产值能耗变化率"
-    assert len(home.cards) == 1 + len(store.plan().annex4_rows_for("fengjing"))
+    assert len(home.cards) == 1 + len(store.plans.get().annex4_rows_for("fengjing"))
 
 
 def test_qt_dialogs_speak_chinese(qapp):

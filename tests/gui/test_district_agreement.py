@@ -13,12 +13,15 @@ import pytest
 from openpyxl import load_workbook
 
 import main
+from gui import app as gui_app
 from model.common import formatting as fmt
 from model.common.periods import parse_period
 from model.exchange.submission import correct
 from model.reports.signing import verify_pdf
+from model.store.database import open_database
 from tests.cli.test_district_exchange import env  # noqa: F401  (passphrase and user)
 from tests.cli.test_district_exchange import run as run_cli
+from tests.gui.conftest import choose_unit
 from tests.unit_world import unit_db
 
 PERIOD = "2024-03"
@@ -84,7 +87,9 @@ def _expected_sums(files):
     sums = defaultdict(float)
     counted = []
     for uid, data in newest.items():
-        unit = {k: sum(f["value"] for f in data["figures"] if f["field"] == k) for k in KEYS}
+        # a package carries last year's later months too (for the projection): sum months 1..PERIOD only
+        upto = [f for f in data["figures"] if f["period"] <= PERIOD]
+        unit = {k: sum(f["value"] for f in upto if f["field"] == k) for k in KEYS}
         if unit["energy_tce_last_year"] and unit["output_wan_yuan_last_year"]:
             counted.append(uid)
             for k in KEYS:
@@ -98,9 +103,10 @@ def _pdf_text(path):
     ).stdout
 
 
-def test_status_page_and_both_summaries_agree_on_packages_only(qtbot, capsys, tmp_path, open_window, store):
+def test_status_page_and_both_summaries_agree_on_packages_only(qtbot, capsys, tmp_path, settings):
     files, certs = _packages(tmp_path)
-    db = store.path
+    db = tmp_path / "district.sqlite"
+    run(capsys, db, "init")
     for cert in certs:
         run(capsys, db, "trust", "add", str(cert))
     batch = files + files[:3]  # with duplicates, in any order
@@ -129,7 +135,12 @@ def test_status_page_and_both_summaries_agree_on_packages_only(qtbot, capsys, tm
     text = run(capsys, db, "status", "--period", PERIOD)
     assert "亭林镇" in text and "同口径" in text and "第 2 版" in text
 
-    window = open_window("drc", PERIOD)
+    store = open_database(db, write=True)  # the CLI above is done: the window is the one writer now
+    choose_unit(store, "drc")
+    settings.set_period(store.plans.get().id, PERIOD)
+    window = gui_app.create_window(store, settings)
+    qtbot.addWidget(window)
+    window.show()
     page = window.district
     window.tabs.setCurrentWidget(page)
     qtbot.waitUntil(lambda: not window.worker.busy() and page.view is not None, timeout=30000)
@@ -158,6 +169,8 @@ def test_status_page_and_both_summaries_agree_on_packages_only(qtbot, capsys, tm
     assert any(isinstance(c, str) and "同口径" in c and "亭林镇" in c for c in a2)
     sent = {r[0]: r[2:4] for r in wb["报送情况"].iter_rows(min_row=2, values_only=True)}
     assert sent["zhujing"][0] == "否" and sent["fengjing"] == ("是", "2") and sent["shihua"][0] == "免报"
+    window.close()
+    store.close()
 
 
 def status_view(status):

@@ -14,7 +14,7 @@ from model.common.periods import Period
 
 def stored(store, unit, period, field):
     figure = next(
-        (f for f in store.figures("jinshan-2024", unit) if (f.period, f.field) == (period, field)), None
+        (f for f in store.figures.read("jinshan-2024", unit) if (f.period, f.field) == (period, field)), None
     )
     return None if figure is None else (figure.value if figure.text is None else figure.text)
 
@@ -187,11 +187,11 @@ def test_everything_is_there_after_a_restart(qtbot, open_window, store, settings
     form = form_of(window, Annex2Form)
     type_into(qtbot, form.view, 2, column_of(form.model, "output_wan_yuan"), "33,000")
     window.close()
-    from model.store.database import Store
+    from model.store.database import open_database
 
     path = store.path
     store.close()
-    with Store(path) as again:
+    with open_database(path, write=True, create=True) as again:
         from gui import app as gui_app
 
         reopened = gui_app.create_window(again, settings)
@@ -253,7 +253,7 @@ def test_evidence_files_are_attached_to_the_current_task(qtbot, open_window, sto
     monkeypatch.setattr("gui.evidence_dialog.EvidenceDialog.exec", lambda self: self.add() or 0)
     form.view.setCurrentIndex(form.model.index(0, 0))
     form.open_evidence()
-    (item,) = store.evidence("jinshan-2024", "fengjing")
+    (item,) = store.evidence.list("jinshan-2024", "fengjing")
     assert item.row_id == form.model.rows()[0].id and item.file_name == "光伏验收.jpg"
     column = next(c for c in range(form.model.columnCount()) if form.model.columns[c].title == "证明材料")
     assert form.model.index(0, column).data() == "1 个文件"
@@ -272,4 +272,27 @@ def test_a_cells_history_shows_who_changed_what(qtbot, open_window, store, monke
     form.view.show_history(form.model.index(2, column))
     table = shown[0].table
     rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
-    assert [r[1:] for r in rows] == [["王芳", "", "500.0"], ["王芳", "500.0", "650.0"]]
+    assert [r[1:] for r in rows] == [["王芳", "", "500"], ["王芳", "500", "650"]]
+
+
+def test_a_missing_month_shows_incomplete_and_no_colour(qtbot, open_window, store):
+    window = open_window("fengjing", "2024-04")
+    form = form_of(window, Annex2Form)
+    window.tabs.setCurrentWidget(form)
+    model, view = form.model, form.view
+    for row in (1, 3):  # February and April; March left empty
+        for key, text in [
+            ("energy_tce", "1000"),
+            ("energy_tce_last_year", "1050"),
+            ("output_wan_yuan", "20000"),
+            ("output_wan_yuan_last_year", "19500"),
+        ]:
+            type_into(qtbot, view, row, column_of(model, key), text)
+    colour = derived_column(model, "预警")
+    assert model.index(1, colour).data() == "绿·达标"  # 1–2月 is complete
+    assert model.index(3, colour).data() == "数据不全"
+    assert model.index(3, derived_column(model, "累计变化率")).data() == "—"
+    assert "数据不全" in form.summary.text() and "绿·达标" not in form.summary.text()
+    march = model.index(2, column_of(model, "energy_tce"))
+    assert march.data(Qt.ItemDataRole.BackgroundRole) == style.ERROR_CELL
+    assert "3月" in march.data(Qt.ItemDataRole.ToolTipRole)

@@ -22,7 +22,7 @@ FIELDS = ("energy_tce", "energy_tce_last_year", "output_wan_yuan", "output_wan_y
 
 
 def fill(store):
-    plan = store.plan()
+    plan = store.plans.get()
     entries = [
         Entry("fengjing", parse_period("2024-01"), f"{t.id}.status", "推进中")
         for t in plan.annex4_rows_for("fengjing")

@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QMessageBox
 from gui import app as gui_app
 from gui.annex2_form import Annex2Form
 from gui.district_page import DistrictPage
-from gui.settings import Identity
 from model.common.periods import parse_period
 from model.entry.figures import Entry, store_entries
 from model.reports.signing import key_certificate, new_key
-from model.store.database import Store
+from model.store.database import open_database
+from tests.gui.conftest import choose_unit
 
 PASS = "口令123456"
 
@@ -26,7 +26,7 @@ def fill_february(store):
         "output_wan_yuan": "20000",
         "output_wan_yuan_last_year": "19500",
     }
-    plan = store.plan()
+    plan = store.plans.get()
     values.update({f"{t.id}.status": "推进中" for t in plan.annex4_rows_for("fengjing")})
     store_entries(
         store, plan, [Entry("fengjing", parse_period("2024-02"), k, v) for k, v in values.items()], who="t"
@@ -95,19 +95,19 @@ def test_submit_with_problems_lists_them_and_does_nothing(qtbot, open_window, st
     )
     window.reports.submit()
     assert warnings and "还有" in warnings[0] and "未填写" in warnings[0]
-    assert store.submissions("jinshan-2024", "fengjing") == []
+    assert store.submissions.all("jinshan-2024", "fengjing") == []
 
 
 def test_district_imports_a_package_and_sees_it(qtbot, store, settings, key_file, tmp_path, monkeypatch):
     # a unit database submits
-    unit_store = Store(tmp_path / "unit.sqlite")
+    unit_store = open_database(tmp_path / "unit.sqlite", write=True, create=True)
     fill_february(unit_store)
     from model.exchange.submission import submit
     from model.reports.signing import load_key
 
     result = submit(
         unit_store,
-        unit_store.plan(),
+        unit_store.plans.get(),
         "fengjing",
         parse_period("2024-02"),
         load_key(key_file, PASS),
@@ -118,7 +118,7 @@ def test_district_imports_a_package_and_sees_it(qtbot, store, settings, key_file
     # the district trusts the unit and imports the package from its window
     pem, _info = key_certificate(key_file, PASS)
     (tmp_path / "fengjing.pem").write_text(pem, encoding="ascii")
-    settings.set_identity(Identity("drc", "赵敏", "", "", ""))
+    choose_unit(store, "drc", "赵敏")
     settings.set_period("jinshan-2024", "2024-02")
     window = gui_app.create_window(store, settings)
     qtbot.addWidget(window)
@@ -157,7 +157,7 @@ def test_district_imports_a_package_and_sees_it(qtbot, store, settings, key_file
 def test_district_edits_targets_through_the_target_table(qtbot, store, settings, tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    settings.set_identity(Identity("drc", "赵敏", "", "", ""))
+    choose_unit(store, "drc", "赵敏")
     window = gui_app.create_window(store, settings)
     qtbot.addWidget(window)
     table = tmp_path / "targets.xlsx"
@@ -180,4 +180,4 @@ def test_district_edits_targets_through_the_target_table(qtbot, store, settings,
     window.district.import_target_table()
     assert "将修改 1 项目标" in questions[0] and "-1.5" in questions[0].replace("−", "-")
     assert window.session.plan.annex2_row("fengjing").target_pct == -1.5
-    assert store.plan().annex2_row("fengjing").target_pct == -1.5
+    assert store.plans.get().annex2_row("fengjing").target_pct == -1.5

@@ -5,26 +5,27 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from gui import app as gui_app
 from gui.backup_dialog import BackupDialog
 from gui.main_window import MainWindow
-from gui.settings import Identity, Settings
+from gui.settings import Settings
 from model.common.periods import parse_period
 from model.entry.figures import Entry, store_entries
 from model.store.backup import MANUAL, backup_now, list_backups
-from model.store.database import Store
+from model.store.database import open_database
+from tests.gui.conftest import choose_unit
 
 
 def enter(store, value):
     store_entries(
-        store, store.plan(), [Entry("fengjing", parse_period("2024-03"), "energy_tce", value)], who="t"
+        store, store.plans.get(), [Entry("fengjing", parse_period("2024-03"), "energy_tce", value)], who="t"
     )
 
 
 def energy(store):
-    return next(f.value for f in store.figures("jinshan-2024", "fengjing") if f.field == "energy_tce")
+    return next(f.value for f in store.figures.read("jinshan-2024", "fengjing") if f.field == "energy_tce")
 
 
 def test_a_second_copy_is_refused_with_who_holds_it(qtbot, tmp_path, monkeypatch):
     db = tmp_path / "w.sqlite"
-    first = Store(db, exclusive=True)
+    first = open_database(db, write=True, create=True)
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
     try:
@@ -36,13 +37,13 @@ def test_a_second_copy_is_refused_with_who_holds_it(qtbot, tmp_path, monkeypatch
 
 def test_start_makes_a_checked_backup_and_exit_releases_the_lock(qtbot, tmp_path, monkeypatch):
     db = tmp_path / "w.sqlite"
-    settings = Settings(str(tmp_path / "s.ini"))
-    settings.set_identity(Identity("fengjing", "王芳", "", "", ""))
+    with open_database(db, write=True, create=True) as store:
+        choose_unit(store, "fengjing")
     monkeypatch.setattr(QApplication, "exec", lambda self: 0)
     assert gui_app.run(str(db), str(tmp_path / "s.ini")) == 0
     qtbot.waitUntil(lambda: bool(list_backups(db)), timeout=10000)
     assert list_backups(db)[0].reason == "start"
-    Store(db, exclusive=True).close()  # the lock was released: a second start opens it
+    open_database(db, write=True, create=True).close()  # the lock was released: a second start opens it
     for window in QApplication.topLevelWidgets():
         if isinstance(window, MainWindow):
             window.close()
@@ -50,12 +51,13 @@ def test_start_makes_a_checked_backup_and_exit_releases_the_lock(qtbot, tmp_path
 
 def test_restore_from_the_window(qtbot, tmp_path, monkeypatch):
     db = tmp_path / "w.sqlite"
-    store = Store(db, exclusive=True)
+    store = open_database(db, write=True, create=True)
     enter(store, "100")
     backup_now(store, MANUAL)
     enter(store, "999")
     settings = Settings(str(tmp_path / "s.ini"))
-    window = MainWindow(store, settings, Identity("fengjing", "王芳", "", "", ""), parse_period("2024-03"))
+    choose_unit(store, "fengjing")
+    window = MainWindow(store, settings, parse_period("2024-03"))
     qtbot.addWidget(window)
     monkeypatch.setattr(BackupDialog, "exec", lambda self: BackupDialog.DialogCode.Accepted)
     monkeypatch.setattr(
@@ -77,7 +79,8 @@ def test_restore_from_the_window(qtbot, tmp_path, monkeypatch):
 
 def test_a_database_on_a_network_share_is_warned_about(qtbot, tmp_path, monkeypatch):
     db = tmp_path / "w.sqlite"
-    Settings(str(tmp_path / "s.ini")).set_identity(Identity("fengjing", "王芳", "", "", ""))
+    with open_database(db, write=True, create=True) as store:
+        choose_unit(store, "fengjing")
     monkeypatch.setattr(gui_app, "location_warning", lambda path: "数据库在网络共享盘上")
     monkeypatch.setattr(QApplication, "exec", lambda self: 0)
     warned = []

@@ -7,7 +7,7 @@ from gui.template_actions import PreviewDialog
 
 
 def _stored(store, period, field):
-    return {(f.period, f.field): f.value for f in store.figures("jinshan-2024", "fengjing")}.get(
+    return {(f.period, f.field): f.value for f in store.figures.read("jinshan-2024", "fengjing")}.get(
         (period, field)
     )
 

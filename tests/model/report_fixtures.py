@@ -10,14 +10,15 @@ REASON = "新增一条生产线投产，用能增加"
 
 
 def enter(store, unit, period, note=None, **values):
-    plan = store.plan()
+    plan = store.plans.get()
     entries = [Entry(unit, parse_period(period), k, str(v), note) for k, v in values.items()]
     store_entries(store, plan, entries, who="测试员")
 
 
 def fill(store):
-    """Months 2–7 of a town (a swing in May with its reason), a key user and a bureau."""
-    plan = store.plan()
+    """Months 1–2 (1–2月 together) to 7 of a town (a swing in May with its reason), a key user with last
+    year's twelve months, and a bureau."""
+    plan = store.plans.get()
     for m in range(2, 8):
         enter(
             store,
@@ -45,6 +46,14 @@ def fill(store):
             natural_gas_m3_last_year=152_000,
             floor_area_m2=120_000,
         )
+    for m in range(8, 13):
+        enter(
+            store,
+            KEY_USER,
+            f"2024-{m:02d}",
+            electricity_kwh_last_year=3_200_000,
+            natural_gas_m3_last_year=90_000,
+        )
     enter(store, BUREAU, PERIOD, **{"A1-12.value": 25, "A1-13.value": 30})
     return task
 
@@ -61,7 +70,7 @@ def view_of_reports(store, unit_ids, period=PERIOD, as_of=None):
     from model.exchange.district import package_sums
     from model.store.received import RECEIVED, PeriodPackage
 
-    plan, p = store.plan(), parse_period(period)
+    plan, p = store.plans.get(), parse_period(period)
     packages = {}
     for uid in unit_ids:
         data = report_from_store(store, uid, p, version=1, created_by="测试员").data

@@ -21,19 +21,20 @@ from model.store.backup import (
     restore_backup,
     verify,
 )
-from model.store.database import SCHEMA_VERSION, Store
+from model.store.database import open_database
 from model.store.lock import DatabaseInUse, WriterLock
+from model.store.schema import SCHEMA_VERSION
 from tests.conftest import ROOT
 
 
 def save(store, value, period="2024-03", field="energy_tce"):
-    plan = store.plan()
+    plan = store.plans.get()
     store_entries(store, plan, [Entry("fengjing", parse_period(period), field, str(value))], who="王芳")
 
 
 def stored(path, period="2024-03"):
-    with Store(path) as s:
-        return {f.field: f.value for f in s.figures("jinshan-2024", "fengjing") if f.period == period}
+    with open_database(path, write=True, create=True) as s:
+        return {f.field: f.value for f in s.figures.read("jinshan-2024", "fengjing") if f.period == period}
 
 
 def damage(path):
@@ -70,13 +71,13 @@ def test_a_backup_holds_only_what_was_committed(store):
 
 
 def test_a_backup_that_fails_its_check_is_deleted_and_reported(store, monkeypatch):
-    real_copy = backup_module._copy
+    real_copy = backup_module.copy_database
 
-    def copy_then_damage(source, target):
-        real_copy(source, target)
+    def copy_then_damage(source, target, *, standalone):
+        real_copy(source, target, standalone=standalone)
         damage(target)
 
-    monkeypatch.setattr(backup_module, "_copy", copy_then_damage)
+    monkeypatch.setattr(backup_module, "copy_database", copy_then_damage)
     with pytest.raises(StorageError, match="没有通过完整性检查"):
         backup_now(store, "daily")
     assert list(backups_dir(store.path).iterdir()) == []
@@ -84,29 +85,29 @@ def test_a_backup_that_fails_its_check_is_deleted_and_reported(store, monkeypatc
 
 
 def test_a_full_disk_during_a_backup_leaves_no_file_and_says_so(store, monkeypatch):
-    def half_then_full(source, target):
+    def half_then_full(source, target, *, standalone):
         target.write_bytes(b"SQLite format 3\x00" + b"\x00" * 1000)
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(backup_module, "_copy", half_then_full)
+    monkeypatch.setattr(backup_module, "copy_database", half_then_full)
     with pytest.raises(StorageError, match=r"磁盘空间不足.*备份没有完成，数据库本身不受影响"):
         backup_now(store, "daily")
     assert list(backups_dir(store.path).iterdir()) == []
-    assert store.plan().id == "jinshan-2024"
+    assert store.plans.get().id == "jinshan-2024"
 
 
 def test_a_migration_is_preceded_by_a_backup_of_the_old_file(tmp_path):
     path = tmp_path / "old.sqlite"
     shutil.copy(ROOT / "tests" / "fixtures" / "tanbao-v1.sqlite", path)
-    with Store(path) as store:
-        assert store.user_version == SCHEMA_VERSION
+    with open_database(path, write=True, create=True) as store:
+        assert store.db.user_version == SCHEMA_VERSION
     (made,) = list_backups(path)
     assert made.reason == "migration"
     copy = sqlite3.connect(made.path)
     assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
     assert copy.execute("SELECT count(*) FROM figures").fetchone()[0] == 8
     copy.close()
-    Store(path).close()  # already upgraded: no further backup
+    open_database(path, write=True, create=True).close()  # already upgraded: no further backup
     assert len(list_backups(path)) == 1
 
 
@@ -144,14 +145,17 @@ def test_two_backups_in_one_second_get_their_own_ids(store):
 
 
 def test_other_databases_backups_in_the_same_folder_are_not_listed(tmp_path):
-    with Store(tmp_path / "a.sqlite") as a, Store(tmp_path / "b.sqlite") as b:
+    with (
+        open_database(tmp_path / "a.sqlite", write=True, create=True) as a,
+        open_database(tmp_path / "b.sqlite", write=True, create=True) as b,
+    ):
         backup_now(a, "manual")
         assert list_backups(b.path) == []
 
 
 def test_restore_brings_the_backup_back_and_keeps_what_was_there(tmp_path):
     path = tmp_path / "tanbao.sqlite"
-    with Store(path) as store:
+    with open_database(path, write=True, create=True) as store:
         save(store, 100)
         good = backup_now(store, "start")
         save(store, 250)
@@ -161,10 +165,10 @@ def test_restore_brings_the_backup_back_and_keeps_what_was_there(tmp_path):
     before = sqlite3.connect(done.before.path)  # the state before the restore, itself restorable
     assert before.execute("SELECT value FROM figures WHERE field = 'energy_tce'").fetchone()[0] == 250.0
     before.close()
-    with Store(path) as store:
-        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        last = store.audit()[-1]
-        assert (last.action, last.who, last.new, last.old) == (
+    with open_database(path, write=True, create=True) as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        last = store.audit.entries()[-1]
+        assert (last.action, last.who, last.value("new"), last.value("old")) == (
             "backup.restore",
             "李强",
             good.id,
@@ -177,7 +181,7 @@ def test_restore_brings_the_backup_back_and_keeps_what_was_there(tmp_path):
 
 def test_restore_is_refused_while_another_program_writes(tmp_path):
     path = tmp_path / "tanbao.sqlite"
-    with Store(path) as store:
+    with open_database(path, write=True, create=True) as store:
         good = backup_now(store, "start")
         save(store, 250)
     with WriterLock(path), pytest.raises(DatabaseInUse):
@@ -188,7 +192,7 @@ def test_restore_is_refused_while_another_program_writes(tmp_path):
 
 def test_restore_over_a_damaged_database_keeps_the_damaged_file_aside(tmp_path):
     path = tmp_path / "tanbao.sqlite"
-    with Store(path) as store:
+    with open_database(path, write=True, create=True) as store:
         save(store, 100)
         good = backup_now(store, "start")
         save(store, 250, period="2024-04")
@@ -202,7 +206,7 @@ def test_restore_over_a_damaged_database_keeps_the_damaged_file_aside(tmp_path):
 
 def test_an_unknown_or_unsound_backup_is_refused(tmp_path):
     path = tmp_path / "tanbao.sqlite"
-    with Store(path) as store:
+    with open_database(path, write=True, create=True) as store:
         save(store, 100)
         made = backup_now(store, "start")
     with pytest.raises(UserError, match=rf"没有编号为“nope”的备份。现有备份：{made.id}"):

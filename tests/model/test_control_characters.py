@@ -13,14 +13,15 @@ from model.entry.figures import Entry, store_csv, store_entries
 from model.exchange.district import import_package, trust_add
 from model.plan.spec import parse_plan, shipped_plan_text
 from model.reports.export import unit_report
-from model.store.database import FigureWrite, Store
+from model.store.database import open_database
+from model.store.figures import FigureWrite
 from tests.unit_world import unit_db
 
 MARCH = parse_period("2024-03")
 
 
 def note_of(store, field="energy_tce"):
-    return {f.field: f.note for f in store.figures("jinshan-2024", "fengjing") if f.period == "2024-03"}[
+    return {f.field: f.note for f in store.figures.read("jinshan-2024", "fengjing") if f.period == "2024-03"}[
         field
     ]
 
@@ -42,7 +43,7 @@ def test_other_control_characters_are_refused_with_their_name(store, plan, char,
         store_entries(
             store, plan, [Entry("fengjing", MARCH, "energy_tce", "1000", f"说明{char}")], who="王芳"
         )
-    assert store.figures("jinshan-2024", "fengjing") == []
+    assert store.figures.read("jinshan-2024", "fengjing") == []
 
 
 def test_a_csv_with_a_control_character_names_the_line(store, plan, tmp_path):
@@ -54,7 +55,7 @@ def test_a_csv_with_a_control_character_names_the_line(store, plan, tmp_path):
     with pytest.raises(ValidationError) as refused:
         store_csv(store, plan, path, who="王芳")
     assert any(p.startswith("第 3 行") and "ESC" in p for p in refused.value.problems)
-    assert store.figures("jinshan-2024", "fengjing") == []
+    assert store.figures.read("jinshan-2024", "fengjing") == []
 
 
 def test_a_plan_with_a_control_character_is_refused_naming_it():
@@ -64,7 +65,7 @@ def test_a_plan_with_a_control_character_is_refused_naming_it():
 
 
 def test_text_stored_before_the_check_never_breaks_the_workbook(store, plan):
-    store.write_figures(
+    store.figures.write(
         plan.id,
         "fengjing",
         [FigureWrite("2024-03", "energy_tce", 1000.0, None, "旧\x01数据\x1b")],
@@ -78,9 +79,10 @@ def test_text_stored_before_the_check_never_breaks_the_workbook(store, plan):
 
 def test_a_package_carrying_a_control_character_is_refused_at_import(tmp_path):
     unit = unit_db(tmp_path, "fengjing")
-    unit.statuses("2024-03")
+    unit.statuses("2024-02")
+    unit.month("2024-02", 1000, 1050, 20000, 19500)
     unit.month("2024-03", 600, 620, 12000, 11000)
-    unit.store.write_figures(  # an older program let it through
+    unit.store.figures.write(  # an older program let it through
         unit.plan.id,
         "fengjing",
         [FigureWrite("2024-03", "energy_tce", 600.0, None, "说明\x07")],
@@ -89,9 +91,9 @@ def test_a_package_carrying_a_control_character_is_refused_at_import(tmp_path):
         electricity_basis=unit.plan.electricity_basis,
     )
     result = unit.submit("2024-03", tmp_path / "out")
-    with Store(tmp_path / "district.sqlite") as district:
-        trust_add(district, district.plan(), unit.cert_path, who="officer")
+    with open_database(tmp_path / "district.sqlite", write=True, create=True) as district:
+        trust_add(district, district.plans.get(), unit.cert_path, who="officer")
         outcome = import_package(district, result.pdf_path, who="officer")
         assert outcome.refused and "BEL（U+0007）" in outcome.message
-        assert district.received(district.plan().id, "fengjing") == []
+        assert district.received.all(district.plans.get().id, "fengjing") == []
     unit.store.close()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from model.store.database import Store
+from model.store.database import open_database
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
@@ -39,11 +39,11 @@ CHILD = f"""
 import sys
 from model.entry.figures import Entry, store_entries
 from model.common.periods import parse_period
-from model.store.database import Store
+from model.store.database import open_database
 
 path, k = sys.argv[1], int(sys.argv[2])
-store = Store(path, exclusive=True)
-plan = store.plan()
+store = open_database(path, write=True, create=True)
+plan = store.plans.get()
 print("ready", "unclean" if store.unclean_previous else "clean", flush=True)
 while True:
     period = parse_period(f"2024-{{2 + k % 11:02d}}")
@@ -68,7 +68,7 @@ def _state(path: Path) -> tuple[str, dict[str, set[float]], dict[str, int]]:
             assert fields == set(FIELDS), f"{period}: only {sorted(fields)} saved"
         audit = dict(
             conn.execute(
-                "SELECT new, count(*) FROM audit WHERE who = 'crash' AND action = 'figure.set' GROUP BY new"
+                "SELECT json_extract(new, '$.value') AS v, count(*) FROM audit WHERE who = 'crash' AND action = 'figure.set' GROUP BY v"
             ).fetchall()
         )
     finally:
@@ -118,7 +118,7 @@ def test_killed_writers_leave_whole_saves_and_a_sound_file(tmp_path):
     paths = []
     for lane in range(LANES):
         path = tmp_path / f"crash{lane}.sqlite"
-        Store(path).close()
+        open_database(path, write=True, create=True).close()
         paths.append(path)
     with ThreadPoolExecutor(LANES) as pool:
         results = list(
@@ -129,6 +129,6 @@ def test_killed_writers_leave_whole_saves_and_a_sound_file(tmp_path):
         )
     assert sum(results) > KILLS, f"the children hardly wrote anything (seed {seed})"
     for path in paths:  # the next normal start opens every file and sees all of it
-        with Store(path, exclusive=True) as store:
+        with open_database(path, write=True, create=True) as store:
             assert store.unclean_previous is not None
-            assert store.figures("jinshan-2024", "fengjing")
+            assert store.figures.read("jinshan-2024", "fengjing")

@@ -16,7 +16,8 @@ from model.calc.summary import district_view
 from model.common.errors import UserError
 from model.common.periods import parse_period
 from model.exchange.district import import_package, trust_add
-from model.store.database import _V7_DISTRICT, Store, _split_sql
+from model.store.database import open_database
+from model.store.schema import _V7_DISTRICT, split_sql
 from tests.unit_world import unit_db
 
 AT = datetime.fromisoformat
@@ -29,12 +30,16 @@ def world(tmp_path, district):
     made = {}
 
     def make(unit_id, months, *, salt=""):
+        """`months` as given; the months of the year before them are zeros (a report needs every month)."""
         unit = unit_db(tmp_path, unit_id, salt=salt)
-        unit.statuses(next(iter(months)))
+        first = next(iter(months))
+        unit.statuses(first)
+        for month in range(1, int(first[5:7])):
+            unit.month(f"{first[:5]}{month:02d}", 0, 0, 0, 0)
         for period, values in months.items():
             unit.month(period, *values)
         if not salt:
-            trust_add(district, district.plan(), unit.cert_path, who="officer")
+            trust_add(district, district.plans.get(), unit.cert_path, who="officer")
         made[unit_id + salt] = unit
         return unit
 
@@ -75,20 +80,22 @@ def test_the_figures_of_a_period_are_those_of_its_own_package_not_a_later_one(di
     fengjing = world("fengjing", feb)
     _send(district, fengjing, "2024-02", tmp_path, "2024-03-10T10:00:00+08:00")
     # the same unit's later package (from a second computer) carries another January
-    twin = world("fengjing", {**feb, "2024-01": (900, 510, 9000, 8800), "2024-04": (1, 1, 1, 1)}, salt="-2")
+    twin = world(
+        "fengjing", {**feb, "2024-01": (600, 510, 9000, 8800), "2024-04": (310, 320, 6100, 6000)}, salt="-2"
+    )
     twin.month("2024-03", 300, 310, 6000, 5900)
-    trust_add(district, district.plan(), twin.cert_path, who="officer", unit="fengjing")
+    trust_add(district, district.plans.get(), twin.cert_path, who="officer", unit="fengjing")
     _send(district, twin, "2024-04", tmp_path)
 
     line = _line(district_view(district, parse_period("2024-02"), as_of=AS_OF), "fengjing")
     assert (line.ytd_energy_tce, line.ytd_output_wan_yuan) == (500 + 400, 9000 + 8000)
     april = _line(district_view(district, parse_period("2024-04"), as_of=AS_OF), "fengjing")
-    assert april.ytd_energy_tce == 900 + 400 + 300 + 1
+    assert april.ytd_energy_tce == 600 + 400 + 300 + 310
 
 
 def test_exempt_units_and_the_district_office_are_never_missing(district):
     view = district_view(district, parse_period("2024-03"), as_of=AS_OF)
-    plan = district.plan()
+    plan = district.plans.get()
     exempt = [u.id for u in plan.reporting_units() if u.exempt]
     assert exempt == ["shihua"]
     assert view.grid.cell("shihua", "2024-03").state == EXEMPT
@@ -104,15 +111,15 @@ def test_typing_over_a_received_figure_is_refused_with_the_reason(district, worl
 
     fengjing = world("fengjing", {"2024-02": (400, 420, 8000, 7600)})
     _send(district, fengjing, "2024-02", tmp_path, "2024-03-10T10:00:00+08:00")
-    plan = district.plan()
+    plan = district.plans.get()
     for period in ("2024-02", "2024-01"):  # the package covers January too
         entries = parse_assignments(plan, "fengjing", period, ["energy_tce=7000"], None)
         with pytest.raises(UserError) as refused:
             store_entries(district, plan, entries, who="officer")
         assert "第 1 版" in refused.value.message and "更正" in refused.value.message
-    assert district.figures(plan.id, "fengjing") == []
+    assert district.figures.read(plan.id, "fengjing") == []
     with pytest.raises(sqlite3.IntegrityError, match="received in a package"):  # the schema refuses it too
-        district.conn.execute(
+        district.db.execute(
             "INSERT INTO figures (plan_id, unit_id, period, field, value, updated_at, updated_by) "
             "VALUES (?, 'fengjing', '2024-02', 'energy_tce', 7000, '', '')",
             (plan.id,),
@@ -147,9 +154,9 @@ def test_a_unit_without_comparable_last_year_figures_is_left_out_and_named(distr
 
 def test_an_older_district_database_gets_the_key_sums_of_the_packages_it_holds(tmp_path, world):
     path = tmp_path / "older.sqlite"
-    older = Store(path)
+    older = open_database(path, write=True, create=True)
     fengjing = world("fengjing", {"2024-02": (400, 420, 8000, 7600)})
-    trust_add(older, older.plan(), fengjing.cert_path, who="officer")
+    trust_add(older, older.plans.get(), fengjing.cert_path, who="officer")
     _send(older, fengjing, "2024-02", tmp_path, "2024-03-10T10:00:00+08:00")
     before = district_view(older, parse_period("2024-02"), as_of=AS_OF).annex2_total
     # as a database of the previous schema had it (no key sums, no refusal triggers), then upgraded
@@ -158,9 +165,9 @@ def test_an_older_district_database_gets_the_key_sums_of_the_packages_it_holds(t
         "DROP TRIGGER figures_received_update",
         "DROP INDEX received_by_unit",
         "DROP TABLE received_sums",
-        *_split_sql(_V7_DISTRICT),
+        *split_sql(_V7_DISTRICT),
     ):
-        older.conn.execute(statement)
+        older.db.execute(statement)
     after = district_view(older, parse_period("2024-02"), as_of=AS_OF).annex2_total
     assert (after.energy_tce, after.output_wan_yuan_last_year) == (400, 7600)
     assert after == before

@@ -32,7 +32,7 @@ from model.exchange.district import (
 )
 from model.exchange.submission import correct
 from model.reports import signing
-from model.store.database import Store
+from model.store.database import open_database
 from tests.conftest import ROOT
 from tests.unit_world import PASSPHRASE, snapshot, unit_db
 
@@ -75,7 +75,7 @@ def fengjing(tmp_path):
 
 
 def test_trust_add_list_and_remove(district, fengjing):
-    plan = district.plan()
+    plan = district.plans.get()
     entry = trust_add(district, plan, fengjing.cert_path, who="officer")
     assert entry.unit_id == "fengjing" and entry.unit_name == "枫泾镇"
     fingerprint = signing.key_certificate(fengjing.p12, PASSPHRASE)[1].fingerprint_sha256
@@ -92,7 +92,7 @@ def test_trust_add_list_and_remove(district, fengjing):
 
 
 def test_a_certificate_is_bound_to_the_unit_it_names(district, fengjing, tmp_path):
-    plan = district.plan()
+    plan = district.plans.get()
     with pytest.raises(UserError, match="不符"):
         trust_add(district, plan, fengjing.cert_path, who="officer", unit="朱泾镇")
     garbage = tmp_path / "garbage.pem"
@@ -133,7 +133,7 @@ def _key_without_unit(tmp_path):
 
 def test_a_package_signed_with_another_units_certificate_is_refused(district, fengjing, tmp_path):
     key, pem = _key_without_unit(tmp_path)
-    plan = district.plan()
+    plan = district.plans.get()
     with pytest.raises(UserError, match="--unit"):
         trust_add(district, plan, pem, who="officer")
     trust_add(district, plan, pem, who="officer", unit="tangu")
@@ -169,7 +169,7 @@ def test_untrusted_package_is_refused_with_its_fingerprint_and_nothing_changes(d
     ],
 )
 def test_damaged_files_are_refused_with_the_reason(district, fengjing, tmp_path, damage, reason):
-    trust_add(district, district.plan(), fengjing.cert_path, who="officer")
+    trust_add(district, district.plans.get(), fengjing.cert_path, who="officer")
     raw = fengjing.submit("2024-02", tmp_path / "out").pdf_path.read_bytes()
     if damage == "flip":
         i = raw.index(b"stream") + 200  # inside the page content, well before the signature
@@ -199,11 +199,11 @@ def test_a_package_of_another_plan_year_is_refused(district, tmp_path):
     unit.month("2025-02", 300, 310, 5000, 4800)
     pdf = unit.submit("2025-02", tmp_path / "out").pdf_path
     assert pdf.name == "2025-02_tangu_v1.pdf"
-    trust_add(district, district.plan(), unit.cert_path, who="officer")
+    trust_add(district, district.plans.get(), unit.cert_path, who="officer")
     outcome = import_package(district, pdf, who="officer")
     assert outcome.refused and "jinshan-2025" in outcome.message and "2024" in outcome.message
     # a district on the 2025 plan takes it, the renamed unit and all
-    district.load_plan(unit.plan, who="officer")
+    district.plans.load(unit.plan, who="officer")
     accepted = import_package(district, pdf, who="officer")
     assert accepted.outcome == ACCEPTED and accepted.unit_name == "碳谷绿湾园区"
 
@@ -211,7 +211,7 @@ def test_a_package_of_another_plan_year_is_refused(district, tmp_path):
 def test_a_package_of_a_unit_the_district_does_not_know_is_refused(district, tmp_path):
     from model.plan.spec import load_plan, load_shipped_plan
 
-    data = json.loads(district.plan().source)
+    data = json.loads(district.plans.get().source)
     data["units"].append({"id": "newtown", "name": "新城镇", "full_name": "新城镇人民政府", "kind": "town"})
     data["annex2"]["rows"].append({"unit": "newtown", "target_pct": -1.0})
     path = tmp_path / "with-newtown.json"
@@ -221,11 +221,11 @@ def test_a_package_of_a_unit_the_district_does_not_know_is_refused(district, tmp
     unit.month("2024-02", 10, 10, 10, 10)
     pdf = unit.submit("2024-02", tmp_path / "out").pdf_path
     with pytest.raises(UserError, match="newtown"):  # a certificate cannot be bound to an unknown unit
-        trust_add(district, district.plan(), unit.cert_path, who="officer")
+        trust_add(district, district.plans.get(), unit.cert_path, who="officer")
     # trusted while the district's plan had the unit, which a revised plan then dropped
-    district.load_plan(load_plan(path), who="officer")
-    trust_add(district, district.plan(), unit.cert_path, who="officer")
-    district.load_plan(load_shipped_plan(), who="officer")
+    district.plans.load(load_plan(path), who="officer")
+    trust_add(district, district.plans.get(), unit.cert_path, who="officer")
+    district.plans.load(load_shipped_plan(), who="officer")
     before = snapshot(district)
     outcome = import_package(district, pdf, who="officer")
     assert outcome.refused and "新城镇" in outcome.message and "不在本年计划中" in outcome.message
@@ -236,7 +236,7 @@ def test_an_export_that_was_never_submitted_is_refused(district, fengjing, tmp_p
     from model.calc.report import report_from_store
     from model.reports.pdf import unit_pdf
 
-    trust_add(district, district.plan(), fengjing.cert_path, who="officer")
+    trust_add(district, district.plans.get(), fengjing.cert_path, who="officer")
     report = report_from_store(
         fengjing.store, "fengjing", parse_period("2024-02"), version=None, created_by="c"
     )
@@ -247,7 +247,7 @@ def test_an_export_that_was_never_submitted_is_refused(district, fengjing, tmp_p
 
 
 def test_the_same_version_with_different_figures_is_refused(district, fengjing, tmp_path):
-    trust_add(district, district.plan(), fengjing.cert_path, who="officer")
+    trust_add(district, district.plans.get(), fengjing.cert_path, who="officer")
     first = fengjing.submit("2024-02", tmp_path / "a").pdf_path
     (tmp_path / "twin").mkdir()
     twin = _unit(tmp_path / "twin", "fengjing")  # the same unit and key on a second computer
@@ -268,7 +268,7 @@ def test_the_same_version_with_different_figures_is_refused(district, fengjing, 
 
 
 def test_newer_replaces_and_older_is_kept_but_not_used(district, fengjing, tmp_path):
-    trust_add(district, district.plan(), fengjing.cert_path, who="officer")
+    trust_add(district, district.plans.get(), fengjing.cert_path, who="officer")
     v1 = fengjing.submit("2024-03", tmp_path / "out").pdf_path
     correct(fengjing.store, fengjing.plan, "fengjing", parse_period("2024-03"), "能耗漏报一户", who="clerk")
     fengjing.enter("2024-03", "energy_tce=640")
@@ -279,16 +279,18 @@ def test_newer_replaces_and_older_is_kept_but_not_used(district, fengjing, tmp_p
     second = import_package(district, v2, who="officer")
     assert (second.outcome, second.replaced_version, second.version_in_use) == (NEWER, 1, 2)
     assert "替换" in second.message
-    assert district.figures("jinshan-2024", "fengjing") == []  # received figures stay in the received tables
+    assert (
+        district.figures.read("jinshan-2024", "fengjing") == []
+    )  # received figures stay in the received tables
     assert _ytd_energy(district, "fengjing", "2024-03") == 1000 + 640
 
-    other = Store(tmp_path / "other-district.sqlite")
-    trust_add(other, other.plan(), fengjing.cert_path, who="officer")
+    other = open_database(tmp_path / "other-district.sqlite", write=True, create=True)
+    trust_add(other, other.plans.get(), fengjing.cert_path, who="officer")
     assert import_package(other, v2, who="officer").outcome == ACCEPTED
     late = import_package(other, v1, who="officer")
     assert (late.outcome, late.version_in_use) == (OLDER, 2) and "旧版本" in late.message
     assert _ytd_energy(other, "fengjing", "2024-03") == 1000 + 640
-    kept = held_packages(other, other.plan(), "fengjing", "2024-03")
+    kept = held_packages(other, other.plans.get(), "fengjing", "2024-03")
     assert [(p.version, p.outcome, bool(p.in_use)) for p in kept] == [(1, OLDER, False), (2, ACCEPTED, True)]
     assert held_package_pdf(other, kept[0].id) == v1.read_bytes()
     other.close()
@@ -338,7 +340,7 @@ def test_round_trip_units_submit_and_correct_district_imports_in_any_order(distr
     shutil.copytree(out, copies)
 
     for uid in FIGURES:
-        trust_add(district, district.plan(), units[uid].cert_path, who="officer")
+        trust_add(district, district.plans.get(), units[uid].cert_path, who="officer")
     batch = [*files, *(copies / p.name for p in files), untrusted, tampered]
     random.Random(20240520).shuffle(batch)
     outcomes = import_packages(district, batch, who="officer")
@@ -353,7 +355,7 @@ def test_round_trip_units_submit_and_correct_district_imports_in_any_order(distr
     assert kinds.count(ACCEPTED) + kinds.count(NEWER) + kinds.count(OLDER) == len(files)
     assert kinds.count(NEWER) + kinds.count(OLDER) == 1  # fengjing's March came twice
 
-    plan = district.plan()
+    plan = district.plans.get()
     held = {(p.unit_id, p.period, p.version): bool(p.in_use) for p in held_packages(district, plan)}
     assert held == {
         ("fengjing", "2024-02", 1): True,
@@ -389,7 +391,7 @@ def test_round_trip_units_submit_and_correct_district_imports_in_any_order(distr
     summary = district_view(district, april, as_of=date(2024, 5, 20))
     sums = [0.0, 0.0, 0.0, 0.0]
     for uid in ("fengjing", "tangu"):
-        own = {(f.period, f.field): f.value for f in units[uid].store.figures("jinshan-2024", uid)}
+        own = {(f.period, f.field): f.value for f in units[uid].store.figures.read("jinshan-2024", uid)}
         for i, key in enumerate(
             ("energy_tce", "energy_tce_last_year", "output_wan_yuan", "output_wan_yuan_last_year")
         ):
@@ -410,11 +412,13 @@ def test_round_trip_units_submit_and_correct_district_imports_in_any_order(distr
     assert sums[0] == 1000 + 640 + 700 + 300 + 280 + 320  # fengjing's correction counts, not version 1
     assert total.change_rate_pct == pytest.approx(calc.change_rate_pct(*sums))
     # each unit's standing at the district equals its own report, for every month it submitted
-    coefficients = district.coefficients(plan.coefficients)
+    coefficients = district.plans.coefficients(plan.coefficients)
     for uid, unit in units.items():
         for month in (2, 3) if uid == "zhujing" else (2, 3, 4):
             period = Period(2024, month)
-            own = unit_progress(unit.plan, coefficients, unit.store.figures(plan.id, uid), uid, period).annex2
+            own = unit_progress(
+                unit.plan, coefficients, unit.store.figures.read(plan.id, uid), uid, period
+            ).annex2
             view = district_view(district, period, as_of=date(2024, 5, 20))
             held_here = next(line for line in view.annex2 if line.unit_id == uid)
             assert own.ytd_change_rate_pct is not None
@@ -435,9 +439,9 @@ def test_round_trip_units_submit_and_correct_district_imports_in_any_order(distr
 def test_a_backup_is_made_before_every_import(tmp_path):
     from model.exchange.district import import_packages
     from model.store.backup import IMPORT, list_backups
-    from model.store.database import Store
+    from model.store.database import open_database
 
-    with Store(tmp_path / "district.sqlite") as district:
+    with open_database(tmp_path / "district.sqlite", write=True, create=True) as district:
         (tmp_path / "junk.pdf").write_bytes(b"not a pdf")
         (outcome,) = import_packages(district, [tmp_path / "junk.pdf"], who="t")
         assert outcome.refused

@@ -34,7 +34,7 @@ from model.plan.spec import load_plan, parse_plan, shipped_plan_text
 from model.reports import signing
 from model.safety.files import TEMP_SUFFIX
 from model.safety.workbook import MAX_ROWS, MAX_UNPACKED_BYTES, MAX_ZIP_MEMBERS
-from model.store.database import Store
+from model.store.database import Store, open_database
 from tests.conftest import ROOT
 from tests.unit_world import PASSPHRASE, UnitDb, snapshot, unit_db
 
@@ -85,7 +85,7 @@ def _refused(call: Callable[[], object], path: Path, *fragments: str) -> str:
 @pytest.fixture
 def table(store: Store, tmp_path: Path) -> Path:
     path = tmp_path / "targets.xlsx"
-    export_targets(store.plan(), path)
+    export_targets(store.plans.get(), path)
     return path
 
 
@@ -148,7 +148,7 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory_before_openpyxl_opens_it(
     bomb = _bomb(table, tmp_path / "bomb.xlsx")
     assert bomb.stat().st_size < 2 * MB
     with changes_nothing(store, tmp_path):
-        _refused(lambda: read_target_changes(store.plan(), bomb), bomb, "解压后过大", "重新导出")
+        _refused(lambda: read_target_changes(store.plans.get(), bomb), bomb, "解压后过大", "重新导出")
 
 
 def test_a_workbook_of_too_many_parts_is_refused(store, table, tmp_path, no_openpyxl):
@@ -158,7 +158,7 @@ def test_a_workbook_of_too_many_parts_is_refused(store, table, tmp_path, no_open
         for i in range(MAX_ZIP_MEMBERS):
             z.writestr(f"xl/media/p{i}.bin", b"")
     with changes_nothing(store, tmp_path):
-        _refused(lambda: read_target_changes(store.plan(), crowded), crowded, "解压后过大")
+        _refused(lambda: read_target_changes(store.plans.get(), crowded), crowded, "解压后过大")
 
 
 def test_a_zip_bomb_that_lies_about_its_size_gets_no_further_than_the_size_it_declares(
@@ -168,7 +168,7 @@ def test_a_zip_bomb_that_lies_about_its_size_gets_no_further_than_the_size_it_de
     with zipfile.ZipFile(table) as z:
         _declare_size(bomb, SHEET_XML, z.getinfo(SHEET_XML).file_size)
     with changes_nothing(store, tmp_path):
-        _refused(lambda: read_target_changes(store.plan(), bomb), bomb, "不是有效的 Excel 文件")
+        _refused(lambda: read_target_changes(store.plans.get(), bomb), bomb, "不是有效的 Excel 文件")
 
 
 def _with_doctype(data: bytes, doctype: str) -> bytes:
@@ -191,7 +191,7 @@ def test_entities_in_any_part_the_reader_parses_are_refused(store, table, tmp_pa
     # (the worksheet itself: test_plan_exchange.py)
     evil = _rezip(table, tmp_path / "evil.xlsx", lambda n, d: _with_doctype(d, doctype) if n == member else d)
     with changes_nothing(store, tmp_path):
-        _refused(lambda: read_target_changes(store.plan(), evil), evil, "不安全的 XML")
+        _refused(lambda: read_target_changes(store.plans.get(), evil), evil, "不安全的 XML")
 
 
 @pytest.mark.parametrize("keep", [0.1, 0.5, 0.9, 0.999])
@@ -200,13 +200,15 @@ def test_a_truncated_workbook_is_refused(store, table, tmp_path, keep):
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(raw[: int(len(raw) * keep)])
     with changes_nothing(store, tmp_path):
-        _refused(lambda: read_target_changes(store.plan(), cut), cut, "不是有效的 Excel 文件", "重新导出")
+        _refused(
+            lambda: read_target_changes(store.plans.get(), cut), cut, "不是有效的 Excel 文件", "重新导出"
+        )
 
 
 def test_a_workbook_with_a_damaged_part_is_refused(store, table, tmp_path):
     broken = _rezip(table, tmp_path / "broken.xlsx", lambda n, d: d[: len(d) // 2] if n == SHEET_XML else d)
     with changes_nothing(store, tmp_path):
-        _refused(lambda: read_target_changes(store.plan(), broken), broken, "不是有效的 Excel 文件")
+        _refused(lambda: read_target_changes(store.plans.get(), broken), broken, "不是有效的 Excel 文件")
 
 
 @pytest.mark.parametrize(
@@ -225,7 +227,7 @@ def test_a_renamed_file_is_refused(store, tmp_path, content, says):
     renamed = tmp_path / "targets.xlsx"
     renamed.write_bytes(content)
     with changes_nothing(store, tmp_path):
-        _refused(lambda: read_target_changes(store.plan(), renamed), renamed, says)
+        _refused(lambda: read_target_changes(store.plans.get(), renamed), renamed, says)
 
 
 def _sheet_edit(pattern: str, replacement: str) -> Callable[[str, bytes], bytes]:
@@ -245,7 +247,7 @@ def test_a_sheet_claiming_the_largest_size_is_read_by_its_rows(store, table, tmp
         tmp_path / "huge.xlsx",
         _sheet_edit(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>'),
     )
-    result = read_target_changes(store.plan(), huge)
+    result = read_target_changes(store.plans.get(), huge)
     assert result.ok and result.changes == []
 
 
@@ -259,11 +261,11 @@ def test_a_row_far_beyond_the_table_is_refused(store, table, tmp_path):
         ),
     )
     with changes_nothing(store, tmp_path):
-        _refused(lambda: read_target_changes(store.plan(), far), far, f"超过 {MAX_ROWS} 行")
+        _refused(lambda: read_target_changes(store.plans.get(), far), far, f"超过 {MAX_ROWS} 行")
 
 
 def test_a_formula_where_a_value_belongs_is_refused_cell_by_cell(store, table, tmp_path):
-    plan = store.plan()
+    plan = store.plans.get()
     wb = load_workbook(table)
     ws = wb["目标表"]
     rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
@@ -318,7 +320,7 @@ def test_without_defusedxml_no_workbook_is_read(store, table, tmp_path, monkeypa
 
     monkeypatch.setattr(openpyxl.xml, "DEFUSEDXML", False)
     with changes_nothing(store, tmp_path), pytest.raises(UserError, match="缺少 defusedxml"):
-        read_target_changes(store.plan(), table)
+        read_target_changes(store.plans.get(), table)
 
 
 # ---- what the program writes keeps typed text as text ------------------------------------------
@@ -334,7 +336,7 @@ def _no_formulas(raw: bytes) -> None:
 
 
 def test_the_target_table_keeps_text_that_looks_like_a_formula_as_text(store, tmp_path):
-    data = json.loads(store.plan().source)
+    data = json.loads(store.plans.get().source)
     data["title"] = RISKY[0] + " 目标"
     rows = data["annex1"]["rows"]
     qualitative = [r for r in rows if r["measure"] == "qualitative"]
@@ -362,7 +364,7 @@ def test_a_csv_with_formula_looking_text_is_stored_as_text_and_exported_as_text(
     from model.common.periods import parse_period
     from model.reports.xlsx import unit_xlsx
 
-    plan = store.plan()
+    plan = store.plans.get()
     task = plan.annex4_rows_for("fengjing")[0].id
     lines = ["unit,period,field,value,note"]
     lines.append(f'fengjing,2024-07,{task}.status,推进中,"{RISKY[0].replace(chr(34), chr(34) * 2)}"')
@@ -372,7 +374,7 @@ def test_a_csv_with_formula_looking_text_is_stored_as_text_and_exported_as_text(
     csv_path = tmp_path / "figures.csv"
     csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert store_csv(store, plan, csv_path, who="clerk") == 4
-    stored = {f.field: (f.text, f.note) for f in store.figures(plan.id, "fengjing")}
+    stored = {f.field: (f.text, f.note) for f in store.figures.read(plan.id, "fengjing")}
     assert stored[f"{task}.status"][1] == RISKY[0] and stored[f"{task}.narrative"][0] == RISKY[3]
     assert stored["energy_tce"][1] == RISKY[1] and stored["output_wan_yuan"][1] == RISKY[2]
 
@@ -394,7 +396,7 @@ def test_a_formula_typed_as_a_figure_is_not_a_number(store, tmp_path):
     bad = tmp_path / "figures.csv"
     bad.write_text("unit,period,field,value,note\nfengjing,2024-07,energy_tce,=1+1,\n", encoding="utf-8")
     with changes_nothing(store, tmp_path), pytest.raises(ValidationError) as caught:
-        store_csv(store, store.plan(), bad, who="clerk")
+        store_csv(store, store.plans.get(), bad, who="clerk")
     assert any("第 2 行" in p and "=1+1" in p for p in caught.value.problems), caught.value.problems
 
 
@@ -403,12 +405,12 @@ def test_the_summary_workbook_keeps_unit_names_that_look_like_formulas_as_text(s
     from model.common.periods import parse_period
     from model.reports.xlsx import summary_xlsx
 
-    data = json.loads(store.plan().source)
+    data = json.loads(store.plans.get().source)
     for text, unit in zip(RISKY, data["units"], strict=False):
         unit["name"] = text.strip() + unit["name"]
     odd = parse_plan(json.dumps(data, ensure_ascii=False), "odd.json")
-    store.load_plan(odd, who="officer")
-    raw = summary_xlsx(store.plan(), summary_from_store(store, parse_period("2024-07")))
+    store.plans.load(odd, who="officer")
+    raw = summary_xlsx(store.plans.get(), summary_from_store(store, parse_period("2024-07")))
     _no_formulas(raw)
     names = [
         c
@@ -447,7 +449,7 @@ def test_a_broken_or_renamed_csv_is_refused_whole(store, tmp_path, content, says
     path = tmp_path / "figures.csv"
     path.write_bytes(content)
     with changes_nothing(store, tmp_path), pytest.raises(UserError) as caught:
-        store_csv(store, store.plan(), path, who="clerk")
+        store_csv(store, store.plans.get(), path, who="clerk")
     message = caught.value.message
     if isinstance(caught.value, ValidationError):  # problems row by row (the CLI names the file)
         message = "\n".join(caught.value.problems)
@@ -459,7 +461,7 @@ def test_a_broken_or_renamed_csv_is_refused_whole(store, tmp_path, content, says
 def test_the_csv_reader_reads_a_good_file(store, tmp_path):  # the same rows, uncut, are fine
     path = tmp_path / "figures.csv"
     path.write_text(GOOD_CSV, encoding="utf-8")
-    entries, problems = read_csv_entries(store.plan(), path)
+    entries, problems = read_csv_entries(store.plans.get(), path)
     assert len(entries) == 2 and problems == [] and entries[0].note == "新增产线"
 
 
@@ -487,7 +489,7 @@ def test_a_broken_or_renamed_plan_is_refused(store, tmp_path, content, says):
     path = tmp_path / "plan.json"
     path.write_bytes(content)
     with changes_nothing(store, tmp_path), pytest.raises(PlanError) as caught:
-        store.load_plan(load_plan(path), who="clerk")
+        store.plans.load(load_plan(path), who="clerk")
     assert str(path) in caught.value.message and says in caught.value.message, caught.value.message
 
 
@@ -502,7 +504,7 @@ def test_a_plan_saved_with_a_byte_order_mark_loads(tmp_path):
 
 @pytest.fixture
 def district(tmp_path: Path) -> Iterator[Store]:
-    store = Store(tmp_path / "district.sqlite")
+    store = open_database(tmp_path / "district.sqlite", write=True, create=True)
     yield store
     store.close()
 
@@ -547,7 +549,7 @@ def _import_refused(district: Store, tmp_path: Path, raw: bytes, *fragments: str
 def test_an_incremental_update_changing_the_figures_is_refused_at_import(district, fengjing, tmp_path):
     from pyhanko.pdf_utils import generic
 
-    trust_add(district, district.plan(), fengjing.cert_path, who="officer")
+    trust_add(district, district.plans.get(), fengjing.cert_path, who="officer")
     signed = _signed(fengjing, tmp_path)
     data = signing.verify_pdf(signed, [fengjing.cert_path.read_bytes()]).data
     assert data is not None
@@ -568,7 +570,7 @@ def test_a_second_signature_over_the_signed_file_is_refused(district, fengjing, 
     tangu = unit_db(tmp_path / "other", "tangu")
     try:
         for unit in (fengjing, tangu):
-            trust_add(district, district.plan(), unit.cert_path, who="officer")
+            trust_add(district, district.plans.get(), unit.cert_path, who="officer")
         out = io.BytesIO()
         signers.sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(_signed(fengjing, tmp_path))),
@@ -582,7 +584,7 @@ def test_a_second_signature_over_the_signed_file_is_refused(district, fengjing, 
 
 
 def test_bytes_put_before_the_signed_file_are_refused(district, fengjing, tmp_path):
-    trust_add(district, district.plan(), fengjing.cert_path, who="officer")
+    trust_add(district, district.plans.get(), fengjing.cert_path, who="officer")
     _import_refused(district, tmp_path, b"%PDF-1.7\n% wrapped\n" + _signed(fengjing, tmp_path), "损坏")
 
 
@@ -600,7 +602,7 @@ def _stream_bomb(megabytes: int) -> object:
 def test_a_stream_bomb_in_a_package_is_refused_without_filling_memory(district, fengjing, tmp_path):
     import tracemalloc
 
-    trust_add(district, district.plan(), fengjing.cert_path, who="officer")
+    trust_add(district, district.plans.get(), fengjing.cert_path, who="officer")
     bomb = _replace_attachment(_signed(fengjing, tmp_path), _stream_bomb(100))
     assert len(bomb) < 2 * MB
     tracemalloc.start()
@@ -637,8 +639,10 @@ def test_a_broken_or_renamed_certificate_is_refused(district, fengjing, tmp_path
     path = tmp_path / "unit.pem"
     path.write_bytes(_pem_cases(fengjing)[case])
     with changes_nothing(district, tmp_path):
-        _refused(lambda: trust_add(district, district.plan(), path, who="officer"), path, "证书", "重新导出")
-    assert trust_list(district, district.plan(), include_revoked=True) == []
+        _refused(
+            lambda: trust_add(district, district.plans.get(), path, who="officer"), path, "证书", "重新导出"
+        )
+    assert trust_list(district, district.plans.get(), include_revoked=True) == []
 
 
 # ---- a signing key (submit / export --key) ----------------------------------------------------
@@ -687,12 +691,13 @@ def test_every_command_refuses_a_renamed_file_names_it_and_changes_nothing(
 ):
     monkeypatch.setenv("TANBAO_PASSPHRASE", PASSPHRASE)
     db = tmp_path / "cli.sqlite"
+    assert main.main(["--db", str(db), "init"]) == 0
     assert (
         main.main(["--db", str(db), "enter", "--unit", "枫泾镇", "--period", "2024-02", "energy_tce=7"]) == 0
     )
     path = tmp_path / name
     path.write_bytes(content)
-    with Store(db) as store:
+    with open_database(db, write=False) as store:
         dump = snapshot(store)
     capsys.readouterr()
     argv = [a.format(f=path, out=tmp_path / "out") for a in args]
@@ -700,7 +705,7 @@ def test_every_command_refuses_a_renamed_file_names_it_and_changes_nothing(
     out, err = capsys.readouterr()
     shown = err + out
     assert str(path) in shown and "Traceback" not in shown, shown
-    with Store(db) as store:
+    with open_database(db, write=False) as store:
         assert snapshot(store) == dump
     assert not [p for p in tmp_path.rglob(f"*{TEMP_SUFFIX}")]
     assert not (tmp_path / "out").exists()

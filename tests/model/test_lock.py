@@ -7,14 +7,15 @@ import sys
 
 import pytest
 
-from model.store.database import SCHEMA_VERSION, Store
+from model.store.database import open_database
 from model.store.lock import DatabaseInUse, WriterLock, lock_path, read_lock_info
+from model.store.schema import SCHEMA_VERSION
 from tests.conftest import ROOT
 
 HOLD = """
 import sys, time
-from model.store.database import Store
-store = Store(sys.argv[1], exclusive=True)
+from model.store.database import open_database
+store = open_database(sys.argv[1], write=True, create=True)
 print("ready", flush=True)
 time.sleep(60)
 """
@@ -42,7 +43,7 @@ def holder(tmp_path):
 def test_a_second_writer_is_refused_and_told_who_writes(holder):
     path, child = holder
     with pytest.raises(DatabaseInUse) as info:
-        Store(path, exclusive=True)
+        open_database(path, write=True, create=True)
     message = str(info.value)
     assert "正由另一个 TanBao 程序写入" in message
     assert f"进程号 {child.pid}" in message and "王芳" in message
@@ -51,18 +52,18 @@ def test_a_second_writer_is_refused_and_told_who_writes(holder):
 
 def test_readers_keep_working_while_another_program_writes(holder):
     path, _child = holder
-    with Store(path) as reader:
-        assert reader.plan().id == "jinshan-2024"
+    with open_database(path, write=False) as reader:
+        assert reader.plans.get().id == "jinshan-2024"
 
 
 def test_a_killed_writers_lock_is_recovered_on_the_next_start(holder):
     path, child = holder
     child.kill()  # SIGKILL on Linux, TerminateProcess on Windows: no clean-up runs
     child.wait()
-    with Store(path, exclusive=True) as store:
+    with open_database(path, write=True, create=True) as store:
         assert store.unclean_previous is not None and store.unclean_previous.pid == child.pid
         assert store.lock.held
-    with Store(path, exclusive=True) as again:  # that exit was clean: nothing to report
+    with open_database(path, write=True, create=True) as again:  # that exit was clean: nothing to report
         assert again.unclean_previous is None
 
 
@@ -102,6 +103,6 @@ def test_the_lock_is_given_back_when_opening_fails(tmp_path):
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     with pytest.raises(Exception, match="升级程序"):
-        Store(path, exclusive=True)
+        open_database(path, write=True, create=True)
     with WriterLock(path) as lock:  # not left held by the failed open
         assert lock.previous is None

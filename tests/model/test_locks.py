@@ -34,13 +34,15 @@ def rate(unit, period):
     from model.calc.progress import unit_progress
 
     plan = unit.plan
-    figures = unit.store.figures(plan.id, unit.unit_id)
-    coefficients = unit.store.coefficients(plan.coefficients)
+    figures = unit.store.figures.read(plan.id, unit.unit_id)
+    coefficients = unit.store.plans.coefficients(plan.coefficients)
     return unit_progress(plan, coefficients, figures, unit.unit_id, parse_period(period)).annex2
 
 
 def value(unit, period, field):
-    return next(f.value for f in unit.store.figures(unit.plan.id, unit.unit_id, [period]) if f.field == field)
+    return next(
+        f.value for f in unit.store.figures.read(unit.plan.id, unit.unit_id, [period]) if f.field == field
+    )
 
 
 def test_january_is_locked_once_january_to_february_is_submitted(fengjing, tmp_path):
@@ -72,7 +74,7 @@ def test_every_month_of_a_submitted_half_year_is_locked_and_later_months_stay_op
 
 def test_the_database_itself_refuses_a_change_to_a_covered_month(fengjing, tmp_path):
     fengjing.submit(FEB, tmp_path / "out")
-    conn = fengjing.store.conn
+    conn = fengjing.store.db
     for statement in (
         "UPDATE figures SET value = 7000 WHERE unit_id = 'fengjing' AND period = '2024-01' "
         "AND field = 'energy_tce'",
@@ -99,7 +101,7 @@ def test_a_correction_reopens_every_month_of_the_latest_period_and_keeps_earlier
     assert fengjing.enter(JAN, "energy_tce=510") == 1
     (feb,) = history(fengjing.store, fengjing.plan, "fengjing", parse_period(FEB))
     assert (feb.version, feb.status) == (1, "submitted")
-    assert fengjing.store.submission_package(feb.id)[0] == first.pdf_path.read_bytes()
+    assert fengjing.store.submissions.package(feb.id)[0] == first.pdf_path.read_bytes()
     assert {f.field: f.value for f in feb.figures}["energy_tce"] == 1000.0
     v2 = fengjing.submit(MAR, tmp_path / "out")
     assert v2.version == 2
@@ -144,21 +146,22 @@ def attachment(pdf_path):
 def test_an_older_database_gets_the_new_locks_when_it_is_upgraded(tmp_path):
     import shutil
 
-    from model.store.database import FigureWrite, Store
+    from model.store.database import open_database
+    from model.store.figures import FigureWrite
     from tests.conftest import ROOT
 
     path = tmp_path / "old.sqlite"
     shutil.copy(ROOT / "tests" / "fixtures" / "tanbao-v2.sqlite", path)
-    with Store(path) as store:
-        store.record_submission(
+    with open_database(path, write=True) as store:
+        store.submissions.record(
             "jinshan-2024", "fengjing", "2024-06", 1, who="t", at="2024-07-01T09:00:00+08:00", data="{}",
             package_name="x", pdf=b"%PDF", xlsx=b"",
         )  # fmt: skip
-        assert store.period_lock("jinshan-2024", "fengjing", "2024-01").period == "2024-06"
+        assert store.submissions.period_lock("jinshan-2024", "fengjing", "2024-01").period == "2024-06"
         with pytest.raises(sqlite3.IntegrityError, match="locked"):
-            store.conn.execute("DELETE FROM figures WHERE unit_id = 'fengjing'")
+            store.db.execute("DELETE FROM figures WHERE unit_id = 'fengjing'")
         with pytest.raises(UserError, match="2024年1–6月"):
-            store.write_figures(
+            store.figures.write(
                 "jinshan-2024", "fengjing", [FigureWrite("2024-02", "energy_tce", 1.0)],
                 who="t", coef_version="v", electricity_basis="calorific",
             )  # fmt: skip

@@ -17,7 +17,7 @@ from model.exchange.targets import (
 )
 from model.plan.spec import load_plan
 from model.safety.workbook import workbook_reader_is_safe
-from model.store.database import Store
+from model.store.database import open_database
 from tests.conftest import ROOT
 
 PLAN_2025 = ROOT / "tests" / "fixtures" / "plan-2025.json"
@@ -39,7 +39,7 @@ def _edit(path, out, edits):
 
 
 def test_exported_table_reads_back_without_changes(store, tmp_path):
-    plan = store.plan()
+    plan = store.plans.get()
     path = tmp_path / "targets.xlsx"
     n = export_targets(plan, path)
     assert n == len(plan_targets(plan)) >= 13 + 6
@@ -48,7 +48,7 @@ def test_exported_table_reads_back_without_changes(store, tmp_path):
 
 
 def test_changes_are_listed_before_and_applied_only_on_request(store, tmp_path):
-    plan = store.plan()
+    plan = store.plans.get()
     path, edited = tmp_path / "targets.xlsx", tmp_path / "edited.xlsx"
     export_targets(plan, path)
     rows = _edit(
@@ -72,18 +72,22 @@ def test_changes_are_listed_before_and_applied_only_on_request(store, tmp_path):
         ("annex1/A1-05/target", "有所下降", "明显下降", rows["annex1/A1-05/target"]),
         ("annex4/A4-02/quantity", 5.0, 6.0, rows["annex4/A4-02/quantity"]),
     }
-    assert store.plan().annex2_row("fengjing").target_pct == -1.0  # reading applied nothing
+    assert store.plans.get().annex2_row("fengjing").target_pct == -1.0  # reading applied nothing
 
     new = apply_target_changes(store, plan, result, who="officer")
     assert new.id == plan.id
-    with Store(store.path) as again:
-        stored = again.plan()
+    with open_database(store.path, write=False) as again:
+        stored = again.plans.get()
         assert stored.annex2_row("fengjing").target_pct == -1.5
         assert stored.annex3_row("phcc").total_cap_wan_tce == 1.1
         assert next(r for r in stored.annex1 if r.id == "A1-05").target_text == "明显下降"
         assert next(r for r in stored.annex4 if r.id == "A4-02").quantity.value == 6
-        audit = [(a.action, a.field, a.old, a.new) for a in again.audit() if a.action == "plan.target"]
-        assert ("plan.target", "annex2/fengjing/target_pct", "-1", "-1.5") in audit and len(audit) == 5
+        audit = [
+            (a.action, a.field, a.value("old"), a.value("new"))
+            for a in again.audit.entries()
+            if a.action == "plan.target"
+        ]
+        assert ("plan.target", "annex2/fengjing/target_pct", -1, -1.5) in audit and len(audit) == 5
 
 
 @pytest.mark.parametrize(
@@ -98,7 +102,7 @@ def test_changes_are_listed_before_and_applied_only_on_request(store, tmp_path):
     ],
 )
 def test_every_problem_is_listed_and_nothing_is_applied(store, tmp_path, edits, message):
-    plan = store.plan()
+    plan = store.plans.get()
     path, edited = tmp_path / "targets.xlsx", tmp_path / "edited.xlsx"
     export_targets(plan, path)
     rows = _edit(path, edited, {**edits, "annex2/zhujing/target_pct": -4})
@@ -108,11 +112,11 @@ def test_every_problem_is_listed_and_nothing_is_applied(store, tmp_path, edits, 
     assert f"第 {rows[key]} 行" in result.problems[0] and message in result.problems[0]
     with pytest.raises(UserError, match="未作任何修改"):
         apply_target_changes(store, plan, result, who="officer")
-    assert store.plan().annex2_row("zhujing").target_pct == -5.0
+    assert store.plans.get().annex2_row("zhujing").target_pct == -5.0
 
 
 def test_a_changed_key_or_another_plans_table_is_refused(store, tmp_path):
-    plan = store.plan()
+    plan = store.plans.get()
     path = tmp_path / "targets.xlsx"
     export_targets(plan, path)
     wb = load_workbook(path)
@@ -128,7 +132,7 @@ def test_a_changed_key_or_another_plans_table_is_refused(store, tmp_path):
 
 
 def test_text_that_looks_like_a_formula_stays_text(store, tmp_path):
-    plan = store.plan()
+    plan = store.plans.get()
     data = json.loads(plan.source)
     data["annex1"]["rows"][4]["target"]["text"] = "=HYPERLINK(1)"
     from model.plan.spec import parse_plan
@@ -146,7 +150,7 @@ def test_text_that_looks_like_a_formula_stays_text(store, tmp_path):
 
 def test_workbook_xml_is_parsed_safely(store, tmp_path):
     assert workbook_reader_is_safe()
-    plan = store.plan()
+    plan = store.plans.get()
     path, evil = tmp_path / "targets.xlsx", tmp_path / "evil.xlsx"
     export_targets(plan, path)
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(evil, "w") as zout:
@@ -164,28 +168,28 @@ def test_not_a_workbook_is_a_clear_error(store, tmp_path):
     path = tmp_path / "targets.xlsx"
     path.write_text("not a workbook", encoding="utf-8")
     with pytest.raises(UserError, match="不是有效的 Excel 文件"):
-        read_target_changes(store.plan(), path)
+        read_target_changes(store.plans.get(), path)
 
 
 def test_plan_handed_to_a_unit_as_a_file_carries_the_edited_targets(store, tmp_path):
-    plan = store.plan()
+    plan = store.plans.get()
     path, edited = tmp_path / "targets.xlsx", tmp_path / "edited.xlsx"
     export_targets(plan, path)
     _edit(path, edited, {"annex2/fengjing/target_pct": -2})
     apply_target_changes(store, plan, read_target_changes(plan, edited), who="officer")
     handed = tmp_path / "plan.json"
-    export_plan(store.plan(), handed)
-    with Store(tmp_path / "unit.sqlite") as unit:
-        unit.load_plan(load_plan(handed), who="clerk")
-        assert unit.plan().annex2_row("fengjing").target_pct == -2.0
+    export_plan(store.plans.get(), handed)
+    with open_database(tmp_path / "unit.sqlite", write=True, create=True) as unit:
+        unit.plans.load(load_plan(handed), who="clerk")
+        assert unit.plans.get().annex2_row("fengjing").target_pct == -2.0
 
 
 def test_next_years_plan_loads_without_a_program_change(store):
-    entries = parse_assignments(store.plan(), "碳谷绿湾", "2024-05", ["energy_tce=10"])
-    store_entries(store, store.plan(), entries, who="clerk")
+    entries = parse_assignments(store.plans.get(), "碳谷绿湾", "2024-05", ["energy_tce=10"])
+    store_entries(store, store.plans.get(), entries, who="clerk")
     plan25 = load_plan(PLAN_2025)
-    store.load_plan(plan25, who="clerk")
-    active = store.plan()
+    store.plans.load(plan25, who="clerk")
+    active = store.plans.get()
     assert (active.id, active.year) == ("jinshan-2025", 2025)
     assert active.find_unit("碳谷绿湾园区").id == active.find_unit("碳谷绿湾").id == "tangu"  # renamed
     new_task = [f.key for f in active.fields_for("tangu") if f.row_id == "A4-56"]
@@ -196,5 +200,5 @@ def test_next_years_plan_loads_without_a_program_change(store):
     assert store_entries(store, active, entries, who="clerk") == 2
     with pytest.raises(UserError, match="不在本计划年度"):
         store_entries(store, active, parse_assignments(active, "tangu", "2024-03", ["energy_tce=1"]), who="c")
-    assert store.figures("jinshan-2024", "tangu")[0].value == 10.0  # last year's figures stay
-    assert store.figures("jinshan-2025", "tangu")[0].field == "A4-56.status"
+    assert store.figures.read("jinshan-2024", "tangu")[0].value == 10.0  # last year's figures stay
+    assert store.figures.read("jinshan-2025", "tangu")[0].field == "A4-56.status"

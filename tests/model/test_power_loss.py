@@ -48,7 +48,7 @@ pytestmark = pytest.mark.skipif(not fuse_usable(), reason="FUSE (/dev/fuse, fuse
 def state(tmp_path_factory) -> Path:
     """The disk before the run: a unit with March ready to submit and February's package, the district."""
     from model.exchange.district import trust_add
-    from model.store.database import Store
+    from model.store.database import open_database
 
     work = tmp_path_factory.mktemp("make")
     unit = unit_db(work, "fengjing")
@@ -60,8 +60,8 @@ def state(tmp_path_factory) -> Path:
     unit.store.close()
     shutil.copy(unit.store.path, root / "fengjing.sqlite")
     (root / "fengjing.p12").write_bytes(unit.p12)
-    with Store(root / "district.sqlite") as district:
-        trust_add(district, district.plan(), unit.cert_path, who="officer")
+    with open_database(root / "district.sqlite", write=True, create=True) as district:
+        trust_add(district, district.plans.get(), unit.cert_path, who="officer")
     return root
 
 

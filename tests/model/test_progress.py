@@ -6,17 +6,23 @@ from model.calc.progress import unit_progress
 from model.common.periods import parse_period
 from model.entry.figures import Entry, store_entries
 
+EQUIVALENT_2024 = 0.30  # kgce/kWh, 等价值 of the shipped coefficient table for 2024 (DOMAIN.md §3)
+
 
 def enter(store, unit, period, **values):
-    plan = store.plan()
+    plan = store.plans.get()
     entries = [Entry(unit, parse_period(period), k, str(v)) for k, v in values.items()]
     store_entries(store, plan, entries, who="test")
 
 
 def progress(store, unit, period):
-    plan = store.plan()
+    plan = store.plans.get()
     return unit_progress(
-        plan, store.coefficients(plan.coefficients), store.figures(plan.id, unit), unit, parse_period(period)
+        plan,
+        store.plans.coefficients(plan.coefficients),
+        store.figures.read(plan.id, unit),
+        unit,
+        parse_period(period),
     )
 
 
@@ -67,16 +73,26 @@ def test_annex2_ytd_sums_months_and_colours_each_month(store):
 
 
 def test_annex3_converts_carriers_with_the_coefficient_table(store):
-    enter(store, "phcc", "2024-01", electricity_kwh=2_000_000, natural_gas_m3=100_000, floor_area_m2=150_000)
-    enter(store, "phcc", "2024-02", electricity_kwh=1_800_000, natural_gas_m3=90_000)
+    last = {"electricity_kwh_last_year": 2_000_000, "natural_gas_m3_last_year": 95_000}
+    enter(
+        store,
+        "phcc",
+        "2024-01",
+        electricity_kwh=2_000_000,
+        natural_gas_m3=100_000,
+        floor_area_m2=150_000,
+        **last,
+    )
+    enter(store, "phcc", "2024-02", electricity_kwh=1_800_000, natural_gas_m3=90_000, **last)
     a3 = progress(store, "phcc", "2024-02").annex3
-    ytd = (3_800_000 * 0.1229 + 190_000 * 1.2143) / 1000
+    ytd = (3_800_000 * EQUIVALENT_2024 + 190_000 * 1.2143) / 1000
     assert a3.ytd_tce == pytest.approx(ytd)
     assert a3.cap_tce == pytest.approx(10381)
     assert a3.projected_tce_linear == pytest.approx(ytd * 6)
-    assert a3.projected_tce_by_profile is None  # last year not entered
+    assert a3.projected_tce_by_profile is None  # last year's March to December not entered
+    assert a3.projection_method == "linear" and a3.projected_tce == a3.projected_tce_linear
     assert a3.intensity == pytest.approx(ytd * 6 / 150_000)  # annual total / floor area
-    assert a3.electricity_basis == "calorific" and a3.coefficient_version == "GB/T 2589-2020"
+    assert a3.electricity_basis == "equivalent" and a3.coefficient_version == "GB/T 2589-2020"
     assert a3.total_colour == "green"
 
 
@@ -88,17 +104,12 @@ def test_annex3_projection_by_last_years_profile(store):
             f"2024-{month:02d}",
             electricity_kwh_last_year=1_000_000 if month <= 6 else 3_000_000,
         )
-    enter(
-        store,
-        "phcc",
-        "2024-03",
-        electricity_kwh=3_300_000,
-        electricity_kwh_last_year=1_000_000,
-        floor_area_m2=1,
-    )
+    for month in (1, 2):
+        enter(store, "phcc", f"2024-{month:02d}", electricity_kwh=1_000_000, floor_area_m2=1)
+    enter(store, "phcc", "2024-03", electricity_kwh=1_300_000)
     a3 = progress(store, "phcc", "2024-03").annex3
     # last year 3 GWh by March of 24 GWh in all: this year's 3.3 GWh by March projects to 26.4 GWh
-    assert a3.projected_tce_by_profile == pytest.approx(26_400_000 * 0.1229 / 1000)
+    assert a3.projected_tce_by_profile == pytest.approx(26_400_000 * EQUIVALENT_2024 / 1000)
     assert a3.projected_tce == a3.projected_tce_by_profile
     assert a3.intensity_yoy_change_pct == pytest.approx(10.0)
     assert a3.intensity_yoy_colour == "red"
@@ -109,15 +120,15 @@ def test_annex3_flow_intensity_for_wastewater(store):
         store,
         "paihai",
         "2024-02",
-        electricity_kwh=5_000_000,
+        electricity_kwh=2_090_000,  # 0.55 kWh/m³, as a wastewater plant uses
         treated_volume_m3=3_800_000,
-        electricity_kwh_last_year=5_100_000,
+        electricity_kwh_last_year=2_100_000,
         treated_volume_m3_last_year=3_700_000,
     )
     a3 = progress(store, "paihai", "2024-02").annex3
-    assert a3.intensity == pytest.approx(5_000_000 * 0.1229 / 1000 / 3_800_000)
-    assert a3.intensity_colour == "green"  # 0.0001617 ≤ 0.0001697
-    expected_yoy = ((5_000_000 / 3_800_000) / (5_100_000 / 3_700_000) - 1) * 100
+    assert a3.intensity == pytest.approx(2_090_000 * EQUIVALENT_2024 / 1000 / 3_800_000)
+    assert a3.intensity_colour == "green"  # 0.000165 ≤ 0.0001697
+    expected_yoy = ((2_090_000 / 3_800_000) / (2_100_000 / 3_700_000) - 1) * 100
     assert a3.intensity_yoy_change_pct == pytest.approx(expected_yoy)
 
 

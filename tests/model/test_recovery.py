@@ -5,7 +5,7 @@ import json
 import pytest
 
 from model.store.backup import backup_now, list_backups, restore_backup
-from model.store.database import Store
+from model.store.database import open_database
 from model.store.lock import lock_path, read_lock_info
 from model.store.recovery import DamagedDatabase, check_database
 from tests.model.test_backup import damage, save, stored
@@ -20,21 +20,21 @@ def left_by_a_killed_writer(path):
 @pytest.fixture
 def path(tmp_path):
     path = tmp_path / "tanbao.sqlite"
-    with Store(path, exclusive=True) as store:
+    with open_database(path, write=True, create=True) as store:
         save(store, 100)
     return path
 
 
 def test_after_an_unclean_shutdown_a_sound_file_opens_and_says_it_was_checked(path):
     left_by_a_killed_writer(path)
-    with Store(path, exclusive=True) as store:
+    with open_database(path, write=True, create=True) as store:
         assert store.unclean_previous.pid == 31337
     check = check_database(path, store.unclean_previous)
     assert check.ok and "上次程序没有正常退出" in check.message() and "数据完好" in check.message()
 
 
 def test_a_damaged_file_after_an_unclean_shutdown_is_not_opened_and_a_backup_is_offered(path):
-    with Store(path) as store:
+    with open_database(path, write=True, create=True) as store:
         older = backup_now(store, "start")
         save(store, 200)
         newest_good = backup_now(store, "daily")
@@ -44,7 +44,7 @@ def test_a_damaged_file_after_an_unclean_shutdown_is_not_opened_and_a_backup_is_
     left_by_a_killed_writer(path)
 
     with pytest.raises(DamagedDatabase) as info:
-        Store(path, exclusive=True)
+        open_database(path, write=True, create=True)
     check = info.value.check
     assert check.offer == newest_good and check.offer != older
     message = str(info.value)
@@ -52,10 +52,10 @@ def test_a_damaged_file_after_an_unclean_shutdown_is_not_opened_and_a_backup_is_
     assert "王芳" in message  # the writer that did not exit is named
     assert read_lock_info(path).pid == 31337  # still marked: the next start checks again
     with pytest.raises(DamagedDatabase):
-        Store(path, exclusive=True)
+        open_database(path, write=True, create=True)
 
     restore_backup(path, check.offer.id, who="王芳")
-    with Store(path, exclusive=True) as store:
+    with open_database(path, write=True, create=True) as store:
         assert store.unclean_previous is None
     assert stored(path)["energy_tce"] == 200.0
 
@@ -65,7 +65,7 @@ def test_with_no_backup_the_message_says_to_keep_the_file(path):
     left_by_a_killed_writer(path)
     assert list_backups(path) == []
     with pytest.raises(DamagedDatabase, match="没有找到可用的备份。请不要删除该文件"):
-        Store(path, exclusive=True)
+        open_database(path, write=True, create=True)
 
 
 def test_a_clean_start_is_checked_too_but_says_nothing(path, monkeypatch):
@@ -74,6 +74,6 @@ def test_a_clean_start_is_checked_too_but_says_nothing(path, monkeypatch):
     checked = []
     real = recovery.quick_check
     monkeypatch.setattr(recovery, "quick_check", lambda p: checked.append(p) or real(p))
-    with Store(path, exclusive=True) as store:  # a disk may damage a cleanly closed file
+    with open_database(path, write=True, create=True) as store:  # a disk may damage a cleanly closed file
         assert store.unclean_previous is None
     assert checked == [path]

@@ -28,6 +28,7 @@ CONTRACT_KEYS = {
     "figures",
     "progress",
     "problems",
+    "complete",
 }
 
 
@@ -43,15 +44,15 @@ def test_data_has_exactly_the_contract_keys_and_the_year_to_date(filled):
         filled, TOWN, parse_period(PERIOD), version=3, created_by="张三", created_at=at
     ).data
     assert set(data) == CONTRACT_KEYS
-    assert (data["format"], data["format_version"], data["version"]) == ("tanbao-report", 1, 3)
+    assert (data["format"], data["format_version"], data["version"]) == ("tanbao-report", 2, 3)
     assert data["created_at"] == "2024-08-10T09:30:00+08:00" and data["created_by"] == "张三"
-    assert data["unit_full_name"] == filled.plan().unit(TOWN).full_name
-    stored = [f for f in filled.figures("jinshan-2024", TOWN) if f.period <= PERIOD]
+    assert data["unit_full_name"] == filled.plans.get().unit(TOWN).full_name
+    stored = [f for f in filled.figures.read("jinshan-2024", TOWN) if f.period <= PERIOD]
     assert len(data["figures"]) == len(stored) and all(f["period"] <= PERIOD for f in data["figures"])
     assert {"period", "field", "value", "text", "note"} == set(data["figures"][0])
-    plan = filled.plan()
+    plan = filled.plans.get()
     expected = unit_progress(
-        plan, filled.coefficients(plan.coefficients), stored, TOWN, parse_period(PERIOD)
+        plan, filled.plans.coefficients(plan.coefficients), stored, TOWN, parse_period(PERIOD)
     ).to_dict()
     assert data["progress"] == expected
     swing = [p for p in data["problems"] if p["severity"] == "warning"]

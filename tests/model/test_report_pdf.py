@@ -14,7 +14,7 @@ from model.common.periods import parse_period
 from model.reports import signing
 from model.reports.pdf import summary_pdf, unit_pdf
 from model.reports.tables import ReportPeople
-from model.store.database import Store
+from model.store.database import open_database
 from tests.model.report_fixtures import BUREAU, KEY_USER, PERIOD, REASON, TOWN, fill, view_of_reports
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -25,9 +25,9 @@ PEOPLE = ReportPeople(unit_head="李四", stats_head="王五", preparer="张三"
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     path = tmp_path_factory.mktemp("reports") / "r.sqlite"
-    with Store(path) as store:
+    with open_database(path, write=True, create=True) as store:
         fill(store)
-        plan = store.plan()
+        plan = store.plans.get()
         reports = {
             u: report_from_store(store, u, parse_period(PERIOD), created_by="张三")
             for u in (TOWN, KEY_USER, BUREAU)
@@ -279,3 +279,10 @@ def test_a_key_issued_by_the_district_verifies_against_the_districts_ca(env):
     signed = unit_pdf(env["reports"][TOWN], PEOPLE, key=signing.load_key(p12, PASS))
     assert signing.verify_pdf(signed, [ca_pem]).ok
     assert not signing.verify_pdf(signed, [env["pem"]]).ok
+
+
+def test_the_key_users_form_prints_the_electricity_basis_and_its_coefficient(env, tmp_path):
+    a3 = env["reports"][KEY_USER].progress.annex3
+    squeezed = pdftext(unit_pdf(env["reports"][KEY_USER], PEOPLE), tmp_path).replace(" ", "")
+    assert "电力折标：等价值0.3kgce/kWh（假定，待区发改委确认）" in squeezed
+    assert a3.electricity_basis_evidence[:10] in squeezed  # why the basis was chosen, in 说明

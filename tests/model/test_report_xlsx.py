@@ -53,7 +53,7 @@ def test_sheets_numbers_and_formats(filled):
     rate = cells[a2.ytd_change_rate_pct]
     assert "0.00" in rate.number_format and "%" in rate.number_format
     assert cells[a2.ytd_energy_tce].number_format == "#,##0.00"
-    assert cells[a2.ytd_intensity_tce_per_wan_yuan].number_format == "0.000"
+    assert cells[a2.ytd_intensity_tce_per_wan_yuan].number_format == "0.00000"  # 0.05…: 4 significant
     assert a2.target_pct in cells and a2.completion_rate_pct in cells
     assert any(str(r).startswith("A1:") for r in ws.merged_cells.ranges)
     assert ws.freeze_panes is not None
@@ -115,7 +115,7 @@ def test_key_user_workbook_has_annex3_only(filled):
 
 
 def test_summary_workbook(filled):
-    plan = filled.plan()
+    plan = filled.plans.get()
     summary = view_of_reports(filled, (TOWN, KEY_USER))
     wb = openpyxl.load_workbook(io.BytesIO(summary_xlsx(plan, summary)))
     assert wb.sheetnames == ["附件2", "附件3", "附件1", "附件4", "报送情况"]

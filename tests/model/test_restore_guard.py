@@ -7,22 +7,23 @@ import pytest
 
 from model.common.errors import UserError
 from model.store.backup import backup_now, backups_dir, list_backups, restore_backup
-from model.store.database import Store
+from model.store.database import open_database
 from tests.unit_world import unit_db
 
 
 @pytest.fixture
 def fengjing(tmp_path):
     unit = unit_db(tmp_path, "fengjing")
-    unit.statuses("2024-03")
+    unit.statuses("2024-02")
+    unit.month("2024-02", 1000, 1050, 20000, 19500)
     unit.month("2024-03", 600, 620, 12000, 11000)
     yield unit
     unit.store.close()
 
 
 def submitted(path):
-    with Store(path) as s:
-        rows = s.conn.execute("SELECT period, version, data FROM submissions WHERE status = 'submitted'")
+    with open_database(path, write=True, create=True) as s:
+        rows = s.db.conn.execute("SELECT period, version, data FROM submissions WHERE status = 'submitted'")
         return rows.fetchall()
 
 
@@ -32,28 +33,28 @@ def test_a_backup_older_than_a_submitted_version_is_refused_and_the_version_stay
     path = fengjing.store.path
     fengjing.store.close()
     before = submitted(path)
-    with Store(path) as s:
-        audit_before = len(s.audit())
+    with open_database(path, write=True, create=True) as s:
+        audit_before = len(s.audit.entries())
     with pytest.raises(UserError, match="早于已报送的版本（fengjing 2024-03 第 1 版"):
         restore_backup(path, early.id, who="clerk")
     assert submitted(path) == before and len(before) == 1
-    with Store(path) as s:
-        assert len(s.audit()) == audit_before
+    with open_database(path, write=True, create=True) as s:
+        assert len(s.audit.entries()) == audit_before
 
 
 def test_a_restore_carries_the_audit_forward_and_is_itself_audited(fengjing):
     early = backup_now(fengjing.store, "manual")
     fengjing.enter("2024-03", "energy_tce=700")
     path = fengjing.store.path
-    with Store(path) as s:
-        audit_before = [(a.at, a.action, a.field, a.old, a.new) for a in s.audit()]
+    with open_database(path, write=False) as s:
+        audit_before = [(a.at, a.action, a.field, a.old, a.new) for a in s.audit.entries()]
     fengjing.store.close()
     restore_backup(path, early.id, who="李强")
-    with Store(path) as s:
-        audit_after = [(a.at, a.action, a.field, a.old, a.new) for a in s.audit()]
+    with open_database(path, write=True, create=True) as s:
+        audit_after = [(a.at, a.action, a.field, a.old, a.new) for a in s.audit.entries()]
         assert audit_after[: len(audit_before)] == audit_before  # the 700 save is still recorded
-        assert audit_after[-1][1] == "backup.restore" and audit_after[-1][4] == early.id
-        assert {f.field: f.value for f in s.figures("jinshan-2024", "fengjing")}["energy_tce"] == 600.0
+        assert audit_after[-1][1] == "backup.restore" and early.id in audit_after[-1][4]
+        assert {f.field: f.value for f in s.figures.read("jinshan-2024", "fengjing")}["energy_tce"] == 600.0
 
 
 def test_another_installations_database_named_like_a_backup_is_refused(fengjing, tmp_path):
@@ -79,6 +80,9 @@ def test_a_backup_with_the_audit_triggers_dropped_is_refused(fengjing):
     tampered.close()
     with pytest.raises(UserError, match="保护规则"):
         restore_backup(path, made.id, who="clerk")
-    with Store(path) as s, pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        s.conn.execute("DELETE FROM audit")
+    with (
+        open_database(path, write=True, create=True) as s,
+        pytest.raises(sqlite3.IntegrityError, match="append-only"),
+    ):
+        s.db.conn.execute("DELETE FROM audit")
     assert [b.id for b in list_backups(path)] == [made.id]

@@ -6,30 +6,33 @@ import sqlite3
 import pytest
 
 from model.common.errors import UserError
-from model.store.database import SCHEMA_VERSION, FigureWrite, Store
+from model.store.audit import render
+from model.store.database import open_database
+from model.store.figures import FigureWrite
+from model.store.schema import SCHEMA_VERSION
 from tests.conftest import ROOT
 
 
 def test_new_database_is_wal_with_foreign_keys_and_the_shipped_plan(store):
-    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert store.user_version == SCHEMA_VERSION
-    assert store.plan().id == "jinshan-2024"
-    assert store.coefficients(store.plan().coefficients).carriers["electricity"].kgce == 0.1229
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.db.user_version == SCHEMA_VERSION
+    assert store.plans.get().id == "jinshan-2024"
+    assert store.plans.coefficients(store.plans.get().coefficients).carriers["electricity"].kgce == 0.1229
 
 
 def test_upgrade_from_a_saved_version_1_file(tmp_path):
     path = tmp_path / "old.sqlite"
     shutil.copy(ROOT / "tests" / "fixtures" / "tanbao-v1.sqlite", path)
-    with Store(path) as store:
-        assert store.user_version == SCHEMA_VERSION
-        figures = store.figures("jinshan-2024", "fengjing")
+    with open_database(path, write=True, create=True) as store:
+        assert store.db.user_version == SCHEMA_VERSION
+        figures = store.figures.read("jinshan-2024", "fengjing")
         assert len(figures) == 8
         assert {f.coef_version for f in figures} == {"GB/T 2589-2020"}
         assert {f.electricity_basis for f in figures} == {"calorific"}
-        assert len(store.audit(unit_id="fengjing")) == 8  # history survives
-    with Store(path) as again:  # upgrading twice is harmless
-        assert len(again.figures("jinshan-2024", "fengjing")) == 8
+        assert len(store.audit.entries(unit_id="fengjing")) == 8  # history survives
+    with open_database(path, write=True, create=True) as again:  # upgrading twice is harmless
+        assert len(again.figures.read("jinshan-2024", "fengjing")) == 8
 
 
 def test_failed_migration_leaves_the_old_file_as_it_was(tmp_path, monkeypatch):
@@ -40,7 +43,7 @@ def test_failed_migration_leaves_the_old_file_as_it_was(tmp_path, monkeypatch):
     broken = store_module.MIGRATIONS[1] + "\nCREATE TABLE plans (x);"
     monkeypatch.setattr(store_module, "MIGRATIONS", [store_module.MIGRATIONS[0], broken])
     with pytest.raises(sqlite3.OperationalError):
-        Store(path)
+        open_database(path, write=True, create=True)
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     columns = [r[1] for r in conn.execute("PRAGMA table_info(figures)")]
@@ -54,11 +57,11 @@ def test_newer_database_is_refused_with_a_message(tmp_path):
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     with pytest.raises(UserError, match="升级程序"):
-        Store(path)
+        open_database(path, write=True, create=True)
 
 
 def _write(store, *writes, who="clerk"):
-    return store.write_figures(
+    return store.figures.write(
         "jinshan-2024",
         "fengjing",
         list(writes),
@@ -72,16 +75,24 @@ def test_every_change_is_audited_with_old_and_new(store):
     _write(store, FigureWrite("2024-03", "energy_tce", 100.0))
     _write(store, FigureWrite("2024-03", "energy_tce", 120.0), who="王芳")
     assert _write(store, FigureWrite("2024-03", "energy_tce", 120.0)) == 0  # unchanged: no audit row
-    history = store.audit(unit_id="fengjing", field="energy_tce")
-    assert [(h.who, h.old, h.new) for h in history] == [("clerk", None, "100.0"), ("王芳", "100.0", "120.0")]
+    history = store.audit.entries(unit_id="fengjing", field="energy_tce")
+    values = [(h.who, h.value("old"), h.value("new")) for h in history]
+    assert values == [
+        ("clerk", None, {"value": 100.0, "text": None, "note": ""}),
+        ("王芳", {"value": 100.0, "text": None, "note": ""}, {"value": 120.0, "text": None, "note": ""}),
+    ]
+    assert [(line.action, line.old, line.new) for line in map(render, history)] == [
+        ("修改数值", "", "100"),
+        ("修改数值", "100", "120"),
+    ]
 
 
 def test_audit_refuses_update_and_delete(store):
     _write(store, FigureWrite("2024-03", "energy_tce", 100.0))
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        store.conn.execute("UPDATE audit SET who = 'someone else'")
+        store.db.execute("UPDATE audit SET who = 'someone else'")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        store.conn.execute("DELETE FROM audit")
+        store.db.execute("DELETE FROM audit")
 
 
 def test_a_failing_write_stores_nothing(store):
@@ -91,7 +102,7 @@ def test_a_failing_write_stores_nothing(store):
         raise OSError("disk full")
 
     with pytest.raises(OSError):
-        store.write_figures(
+        store.figures.write(
             "jinshan-2024",
             "fengjing",
             [FigureWrite("2024-02", "energy_tce", 60.0), FigureWrite("2024-03", "energy_tce", 70.0)],
@@ -100,19 +111,21 @@ def test_a_failing_write_stores_nothing(store):
             electricity_basis="calorific",
             before_commit=fail,
         )
-    assert [(f.period, f.value) for f in store.figures("jinshan-2024", "fengjing")] == [("2024-02", 50.0)]
-    assert len(store.audit(unit_id="fengjing")) == 1
+    assert [(f.period, f.value) for f in store.figures.read("jinshan-2024", "fengjing")] == [
+        ("2024-02", 50.0)
+    ]
+    assert len(store.audit.entries(unit_id="fengjing")) == 1
 
 
 def test_figures_record_coefficient_version_and_basis(store):
     _write(store, FigureWrite("2024-03", "energy_tce", 100.0))
-    (figure,) = store.figures("jinshan-2024", "fengjing")
+    (figure,) = store.figures.read("jinshan-2024", "fengjing")
     assert (figure.coef_version, figure.electricity_basis) == ("GB/T 2589-2020", "calorific")
 
 
 def test_foreign_keys_refuse_unknown_unit(store):
     with pytest.raises(sqlite3.IntegrityError):
-        store.write_figures(
+        store.figures.write(
             "jinshan-2024",
             "atlantis",
             [FigureWrite("2024-03", "energy_tce", 1.0)],
@@ -126,4 +139,4 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     path = tmp_path / "notes.sqlite"
     path.write_text("这不是数据库" * 100, encoding="utf-8")
     with pytest.raises(UserError, match="无法打开数据库"):
-        Store(path)
+        open_database(path, write=True, create=True)

@@ -6,7 +6,9 @@ import sqlite3
 import pytest
 
 from model.common.errors import UserError
-from model.store.database import SCHEMA_VERSION, FigureWrite, Store
+from model.store.database import open_database
+from model.store.figures import FigureWrite
+from model.store.schema import SCHEMA_VERSION
 from tests.conftest import ROOT
 
 NEW_TABLES = {"received", "trusted_certs"}
@@ -14,7 +16,7 @@ NEW_SUBMISSION_COLUMNS = {"submitted_at", "submitted_by", "package_name", "pdf",
 
 
 def _tables(store):
-    return {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 @pytest.mark.parametrize(
@@ -24,18 +26,18 @@ def test_upgrade_from_a_saved_old_file_keeps_everything(tmp_path, fixture, old_v
     path = tmp_path / "old.sqlite"
     shutil.copy(ROOT / "tests" / "fixtures" / fixture, path)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == old_version
-    with Store(path) as store:
-        assert store.user_version == SCHEMA_VERSION >= 3
+    with open_database(path, write=True, create=True) as store:
+        assert store.db.user_version == SCHEMA_VERSION >= 3
         assert _tables(store) >= NEW_TABLES
-        columns = {r[1] for r in store.conn.execute("PRAGMA table_info(submissions)")}
+        columns = {r[1] for r in store.db.execute("PRAGMA table_info(submissions)")}
         assert columns >= NEW_SUBMISSION_COLUMNS
-        stored = store.figures("jinshan-2024", "fengjing") + store.figures("jinshan-2024", "phcc")
+        stored = store.figures.read("jinshan-2024", "fengjing") + store.figures.read("jinshan-2024", "phcc")
         assert len(stored) == figures
-        assert len(store.audit()) >= figures
-        assert store.submissions("jinshan-2024") == [] and store.received("jinshan-2024") == []
+        assert len(store.audit.entries()) >= figures
+        assert store.submissions.all("jinshan-2024") == [] and store.received.all("jinshan-2024") == []
         # the upgraded file works: a figure can be written, a version recorded and then it is locked
         period = stored[0].period
-        store.write_figures(
+        store.figures.write(
             "jinshan-2024",
             "fengjing",
             [FigureWrite(period, "energy_tce", 1.0)],
@@ -43,7 +45,7 @@ def test_upgrade_from_a_saved_old_file_keeps_everything(tmp_path, fixture, old_v
             coef_version="x",
             electricity_basis="calorific",
         )
-        store.record_submission(
+        store.submissions.record(
             "jinshan-2024",
             "fengjing",
             period,
@@ -56,7 +58,7 @@ def test_upgrade_from_a_saved_old_file_keeps_everything(tmp_path, fixture, old_v
             xlsx=b"PK",
         )
         with pytest.raises(UserError, match="第 1 版"):
-            store.write_figures(
+            store.figures.write(
                 "jinshan-2024",
                 "fengjing",
                 [FigureWrite(period, "energy_tce", 2.0)],
@@ -74,7 +76,7 @@ def test_failed_version_3_migration_leaves_a_version_2_file_as_it_was(tmp_path, 
     broken = store_module.MIGRATIONS[2] + "\nCREATE TABLE figures (x);"
     monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS[:2], broken])
     with pytest.raises(sqlite3.OperationalError):
-        Store(path)
+        open_database(path, write=True, create=True)
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     assert "received" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
@@ -82,7 +84,7 @@ def test_failed_version_3_migration_leaves_a_version_2_file_as_it_was(tmp_path, 
 
 
 def _submit(store, period="2024-03", version=1, data="{}"):
-    store.record_submission(
+    store.submissions.record(
         "jinshan-2024",
         "fengjing",
         period,
@@ -97,7 +99,7 @@ def _submit(store, period="2024-03", version=1, data="{}"):
 
 
 def test_the_database_itself_refuses_to_change_a_locked_period_or_a_frozen_version(store):
-    store.write_figures(
+    store.figures.write(
         "jinshan-2024",
         "fengjing",
         [FigureWrite("2024-03", "energy_tce", 5.0)],
@@ -116,15 +118,15 @@ def test_the_database_itself_refuses_to_change_a_locked_period_or_a_frozen_versi
         "DELETE FROM submissions",
     ):
         with pytest.raises(sqlite3.IntegrityError):
-            store.conn.execute(sql)
-    assert store.figures("jinshan-2024", "fengjing")[0].value == 5.0
+            store.db.execute(sql)
+    assert store.figures.read("jinshan-2024", "fengjing")[0].value == 5.0
 
 
 def test_a_correction_unlocks_and_the_next_submission_supersedes(store):
     _submit(store)
-    store.open_correction("jinshan-2024", "fengjing", "2024-03", 2, "产值填错", who="clerk")
-    assert store.period_lock("jinshan-2024", "fengjing", "2024-03") is None
-    store.write_figures(
+    store.submissions.open_correction("jinshan-2024", "fengjing", "2024-03", 2, "产值填错", who="clerk")
+    assert store.submissions.period_lock("jinshan-2024", "fengjing", "2024-03") is None
+    store.figures.write(
         "jinshan-2024",
         "fengjing",
         [FigureWrite("2024-03", "energy_tce", 7.0)],
@@ -133,24 +135,24 @@ def test_a_correction_unlocks_and_the_next_submission_supersedes(store):
         electricity_basis="calorific",
     )
     _submit(store, version=2)
-    versions = store.submissions("jinshan-2024", "fengjing", "2024-03")
+    versions = store.submissions.all("jinshan-2024", "fengjing", "2024-03")
     assert [(v.version, v.status, v.reason) for v in versions] == [
         (1, "superseded", ""),
         (2, "submitted", "产值填错"),
     ]
-    assert store.period_lock("jinshan-2024", "fengjing", "2024-03").version == 2
-    assert store.submission_package(versions[0].id)[0] == b"%PDF-\x01"  # version 1 stays readable
-    actions = [a.action for a in store.audit(unit_id="fengjing", period="2024-03")]
+    assert store.submissions.period_lock("jinshan-2024", "fengjing", "2024-03").version == 2
+    assert store.submissions.package(versions[0].id)[0] == b"%PDF-\x01"  # version 1 stays readable
+    actions = [a.action for a in store.audit.entries(unit_id="fengjing", period="2024-03")]
     assert actions == ["submission.submit", "submission.reopen", "figure.set", "submission.submit"]
 
 
 def test_unchanged_values_may_be_written_to_a_locked_period(store):
     write = FigureWrite("2024-03", "energy_tce", 5.0)
     kw = {"who": "t", "coef_version": "x", "electricity_basis": "calorific"}
-    store.write_figures("jinshan-2024", "fengjing", [write], **kw)
+    store.figures.write("jinshan-2024", "fengjing", [write], **kw)
     _submit(store)
-    assert store.write_figures("jinshan-2024", "fengjing", [write], **kw) == 0  # a re-imported year CSV
+    assert store.figures.write("jinshan-2024", "fengjing", [write], **kw) == 0  # a re-imported year CSV
     assert (
-        store.write_figures("jinshan-2024", "fengjing", [FigureWrite("2024-04", "energy_tce", 1.0)], **kw)
+        store.figures.write("jinshan-2024", "fengjing", [FigureWrite("2024-04", "energy_tce", 1.0)], **kw)
         == 1
     )

@@ -67,7 +67,7 @@ def test_submit_freezes_version_1_and_writes_a_signed_package_named_to_sort(feng
         ("output_wan_yuan", 12000.0),
         ("output_wan_yuan_last_year", 11000.0),
     }
-    pdf, _xlsx = fengjing.store.submission_package(v1.id)
+    pdf, _xlsx = fengjing.store.submissions.package(v1.id)
     assert pdf == result.pdf_path.read_bytes()
 
 
@@ -81,7 +81,7 @@ def test_a_submitted_period_is_locked_with_the_version_and_how_to_correct(fengji
     state = period_state(fengjing.store, fengjing.plan, "fengjing", parse_period("2024-03"))
     assert state.locked and state.version == 1 and "第 1 版" in state.message and "更正" in state.message
     assert fengjing.enter("2024-04", "energy_tce=1") == 1  # other months stay open
-    assert fengjing.store.figures("jinshan-2024", "fengjing", ["2024-03"])[0].value == 600.0
+    assert fengjing.store.figures.read("jinshan-2024", "fengjing", ["2024-03"])[0].value == 600.0
 
 
 def test_submitting_again_writes_the_same_package_and_changes_nothing(fengjing, tmp_path):
@@ -122,7 +122,7 @@ def test_a_correction_becomes_version_2_and_version_1_stays_readable(fengjing, t
     old = {f.field: f.value for f in versions[0].figures}
     new = {f.field: f.value for f in versions[1].figures}
     assert old["output_wan_yuan"] == 12000.0 and new["output_wan_yuan"] == 12500.0
-    assert fengjing.store.submission_package(versions[0].id)[0] == v1.pdf_path.read_bytes()
+    assert fengjing.store.submissions.package(versions[0].id)[0] == v1.pdf_path.read_bytes()
     again = write_package(fengjing.store, fengjing.plan, "fengjing", march, 1, tmp_path / "history")
     assert again[0].read_bytes() == v1.pdf_path.read_bytes()
     data = signing.verify_pdf(v2.pdf_path, [fengjing.cert_path.read_text()]).data
@@ -157,4 +157,4 @@ def test_files_that_cannot_be_written_leave_the_version_in_the_database(fengjing
     pdf, _ = write_package(
         fengjing.store, fengjing.plan, "fengjing", parse_period("2024-03"), 1, tmp_path / "ok"
     )
-    assert pdf.read_bytes() == fengjing.store.submission_package(v1.id)[0]
+    assert pdf.read_bytes() == fengjing.store.submissions.package(v1.id)[0]

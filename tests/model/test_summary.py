@@ -48,13 +48,13 @@ def test_total_is_sum_of_energy_over_sum_of_output_not_an_average_of_rates(store
     assert {"zhujing", "tinglin", "caojing"} == set(s.reported)
     not_reported = {uid for uid, _ in s.not_reported}
     assert "fengjing" in not_reported and "phcc" in not_reported and "zhujing" not in not_reported
-    plan = store.plan()
+    plan = store.plans.get()
     assert len(s.reported) + len(s.not_reported) == len(expected_units(plan))
     assert [uid for uid, _name in s.not_comparable] == ["caojing"]
 
 
 def test_tasks_count_every_responsible_units_status(store):
-    plan = store.plan()
+    plan = store.plans.get()
     task = next(t for t in plan.annex4 if len(plan.expand(t.responsible)) > 3 and t.quantity is None)
     units = plan.expand(task.responsible)
     enter(store, units[0], "2024-03", **{f"{task.id}.status": "已完成"})

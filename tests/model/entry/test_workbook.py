@@ -43,7 +43,7 @@ def test_the_template_holds_the_stored_figures_laid_out_by_month(template):
 
 
 def test_an_untouched_template_changes_nothing(store, template):
-    _, preview = preview_file(store, store.plan(), template)
+    _, preview = preview_file(store, store.plans.get(), template)
     assert preview.changes == [] and preview.problems == [] and preview.unchanged == 3
 
 
@@ -51,7 +51,7 @@ def test_every_change_is_listed_old_to_new_with_its_cell_then_stored_at_once(sto
     _edit(template, {"B7": "410万", "D11": 12345.5, "B8": "1,234.5 吨"})
     _edit(template, {"E4": "推进中"}, sheet="任务与指标")
     before = snapshot(store)
-    entries, preview = preview_file(store, store.plan(), template)
+    entries, preview = preview_file(store, store.plans.get(), template)
     assert snapshot(store) == before  # reading stores nothing
     changes = {(c.where, c.period, c.field): (c.old, c.new) for c in preview.changes}
     assert changes[("月度数据!B7", "2024-03", "energy_tce")] == ("708", "4,100,000")
@@ -59,8 +59,8 @@ def test_every_change_is_listed_old_to_new_with_its_cell_then_stored_at_once(sto
     assert changes[("月度数据!B8", "2024-04", "energy_tce")] == (None, "1,234.5")
     task_status = next(k for k in changes if k[0] == "任务与指标!E4")
     assert task_status[1] == "2024-06" and changes[task_status] == (None, "推进中")
-    store_entries(store, store.plan(), entries, who="clerk")
-    stored = {(f.period, f.field): f.value for f in store.figures("jinshan-2024", "fengjing")}
+    store_entries(store, store.plans.get(), entries, who="clerk")
+    stored = {(f.period, f.field): f.value for f in store.figures.read("jinshan-2024", "fengjing")}
     assert (
         stored[("2024-03", "energy_tce")] == 4_100_000 and stored[("2024-07", "output_wan_yuan")] == 12345.5
     )
@@ -68,7 +68,7 @@ def test_every_change_is_listed_old_to_new_with_its_cell_then_stored_at_once(sto
 
 def test_refusals_name_their_cell_and_nothing_is_stored(store, template):
     _edit(template, {"B9": "abc", "C9": "=B9*2", "B10": -5, "B11": 800})
-    _, preview = preview_file(store, store.plan(), template)
+    _, preview = preview_file(store, store.plans.get(), template)
     assert len(preview.problems) == 3
     assert any(p.startswith("单元格 月度数据!B9：") and "不是数字" in p for p in preview.problems)
     assert any("单元格 月度数据!C9 是公式“=B9*2”" in p for p in preview.problems)
@@ -79,11 +79,11 @@ def test_refusals_name_their_cell_and_nothing_is_stored(store, template):
 def test_a_template_of_another_plan_or_an_old_format_is_refused(store, template, tmp_path):
     _edit(template, {"B2": "jinshan-2023"})
     with pytest.raises(UserError, match="是计划“jinshan-2023”的填报模板"):
-        read_entries_file(store.plan(), template)
+        read_entries_file(store.plans.get(), template)
     et = tmp_path / "报表.et"
     et.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     with pytest.raises(UserError, match=r"另存为 \.xlsx"):
-        read_entries_file(store.plan(), et)
+        read_entries_file(store.plans.get(), et)
 
 
 def test_a_template_saved_by_libreoffice_reads_back(store, tmp_path):
@@ -92,7 +92,7 @@ def test_a_template_saved_by_libreoffice_reads_back(store, tmp_path):
     saved = shutil.copy(FIXTURES / "template-libreoffice.xlsx", tmp_path / "lo.xlsx")
     with zipfile.ZipFile(saved) as z:
         assert b"<Application>LibreOffice" in z.read("docProps/app.xml")
-    _, preview = preview_file(store, store.plan(), saved)
+    _, preview = preview_file(store, store.plans.get(), saved)
     assert preview.problems == []
     changes = {(c.where, c.field): c.new for c in preview.changes}
     assert changes[("月度数据!B8", "energy_tce")] == "720"

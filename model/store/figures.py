@@ -1,0 +1,144 @@
+"""The figures a unit entered: one row per (plan, unit, period, field), each change audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import astuple, dataclass, fields
+from typing import Any
+
+from model.store.audit import FIGURE_SET, AuditRepository
+from model.store.connection import Database, columns_of, now_iso
+from model.store.received import refuse_if_received
+from model.store.submissions import SubmissionsRepository
+
+
+@dataclass(frozen=True)
+class Figure:
+    unit_id: str
+    period: str
+    field: str
+    value: float | None
+    text: str | None
+    note: str
+    updated_at: str
+    updated_by: str
+    coef_version: str | None = None
+    electricity_basis: str | None = None
+
+
+@dataclass(frozen=True)
+class FigureWrite:
+    period: str
+    field: str
+    value: float | None
+    text: str | None = None
+    note: str | None = None  # None keeps the stored note
+
+
+def _audited(value: float | None, text: str | None, note: str) -> dict[str, Any]:
+    return {"value": value, "text": text, "note": note}
+
+
+def figure_count(db: Database) -> int:
+    return int(db.scalar("SELECT count(*) FROM figures"))
+
+
+class FiguresRepository:
+    def __init__(self, db: Database, audit: AuditRepository, submissions: SubmissionsRepository) -> None:
+        self.db, self.audit, self.submissions = db, audit, submissions
+
+    def read(self, plan_id: str, unit_id: str, periods: Iterable[str] | None = None) -> list[Figure]:
+        sql = f"SELECT {columns_of(Figure)} FROM figures WHERE plan_id = ? AND unit_id = ?"
+        params: list[Any] = [plan_id, unit_id]
+        if periods is not None:
+            wanted = list(periods)
+            sql += f" AND period IN ({', '.join('?' * len(wanted))})"
+            params += wanted
+        return self.db.all(Figure, sql + " ORDER BY period, field", params)
+
+    def write(
+        self,
+        plan_id: str,
+        unit_id: str,
+        writes: Iterable[FigureWrite],
+        *,
+        who: str,
+        coef_version: str,
+        electricity_basis: str,
+        before_commit: Callable[[], None] | None = None,
+    ) -> int:
+        """Upsert figures in one transaction with an audit row each; returns how many changed.
+
+        A write whose value, text and note equal what is stored changes nothing and is not audited.
+        A write with neither value nor text deletes the figure.
+        """
+        changed = 0
+        at = now_iso()
+        with self.db.transaction():
+            for w in writes:
+                where = (plan_id, unit_id, w.period, w.field)
+                old = self.db.execute(
+                    "SELECT value, text, note FROM figures WHERE plan_id=? AND unit_id=? AND period=? AND field=?",
+                    where,
+                ).fetchone()
+                note = w.note if w.note is not None else (old["note"] if old else "")
+                if old is not None and tuple(old) == (w.value, w.text, note):
+                    continue
+                if w.value is None and w.text is None and old is None:
+                    continue
+                self.submissions.refuse_if_locked(plan_id, unit_id, w.period)
+                refuse_if_received(self.db, plan_id, unit_id, w.period)
+                if w.value is None and w.text is None:
+                    self.db.execute(
+                        "DELETE FROM figures WHERE plan_id=? AND unit_id=? AND period=? AND field=?", where
+                    )
+                else:
+                    self.db.execute(
+                        "INSERT INTO figures (plan_id, unit_id, period, field, value, text, note, updated_at, "
+                        "updated_by, coef_version, electricity_basis) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+                        "ON CONFLICT (plan_id, unit_id, period, field) DO UPDATE SET value=excluded.value, "
+                        "text=excluded.text, note=excluded.note, updated_at=excluded.updated_at, "
+                        "updated_by=excluded.updated_by, coef_version=excluded.coef_version, "
+                        "electricity_basis=excluded.electricity_basis",
+                        (*where, w.value, w.text, note, at, who, coef_version, electricity_basis),
+                    )
+                cleared = w.value is None and w.text is None
+                self.audit.record(
+                    who,
+                    FIGURE_SET,
+                    plan_id=plan_id,
+                    unit_id=unit_id,
+                    period=w.period,
+                    field=w.field,
+                    old=None if old is None else _audited(*old),
+                    new=None if cleared else _audited(w.value, w.text, note),
+                    at=at,
+                )
+                changed += 1
+            if before_commit is not None:
+                before_commit()
+        return changed
+
+    def insert_new(self, plan_id: str, figures: list[Figure]) -> int:
+        """Figures where none are stored yet (a data set being built), in bulk, each audited as `write` would."""
+        with self.db.transaction():
+            self.db.executemany(
+                f"INSERT INTO figures (plan_id, {columns_of(Figure)}) VALUES (?{', ?' * len(fields(Figure))})",
+                [(plan_id, *astuple(f)) for f in figures],
+            )
+            self.audit.record_many(
+                (
+                    f.updated_by,
+                    FIGURE_SET,
+                    {
+                        "plan_id": plan_id,
+                        "unit_id": f.unit_id,
+                        "period": f.period,
+                        "field": f.field,
+                        "new": _audited(f.value, f.text, f.note),
+                        "at": f.updated_at,
+                    },
+                )
+                for f in figures
+            )
+        return len(figures)

@@ -1,0 +1,12 @@
+import pytest
+
+import main
+
+
+@pytest.fixture
+def db(tmp_path, capsys):
+    """An initialised database (only `init` and the window create one)."""
+    path = str(tmp_path / "cli.sqlite")
+    assert main.main(["--db", path, "init"]) == 0
+    capsys.readouterr()
+    return path
