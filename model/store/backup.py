@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,6 +27,7 @@ from model.common.i18n import translate
 from model.safety.files import fsync_dir
 from model.store.audit import BACKUP_RESTORE, AuditRepository
 from model.store.connection import Database, copy_database, integrity_problems, now_iso
+from model.store.connection import _raw as _connect
 from model.store.figures import figure_count
 from model.store.lock import WriterLock
 from model.store.schema import AUDIT_VALUES_SINCE, SCHEMA_VERSION
@@ -487,17 +487,6 @@ def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
 
 def _ro_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro"
-
-
-@contextlib.contextmanager
-def _connect(path: Path, *, readonly: bool) -> Iterator[sqlite3.Connection]:
-    mode = "ro" if readonly else "rw"
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True, isolation_level=None)
-    try:
-        conn.execute("PRAGMA busy_timeout = 5000")
-        yield conn
-    finally:
-        conn.close()
 
 
 def _move_damaged_aside(db_path: Path) -> Path:

@@ -13,6 +13,7 @@ from model.exchange.district import NOT_STORED, import_packages, trust_add
 from model.store import lock as lock_module
 from model.store.database import open_database
 from model.store.lock import WriterLock
+from tests.cli.conftest import run
 from tests.model.test_backup import damage
 from tests.model.test_exchange import _unit
 
@@ -20,18 +21,11 @@ ENTER = ["enter", "--unit", "fengjing", "--period", "2024-03", "energy_tce=1000"
 
 
 @pytest.fixture
-def db(tmp_path, capsys):
-    path = str(tmp_path / "tanbao.sqlite")
-    assert main.main(["--db", path, "init"]) == 0
-    assert main.main(["--db", path, *ENTER]) == 0
+def db(db, capsys):
+    """The initialised database with one figure in it."""
+    assert main.main(["--db", db, *ENTER]) == 0
     capsys.readouterr()
-    return path
-
-
-def run(capsys, db, *args):
-    code = main.main(["--db", db, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return db
 
 
 def disk_full(*_args, **_kwargs):

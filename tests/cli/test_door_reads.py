@@ -19,14 +19,6 @@ from tests.conftest import ROOT
 NOT_REGULAR = "不是普通文件"
 
 
-@pytest.fixture
-def db(tmp_path, capsys):
-    path = str(tmp_path / "tanbao.sqlite")
-    assert main.main(["--db", path, "init"]) == 0
-    capsys.readouterr()
-    return path
-
-
 @pytest.fixture(params=["/dev/zero", "fifo", "folder"])
 def hostile(request, tmp_path):
     """A device that never ends, a named pipe nobody writes to, a folder: none may be read, none may hang."""

@@ -8,17 +8,10 @@ import pytest
 from model.common.errors import UserError
 from model.store.backup import backup_now, backups_dir, list_backups, restore_backup
 from model.store.database import open_database
+from tests.model import test_submission
 from tests.unit_world import unit_db
 
-
-@pytest.fixture
-def fengjing(tmp_path):
-    unit = unit_db(tmp_path, "fengjing")
-    unit.statuses("2024-02")
-    unit.month("2024-02", 1000, 1050, 20000, 19500)
-    unit.month("2024-03", 600, 620, 12000, 11000)
-    yield unit
-    unit.store.close()
+fengjing = test_submission.fengjing  # the same unit: February and March ready to submit
 
 
 def submitted(path):
