@@ -18,6 +18,7 @@ from model.common.i18n import translate
 from model.common.numbers import accepted_forms, in_field_unit, parse_number
 from model.common.periods import Period, parse_period
 from model.common.text import clean_text
+from model.common.untrusted import shown
 from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Field, Plan
 from model.safety.files import open_bounded
 from model.store.audit import AuditEntry
@@ -273,7 +274,9 @@ def read_csv_entries(plan: Plan, path: str | Path) -> tuple[list[Entry], list[st
             continue
         except OSError as exc:
             raise UserError(
-                translate("entry", "无法读取文件 {path}：{err}").format(path=path, err=exc.strerror or exc)
+                translate("entry", "无法读取文件 {path}：{err}").format(
+                    path=shown(path), err=exc.strerror or exc
+                )
             ) from None
     raise _not_csv(path)
 
@@ -281,7 +284,7 @@ def read_csv_entries(plan: Plan, path: str | Path) -> tuple[list[Entry], list[st
 def _not_csv(path: Path) -> UserError:
     return UserError(
         translate("entry", "文件 {path} 不是文本格式的 CSV，请在 Excel 中另存为“CSV（逗号分隔）”。").format(
-            path=path
+            path=shown(path)
         )
     )
 
@@ -303,7 +306,7 @@ def _csv_lines(stream: IO[bytes], encoding: str, path: Path) -> Iterator[str]:
                     translate(
                         "entry",
                         "文件 {path} 不完整（在末尾被截断），未导入任何数据。请重新保存或复制完整的文件后再导入。",
-                    ).format(path=path)
+                    ).format(path=shown(path))
                 ) from None
             raise
         if "\x00" in text:
@@ -327,7 +330,7 @@ def _parse_csv(plan: Plan, path: Path, lines: Iterator[str]) -> tuple[list[Entry
             translate(
                 "entry",
                 "文件 {path} 从第 {line} 行起格式有误（引号不成对、文件不完整或单元格过长），未导入任何数据。请在 Excel 中打开检查，另存为“CSV（逗号分隔）”后再导入。",
-            ).format(path=path, line=reader.line_num + 1)
+            ).format(path=shown(path), line=reader.line_num + 1)
         ) from None
 
 
@@ -338,7 +341,7 @@ def _csv_rows(plan: Plan, path: Path, reader: csv.DictReader[str]) -> tuple[list
         raise UserError(
             translate(
                 "entry", "文件 {path} 的表头缺少列：{cols}。表头应为 unit,period,field,value,note。"
-            ).format(path=path, cols="、".join(missing))
+            ).format(path=shown(path), cols="、".join(missing))
         )
     reader.fieldnames = header
     entries: list[Entry] = []
@@ -356,7 +359,7 @@ def _csv_rows(plan: Plan, path: Path, reader: csv.DictReader[str]) -> tuple[list
             Entry(unit.id, period, (row.get("field") or "").strip(), row.get("value") or "", note, line)
         )
     if not entries and not problems:
-        raise UserError(translate("entry", "文件 {path} 没有数据行。").format(path=path))
+        raise UserError(translate("entry", "文件 {path} 没有数据行。").format(path=shown(path)))
     return entries, problems
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from model.common.errors import UserError
 from model.common.failures import WRITE_FILE, environment_error
 from model.common.i18n import translate
+from model.common.untrusted import shown
 
 TEMP_SUFFIX = ".tmp"
 
@@ -48,11 +49,25 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path:
+PRIVATE_MODE = 0o600
+
+
+def make_private(path: str | Path) -> None:
+    """Readable and writable by the user only (keys, databases, backups). On Windows the mode bits do
+    not exist: these files live in the user's own profile folder (%APPDATA%), whose access list admits
+    only that user and the administrators, or in the portable folder the user chose."""
+    if sys.platform == "win32":
+        return
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(path, PRIVATE_MODE)
+
+
+def write_atomic(path: str | Path, data: bytes | Callable[[Path], None], *, private: bool = False) -> Path:
     """Write to a temporary file beside `path`, then rename it into place.
 
     `data` is the file's bytes, or a function that writes the file at the path it is given (a temporary
     path beside `path`: hand it to reportlab, openpyxl or pyHanko as their output file).
+    `private`: the file is the user's alone (0600), e.g. a signing key, whatever was there before.
     Disk full, read-only, locked or failing: `StorageError`/`UserError` with a plain message. Any other
     exception from the writer propagates unchanged. In every failure the earlier file is untouched.
     """
@@ -72,7 +87,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path
             data(tmp)
             with open(tmp, "rb+") as written:
                 os.fsync(written.fileno())
-        os.chmod(tmp, _mode_for(target))
+        os.chmod(tmp, PRIVATE_MODE if private else _mode_for(target))
         os.replace(tmp, target)
         tmp = None
         fsync_dir(target.parent)
@@ -85,7 +100,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path
                 translate(
                     "files",
                     "无法写入 {path}：没有权限，或文件正被其他程序（例如 Excel、PDF 阅读器）打开。请关闭该文件或换一个位置后重试。",
-                ).format(path=target)
+                ).format(path=shown(target))
             ) from None
         known = environment_error(exc, target, WRITE_FILE)
         if known is not None:
@@ -93,7 +108,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path
         if isinstance(exc, OSError):
             raise UserError(
                 translate("files", "无法写入 {path}：{err}。请检查磁盘空间和文件夹后重试。").format(
-                    path=target, err=exc.strerror or exc
+                    path=shown(target), err=exc.strerror or exc
                 )
             ) from None
         raise
@@ -163,7 +178,7 @@ def check_overwrite(path: str | Path, kind: str, *, force: bool = False) -> None
         return
     except OSError as exc:
         raise UserError(
-            translate("files", "无法检查 {path}：{err}").format(path=target, err=exc.strerror or exc)
+            translate("files", "无法检查 {path}：{err}").format(path=shown(target), err=exc.strerror or exc)
         ) from None
     if not stat.S_ISREG(st.st_mode):
         raise UserError(
@@ -185,7 +200,7 @@ def check_overwrite(path: str | Path, kind: str, *, force: bool = False) -> None
     raise OverwriteRefused(
         translate(
             "files", "{path} 已存在，是{what}，不是以前导出的{kind}。为免覆盖，没有写入：请换一个文件名。"
-        ).format(path=target, what=what, kind=_kind_label(kind))
+        ).format(path=shown(target), what=what, kind=_kind_label(kind))
     )
 
 
@@ -195,7 +210,7 @@ def write_output(
     """Write a file the clerk named (an export, a key, a certificate): `check_overwrite`, then
     `write_atomic`. Every writer to a user-chosen path, in the window and the CLI, goes through here."""
     check_overwrite(path, kind, force=force)
-    return write_atomic(path, data)
+    return write_atomic(path, data, private=kind == KEY)
 
 
 # ---- reading what the clerk hands in --------------------------------------------------------------
@@ -211,14 +226,14 @@ def _not_regular(path: Path, what: str) -> UserError:
     return UserError(
         translate(
             "files", "{what} {path} 不是普通文件（是文件夹、设备或管道），没有读取。请选择一个文件。"
-        ).format(what=what, path=path)
+        ).format(what=what, path=shown(path))
     )
 
 
 def too_large(path: str | Path, limit: int, what: str) -> UserError:
     return UserError(
         translate("files", "{what} {path} 超过 {limit} MB 的上限，没有读取。请检查是否选错了文件。").format(
-            what=what, path=path, limit=f"{limit / MB:g}"
+            what=what, path=shown(path), limit=f"{limit / MB:g}"
         )
     )
 

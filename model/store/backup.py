@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from model.common.errors import StorageError, UserError
 from model.common.failures import BACKUP, environment_error
 from model.common.i18n import translate
-from model.safety.files import fsync_dir
+from model.safety.files import fsync_dir, make_private
 from model.store.audit import BACKUP_RESTORE, AuditRepository
 from model.store.connection import Database, copy_database, integrity_problems, now_iso
 from model.store.connection import _raw as _connect
@@ -284,6 +284,7 @@ def backup_now(
                     "备份 {id} 没有通过完整性检查（{problem}），已删除这份备份；数据库本身不受影响。",
                 ).format(id=backup_id, problem=problems[0])
             )
+        make_private(temp)
         os.replace(temp, target)
         fsync_dir(target.parent)
     except BaseException as exc:
