@@ -28,7 +28,7 @@ from model.common.i18n import translate
 from model.common.periods import Period
 from model.plan.spec import ANNEX2_DISTRICT_RATE, REPORT_RATE, TASK_STATUSES, Plan
 from model.store.database import Store
-from model.store.received import KeySums, PeriodPackage, period_packages
+from model.store.received import KeySums, PeriodPackage, held_index, period_packages
 
 NOT_REPORTED = "未填报"
 
@@ -125,6 +125,9 @@ class PackageLine:
     source: str  # received, or submitted in this database
     correction_reason: str
     replaces_version: int | None
+    received_on: str | None = None  # the day the district received it
+    signed_at: str | None = None  # the signing time, shown beside it
+    missing_note: str = ""  # earlier versions the district never received ("第 2 版未收到")
 
 
 @dataclass(frozen=True)
@@ -400,6 +403,10 @@ def _notes(not_comparable: list[str], corrections: list[PackageLine], exempt: li
                 reason=p.correction_reason or translate("summary", "报送文件未载明更正原因"),
             )
         )
+        if p.missing_note:
+            notes.append(
+                translate("summary", "{unit}：{note}。").format(unit=p.unit_name, note=p.missing_note)
+            )
     if exempt:
         notes.append(
             translate("summary", "免报单位（计划暂免下达指标）：{names}，不计入未报。").format(
@@ -415,9 +422,12 @@ def build_district_view(
     grid: Completeness,
     packages: Mapping[str, PeriodPackage],
     own_progress: dict[str, Any] | None = None,
+    missing_versions: Mapping[str, str] | None = None,
 ) -> DistrictView:
     """`packages`: unit id -> its package in use for `period`; `own_progress`: the district office's
-    progress from the figures typed here (used when it has no submitted version of the period)."""
+    progress from the figures typed here (used when it has no submitted version of the period);
+    `missing_versions`: unit id -> a note on earlier versions never received ("第 2 版未收到")."""
+    missing_versions = missing_versions or {}
     held: dict[str, _Held] = {
         uid: _Held(json.loads(p.progress_json), p.sums, p) for uid, p in packages.items()
     }
@@ -436,6 +446,9 @@ def build_district_view(
             p.source,
             p.correction_reason,
             p.replaces_version,
+            p.received_on,
+            p.signed_at,
+            missing_versions.get(uid, ""),
         )
         for uid, p in sorted(packages.items(), key=lambda item: _order(plan, item[0]))
     ]
@@ -494,12 +507,29 @@ def district_view(store: Store, period: Period, *, as_of: date | None = None) ->
     plan = store.plans.get()
     grid = completeness(store, plan, upto=period, as_of=as_of)
     packages = {p.unit_id: p for p in period_packages(store.db, plan.id, str(period))}
+    missing = _missing_versions(store, plan, period, packages)
     own = None
     if plan.district_unit not in packages and plan.fields_for(plan.district_unit):
         figures = store.figures.read(plan.id, plan.district_unit)
         coefficients = store.plans.coefficients(plan.coefficients)
         own = unit_progress(plan, coefficients, figures, plan.district_unit, period).to_dict()
-    return build_district_view(plan, period, grid, packages, own)
+    return build_district_view(plan, period, grid, packages, own, missing)
+
+
+def _missing_versions(
+    store: Store, plan: Plan, period: Period, packages: Mapping[str, PeriodPackage]
+) -> dict[str, str]:
+    """unit id -> "第 2 版未收到" for packages in use whose earlier versions the district never received."""
+    held: dict[str, set[int]] = {}
+    for h in held_index(store.db, plan.id):
+        if h.period == str(period):
+            held.setdefault(h.unit_id, set()).add(h.version)
+    notes = {}
+    for uid, p in packages.items():
+        missing = [v for v in range(1, p.version) if v not in held.get(uid, set())]
+        if missing:
+            notes[uid] = translate("summary", "第 {v} 版未收到").format(v="、".join(map(str, missing)))
+    return notes
 
 
 def summary_from_store(store: Store, period: Period) -> DistrictView:

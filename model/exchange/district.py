@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -219,12 +220,16 @@ def import_packages(
     *,
     who: str,
     progress: Callable[[int, int, str], None] | None = None,
+    received_on: date | None = None,
 ) -> list[ImportOutcome]:
     """Import each file in the order given; one outcome per file. `progress(done, total, path)`.
+    `received_on`: the day the district received the files (default today; an officer may set an earlier
+    day for a batch that lay waiting); it decides 按时/迟报 and is kept, audited, with each package.
 
     A checked backup is made first, so a batch can be undone with `backup restore`."""
     from model.store.backup import IMPORT, backup_now
 
+    received_on = receipt_date(store.plans.get(), received_on)
     items = list(paths)
     if items:
         backup_now(store, IMPORT)
@@ -232,14 +237,33 @@ def import_packages(
     for i, path in enumerate(items):
         if progress is not None:
             progress(i, len(items), str(path))
-        outcomes.append(import_package(store, path, who=who))
+        outcomes.append(import_package(store, path, who=who, received_on=received_on))
     if progress is not None:
         progress(len(items), len(items), "")
     return outcomes
 
 
-def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome:
+def receipt_date(plan: Plan, received_on: date | None) -> date:
+    """The day a batch was received: today, or an earlier day of the plan year or later, never a future one."""
+    today = date.today()
+    if received_on is None:
+        return today
+    if received_on > today or received_on < date(plan.year, 1, 1):
+        raise UserError(
+            translate(
+                "exchange", "收到日期 {d} 不对：应在 {first} 至今天（{today}）之间。未导入任何文件。"
+            ).format(
+                d=received_on.isoformat(), first=date(plan.year, 1, 1).isoformat(), today=today.isoformat()
+            )
+        )
+    return received_on
+
+
+def import_package(
+    store: Store, path: str | Path, *, who: str, received_on: date | None = None
+) -> ImportOutcome:
     plan = store.plans.get()
+    received_on = receipt_date(plan, received_on)
     name = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -252,7 +276,8 @@ def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome
         return _identical(plan, name, held, sha, same_file=True)
     try:
         data, signer = _verified(store, plan, raw)
-        return _keep(store, plan, name, raw, sha, data, signer, who=who)
+        _revalidated(store, plan, raw, data, signer.fingerprint)
+        return _keep(store, plan, name, raw, sha, data, signer, who=who, received_on=received_on)
     except _Refused as refusal:
         return _refused(name, refusal, sha)
 
@@ -400,6 +425,26 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
     return data, _Signer(result.signer, fp, result.signing_time)
 
 
+def _revalidated(store: Store, plan: Plan, raw: bytes, data: dict[str, Any], fingerprint: str) -> None:
+    """After the signature: the figures pass entry's rules, the report recomputes to what the package
+    carries, and the form prints what the data says (`model.exchange.revalidate`)."""
+    from model.exchange.revalidate import check_printed, revalidated
+
+    try:
+        check_printed(raw, revalidated(store, plan, data))
+    except UserError as exc:
+        raise _Refused([exc.message], fingerprint, data) from None
+
+
+def _version_note(data: dict[str, Any], held: list[ReceivedPackage], fingerprint: str) -> str:
+    from model.exchange.revalidate import version_note
+
+    try:
+        return version_note(data, held)
+    except UserError as exc:
+        raise _Refused([exc.message], fingerprint, data) from None
+
+
 def _own_figures(data: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:
     return sorted(
         (f["field"], f["value"], f["text"], f["note"])
@@ -418,6 +463,7 @@ def _keep(
     signer: _Signer,
     *,
     who: str,
+    received_on: date,
 ) -> ImportOutcome:
     unit_id, period, version = data["unit_id"], data["period"], int(data["version"])
     unit_name = plan.unit(unit_id).name
@@ -437,6 +483,7 @@ def _keep(
                 signer.fingerprint,
                 data,
             )
+        gap = _version_note(data, held, signer.fingerprint)
         in_use = next((h for h in held if h.in_use), None)
         if in_use is None:
             outcome, use = ACCEPTED, True
@@ -462,6 +509,7 @@ def _keep(
             imported_at=now_iso(),
             imported_by=who,
             data=json.dumps(data, ensure_ascii=False),
+            received_on=received_on.isoformat(),
         )
         received_id = store.received.add(package, raw, who=who)
         add_received_sums(store.db, received_id, package_sums(plan, data))
@@ -483,6 +531,8 @@ def _keep(
         message += translate("exchange", "此版更正第 {old} 版，原因：{reason}").format(
             old=data["replaces_version"], reason=reason
         )
+    if gap:
+        message += translate("exchange", "（注意：{gap}。）").format(gap=gap)
     return ImportOutcome(
         name,
         outcome,
@@ -541,6 +591,8 @@ class HeldPackage:
     imported_by: str
     sha256: str
     correction_reason: str = ""
+    received_on: str | None = None  # the day the district received it (decides 按时/迟报)
+    signed_at: str | None = None  # the signing time in the signature, shown beside it
 
 
 def held_packages(
@@ -564,6 +616,8 @@ def held_packages(
             r.imported_by,
             r.sha256,
             correction_reason(json.loads(r.data)),
+            r.received_on or r.imported_at[:10],
+            r.signed_at,
         )
         for r in store.received.all(plan.id, unit_id, period)
     ]
