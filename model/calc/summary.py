@@ -23,10 +23,10 @@ from typing import Any
 
 from model.calc import formulas as calc
 from model.calc.completeness import Completeness, completeness, expected_units, report_rate
-from model.calc.progress import colour_label, unit_progress
+from model.calc.progress import DistrictTaskTotal, colour_label, district_task_total, unit_progress
 from model.common.i18n import translate
 from model.common.periods import Period
-from model.plan.spec import ANNEX2_DISTRICT_RATE, REPORT_RATE, TASK_STATUSES, Plan
+from model.plan.spec import ANNEX2_DISTRICT_RATE, DISTRICT_SCOPE, REPORT_RATE, TASK_STATUSES, Annex4Row, Plan
 from model.store.database import Store
 from model.store.received import KeySums, PeriodPackage, held_index, period_packages
 
@@ -335,7 +335,35 @@ def _annex1(plan: Plan, held: Mapping[str, _Held], total: Annex2Total, n_counted
     return out
 
 
-def _annex4(plan: Plan, held: Mapping[str, _Held], rate: tuple[int, int, float | None]) -> list[RowLine]:
+def _district_total(
+    plan: Plan, task: Annex4Row, held: Mapping[str, _Held], month: int
+) -> DistrictTaskTotal | None:
+    """A district-scope task's district value from each responsible unit's value in its package (the
+    lead's value, else the contributions' sum when the target adds them up); None for other tasks."""
+    q = task.quantity
+    if q is None or q.computed or q.scope != DISTRICT_SCOPE:
+        return None
+    values = {}
+    for uid in plan.expand(task.responsible):
+        mine = _row_of(held, uid, 4, task.id)
+        values[uid] = mine.get("value") if mine else None
+    return district_task_total(plan, task, values, month)
+
+
+def _total_source(plan: Plan, total: DistrictTaskTotal) -> str:
+    names = "、".join(plan.unit(u).name for u in total.contributions)
+    if total.source == "lead":
+        return translate("summary", "全区值：牵头单位{lead}填报").format(lead=plan.unit(total.lead_id).name)
+    if total.source == "contributions":
+        return translate("summary", "全区值：牵头单位未填报，按各单位贡献值合计（{names}）").format(
+            names=names
+        )
+    return translate("summary", "全区值：尚无单位填报")
+
+
+def _annex4(
+    plan: Plan, held: Mapping[str, _Held], rate: tuple[int, int, float | None], month: int
+) -> list[RowLine]:
     out = []
     for task in plan.annex4:
         statuses = []
@@ -356,18 +384,36 @@ def _annex4(plan: Plan, held: Mapping[str, _Held], rate: tuple[int, int, float |
             source = translate("summary", "由报送完整性表计算：按时收到 {a} 份，应报 {b} 份，非填报").format(
                 a=on_time, b=expected
             )
+        total = _district_total(plan, task, held, month)
+        lead = (
+            first
+            if total is None
+            else _status(plan, held, total.lead_id, _row_of(held, total.lead_id, 4, task.id))
+        )
+        share = lead_row.get("share_of_target_pct") if lead_row else None
+        if total is not None:  # the district's value, judged against the whole target
+            value, colour, share, source = (
+                total.value,
+                total.colour,
+                total.share_of_target_pct,
+                _total_source(plan, total),
+            )
         out.append(
             RowLine(
                 annex=4,
                 id=task.id,
                 area=task.area,
                 text=task.text,
-                target=lead_row.get("target", "") if lead_row else _task_target(task.quantity),
-                lead_id=first.unit_id,
-                lead_name=first.unit_name,
+                target=total.target
+                if total
+                else lead_row.get("target", "")
+                if lead_row
+                else _task_target(task.quantity),
+                lead_id=lead.unit_id,
+                lead_name=lead.unit_name,
                 value=value,
-                status=first.status,
-                share_of_target_pct=lead_row.get("share_of_target_pct") if lead_row else None,
+                status=lead.status,
+                share_of_target_pct=share,
                 colour=colour,
                 colour_label=colour_label(colour),
                 units=statuses,
@@ -475,7 +521,7 @@ def build_district_view(
         annex3_ytd_tce=sum(ytd3) if ytd3 else None,
         annex3_units_counted=len(ytd3),
         annex1=_annex1(plan, held, annex2_total, annex2_total.units_counted),
-        annex4=_annex4(plan, held, (rate.on_time, rate.expected, rate.pct)),
+        annex4=_annex4(plan, held, (rate.on_time, rate.expected, rate.pct), period.month),
         reported=[u.id for u in plan.reporting_units() if u.id in packages],
         not_reported=[(u.id, u.name) for u in expected if u.id not in packages],
         exempt=exempt,
