@@ -32,16 +32,9 @@ from model.exchange.district import (
 from model.reports import signing
 from model.reports.pdf import render_unit_pdf
 from model.reports.tables import ReportPeople
-from model.store.database import Store, open_database
+from model.store.database import Store
 from model.store.figures import Figure
 from tests.unit_world import UnitDb, snapshot, unit_db
-
-
-@pytest.fixture
-def district(tmp_path: Path) -> Iterator[Store]:
-    store = open_database(tmp_path / "district.sqlite", write=True, create=True)
-    yield store
-    store.close()
 
 
 @pytest.fixture
