@@ -20,73 +20,48 @@ MAX_PAGES = 500
 MAX_RUNS = 200_000
 _DEPTH = 32
 
-_TOKEN = re.compile(
-    rb"\s*(?:(%[^\r\n]*)|(\()|(<<|>>)|<([0-9A-Fa-f\s]*)>|(\[|\])|(/[^\s/\[\]()<>{}%]*)"
-    rb"|([+-]?(?:\d+\.?\d*|\.\d+))|([^\s/\[\]()<>{}%]+))"
+_LITERAL = rb"\(((?:[^()\\]|\\.)*)\)"
+_HEX = rb"<([0-9A-Fa-f\s]*)>"
+# The operators that matter, in drawing order: a font switch, a string shown with Tj, ' or ", an array
+# shown with TJ. One regex over the whole stream (a tokenizer in Python is several times slower).
+_TEXT_OPS = re.compile(
+    rb"/([^\s/\[\]()<>{}%]+)\s+[-+]?[\d.]+\s+Tf"
+    + rb"|"
+    + _LITERAL
+    + rb"\s*(?:Tj|'|\")"
+    + rb"|"
+    + _HEX
+    + rb"\s*Tj"
+    + rb"|\[((?:[^\]()\\]|\\.|\((?:[^()\\]|\\.)*\))*)\]\s*TJ",
+    re.S,
 )
-_ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", ord("f"): b"\f"}
+_ARRAY_STRINGS = re.compile(_LITERAL + rb"|" + _HEX, re.S)
+_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|[\s\S])")
+_ESCAPES = {
+    b"n": b"\n",
+    b"r": b"\r",
+    b"t": b"\t",
+    b"b": b"\b",
+    b"f": b"\f",
+    b"\n": b"",
+    b"\r": b"",
+    b"\r\n": b"",
+}
 
 
-def _literal(data: bytes, i: int) -> tuple[bytes, int]:
-    """The literal string starting after the '(' at i-1; returns (bytes, index after ')')."""
-    out, depth = bytearray(), 1
-    while i < len(data):
-        c = data[i]
-        if c == 0x5C and i + 1 < len(data):  # backslash
-            n = data[i + 1]
-            if n in _ESCAPES:
-                out += _ESCAPES[n]
-                i += 2
-            elif 0x30 <= n <= 0x37:
-                digits = re.match(rb"[0-7]{1,3}", data[i + 1 : i + 4])
-                assert digits is not None
-                out.append(int(digits.group(), 8) & 0xFF)
-                i += 1 + len(digits.group())
-            elif n in (0x0A, 0x0D):
-                i += 2
-            else:
-                out.append(n)
-                i += 2
-            continue
-        if c == 0x28:
-            depth += 1
-        elif c == 0x29:
-            depth -= 1
-            if depth == 0:
-                return bytes(out), i + 1
-        out.append(c)
-        i += 1
-    return bytes(out), i
+def _unescape(literal: bytes) -> bytes:
+    def one(m: re.Match[bytes]) -> bytes:
+        code = m.group(1)
+        if code[:1].isdigit():
+            return bytes([int(code, 8) & 0xFF])
+        return _ESCAPES.get(code, code)
+
+    return _ESCAPE.sub(one, literal)
 
 
-def _tokens(data: bytes) -> Iterator[tuple[str, Any]]:
-    """(kind, value): kind is str (a string's bytes), op, name, num, [ or ]."""
-    i = 0
-    while i < len(data):
-        m = _TOKEN.match(data, i)
-        if m is None or m.end() == i:
-            i += 1
-            continue
-        i = m.end()
-        if m.group(2):
-            value, i = _literal(data, i)
-            yield "str", value
-        elif m.group(4) is not None:
-            hexdigits = re.sub(rb"\s", b"", m.group(4))
-            yield "str", bytes.fromhex((hexdigits + b"0" * (len(hexdigits) % 2)).decode("ascii"))
-        elif m.group(5):
-            yield m.group(5).decode(), None
-        elif m.group(6):
-            yield "name", m.group(6)[1:].decode("latin-1")
-        elif m.group(7):
-            yield "num", float(m.group(7))
-        elif m.group(8):
-            op = m.group(8).decode("latin-1")
-            if op == "ID":  # inline image data: skip to EI
-                end = data.find(b"EI", i)
-                i = len(data) if end < 0 else end + 2
-                continue
-            yield "op", op
+def _hex(digits: bytes) -> bytes:
+    digits = re.sub(rb"\s", b"", digits)
+    return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
 
 
 def _to_unicode(font: Any) -> tuple[dict[bytes, str], int]:
@@ -157,31 +132,20 @@ def _fonts(page: Any) -> dict[str, tuple[dict[bytes, str], int]]:
 def _page_runs(page: Any) -> Iterator[str]:
     fonts = _fonts(page)
     font = None
-    operands: list[tuple[str, Any]] = []
-    array: list[tuple[str, Any]] | None = None
-    for kind, value in _tokens(_content(page)):
-        if kind == "[":
-            array = []
-        elif kind == "]":
-            operands.append(("array", array or []))
-            array = None
-        elif array is not None:
-            array.append((kind, value))
-        elif kind != "op":
-            operands.append((kind, value))
+    for m in _TEXT_OPS.finditer(_content(page)):
+        name, literal, hexdigits, array = m.groups()
+        if name is not None:
+            font = fonts.get(name.decode("latin-1"))
+        elif literal is not None:
+            yield _decode(_unescape(literal), font)
+        elif hexdigits is not None:
+            yield _decode(_hex(hexdigits), font)
         else:
-            if value == "Tf":
-                names = [v for k, v in operands if k == "name"]
-                font = fonts.get(names[-1]) if names else None
-            elif value in ("Tj", "'", '"'):
-                strings = [v for k, v in operands if k == "str"]
-                if strings:
-                    yield _decode(strings[-1], font)
-            elif value == "TJ":
-                arrays = [v for k, v in operands if k == "array"]
-                if arrays:
-                    yield "".join(_decode(v, font) for k, v in arrays[-1] if k == "str")
-            operands = []
+            parts = _ARRAY_STRINGS.finditer(array)
+            yield "".join(
+                _decode(_unescape(p.group(1)) if p.group(1) is not None else _hex(p.group(2)), font)
+                for p in parts
+            )
 
 
 def text_runs(pdf: bytes) -> list[str]:
