@@ -291,6 +291,7 @@ class ImportOutcome:
     sha256: str = ""
     reasons: list[str] = field(default_factory=list)
     correction_reason: str = ""  # a corrected version's reason, as the unit signed it
+    received_on: str | None = None  # the day the district received it (decides 按时/迟报)
 
     @property
     def refused(self) -> bool:
@@ -644,6 +645,7 @@ def _keep(
         signer.fingerprint,
         sha,
         correction_reason=reason,
+        received_on=received_on.isoformat(),
     )
 
 

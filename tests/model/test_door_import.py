@@ -258,7 +258,8 @@ def test_on_time_is_judged_by_the_receipt_date_not_the_units_claim(district, fen
 def test_an_earlier_receipt_date_set_by_the_officer_counts(district, fengjing, tmp_path):
     plan = district.plans.get()
     path = _package(tmp_path, fengjing, _report(fengjing, "2024-03"))
-    import_packages(district, [path], who="officer", received_on=date(2024, 4, 10))
+    (outcome,) = import_packages(district, [path], who="officer", received_on=date(2024, 4, 10))
+    assert outcome.received_on == "2024-04-10"
     cell = completeness(district, plan, upto=parse_period("2024-03"), as_of=date(2024, 6, 3)).cell(
         "fengjing", "2024-03"
     )
