@@ -533,6 +533,10 @@ def _revalidated(store: Store, plan: Plan, raw: bytes, data: dict[str, Any], fin
         check_printed(raw, revalidated(store, plan, data))
     except UserError as exc:
         raise _Refused([exc.message], fingerprint, data) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError):
+        # data that parses but that no honest program wrote: refused like any other, the batch goes on
+        reason = translate("exchange", "报表数据无法按本计划重新计算和核对，可能是伪造或损坏的文件")
+        raise _Refused([reason], fingerprint, data) from None
 
 
 def _version_note(data: dict[str, Any], held: list[ReceivedPackage], fingerprint: str) -> str:
