@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -95,8 +96,10 @@ class CompletenessModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return style.COLOUR_BACKGROUND.get(STATE_COLOURS.get(cell.state, ""))
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = self.tr("截止 {d}；首次报送 {at}").format(
-                d=cell.deadline, at=(cell.first_submitted_at or "—")[:16].replace("T", " ")
+            tip = self.tr("截止 {d}；收到 {received}（签名 {signed}）").format(
+                d=cell.deadline,
+                received=cell.received_on or "—",
+                signed=(cell.signed_at or cell.first_submitted_at or "—")[:16].replace("T", " "),
             )
             if cell.correction_reason:
                 tip += "\n" + self.tr("第 {v} 版更正原因：{reason}").format(
@@ -164,6 +167,14 @@ class DistrictPage(RefreshWhenShown, QWidget):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        # the day the packages came: today, or earlier for a batch that lay waiting (decides 按时/迟报)
+        self.received_on = QDateEdit(QDate.currentDate())
+        self.received_on.setCalendarPopup(True)
+        self.received_on.setDisplayFormat("yyyy-MM-dd")
+        self.received_on.setMaximumDate(QDate.currentDate())
+        self.received_on.setToolTip(self.tr("导入的报送包的收到日期，据此判断按时或迟报，记入审计"))
+        buttons.insertWidget(1, QLabel(self.tr("收到日期")))
+        buttons.insertWidget(2, self.received_on)
         buttons.addStretch(1)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -261,8 +272,11 @@ class DistrictPage(RefreshWhenShown, QWidget):
             s.reload()
             ImportResultDialog(outcomes, self).exec()
 
+        received_on = self.received_on.date().toPython()
         self.worker.run(
-            on_own_store(s.store, lambda store: import_packages(store, paths, who=s.who)),
+            on_own_store(
+                s.store, lambda store: import_packages(store, paths, who=s.who, received_on=received_on)
+            ),
             done,
             lambda exc: show_error(self, exc, self.tr("无法导入")),
             self.tr("正在核验并导入 {n} 个文件…").format(n=len(paths)),
