@@ -180,7 +180,12 @@ class DistrictPage(RefreshWhenShown, QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.notes)
         self.view: DistrictView | None = None
-        session.changed.connect(self.refresh)
+        for signal in (
+            session.events.plan_changed,
+            session.events.period_changed,
+            session.events.received_changed,
+        ):
+            signal.connect(self.refresh)
         self.stale = True  # built when first shown
         self.builds = 0
 

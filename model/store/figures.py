@@ -35,6 +35,16 @@ class FigureWrite:
     note: str | None = None  # None keeps the stored note
 
 
+@dataclass(frozen=True)
+class FigureChange:
+    """One stored figure after a write: `figure` is None when the value was cleared."""
+
+    unit_id: str
+    period: str
+    field: str
+    figure: Figure | None
+
+
 def _audited(value: float | None, text: str | None, note: str) -> dict[str, Any]:
     return {"value": value, "text": text, "note": note}
 
@@ -67,12 +77,36 @@ class FiguresRepository:
         electricity_basis: str,
         before_commit: Callable[[], None] | None = None,
     ) -> int:
-        """Upsert figures in one transaction with an audit row each; returns how many changed.
+        """Upsert figures in one transaction with an audit row each; returns how many changed."""
+        return len(
+            self.write_changes(
+                plan_id,
+                unit_id,
+                writes,
+                who=who,
+                coef_version=coef_version,
+                electricity_basis=electricity_basis,
+                before_commit=before_commit,
+            )
+        )
+
+    def write_changes(
+        self,
+        plan_id: str,
+        unit_id: str,
+        writes: Iterable[FigureWrite],
+        *,
+        who: str,
+        coef_version: str,
+        electricity_basis: str,
+        before_commit: Callable[[], None] | None = None,
+    ) -> list[FigureChange]:
+        """Upsert figures in one transaction with an audit row each; returns the figures as now stored.
 
         A write whose value, text and note equal what is stored changes nothing and is not audited.
         A write with neither value nor text deletes the figure.
         """
-        changed = 0
+        changed: list[FigureChange] = []
         at = now_iso()
         with self.db.transaction():
             for w in writes:
@@ -103,6 +137,21 @@ class FiguresRepository:
                         (*where, w.value, w.text, note, at, who, coef_version, electricity_basis),
                     )
                 cleared = w.value is None and w.text is None
+                stored = None
+                if not cleared:
+                    stored = Figure(
+                        unit_id,
+                        w.period,
+                        w.field,
+                        w.value,
+                        w.text,
+                        note,
+                        at,
+                        who,
+                        coef_version,
+                        electricity_basis,
+                    )
+                changed.append(FigureChange(unit_id, w.period, w.field, stored))
                 self.audit.record(
                     who,
                     FIGURE_SET,
@@ -114,7 +163,6 @@ class FiguresRepository:
                     new=None if cleared else _audited(w.value, w.text, note),
                     at=at,
                 )
-                changed += 1
             if before_commit is not None:
                 before_commit()
         return changed
