@@ -39,7 +39,14 @@ from model.calc.summary import DistrictView, district_view
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.periods import Period
-from model.exchange.district import ImportOutcome, import_packages, trust_add, trust_list, trust_remove
+from model.exchange.district import (
+    ImportOutcome,
+    import_changes,
+    import_packages,
+    trust_add,
+    trust_list,
+    trust_remove,
+)
 from model.exchange.targets import apply_target_changes, export_targets, read_target_changes
 from model.reports.export import PDF, XLSX, district_summary_file
 from model.safety.files import write_atomic
@@ -255,7 +262,7 @@ class DistrictPage(RefreshWhenShown, QWidget):
         self.settings.set_folder("imports", str(paths[0].parent))
 
         def done(outcomes: list[ImportOutcome]) -> None:
-            s.reload()
+            s.absorb(import_changes(outcomes))
             ImportResultDialog(outcomes, self).exec()
 
         self.worker.run(

@@ -22,6 +22,7 @@ from model.calc.progress import MonthTable
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.plan.spec import Plan
+from model.store.changes import Changes
 from model.store.connection import now_iso
 from model.store.database import Store
 from model.store.figures import Figure
@@ -236,6 +237,12 @@ def import_packages(
     if progress is not None:
         progress(len(items), len(items), "")
     return outcomes
+
+
+def import_changes(outcomes: Iterable[ImportOutcome]) -> Changes:
+    """What a batch changed: the units and periods whose packages were taken in."""
+    taken = {(o.unit_id, o.period) for o in outcomes if not o.refused and o.unit_id and o.period}
+    return Changes(received=frozenset(taken))
 
 
 def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome:

@@ -84,5 +84,5 @@ def test_an_expired_certificate_cannot_sign():
 
 
 def test_a_file_that_is_no_certificate_is_refused_with_what_to_do():
-    with pytest.raises(UserError, match="不是 PEM 或 DER 格式的 X.509 证书"):
+    with pytest.raises(UserError, match="不是 PEM 或 DER 格式的"):
         signing.load_certificates([b"not a certificate"])
