@@ -625,22 +625,25 @@ def _listed_fields(r: _Reader, data: dict[str, Any]) -> list[Field]:
     return fields
 
 
+def _status_field(row_id: str, label: str, annex: int) -> Field:
+    """A row's required status, chosen from the plan's task statuses."""
+    return Field(
+        f"{row_id}.status",
+        label,
+        "",
+        annex,
+        kind=STATUS,
+        required=True,
+        accumulate="latest",
+        minimum=None,
+        row_id=row_id,
+    )
+
+
 def _annex1_fields(row: Annex1Row) -> list[Field]:
     """A qualitative row's status; otherwise its value (unless the district computes it) and conditions."""
     if row.measure == "qualitative":
-        return [
-            Field(
-                f"{row.id}.status",
-                translate("plan", "完成情况"),
-                "",
-                1,
-                kind=STATUS,
-                required=True,
-                accumulate="latest",
-                minimum=None,
-                row_id=row.id,
-            )
-        ]
+        return [_status_field(row.id, translate("plan", "完成情况"), 1)]
     fields = []
     rate = row.measure == "rate"
     label = translate("plan", "本年累计变化率") if rate else translate("plan", "本年累计完成")
@@ -667,17 +670,7 @@ def _annex1_fields(row: Annex1Row) -> list[Field]:
 def _annex4_fields(task: Annex4Row) -> list[Field]:
     """A task's status, progress, entered quantities and narrative."""
     fields = [
-        Field(
-            f"{task.id}.status",
-            translate("plan", "进展状态"),
-            "",
-            4,
-            kind=STATUS,
-            required=True,
-            accumulate="latest",
-            minimum=None,
-            row_id=task.id,
-        ),
+        _status_field(task.id, translate("plan", "进展状态"), 4),
         Field(
             f"{task.id}.progress_pct",
             translate("plan", "完成进度"),

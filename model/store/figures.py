@@ -66,29 +66,9 @@ class FiguresRepository:
             params += wanted
         return self.db.all(Figure, sql + " ORDER BY period, field", params)
 
-    def write(
-        self,
-        plan_id: str,
-        unit_id: str,
-        writes: Iterable[FigureWrite],
-        *,
-        who: str,
-        coef_version: str,
-        electricity_basis: str,
-        before_commit: Callable[[], None] | None = None,
-    ) -> int:
-        """Upsert figures in one transaction with an audit row each; returns how many changed."""
-        return len(
-            self.write_changes(
-                plan_id,
-                unit_id,
-                writes,
-                who=who,
-                coef_version=coef_version,
-                electricity_basis=electricity_basis,
-                before_commit=before_commit,
-            )
-        )
+    def write(self, plan_id: str, unit_id: str, writes: Iterable[FigureWrite], **options: Any) -> int:
+        """As `write_changes` (same keyword options), returning only how many figures changed."""
+        return len(self.write_changes(plan_id, unit_id, writes, **options))
 
     def write_changes(
         self,
