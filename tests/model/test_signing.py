@@ -72,9 +72,9 @@ def test_one_pem_file_may_hold_several_certificates(p12):
     assert units == [UNIT, "tinglin"]
 
 
-def test_a_new_key_needs_a_passphrase_of_six_characters():
-    with pytest.raises(UserError, match="至少用 6 个字符"):
-        signing.new_key(UNIT, FULL_NAME, "12345")
+def test_a_new_key_needs_a_long_enough_passphrase():
+    with pytest.raises(UserError, match="口令太短"):
+        signing.new_key(UNIT, FULL_NAME, "x" * (signing.MIN_PASSPHRASE - 1))
 
 
 def test_an_expired_certificate_cannot_sign():
