@@ -10,6 +10,7 @@ import pytest
 
 from model.common.errors import UserError
 from model.reports import signing
+from tests.crafted import blank_pdf
 
 PASS = "correct horse"
 UNIT, FULL_NAME = "fengjing", "枫泾镇人民政府"
@@ -21,19 +22,9 @@ def p12():
     return signing.new_key(UNIT, FULL_NAME, PASS)
 
 
-def plain_pdf() -> bytes:
-    from reportlab.pdfgen import canvas
-
-    out = io.BytesIO()
-    page = canvas.Canvas(out)
-    page.drawString(72, 720, "TanBao")
-    page.save()
-    return out.getvalue()
-
-
 def sign(key, pdf=None):
     return signing.sign_pdf(
-        pdf or plain_pdf(),
+        pdf or blank_pdf(),
         key,
         data=DATA,
         data_name="data.json",
