@@ -51,12 +51,7 @@ class HomePage(RefreshWhenShown, QScrollArea):
         self.session = session
         self.setWidgetResizable(True)
         events = session.events
-        for signal in (
-            events.report_changed,
-            events.state_changed,
-            events.plan_changed,
-            events.profile_changed,
-        ):
+        for signal in (events.report_changed, events.state_changed, events.plan_changed):
             signal.connect(self.refresh)
         self.cards: list[Card] = []
         self.stale = False
