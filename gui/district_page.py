@@ -44,6 +44,7 @@ from model.common.untrusted import fingerprint_groups, shown
 from model.exchange.district import (
     ImportOutcome,
     ReplaceNeeded,
+    import_changes,
     import_packages,
     trust_add,
     trust_list,
@@ -199,7 +200,12 @@ class DistrictPage(RefreshWhenShown, QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.notes)
         self.view: DistrictView | None = None
-        session.changed.connect(self.refresh)
+        for signal in (
+            session.events.plan_changed,
+            session.events.period_changed,
+            session.events.received_changed,
+        ):
+            signal.connect(self.refresh)
         self.stale = True  # built when first shown
         self.builds = 0
 
@@ -269,7 +275,7 @@ class DistrictPage(RefreshWhenShown, QWidget):
         self.settings.set_folder("imports", str(paths[0].parent))
 
         def done(outcomes: list[ImportOutcome]) -> None:
-            s.reload()
+            s.absorb(import_changes(outcomes))
             ImportResultDialog(outcomes, self).exec()
 
         received_on = self.received_on.date().toPython()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from gui.session import UnitSession
 from model.common.errors import UserError
 from model.entry.evidence import attach, save_copy
+from model.store.changes import Changes
 
 
 class EvidenceDialog(QDialog):
@@ -76,7 +77,7 @@ class EvidenceDialog(QDialog):
             except UserError as exc:
                 QMessageBox.warning(self, self.tr("无法添加"), exc.message)
         self.refresh()
-        s.changed.emit()
+        s.absorb(Changes(evidence=frozenset({(s.unit.id, str(s.period))})))
 
     def save(self) -> None:
         selected = self._selected()
@@ -103,4 +104,5 @@ class EvidenceDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法删除"), exc.message)
         self.refresh()
-        self.session.changed.emit()
+        s = self.session
+        s.absorb(Changes(evidence=frozenset({(s.unit.id, str(s.period))})))

@@ -95,7 +95,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.reports = ReportActions(self, self.session, settings, self.worker)
         self.templates = TemplateActions(self, self.session, settings, self.worker)
-        self.session.changed.connect(self._show_state)
+        self.session.events.state_changed.connect(self._show_state)
+        self.session.events.plan_changed.connect(self._show_state)
         self.session.refused.connect(lambda text: self.statusBar().showMessage(text, 10000))
 
         self.checks = ChecksPanel(self.session)
