@@ -73,8 +73,8 @@ def _parse_factor(key: str, item: Any, fail: Any) -> EmissionFactor:
         if not _positive(item["t_co2_per_unit"]):
             raise fail(f"factors.{key}.t_co2_per_unit", translate("emission", "应为正数"))
         return EmissionFactor(key, unit, float(item["t_co2_per_unit"]), status, source, False)
-    params = [item.get(k) for k in ("ncv_gj_per_unit", "carbon_tc_per_tj", "oxidation")]
-    if not all(_positive(p) for p in params) or float(params[2]) > 1:
+    params: list[Any] = [item.get(k) for k in ("ncv_gj_per_unit", "carbon_tc_per_tj", "oxidation")]
+    if not all(_positive(p) for p in params) or params[2] > 1:
         raise fail(f"factors.{key}", translate("emission", "应给出排放因子，或低位发热量、含碳量和碳氧化率"))
     ncv, cc, ox = (float(p) for p in params)
     return EmissionFactor(key, unit, derive_factor(ncv, cc, ox), status, source, True, ncv, cc, ox)
