@@ -94,6 +94,17 @@ def cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    """How a derived figure was obtained (the window's 计算过程 shows the same)."""
+    from model.calc.explain import explain, explain_text
+
+    report = _report(args)
+    report.plan.check_report_period(report.period)
+    explanation = explain(report, args.figure)
+    emit(args, explanation.to_dict(), lambda: explain_text(explanation))
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """The checks list, as the window's checks panel shows it; exit 1 when something blocks submission."""
     report = _report(args)
@@ -152,6 +163,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", metavar="U", required=True)
     p.add_argument("--period", metavar="YYYY-MM", required=True)
     p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser(
+        "explain", parents=[common], help=translate("cli", "计算过程：公式、输入数据、系数版本和舍入")
+    )
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.add_argument(
+        "figure",
+        metavar="FIGURE",
+        help=translate("cli", "progress --json 中的键，例如 annex2.ytd_change_rate_pct"),
+    )
+    p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("audit", parents=[common], help=translate("cli", "一个数值的修改记录"))
     p.add_argument("--unit", metavar="U", required=True)

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from model.calc import formulas as calc
+from model.common import formatting as fmt
+from model.common.i18n import translate
 
 CAP, INTENSITY = "cap", "intensity"
 
@@ -116,3 +118,23 @@ def annex3_allowance(
         denominator_projection_method=method,
         binding=binding,
     )
+
+
+def describe(a: Allowance | None) -> str:
+    """The allowance in one sentence, as the home card, the form header, the CLI and the PDF print it."""
+    if a is None:
+        return translate("allowance", "剩余用能空间：—（需本期数据齐全及上年全年数据）")
+    if a.out_of_reach_by_tce is not None:
+        return translate(
+            "allowance", "目标已无法完成：本年已用 {used} 吨标准煤，超出全年可用量 {over} 吨标准煤"
+        ).format(used=fmt.amount(a.used_tce), over=fmt.amount(a.out_of_reach_by_tce))
+    text = translate("allowance", "剩余用能空间 {rest} 吨标准煤").format(rest=fmt.amount(a.remaining_tce))
+    if a.per_month_tce is not None:
+        text += translate("allowance", "，余 {n} 个月，月均 {per} 吨标准煤").format(
+            n=a.remaining_months, per=fmt.amount(a.per_month_tce)
+        )
+    if a.last_year_same_months_tce is not None and a.remaining_months:
+        text += translate("allowance", "（上年同期这几个月用 {last} 吨标准煤）").format(
+            last=fmt.amount(a.last_year_same_months_tce)
+        )
+    return text
