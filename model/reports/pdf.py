@@ -31,6 +31,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -51,6 +52,8 @@ from model.reports.tables import (
     ReportPeople,
     Section,
     Table,
+    calculation_notes_table,
+    calculation_versions,
     summary_header,
     summary_notes,
     summary_sections,
@@ -480,6 +483,14 @@ def _section(section: Section, header: FormHeader, first: bool) -> list[Flowable
     return out
 
 
+def _calculation_page(report: UnitReport) -> list[Flowable]:
+    """The last page: how each derived figure was obtained, with the coefficient versions."""
+    out: list[Flowable] = [PageBreak(), *_title(translate("report", "计算说明"))]
+    out += _table(calculation_notes_table(report))
+    out += [Paragraph(_esc(line), _style(8, leading=11.5)) for line in calculation_versions(report)]
+    return out
+
+
 def _build(story: list[Flowable], running: str, meta: dict[str, str]) -> bytes:
     register_font()
     buffer = io.BytesIO()
@@ -522,6 +533,7 @@ def render_unit_pdf(report: UnitReport, people: ReportPeople, *, signed: bool) -
     story += _notes(unit_notes(report))
     holder: list[SignatureBox] = []
     story.append(_footer(people, signed, holder))
+    story += _calculation_page(report)
     running = f"{report.unit.full_name}  {report.period.label()}"
     data = _build(
         story,
