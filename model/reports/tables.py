@@ -775,6 +775,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             Cell(line.ytd_output_wan_yuan_last_year, AMOUNT),
             Cell(line.ytd_change_rate_pct, RATE),
             Cell(line.completion_rate_pct, PCT),
+            Cell(line.remaining_allowance_tce, AMOUNT),
             colour_cell(line.colour),
         ]
         for line in summary.annex2
@@ -788,6 +789,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             Cell(t.output_wan_yuan, AMOUNT),
             Cell(t.output_wan_yuan_last_year, AMOUNT),
             Cell(t.change_rate_pct, RATE),
+            text("—"),
             text("—"),
             text("—"),
         ]
@@ -806,9 +808,10 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             translate("report", "上年同期产值"),
             translate("report", "累计变化率"),
             translate("report", "完成率"),
+            translate("report", "剩余用能空间"),
             translate("report", "预警"),
         ],
-        widths=[2.3, 1.0, 1.5, 1.5, 1.6, 1.6, 1.2, 1.2, 1.3],
+        widths=[2.3, 1.0, 1.5, 1.5, 1.6, 1.6, 1.2, 1.2, 1.5, 1.3],
         rows=a2_rows,
         total_rows=(len(a2_rows) - 1,),
     )
@@ -827,14 +830,22 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             Cell(line.intensity_target, INTENSITY),
             text(line.intensity_unit),
             Cell(line.intensity_yoy_change_pct, RATE),
+            Cell(line.remaining_allowance_tce, AMOUNT),
+            Cell(line.ytd_co2_t, AMOUNT),
             colour_cell(line.colour),
         ]
         for line in summary.annex3
     ]
     a3 = Table(
-        caption=translate("report", "合计本年累计 {w} 万吨标准煤（{n} 个单位）。").format(
+        caption=translate(
+            "report",
+            "合计本年累计 {w} 万吨标准煤（{n} 个单位）；碳排放合计 {c} 吨二氧化碳（{k} 个单位），同比 {d}。",
+        ).format(
             w=fmt.amount(None if summary.annex3_ytd_tce is None else summary.annex3_ytd_tce / 10000),
             n=summary.annex3_units_counted,
+            c=fmt.amount(summary.annex3_ytd_co2_t),
+            k=len(summary.annex3_co2_units),
+            d=fmt.rate(summary.annex3_co2_change_pct),
         ),
         columns=[
             translate("report", "单位"),
@@ -846,9 +857,11 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             translate("report", "强度目标"),
             translate("report", "强度单位"),
             translate("report", "强度同比"),
+            translate("report", "剩余用能空间"),
+            translate("report", "碳排放（吨二氧化碳）"),
             translate("report", "预警"),
         ],
-        widths=[2.4, 1.3, 1.3, 1.0, 1.3, 1.55, 1.55, 1.5, 1.1, 1.2],
+        widths=[2.4, 1.3, 1.3, 1.0, 1.3, 1.55, 1.55, 1.5, 1.1, 1.4, 1.4, 1.2],
         rows=a3_rows,
     )
     a1 = Table(
