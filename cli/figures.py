@@ -96,8 +96,16 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """How a derived figure was obtained (the window's 计算过程 shows the same)."""
-    from model.calc.explain import explain, explain_text
+    from model.calc.explain import explain, explain_district, explain_text
 
+    if args.unit is None:  # a district total, from the packages the district holds
+        from model.calc.summary import district_view
+        from model.common.periods import parse_period
+
+        with open_store(args) as store:
+            explanation = explain_district(district_view(store, parse_period(args.period)), args.figure)
+        emit(args, explanation.to_dict(), lambda: explain_text(explanation))
+        return 0
     report = _report(args)
     report.plan.check_report_period(report.period)
     explanation = explain(report, args.figure)
@@ -167,7 +175,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "explain", parents=[common], help=translate("cli", "计算过程：公式、输入数据、系数版本和舍入")
     )
-    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--unit", metavar="U", help=translate("cli", "不写则说明全区合计（区里收到的报表包）"))
     p.add_argument("--period", metavar="YYYY-MM", required=True)
     p.add_argument(
         "figure",

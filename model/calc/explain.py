@@ -15,6 +15,7 @@ from typing import Any
 
 from model.calc.progress import MonthTable, months_due
 from model.calc.report import UnitReport
+from model.calc.summary import DistrictView
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.i18n import translate
@@ -479,8 +480,10 @@ def explain_text(e: Explanation) -> str:
         for i in e.inputs:
             where = i.period or i.field
             lines.append(f"  {where}  {i.label}  {i.shown} {i.unit}".rstrip())
-    lines.append(translate("explain", "折标系数版本：{v}").format(v=e.coefficient_version))
-    lines.append(e.electricity_basis)
+    if e.coefficient_version:
+        lines.append(translate("explain", "折标系数版本：{v}").format(v=e.coefficient_version))
+    if e.electricity_basis:
+        lines.append(e.electricity_basis)
     if e.emission_factor_version:
         lines.append(translate("explain", "排放因子版本：{v}").format(v=e.emission_factor_version))
     lines += e.notes
@@ -490,3 +493,86 @@ def explain_text(e: Explanation) -> str:
 def calculation_notes(report: UnitReport) -> list[Explanation]:
     """Every derived figure of the report explained: the PDF's 计算说明 page."""
     return [explain(report, key) for key in explainable(report)]
+
+
+# ---- district totals ---------------------------------------------------------------------------
+
+
+def _district_annex2(view: DistrictView, attr: str) -> tuple[list[Input], list[str]]:
+    inputs, left = [], []
+    for line in view.annex2:
+        if line.counted:
+            for name in (
+                "ytd_energy_tce",
+                "ytd_energy_tce_last_year",
+                "ytd_output_wan_yuan",
+                "ytd_output_wan_yuan_last_year",
+            ):
+                if attr in ("change_rate_pct", "intensity") or name == attr or name == "ytd_" + attr:
+                    inputs.append(Input(line.unit_name, getattr(line, name), "", view.period, name))
+        else:
+            left.append(_why_left_out(line.unit_name, line.reported, line.comparable))
+    return inputs, left
+
+
+def _why_left_out(name: str, reported: bool, comparable: bool) -> str:
+    if not reported:
+        return translate("explain", "{name}：未报（区里没有本期报表包）").format(name=name)
+    if not comparable:
+        return translate("explain", "{name}：上年同期数据缺失或为零，非同口径").format(name=name)
+    return translate("explain", "{name}：数据不全").format(name=name)
+
+
+_DISTRICT: dict[str, tuple[str, str, str, str]] = {
+    "annex2_total.energy_tce": (
+        _T("explain", "全区累计综合能耗（附件2）"), _T("explain", "已报且同口径单位的累计能耗相加"), "ΣE = Σ单位 ΣE单位", AMOUNT,
+    ),
+    "annex2_total.energy_tce_last_year": (
+        _T("explain", "全区上年同期累计能耗（附件2）"), _T("explain", "同一批单位的上年同期累计能耗相加"), "ΣE上年 = Σ单位 ΣE上年", AMOUNT,
+    ),
+    "annex2_total.output_wan_yuan": (
+        _T("explain", "全区累计产值（附件2）"), _T("explain", "已报且同口径单位的累计产值相加"), "ΣY = Σ单位 ΣY单位", AMOUNT,
+    ),
+    "annex2_total.intensity": (
+        _T("explain", "全区单位产值能耗（附件2）"), _T("explain", "全区能耗合计除以产值合计"), "I = ΣE / ΣY", INTENSITY,
+    ),
+    "annex2_total.change_rate_pct": (
+        _T("explain", "全区单位产值能耗累计变化率（附件2）"),
+        _T("explain", "各单位能耗、产值分别相加后再计算变化率，不是各单位变化率的平均"),
+        "r = (ΣE / ΣE上年) ÷ (ΣY / ΣY上年) − 1", RATE,
+    ),
+    "annex3_ytd_tce": (
+        _T("explain", "重点用能单位累计综合能耗合计（附件3）"), _T("explain", "数据齐全的单位累计能耗相加"), "ΣE = Σ单位 ΣE单位", AMOUNT,
+    ),
+    "annex3_ytd_co2_t": (
+        _T("explain", "重点用能单位碳排放合计（附件3）"), _T("explain", "本年与上年同期均齐全的单位碳排放相加"), "ΣC = Σ单位 ΣC单位", AMOUNT,
+    ),
+}  # fmt: skip
+
+
+def explain_district(view: DistrictView, figure: str) -> Explanation:
+    """A district total: its formula, the units included with their figures, and those left out with why."""
+    if figure not in _DISTRICT:
+        raise UserError(
+            translate("explain", "没有名为“{figure}”的全区合计。可查看：{keys}").format(
+                figure=figure, keys="、".join(_DISTRICT)
+            )
+        )
+    label, words, formula, kind = _DISTRICT[figure]
+    _found, value = _lookup(view.to_dict(), figure)
+    if figure.startswith("annex2_total."):
+        inputs, left = _district_annex2(view, figure.split(".", 1)[1])
+    else:
+        attr = "ytd_co2_t" if figure == "annex3_ytd_co2_t" else "ytd_tce"
+        counted = set(view.annex3_co2_units) if attr == "ytd_co2_t" else None
+        inputs, left = [], []
+        for line in view.annex3:
+            v = getattr(line, attr)
+            if v is not None and (counted is None or line.unit_id in counted):
+                inputs.append(Input(line.unit_name, v, "", view.period, attr))
+            else:
+                left.append(_why_left_out(line.unit_name, line.reported, True))
+    shown, rounding = _shown(kind, value)
+    notes = [translate("explain", "计入 {n} 个单位。").format(n=len({i.label for i in inputs}))]
+    notes += [translate("explain", "未计入：{why}").format(why=why) for why in left]
+    return Explanation(figure, label, words, formula, inputs, value, shown, rounding, notes=notes)
