@@ -48,6 +48,7 @@ class CarbonProgress:
     carriers: list[CarrierCarbon]
     monthly_co2_t: list[float | None]  # months 1..N
     monthly_co2_t_last_year: list[float | None]
+    cumulative_co2_t: list[float | None]  # months 1..N, None from the first month without a total
 
 
 def _sum(values: Values, key: str, months: range) -> float | None:
@@ -85,9 +86,11 @@ def carbon_progress(
     short_months: set[tuple[int, bool]],
     denominator: float | None,
     intensity_unit: str,
+    running: Sequence[bool] = (),
 ) -> CarbonProgress:
     """`carrier_fields`: this year's carrier fields (last year's are their `_last_year` twins);
-    `short_months`: (month, last_year) pairs with a missing carrier."""
+    `short_months`: (month, last_year) pairs with a missing carrier; `running`: per month 1..N whether
+    the energy total to date is shown (the carbon total to date is shown in the same months)."""
     this = [f for f in carrier_fields if not f.is_last_year]
     last = [_twin(f) for f in this]
     carriers = []
@@ -123,7 +126,18 @@ def carbon_progress(
         carriers=carriers,
         monthly_co2_t=monthly,
         monthly_co2_t_last_year=monthly_last,
+        cumulative_co2_t=running_totals(monthly, running),
     )
+
+
+def running_totals(monthly: Sequence[float | None], shown: Sequence[bool]) -> list[float | None]:
+    """Month by month the total to date, in the months where `shown` says so."""
+    out: list[float | None] = []
+    total = 0.0
+    for i, value in enumerate(monthly):
+        total += value or 0.0
+        out.append(total if i < len(shown) and shown[i] else None)
+    return out
 
 
 def _twin(f: Field) -> Field:

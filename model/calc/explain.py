@@ -104,6 +104,11 @@ class _Context:
             for m in wanted
         ]
 
+    def year_months(self, start: int = 1) -> list[int]:
+        """Months start..12; a month before the first cumulative period that holds nothing comes inside it."""
+        first = self.plan.rules.first_cumulative_month
+        return [m for m in range(start, 13) if not (m < first and not self.table.values.get(m))]
+
     def cell(self, month: int, key: str) -> Input:
         f = self.plan.field(key)
         return Input(f.display_label, self.table.value(month, key), f.unit, self.period(month), key)
@@ -178,7 +183,7 @@ def _a2_allowance(c: _Context) -> list[Input]:
     assert a2 is not None
     a = a2.allowance
     energy_last, output_last = c.a2_key("energy_last_year"), c.a2_key("output_last_year")
-    months = c.cells(range(1, 13), [energy_last, output_last])
+    months = c.cells(c.year_months(), [energy_last, output_last])
     return [
         Input(translate("explain", "目标 t"), a2.target_pct, "%", "", translate("explain", "计划附件2")),
         *c.monthly([c.a2_key("energy"), c.a2_key("output")]),
@@ -194,7 +199,7 @@ def _a3_tce(last_year: bool) -> Callable[[_Context], list[Input]]:
 def _a3_projection(c: _Context) -> list[Input]:
     a3 = c.progress.annex3
     assert a3 is not None
-    last = c.cells(range(1, 13), c.carriers(True))
+    last = c.cells(c.year_months(), c.carriers(True))
     return [c.derived(translate("explain", "本年累计 ΣE"), a3.ytd_tce, "吨标准煤"), *last, *c.coefficients()]
 
 

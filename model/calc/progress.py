@@ -570,6 +570,7 @@ def annex3_progress(
         short,
         a3.denominator,
         row.intensity_unit,
+        [m.cumulative_tce is not None for m in a3.months],
     )
     allowance = None
     if a3.ytd_tce is not None:
