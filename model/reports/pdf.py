@@ -39,11 +39,12 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 
-from model.calc.report import ATTACHMENT_NAME, UnitReport, encode_report_data
+from model.calc.report import ATTACHMENT_NAME, UnitReport, encode_report_data, report_data_sha256
 from model.common import formatting as fmt
 from model.common.i18n import translate
 from model.reports.chart import Axis, axis_for
 from model.reports.fonts import font_path
+from model.reports.printmark import SUMMARY, UNIT, PrintMark, short_fingerprint, summary_sha256
 from model.reports.tables import (
     COLOUR,
     TEXT,
@@ -72,6 +73,8 @@ FONT = "TanBaoSans"
 PAGE_W, PAGE_H = A4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 15 * mm, 14 * mm, 16 * mm
 CONTENT_W = PAGE_W - 2 * MARGIN_X
+QR_SIZE = 24 * mm  # ≥ 3 pixels a module on a 150 dpi scan
+MARKED_BOTTOM = 30 * mm  # the bottom margin of a page with a print mark
 FILL = {
     "green": colors.HexColor("#cdebd0"),
     "yellow": colors.HexColor("#fdeea0"),
@@ -115,8 +118,22 @@ def _p(text: str, size: float = 8.5, align: int = TA_LEFT, colour: Any = None) -
 # ---- page furniture ----------------------------------------------------------------------------
 
 
-def _numbered_canvas(running: str) -> type[Canvas]:
-    """A canvas that knows the page count when it closes: 第 x 页 共 y 页, and a running head."""
+def _draw_mark(canvas: Canvas, mark: PrintMark) -> None:
+    """The page's QR code at the bottom right, its content in readable text beside it."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    drawing = Drawing(QR_SIZE, QR_SIZE)
+    drawing.add(QrCodeWidget(mark.payload, barWidth=QR_SIZE, barHeight=QR_SIZE, barLevel="M", barBorder=2))
+    renderPDF.draw(drawing, canvas, PAGE_W - MARGIN_X - QR_SIZE, 3 * mm)
+    canvas.setFont(FONT, 6.5)
+    for i, line in enumerate(mark.readable):
+        canvas.drawString(MARGIN_X, 22 * mm - i * 3.4 * mm, line)
+
+
+def _numbered_canvas(running: str, mark: PrintMark | None = None) -> type[Canvas]:
+    """A canvas that knows the page count when it closes: 第 x 页 共 y 页, a running head and, when the
+    report carries one, each page's print mark (QR code)."""
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -147,6 +164,8 @@ def _numbered_canvas(running: str) -> type[Canvas]:
             )
             if page > 1 and running:
                 self.drawString(MARGIN_X, PAGE_H - 9 * mm, running)
+            if mark is not None:
+                _draw_mark(self, mark.on_page(page, total))
             self.restoreState()
 
     return NumberedCanvas
@@ -491,8 +510,9 @@ def _calculation_page(report: UnitReport) -> list[Flowable]:
     return out
 
 
-def _build(story: list[Flowable], running: str, meta: dict[str, str]) -> bytes:
+def _build(story: list[Flowable], running: str, meta: dict[str, str], mark: PrintMark | None = None) -> bytes:
     register_font()
+    bottom = MARKED_BOTTOM if mark is not None else MARGIN_BOTTOM
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -500,7 +520,7 @@ def _build(story: list[Flowable], running: str, meta: dict[str, str]) -> bytes:
         leftMargin=MARGIN_X,
         rightMargin=MARGIN_X,
         topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
+        bottomMargin=bottom,
         title=meta.get("title", ""),
         author=meta.get("author", ""),
         subject=meta.get("subject", ""),
@@ -509,9 +529,9 @@ def _build(story: list[Flowable], running: str, meta: dict[str, str]) -> bytes:
         initialFontName=FONT,
         initialFontSize=9,
     )
-    frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body")
+    frame = Frame(MARGIN_X, bottom, CONTENT_W, PAGE_H - MARGIN_TOP - bottom, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(story, canvasmaker=_numbered_canvas(running))
+    doc.build(story, canvasmaker=_numbered_canvas(running, mark))
     return buffer.getvalue()
 
 
@@ -524,8 +544,11 @@ class RenderedPdf:
     signature_box: SignatureBox
 
 
-def render_unit_pdf(report: UnitReport, people: ReportPeople, *, signed: bool) -> RenderedPdf:
-    """The unit's report without attachment or signature; `signed` only changes the empty signature box."""
+def render_unit_pdf(
+    report: UnitReport, people: ReportPeople, *, signed: bool, signer_fingerprint: str = ""
+) -> RenderedPdf:
+    """The unit's report without attachment or signature; `signed` only changes the empty signature box.
+    Every page carries the print mark: the data's SHA-256 and the signer certificate's fingerprint."""
     register_font()
     story: list[Flowable] = []
     for i, section in enumerate(unit_sections(report)):
@@ -545,6 +568,15 @@ def render_unit_pdf(report: UnitReport, people: ReportPeople, *, signed: bool) -
             "author": report.unit.full_name,
             "subject": report.plan.title,
         },
+        PrintMark(
+            UNIT,
+            report.plan.id,
+            report.unit.id,
+            str(report.period),
+            report.version,
+            report_data_sha256(report.data),
+            short_fingerprint(signer_fingerprint),
+        ),
     )
     return RenderedPdf(data, holder[-1])
 
@@ -561,7 +593,8 @@ def unit_pdf(
     from model.reports import signing
 
     people = people or ReportPeople()
-    rendered = render_unit_pdf(report, people, signed=key is not None)
+    fingerprint = key.info.fingerprint_sha256 if key is not None else ""
+    rendered = render_unit_pdf(report, people, signed=key is not None, signer_fingerprint=fingerprint)
     data = encode_report_data(report.data)
     if key is None:
         return signing.attach_data(rendered.data, data, ATTACHMENT_NAME, translate("report", "报表数据"))
@@ -602,4 +635,12 @@ def summary_pdf(plan: Plan, summary: DistrictSummary, people: ReportPeople | Non
         story,
         f"{summary.district_unit_name}  {summary.period_label}",
         {"title": summary_title(plan), "author": summary.district_unit_name, "subject": plan.title},
+        PrintMark(
+            SUMMARY,
+            plan.id,
+            summary.district_unit_id,
+            summary.period,
+            None,
+            summary_sha256(summary.to_dict()),
+        ),
     )
