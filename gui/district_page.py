@@ -40,7 +40,15 @@ from model.calc.summary import DistrictView, district_view
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.periods import Period
-from model.exchange.district import ImportOutcome, import_packages, trust_add, trust_list, trust_remove
+from model.common.untrusted import fingerprint_groups, shown
+from model.exchange.district import (
+    ImportOutcome,
+    ReplaceNeeded,
+    import_packages,
+    trust_add,
+    trust_list,
+    trust_remove,
+)
 from model.exchange.targets import apply_target_changes, export_targets, read_target_changes
 from model.reports.export import PDF, XLSX, district_summary_file
 from model.safety.files import write_atomic
@@ -398,7 +406,7 @@ class ImportResultDialog(QDialog):
         self.list = QListWidget()
         self.list.setWordWrap(True)
         for outcome in outcomes:
-            item = QListWidgetItem(f"【{outcome.label}】{Path(outcome.path).name}：{outcome.message}")
+            item = QListWidgetItem(f"【{outcome.label}】{shown(Path(outcome.path).name)}：{outcome.message}")
             if outcome.refused:
                 item.setBackground(style.COLOUR_BACKGROUND["red"])
             self.list.addItem(item)
@@ -439,7 +447,13 @@ class TrustDialog(QDialog):
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
             status = self.tr("已撤销 {at}").format(at=e.revoked_at[:10]) if e.revoked_at else self.tr("信任")
-            values = [e.unit_name, e.subject, e.fingerprint, f"{e.added_at[:10]} {e.added_by}", status]
+            values = [
+                e.unit_name,
+                shown(e.subject),
+                fingerprint_groups(e.fingerprint),
+                f"{e.added_at[:10]} {e.added_by}",
+                status,
+            ]
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if e.revoked_at:
@@ -453,8 +467,14 @@ class TrustDialog(QDialog):
         )
         if not path:
             return
+        s = self.session
         try:
-            entry = trust_add(self.session.store, self.session.plan, path, who=self.session.who)
+            try:
+                entry = trust_add(s.store, s.plan, path, who=s.who)
+            except ReplaceNeeded as exc:
+                if not self._confirm_replace(exc.message):
+                    return
+                entry = trust_add(s.store, s.plan, path, who=s.who, replace=True)
         except Exception as exc:
             show_error(self, exc, self.tr("无法登记"))
             return
@@ -462,10 +482,19 @@ class TrustDialog(QDialog):
         QMessageBox.information(
             self,
             self.tr("登记证书"),
-            self.tr("已信任 {unit} 的证书。\n请与该单位电话核对 SHA-256 指纹：\n{fp}").format(
-                unit=entry.unit_name, fp=entry.fingerprint
+            self.tr(
+                "已信任 {unit} 的证书。\n证书主体：{subject}\n请与该单位电话核对 SHA-256 指纹（逐组读出）：\n{fp}"
+            ).format(
+                unit=entry.unit_name, subject=shown(entry.subject), fp=fingerprint_groups(entry.fingerprint)
             ),
         )
+
+    def _confirm_replace(self, message: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("替换证书"), message, parent=self)
+        replace = box.addButton(self.tr("替换（撤销旧证书）"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is replace
 
     def revoke(self) -> None:
         row = self.table.currentRow()
@@ -476,7 +505,7 @@ class TrustDialog(QDialog):
             self,
             self.tr("撤销信任"),
             self.tr("撤销对 {unit} 证书 {fp} 的信任？之后用它签名的报送包将被拒收。").format(
-                unit=entry.unit_name, fp=entry.fingerprint[:23]
+                unit=entry.unit_name, fp=fingerprint_groups(entry.fingerprint)
             ),
         )
         if answer == QMessageBox.StandardButton.Yes:
