@@ -119,13 +119,24 @@ def _p(text: str, size: float = 8.5, align: int = TA_LEFT, colour: Any = None) -
 
 
 def _draw_mark(canvas: Canvas, mark: PrintMark) -> None:
-    """The page's QR code at the bottom right, its content in readable text beside it."""
-    from reportlab.graphics import renderPDF
+    """The page's QR code at the bottom right (reportlab's QR encoder, drawn module by module so that no
+    font state of the page changes), its content in readable text beside it."""
     from reportlab.graphics.barcode.qr import QrCodeWidget
 
-    drawing = Drawing(QR_SIZE, QR_SIZE)
-    drawing.add(QrCodeWidget(mark.payload, barWidth=QR_SIZE, barHeight=QR_SIZE, barLevel="M", barBorder=2))
-    renderPDF.draw(drawing, canvas, PAGE_W - MARGIN_X - QR_SIZE, 3 * mm)
+    widget = QrCodeWidget(mark.payload, barLevel="M")
+    widget.qr.make()
+    modules = widget.qr.modules
+    border = 2
+    box = QR_SIZE / (len(modules) + 2 * border)
+    left, top = PAGE_W - MARGIN_X - QR_SIZE, 3 * mm + QR_SIZE
+    canvas.setFillColor(colors.black)
+    for r, row in enumerate(modules):
+        for c, dark in enumerate(row):
+            if dark:
+                canvas.rect(
+                    left + (c + border) * box, top - (r + border + 1) * box, box, box, stroke=0, fill=1
+                )
+    canvas.setFillColor(GREY)
     canvas.setFont(FONT, 6.5)
     for i, line in enumerate(mark.readable):
         canvas.drawString(MARGIN_X, 22 * mm - i * 3.4 * mm, line)
