@@ -7,14 +7,14 @@ low heating value (GJ per unit) × carbon content (tC/TJ) / 1000 × oxidation ra
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from model.common.errors import PlanError, UserError
+from model.common.errors import UserError
 from model.common.i18n import translate
+from model.plan.coefficients import read_data_file
 
 SHIPPED = "emission-factors-2024.json"
 STATUSES = ("confirmed", "weak", "assumed")
@@ -81,19 +81,9 @@ def _parse_factor(key: str, item: Any, fail: Any) -> EmissionFactor:
 
 
 def parse_emission_factors(text: str, source_name: str) -> EmissionFactorSet:
-    def fail(path: str, problem: str) -> PlanError:
-        return PlanError(
-            translate("emission", "排放因子文件 {file} 有误：{path}：{problem}").format(
-                file=source_name, path=path, problem=problem
-            )
-        )
-
-    try:
-        data: Any = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise fail(f"第 {exc.lineno} 行", exc.msg) from None
-    if not isinstance(data, dict) or data.get("format") != "tanbao-emission-factors":
-        raise fail("format", translate("emission", "不是 TanBao 排放因子文件"))
+    data, fail = read_data_file(
+        text, source_name, "tanbao-emission-factors", translate("emission", "排放因子文件")
+    )
     version, year, raw = data.get("version"), data.get("year"), data.get("factors")
     if not isinstance(version, str) or not version:
         raise fail("version", translate("emission", "缺少版本"))

@@ -5,21 +5,12 @@ from PySide6.QtCore import Qt
 
 from gui.annex3_form import Annex3Form
 from model.calc.explain import explain, explain_text
-from model.common.periods import parse_period
-from model.entry.figures import Entry, store_entries
+from model.entry.figures import store_entries
+from tests.unit_world import plant_entries
 
 
 def _plant(store):
-    entries = [
-        Entry("paihai", parse_period(f"2024-{m:02d}"), k, v)
-        for m in range(1, 13)
-        for k, v in (("electricity_kwh_last_year", "2100000"), ("treated_volume_m3_last_year", "3900000"))
-    ]
-    entries += [
-        Entry("paihai", parse_period(f"2024-{m:02d}"), k, v)
-        for m in (1, 2, 3)
-        for k, v in (("electricity_kwh", "2000000"), ("treated_volume_m3", "4000000"))
-    ]
+    entries = plant_entries()
     store_entries(store, store.plans.get(), entries, who="t")
 
 

@@ -8,23 +8,15 @@ from openpyxl import load_workbook
 from model.calc.report import report_from_store
 from model.common import formatting as fmt
 from model.common.periods import parse_period
-from model.entry.figures import Entry, store_entries
+from model.entry.figures import store_entries
 from model.reports.pdf import unit_pdf
 from model.reports.xlsx import unit_xlsx
+from tests.unit_world import plant_entries
 
 
 def _report(store):
     plan = store.plans.get()
-    entries = [
-        Entry("paihai", parse_period(f"2024-{m:02d}"), k, v)
-        for m in range(1, 13)
-        for k, v in (("electricity_kwh_last_year", "2100000"), ("treated_volume_m3_last_year", "3900000"))
-    ]
-    entries += [
-        Entry("paihai", parse_period(f"2024-{m:02d}"), k, v)
-        for m in (1, 2, 3)
-        for k, v in (("electricity_kwh", "2000000"), ("treated_volume_m3", "4000000"))
-    ]
+    entries = plant_entries()
     store_entries(store, plan, entries, who="t")
     return report_from_store(store, "paihai", parse_period("2024-03"), created_by="t")
 
