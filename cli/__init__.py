@@ -13,13 +13,28 @@ from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from cli.parser import build_parser
+def utf8_output() -> None:
+    """Print UTF-8 also when stdout/stderr go to a file or a pipe. On Windows Python would otherwise write
+    redirected output in the ANSI code page (cp936 on Chinese Windows): `--json > out.json` must be UTF-8.
+    (A Windows console is UTF-8 already; so is Linux with a UTF-8 or C locale.)"""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from cli.parser import build_parser, cmd_window
+
+    utf8_output()
     args = build_parser().parse_args(argv)
     args.db = getattr(args, "db", None) or args.global_db
     args.json = getattr(args, "json", False) or args.global_json
     try:
+        if args.func is not cmd_window:  # the window says it in a message box (gui/app.py)
+            from model.store.connection import require_sqlite
+
+            require_sqlite()
         return int(args.func(args))
     except ValidationError as exc:
         print(translate("cli", "错误：{msg}").format(msg=exc.message), file=sys.stderr)
@@ -28,12 +43,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  - {problem}", file=sys.stderr)
         return 2
     except UserError as exc:
-        print(translate("cli", "错误：{msg}").format(msg=exc.message), file=sys.stderr)
+        from model.safety.files import OverwriteRefused
+
+        hint = translate("cli", "确实要覆盖时加 --force。") if isinstance(exc, OverwriteRefused) else ""
+        print(translate("cli", "错误：{msg}").format(msg=exc.message) + hint, file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a damaged file met by a reading command, a disk failing: not a bug
+        from model.common.failures import OPEN, environment_error
+        from model.common.paths import default_db_path
+
+        known = environment_error(exc, default_db_path(args.db), OPEN)
+        if known is None:
+            raise
+        print(translate("cli", "错误：{msg}").format(msg=known.message), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

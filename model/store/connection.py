@@ -19,11 +19,28 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from model.common.errors import UserError
-from model.common.failures import SAVE, environment_error
+from model.common.failures import OPEN, SAVE, environment_error
 from model.common.i18n import translate
 from model.common.untrusted import shown
 
 T = TypeVar("T")
+
+
+MIN_SQLITE = (3, 35, 0)
+
+
+def require_sqlite() -> None:
+    """Refuse an SQLite older than 3.35 (UOS 20 has 3.27, Kylin V10 3.31): there sqlite-utils and other
+    tools fall back from upsert to INSERT OR IGNORE and silently drop rows. The builds bundle 3.40+."""
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise UserError(
+            translate(
+                "store",
+                "本程序需要 SQLite {need} 或更新版本，但当前 Python 使用的是 SQLite {found}，"
+                "数据可能会被悄悄丢失，因此不能启动。请使用 TanBao 的独立安装包（自带新版 SQLite），"
+                "或换用链接较新 SQLite 的 Python 3.11。",
+            ).format(need=".".join(map(str, MIN_SQLITE[:2])), found=sqlite3.sqlite_version)
+        )
 
 
 def now_iso() -> str:
@@ -74,10 +91,14 @@ class Database:
             conn.execute("PRAGMA foreign_keys = ON")
             if write:
                 conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA synchronous = FULL")  # a commit is on disk before it is acknowledged
             else:
                 conn.execute("PRAGMA query_only = ON")
         except (sqlite3.DatabaseError, OSError) as exc:
+            not_a_database = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == 26  # SQLITE_NOTADB
+            known = None if not_a_database else environment_error(exc, self.path, OPEN)
+            if known is not None:  # a full disk, a read-only folder, damage: say so
+                raise known from None
             raise UserError(
                 translate(
                     "store", "无法打开数据库 {path}：{err}。请确认文件是 TanBao 数据库且有读写权限。"

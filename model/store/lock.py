@@ -15,6 +15,7 @@ and the caller checks the database (`model.store.recovery`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import json
 import os
@@ -26,12 +27,14 @@ from pathlib import Path
 from typing import IO
 
 from model.common.errors import UserError
+from model.common.failures import OPEN, environment_error
 from model.common.i18n import translate
 from model.common.untrusted import shown
 
 LOCK_SUFFIX = ".lock"
 # Windows locks a byte range; lock one byte far past the JSON so that others can still read it.
 _WINDOWS_LOCK_OFFSET = 1 << 20
+_HELD_ELSEWHERE = {errno.EACCES, errno.EAGAIN, getattr(errno, "EDEADLOCK", errno.EDEADLK), errno.EDEADLK}
 
 
 @dataclass(frozen=True)
@@ -102,12 +105,16 @@ def _try_os_lock(f: IO[bytes]) -> bool:
         f.seek(_WINDOWS_LOCK_OFFSET)
         try:
             msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
+        except OSError as exc:
+            # EACCES (ERROR_LOCK_VIOLATION) or EDEADLOCK: another process holds the byte. Anything else
+            # (EINVAL for ERROR_NOT_SUPPORTED / ERROR_INVALID_FUNCTION on some network shares and NAS):
+            # this place cannot lock at all, which the caller reports as such.
+            if exc.errno in _HELD_ELSEWHERE:
+                return False
+            raise
         finally:
             f.seek(0)
         return True
-    import errno
     import fcntl
 
     try:
@@ -189,7 +196,21 @@ class WriterLock:
             program=self.program,
         )
         self._file = f
-        self._write(json.dumps(asdict(self.info), ensure_ascii=False).encode("utf-8"))
+        try:
+            self._write(json.dumps(asdict(self.info), ensure_ascii=False).encode("utf-8"))
+        except OSError as exc:  # a full disk: the marker cannot be written, so the lock is not taken
+            self._file = None
+            with contextlib.suppress(OSError):
+                _os_unlock(f)
+            f.close()
+            known = environment_error(exc, self.path, OPEN)
+            if known is not None:
+                raise known from None
+            raise UserError(
+                translate("lock", "无法写入锁文件 {path}：{err}。请检查数据库所在文件夹是否可写。").format(
+                    path=self.path, err=exc.strerror or exc
+                )
+            ) from None
         return self
 
     def _in_use_message(self, holder: LockInfo | None) -> str:
