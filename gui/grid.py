@@ -14,6 +14,8 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
+    QItemSelection,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
@@ -48,6 +50,7 @@ from gui.chart import MonthChart
 from gui.session import CellChange, UnitSession, raw_text
 from gui.text_dialog import ask_text
 from model.calc.checks import ERROR
+from model.common.errors import UserError
 from model.common.paste import format_block, parse_block
 from model.common.periods import parse_period
 from model.entry.figures import field_history
@@ -109,6 +112,10 @@ class GridModel(QAbstractTableModel):
 
     def editable_row(self, row: int) -> bool:
         return True
+
+    def figure_of(self, row: int, column: int) -> str | None:
+        """The key (as in `progress --json`) of the derived figure a cell shows, for 计算过程 (F2)."""
+        return None
 
     # -- shared --
     def refresh(self) -> None:
@@ -373,8 +380,40 @@ class GridView(QTableView):
             self._clear_selection()
         elif key == Qt.Key.Key_Escape and not editing:
             self.leave.emit()
+        elif (
+            key == Qt.Key.Key_F2 and self.currentIndex().isValid() and self.explain_cell(self.currentIndex())
+        ):
+            return  # 计算过程 of a computed figure
         else:
             super().keyPressEvent(event)
+
+    def explain_cell(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        """计算过程 of a derived cell; False when the cell is not a derived figure."""
+        model = self.grid()
+        figure = model.figure_of(index.row(), index.column())
+        if figure is None:
+            return False
+        from gui.explain_dialog import ExplainDialog
+        from model.calc.explain import explain
+
+        try:
+            explanation = explain(model.session.report, figure)
+        except UserError as exc:
+            self.message.emit(str(exc))
+            return True
+        self.explain_dialog = ExplainDialog(explanation, self, self.highlight)
+        self.explain_dialog.show()
+        return True
+
+    def highlight(self, cells: list[tuple[str, str]]) -> None:
+        """Select the input cells of an explanation that this grid shows."""
+        model = self.grid()
+        selection = QItemSelection()
+        for period, field in cells:
+            index = model.locate(period, field)
+            if index is not None:
+                selection.select(index, index)
+        self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def edit(self, index: Any, trigger: Any = None, event: Any = None) -> bool:  # type: ignore[override]
         """Typing into a cell that takes no typing says why in the status bar instead of doing nothing."""
@@ -479,6 +518,8 @@ class GridView(QTableView):
         note = menu.addAction(self.tr("填写说明(&N)…"), lambda: self.edit_note(index))
         history.setEnabled(stored)
         note.setEnabled(stored)
+        if self.grid().figure_of(index.row(), index.column()) is not None:
+            menu.addAction(self.tr("计算过程(&E)…"), lambda: self.explain_cell(index))
         where = (
             self.viewport().mapToGlobal(self.visualRect(index).center()) if keyboard else event.globalPos()
         )

@@ -24,7 +24,7 @@ def shortcut_rows() -> list[tuple[str, str, str]]:
         (window, "Ctrl+E", tr("附件4：当前任务的证明材料")),
         (window, "Ctrl+Q", tr("退出")),
         (grid, tr("直接输入"), tr("开始填写当前单元格")),
-        (grid, "F2", tr("修改当前单元格（保留原内容）")),
+        (grid, "F2", tr("修改当前单元格（保留原内容）；计算得出的单元格：显示计算过程")),
         (grid, "Enter", tr("确认并移到下一行；用 Tab 填过一行后回到起始列")),
         (grid, "Tab / Shift+Tab", tr("移到下一个 / 上一个可填写的单元格（跳过计算列和锁定的月份）")),
         (grid, tr("方向键"), tr("移动；按住 Shift 选择一块区域")),
