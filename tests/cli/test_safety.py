@@ -9,7 +9,7 @@ import pytest
 
 import main
 from tests.conftest import ROOT
-from tests.model.test_lock import HOLD
+from tests.model.store.test_lock import HOLD
 
 ENTER = ["enter", "--unit", "fengjing", "--period", "2024-03", "energy_tce=1000"]
 

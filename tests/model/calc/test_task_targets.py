@@ -10,7 +10,7 @@ from model.calc.summary import summary_from_store
 from model.common.errors import PlanError
 from model.common.periods import parse_period
 from model.plan.spec import parse_plan, shipped_plan_text
-from tests.model.test_progress import enter, progress
+from tests.model.calc.test_progress import enter, progress
 
 
 def task(store, unit, period, task_id):

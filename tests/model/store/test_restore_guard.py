@@ -8,7 +8,7 @@ import pytest
 from model.common.errors import UserError
 from model.store.backup import backup_now, backups_dir, list_backups, restore_backup
 from model.store.database import open_database
-from tests.model import test_submission
+from tests.model.exchange import test_submission
 from tests.unit_world import unit_db
 
 fengjing = test_submission.fengjing  # the same unit: February and March ready to submit

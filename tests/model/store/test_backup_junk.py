@@ -11,7 +11,7 @@ from model.store.backup import (
     prune,
     scan_backups,
 )
-from tests.model.test_backup import save
+from tests.model.store.test_backup import save
 
 
 def junk(store, stamp, reason="daily", content=b""):

@@ -8,7 +8,7 @@ from model.store.backup import backup_now, list_backups, restore_backup
 from model.store.database import open_database
 from model.store.lock import lock_path, read_lock_info
 from model.store.recovery import DamagedDatabase, check_database
-from tests.model.test_backup import damage, save, stored
+from tests.model.store.test_backup import damage, save, stored
 
 
 def left_by_a_killed_writer(path):

@@ -7,7 +7,7 @@ import pytest
 from model.common.errors import PlanError
 from model.plan.spec import parse_plan, shipped_plan_text
 from tests.conftest import ROOT
-from tests.model.test_progress import EQUIVALENT_2024, enter, progress
+from tests.model.calc.test_progress import EQUIVALENT_2024, enter, progress
 
 
 def test_the_shipped_plan_states_annex_3_on_the_equivalent_basis_as_an_assumption(plan):
