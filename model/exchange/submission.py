@@ -335,7 +335,7 @@ def submit(
         )
     version = latest.version if latest is not None else 1  # an open correction is the next version
     at = (now or datetime.now()).astimezone()
-    signer = signer_name or people_name(people) or who
+    signer = signer_name or people_name(people) or unit.full_name  # never the computer's account
     # Rendering and signing take seconds: done outside any transaction, from the figures read above.
     data, pdf, xlsx = _build_package(
         store, plan, figures, unit_id, period, version, key, who, signer, at, people
@@ -394,7 +394,7 @@ def _refuse_if_changed(
 
 
 def people_name(people: ReportPeople | None) -> str:
-    return people.preparer if people else ""
+    return people.signer if people else ""
 
 
 def _correction(store: Store, plan: Plan, unit_id: str, period: Period, version: int) -> Correction | None:
@@ -435,10 +435,6 @@ def _build_package(
         created_at=at,
         correction=_correction(store, plan, unit_id, period, version),
     )
-    people = (
-        replace(people, report_date=at.date())
-        if people
-        else ReportPeople(preparer=who, report_date=at.date())
-    )
+    people = replace(people, report_date=at.date()) if people else ReportPeople(report_date=at.date())
     pdf = unit_pdf(report, people, key=key, signer_name=signer_name, when=at)
     return report.data, pdf, unit_xlsx(report, people)

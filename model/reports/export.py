@@ -38,7 +38,7 @@ def unit_report(
     if kind == PDF:
         from model.reports.pdf import unit_pdf
 
-        return unit_pdf(report, people, key=key, signer_name=signer_name or people.preparer or who)
+        return unit_pdf(report, people, key=key, signer_name=signer_name)
     from model.reports.xlsx import unit_xlsx
 
     return unit_xlsx(report, people)

@@ -205,8 +205,18 @@ def _header(header: FormHeader) -> Flowable:
     return table
 
 
-def _cell(cell: Any, align: int) -> Paragraph:
-    return _p(cell.text, 8, align)
+CELL_PAD = 2.5
+
+
+def _cell(cell: Any, align: int, width: float) -> Paragraph:
+    """A table cell; a number is never broken across lines: it is set smaller until it fits."""
+    if cell.number is None and cell.text != "—":
+        return _p(cell.text, 8, align)
+    room = width - 2 * CELL_PAD - 0.5
+    size = min(8.0, 8.0 * room / max(pdfmetrics.stringWidth(cell.text, FONT, 8.0), 1.0))
+    style = _style(max(size, 4.5), align=align)
+    style.wordWrap, style.splitLongWords = None, 0
+    return Paragraph(_esc(cell.text), style)
 
 
 def _table(t: Table) -> list[Flowable]:
@@ -227,8 +237,8 @@ def _table(t: Table) -> list[Flowable]:
         ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_FILL),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 1.8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
     ]
@@ -250,7 +260,7 @@ def _table(t: Table) -> list[Flowable]:
             numeric = cell.kind not in (TEXT, COLOUR) and not isinstance(cell.value, str)
             short = longest[j] <= (4 if j == 0 else 8) or cell.text == "—"
             align = TA_RIGHT if numeric else (TA_CENTER if cell.kind == COLOUR or short else TA_LEFT)
-            cells.append(_cell(cell, align))
+            cells.append(_cell(cell, align, widths[j]))
             if cell.kind == COLOUR and cell.colour in FILL:
                 style.append(("BACKGROUND", (j, r), (j, r), FILL[cell.colour]))
         data.append(cells)
@@ -448,35 +458,47 @@ def _people(people: ReportPeople) -> Flowable:
     return table
 
 
-def _footer(people: ReportPeople, signed: bool, holder: list[SignatureBox]) -> Flowable:
+SEAL_W, SEAL_H = 62 * mm, 34 * mm  # room for a round official seal (42 mm) pressed half over the words
+
+
+def _footer(people: ReportPeople, signed: bool, holder: list[SignatureBox]) -> list[Flowable]:
+    """单位负责人 … 报出日期, then the place for the unit's seal beside the electronic signature."""
+    seal = _p(translate("report", "填报单位（盖章）："), 8.5)
     label = _p(translate("report", "电子签名："), 8.5)
     block = RLTable(
-        [[label, SignatureSlot(signed, holder)]],
-        colWidths=[CONTENT_W - SIGNATURE_W - 4, SIGNATURE_W + 4],
+        [[seal, label, SignatureSlot(signed, holder)]],
+        colWidths=[SEAL_W, CONTENT_W - SEAL_W - SIGNATURE_W - 4, SIGNATURE_W + 4],
+        rowHeights=[SEAL_H],
     )
     block.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (0, 0), (0, 0), "RIGHT"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ]
         )
     )
-    return KeepTogether([_people(people), Spacer(1, 5 * mm), block])
+    return [_people(people), Spacer(1, 4 * mm), block, Spacer(1, 3 * mm)]
 
 
-def _section(section: Section, header: FormHeader, first: bool) -> list[Flowable]:
+def _section(section: Section, header: FormHeader, first: bool, tail: list[Flowable]) -> list[Flowable]:
+    """A form; `tail` (the footer that certifies the report) is kept on the page of its last table."""
     out: list[Flowable] = [] if first else [CondPageBreak(90 * mm), Spacer(1, 4 * mm)]
     out += _title(section.title)
     out.append(_header(header))
     out.append(Spacer(1, 3 * mm))
-    for t in section.tables:
+    *tables, last = section.tables
+    for t in tables:
         out += _table(t)
     if section.chart is not None:
         out.append(KeepTogether([_chart(section.chart), Spacer(1, 3 * mm)]))
+    if tail:
+        out.append(KeepTogether(_table(last) + tail))
+    else:
+        out += _table(last)
     return out
 
 
@@ -517,11 +539,14 @@ def render_unit_pdf(report: UnitReport, people: ReportPeople, *, signed: bool) -
     """The unit's report without attachment or signature; `signed` only changes the empty signature box."""
     register_font()
     story: list[Flowable] = []
-    for i, section in enumerate(unit_sections(report)):
-        story += _section(section, unit_header(report, section), first=i == 0)
-    story += _notes(unit_notes(report))
     holder: list[SignatureBox] = []
-    story.append(_footer(people, signed, holder))
+    sections = unit_sections(report)
+    for i, section in enumerate(sections):
+        tail = _footer(people, signed, holder) if i == len(sections) - 1 else []
+        story += _section(section, unit_header(report, section), first=i == 0, tail=tail)
+    if not sections:
+        story += _footer(people, signed, holder)
+    story += _notes(unit_notes(report))
     running = f"{report.unit.full_name}  {report.period.label()}"
     data = _build(
         story,
@@ -559,7 +584,7 @@ def unit_pdf(
         data=data,
         data_name=ATTACHMENT_NAME,
         box=rendered.signature_box,
-        signer_name=signer_name or people.preparer or str(report.data["created_by"]),
+        signer_name=signer_name or people.signer or report.unit.full_name,
         unit_name=report.unit.full_name,
         unit_id=report.unit.id,
         reason=translate("report", "{period} 报表").format(period=report.period.label()),
@@ -575,17 +600,22 @@ def summary_pdf(plan: Plan, summary: DistrictSummary, people: ReportPeople | Non
     story += _title(summary_title(plan))
     story.append(_header(summary_header(plan, summary)))
     story.append(Spacer(1, 3 * mm))
-    for number, section in enumerate(summary_sections(plan, summary), start=1):
+    sections = summary_sections(plan, summary)
+    for number, section in enumerate(sections, start=1):
         heading = translate("report", "{n}、{title}").format(
             n="一二三四五六"[number - 1], title=section.title
         )
         story.append(CondPageBreak(40 * mm))
         story.append(_p(heading, 10.5))
         story.append(Spacer(1, 1.5 * mm))
-        for t in section.tables:
+        *tables, last = section.tables
+        for t in tables:
             story += _table(t)
+        if number == len(sections):  # the people who answer for the summary, beside its last table
+            story.append(KeepTogether([*_table(last), _people(people), Spacer(1, 4 * mm)]))
+        else:
+            story += _table(last)
     story += _notes(summary_notes(plan, summary))
-    story.append(KeepTogether([_people(people)]))
     return _build(
         story,
         f"{summary.district_unit_name}  {summary.period_label}",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from model.calc.checks import ERROR
-from model.calc.progress import MissingCell, MonthTable, colour_label
+from model.calc.progress import Annex3Progress, MissingCell, MonthTable, colour_label
 from model.calc.report import UnitReport
 from model.calc.summary import NOT_REPORTED, Annex2Line, DistrictSummary
 from model.common import formatting as fmt
@@ -359,6 +359,7 @@ def _annex3_section(report: UnitReport) -> Section:
                 text(a3.projection_method_label),
                 colour_cell(a3.total_colour, None if a3.complete else a3.colour_label),
             ],
+            _denominator_row(plan, a3),
             [
                 text(translate("report", "能耗强度")),
                 text(a3.intensity_unit),
@@ -421,6 +422,20 @@ def _annex3_section(report: UnitReport) -> Section:
     )
 
 
+def _denominator_row(plan: Plan, a3: Annex3Progress) -> list[Cell]:
+    """What the intensity is divided by (floor area, treated volume), so a reader can check it."""
+    den = plan.field(a3.denominator_field)
+    return [
+        text(den.label),
+        text(den.unit),
+        Cell(a3.denominator, AMOUNT),
+        Cell(a3.denominator_last_year, AMOUNT),
+        text("—"),
+        text(translate("report", "能耗强度的分母")),
+        text("—"),
+    ]
+
+
 def _value_cell(value: float | None, measure: str, status: str | None) -> Cell:
     if measure == "rate":
         return Cell(value, RATE)
@@ -441,7 +456,7 @@ def _annex1_section(report: UnitReport) -> Section:
             [
                 text(r.id),
                 text(f"{r.area}：{r.text}" if r.area not in r.text else r.text),
-                text(r.target),
+                text(annex1_target(plan, r.id, r.target)),
                 _value_cell(r.value, r.measure, r.status),
                 Cell(r.share_of_target_pct, PCT),
                 Cell(r.elapsed_pct, PCT),
@@ -554,6 +569,15 @@ def _missing_text(cell: MissingCell) -> str:
     return translate("report", "{m}月{label}").format(m=int(cell.period[5:7]), label=cell.label)
 
 
+def _finding(message: str) -> str:
+    """A warning as the printed 说明 states it: what was found, without the instruction to the clerk
+    (请填写原因 / 请核实) that the window shows; the reason written follows it."""
+    for instruction in (translate("checks", "请填写原因。"), translate("checks", "请核实。")):
+        if message.endswith(instruction):
+            message = message[: -len(instruction)].rstrip("，,") + "。"
+    return fmt.true_minus(message)
+
+
 def unit_notes(report: UnitReport) -> list[str]:
     """说明: every warning with the clerk's reason, open errors, the basis of the figures, the rules."""
     plan, notes = report.plan, []
@@ -569,15 +593,17 @@ def unit_notes(report: UnitReport) -> list[str]:
         )
     for p in report.problems:
         if p.severity == ERROR:
-            notes.append(translate("report", "【未通过检查】{msg}").format(msg=p.message))
+            notes.append(translate("report", "【未通过检查】{msg}").format(msg=fmt.true_minus(p.message)))
         elif p.reason.strip():
             notes.append(
                 translate("report", "【预警】{msg} 原因：{reason}").format(
-                    msg=p.message, reason=p.reason.strip()
+                    msg=_finding(p.message), reason=p.reason.strip()
                 )
             )
         else:
-            notes.append(translate("report", "【预警】{msg} 原因：尚未填写。").format(msg=p.message))
+            notes.append(
+                translate("report", "【预警】{msg} 原因：尚未填写。").format(msg=_finding(p.message))
+            )
     a2 = report.progress.annex2
     if a2:
         notes.append(
@@ -612,6 +638,11 @@ class ReportPeople:
     preparer: str = ""
     phone: str = ""
     report_date: date | None = None
+
+    @property
+    def signer(self) -> str:
+        """Who the visible signature names: the person who filled the form in, else the heads."""
+        return self.preparer or self.stats_head or self.unit_head
 
     def cells(self) -> list[tuple[str, str]]:
         d = self.report_date or date.today()
@@ -744,7 +775,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             translate("report", "强度同比"),
             translate("report", "预警"),
         ],
-        widths=[2.4, 1.3, 1.3, 1.0, 1.3, 1.55, 1.55, 1.5, 1.1, 1.2],
+        widths=[2.2, 1.3, 1.3, 1.0, 1.3, 1.55, 1.55, 1.5, 1.1, 1.4],
         rows=a3_rows,
     )
     a1 = Table(
@@ -763,7 +794,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             [
                 text(r.id),
                 text(f"{r.area}：{r.text}" if r.area not in r.text else r.text),
-                text(r.target),
+                text(annex1_target(plan, r.id, r.target)),
                 text(r.lead_name),
                 _summary_value(plan, r.id, r.value, r.status),
                 Cell(r.share_of_target_pct, PCT),
@@ -822,6 +853,14 @@ def _annex2_name(line: Annex2Line) -> str:
     return line.unit_name
 
 
+def annex1_target(plan: Plan, row_id: str, shown: str) -> str:
+    """A rate target in the number style of the forms (−3.00%, not -3%); other targets as computed."""
+    row = next((r for r in plan.annex1 if r.id == row_id), None)
+    if row is not None and row.measure == "rate" and row.target_value is not None:
+        return fmt.rate(row.target_value)
+    return fmt.true_minus(shown)
+
+
 def _summary_value(plan: Plan, row_id: str, value: float | None, status: str | None) -> Cell:
     row = next(r for r in plan.annex1 if r.id == row_id)
     return _value_cell(value, row.measure, status)
@@ -837,7 +876,7 @@ def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
         )
     else:
         notes.append(translate("report", "本期全部单位均已报送。"))
-    notes += summary.notes
+    notes += [fmt.true_minus(n) for n in summary.notes]
     notes += [
         translate("report", "{id}（{text}）本期 {value}：{source}。").format(
             id=r.id,
