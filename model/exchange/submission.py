@@ -420,6 +420,7 @@ def _build_package(
     people: ReportPeople | None,
 ) -> tuple[dict[str, Any], bytes, bytes]:
     from model.calc.report import build_report
+    from model.reports.export import report_evidence
     from model.reports.pdf import unit_pdf
     from model.reports.tables import ReportPeople
     from model.reports.xlsx import unit_xlsx
@@ -436,5 +437,6 @@ def _build_package(
         correction=_correction(store, plan, unit_id, period, version),
     )
     people = replace(people, report_date=at.date()) if people else ReportPeople(report_date=at.date())
-    pdf = unit_pdf(report, people, key=key, signer_name=signer_name, when=at)
+    items, files = report_evidence(store, plan, unit_id, period)
+    pdf = unit_pdf(report, people, key=key, signer_name=signer_name, when=at, evidence=items, files=files)
     return report.data, pdf, unit_xlsx(report, people)

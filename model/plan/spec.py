@@ -186,6 +186,8 @@ class Rules:
     first_cumulative_month: int = 1  # the first period with a report: 2 = no January-only report (1–2月)
     status_colours: Mapping[str, str] = field(default_factory=dict)
     audit_rules: tuple[AuditRule, ...] = ()
+    # Evidence files travel inside the signed package up to this total; larger ones are only listed.
+    evidence_in_package_max_mb: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -718,6 +720,21 @@ def _audit_rules(r: _Reader, rules_data: dict[str, Any], field_keys: set[str]) -
     return tuple(out)
 
 
+EVIDENCE_LIMIT_MB = 100.0
+
+
+def _evidence_limit(r: _Reader, rules_data: dict[str, Any]) -> float:
+    limit = r.num(rules_data, "evidence_in_package_max_mb", "rules", default=20.0)
+    if not 0 <= limit <= EVIDENCE_LIMIT_MB:
+        raise r.fail(
+            "rules.evidence_in_package_max_mb",
+            translate("plan", "应为 0 到 {max:g} 之间的数（兆字节；0 表示证明材料不随报送文件发送）").format(
+                max=EVIDENCE_LIMIT_MB
+            ),
+        )
+    return limit
+
+
 def parse_plan(text: str, source_name: str) -> Plan:
     r = _Reader(source_name)
     try:
@@ -911,6 +928,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
         first_cumulative_month=r.month(rules_data, "first_cumulative_month", "rules", default=1),
         status_colours=dict(colours),
         audit_rules=_audit_rules(r, rules_data, field_keys),
+        evidence_in_package_max_mb=_evidence_limit(r, rules_data),
     )
     form = r.obj(r.get(data, "report_form", ""), "report_form")
     report_form = ReportForm(

@@ -11,6 +11,7 @@ Imported only by the commands that export: reportlab is not loaded at start-up.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -45,12 +46,15 @@ from model.reports.chart import Axis, axis_for
 from model.reports.fonts import font_path
 from model.reports.tables import (
     COLOUR,
+    HASH,
     TEXT,
     Chart,
+    EvidenceItem,
     FormHeader,
     ReportPeople,
     Section,
     Table,
+    evidence_table,
     summary_header,
     summary_notes,
     summary_sections,
@@ -63,7 +67,7 @@ from model.reports.tables import (
 if TYPE_CHECKING:
     from model.calc.summary import DistrictSummary
     from model.plan.spec import Plan
-    from model.reports.signing import SignatureBox, SigningKey
+    from model.reports.signing import AttachedFile, SignatureBox, SigningKey
 
 FONT = "TanBaoSans"
 PAGE_W, PAGE_H = A4
@@ -210,7 +214,7 @@ CELL_PAD = 2.5
 
 def _cell(cell: Any, align: int, width: float) -> Paragraph:
     """A table cell; a number is never broken across lines: it is set smaller until it fits."""
-    if cell.number is None and cell.text != "—":
+    if cell.number is None and cell.text != "—" and cell.kind != HASH:
         return _p(cell.text, 8, align)
     room = width - 2 * CELL_PAD - 0.5
     size = min(8.0, 8.0 * room / max(pdfmetrics.stringWidth(cell.text, FONT, 8.0), 1.0))
@@ -535,7 +539,9 @@ class RenderedPdf:
     signature_box: SignatureBox
 
 
-def render_unit_pdf(report: UnitReport, people: ReportPeople, *, signed: bool) -> RenderedPdf:
+def render_unit_pdf(
+    report: UnitReport, people: ReportPeople, *, signed: bool, evidence: Sequence[EvidenceItem] = ()
+) -> RenderedPdf:
     """The unit's report without attachment or signature; `signed` only changes the empty signature box."""
     register_font()
     story: list[Flowable] = []
@@ -547,6 +553,8 @@ def render_unit_pdf(report: UnitReport, people: ReportPeople, *, signed: bool) -
     if not sections:
         story += _footer(people, signed, holder)
     story += _notes(unit_notes(report))
+    if evidence:
+        story += _table(evidence_table(list(evidence), report.plan.rules.evidence_in_package_max_mb))
     running = f"{report.unit.full_name}  {report.period.label()}"
     data = _build(
         story,
@@ -569,15 +577,20 @@ def unit_pdf(
     key: SigningKey | None = None,
     signer_name: str = "",
     when: datetime | None = None,
+    evidence: Sequence[EvidenceItem] = (),
+    files: Sequence[AttachedFile] = (),
 ) -> bytes:
-    """The unit's report with its data attached; signed (PAdES B-B, visible stamp) when `key` is given."""
+    """The unit's report with its data (and the evidence `files` carried) attached; signed (PAdES B-B,
+    visible stamp) when `key` is given. `evidence` lists every evidence file, carried or not."""
     from model.reports import signing
 
     people = people or ReportPeople()
-    rendered = render_unit_pdf(report, people, signed=key is not None)
+    rendered = render_unit_pdf(report, people, signed=key is not None, evidence=evidence)
     data = encode_report_data(report.data)
     if key is None:
-        return signing.attach_data(rendered.data, data, ATTACHMENT_NAME, translate("report", "报表数据"))
+        return signing.attach_data(
+            rendered.data, data, ATTACHMENT_NAME, translate("report", "报表数据"), files=files
+        )
     return signing.sign_pdf(
         rendered.data,
         key,
@@ -589,6 +602,7 @@ def unit_pdf(
         unit_id=report.unit.id,
         reason=translate("report", "{period} 报表").format(period=report.period.label()),
         when=when,
+        files=files,
     )
 
 

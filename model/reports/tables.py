@@ -20,6 +20,7 @@ from model.plan.coefficients import basis_label
 from model.plan.spec import Plan
 from model.store.profile import Profile
 
+HASH = "hash"  # a digest: text set small enough to stay on one line
 TEXT, AMOUNT, RATE, PCT, INTENSITY, NUMBER, COLOUR, COEFFICIENT = (
     "text",
     "amount",
@@ -44,7 +45,7 @@ class Cell:
         v = self.value
         if self.kind == COLOUR:
             return str(v) if isinstance(v, str) else colour_label(self.colour)
-        if self.kind == TEXT or isinstance(v, str):
+        if self.kind in (TEXT, HASH) or isinstance(v, str):
             return "" if v is None else str(v)
         if self.kind == AMOUNT:
             return fmt.amount(v)
@@ -60,7 +61,8 @@ class Cell:
 
     @property
     def number(self) -> float | None:
-        return self.value if isinstance(self.value, int | float) and self.kind not in (TEXT, COLOUR) else None
+        v = self.value
+        return v if isinstance(v, int | float) and self.kind not in (TEXT, COLOUR, HASH) else None
 
 
 def text(value: str | None) -> Cell:
@@ -661,6 +663,55 @@ class ReportPeople:
 def people_from_profile(profile: Profile) -> ReportPeople:
     """The footer names the window and the command line print alike."""
     return ReportPeople(profile.unit_head, profile.stats_head, profile.preparer, profile.phone)
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """An evidence file as the report lists it; `carried` when it travels inside the package."""
+
+    row_id: str
+    period: str
+    file_name: str
+    size: int
+    sha256: str
+    carried: bool
+
+    @property
+    def attachment_name(self) -> str:
+        """Its name inside the PDF: unique (two tasks may each have a 照片.jpg) and readable."""
+        return f"{self.row_id}-{self.sha256[:8]}-{self.file_name}"
+
+
+def file_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return translate("report", "{n:,.1f} MB").format(n=size / 1024 / 1024)
+    return translate("report", "{n:,.1f} KB").format(n=size / 1024)
+
+
+def evidence_table(items: list[EvidenceItem], limit_mb: float) -> Table:
+    """证明材料: every file attached to the report's tasks, with its SHA-256 so a copy can be checked."""
+    carried, listed = translate("report", "随附"), translate("report", "未随附")
+    return Table(
+        caption=translate("report", "证明材料（随附文件合计不超过 {mb:g} MB）").format(mb=limit_mb),
+        columns=[
+            translate("report", "编号"),
+            translate("report", "文件名"),
+            translate("report", "大小"),
+            translate("report", "SHA-256"),
+            translate("report", "报送文件"),
+        ],
+        widths=[0.9, 3.2, 1.1, 5.6, 1.0],
+        rows=[
+            [
+                text(i.row_id),
+                text(i.file_name),
+                text(file_size(i.size)),
+                Cell(i.sha256, HASH),
+                text(carried if i.carried else listed),
+            ]
+            for i in items
+        ],
+    )
 
 
 # ---- the district summary ------------------------------------------------------------------------

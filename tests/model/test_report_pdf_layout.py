@@ -137,3 +137,72 @@ def test_the_summary_never_breaks_a_number_across_lines(env, tmp_path):
     text = "".join(pages_of(summary_pdf(env["plan"], env["summary"], PEOPLE), tmp_path))
     for value in (fmt.intensity(line.intensity), fmt.intensity(line.intensity_target)):
         assert value in text
+
+
+# ---- evidence: listed in the form, carried inside the package within the plan's limit -------------
+
+
+def _with_evidence(tmp_path, limit_mb=None):
+    import dataclasses
+    import hashlib
+
+    from model.entry.evidence import attach
+    from model.reports.export import report_evidence
+
+    store = open_database(tmp_path / "e.sqlite", write=True, create=True)
+    task = fill(store)
+    plan = store.plans.get()
+    if limit_mb is not None:
+        plan = dataclasses.replace(
+            plan, rules=dataclasses.replace(plan.rules, evidence_in_package_max_mb=limit_mb)
+        )
+    photo, scan = tmp_path / "现场照片.jpg", tmp_path / "验收单.pdf"
+    photo.write_bytes(b"\xff\xd8photo" * 1000)
+    scan.write_bytes(b"%PDF-scan" * 30000)
+    for path in (photo, scan):
+        attach(store, plan.id, TOWN, PERIOD, task, path, who="clerk")
+    report = report_from_store(store, TOWN, parse_period(PERIOD), created_by="clerk")
+    items, files = report_evidence(store, plan, TOWN, parse_period(PERIOD))
+    store.close()
+    digests = {p.name: (p.read_bytes(), hashlib.sha256(p.read_bytes()).hexdigest()) for p in (photo, scan)}
+    return report, items, files, digests
+
+
+def test_evidence_is_listed_with_size_and_sha256_and_travels_in_the_signed_package(env, tmp_path):
+    report, items, files, digests = _with_evidence(tmp_path)
+    pdf = unit_pdf(report, PEOPLE, key=env["keys"][TOWN], evidence=items, files=files)
+    text = "".join(pages_of(pdf, tmp_path))
+    for name, (_content, digest) in digests.items():
+        assert name in text and digest in text
+    carried = {f.name.split("-", 3)[-1]: f.data for f in signing.attached_files(pdf)}
+    assert carried["现场照片.jpg"] == digests["现场照片.jpg"][0]
+    assert carried["验收单.pdf"] == digests["验收单.pdf"][0]
+    assert signing.verify_pdf(pdf, [signing_cert(env, TOWN)]).ok  # the signature covers them
+
+
+def signing_cert(env, unit):
+    from cryptography.hazmat.primitives import serialization
+
+    return env["keys"][unit].certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def test_evidence_over_the_plans_limit_is_listed_but_not_carried(tmp_path):
+    report, items, files, digests = _with_evidence(tmp_path, limit_mb=0.1)  # the photo fits, the scan not
+    assert [(i.file_name, i.carried) for i in items] == [("现场照片.jpg", True), ("验收单.pdf", False)]
+    pdf = unit_pdf(report, PEOPLE, evidence=items, files=files)
+    text = "".join(pages_of(pdf, tmp_path))
+    assert digests["验收单.pdf"][1] in text and "未随附" in text
+    assert [f.name.split("-", 3)[-1] for f in signing.attached_files(pdf)][1:] == ["现场照片.jpg"]
+
+
+@pytest.mark.parametrize("limit", [-1, 1000, "20"])
+def test_the_evidence_limit_in_the_plan_is_validated(limit):
+    import json
+
+    from model.common.errors import UserError
+    from model.plan.spec import parse_plan, shipped_plan_text
+
+    data = json.loads(shipped_plan_text())
+    data["rules"]["evidence_in_package_max_mb"] = limit
+    with pytest.raises(UserError, match="evidence_in_package_max_mb"):
+        parse_plan(json.dumps(data), "plan.json")
