@@ -488,6 +488,18 @@ def attached_files(pdf: bytes) -> list[AttachedFile]:
         return []
 
 
+def signature_name(pdf: bytes) -> str:
+    """The name the (last) signature of a PDF gives for its signer; empty when there is none."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+        return str(signatures[-1].sig_object.get("/Name", "")) if signatures else ""
+    except (KeyError, TypeError, ValueError, PdfError):
+        return ""
+
+
 def verify_pdf(
     source: bytes | str | Path,
     trusted_cert_pems: Iterable[str | bytes] = (),
