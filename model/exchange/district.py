@@ -218,9 +218,11 @@ def import_packages(
     paths: Iterable[str | Path],
     *,
     who: str,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Callable[[int, int, str], bool | None] | None = None,
 ) -> list[ImportOutcome]:
-    """Import each file in the order given; one outcome per file. `progress(done, total, path)`.
+    """Import each file in the order given; one outcome per file. `progress(done, total, path)` is
+    called before each file; when it returns False the import stops there (cancelled between files)
+    and the outcomes of the files already imported are returned.
 
     A checked backup is made first, so a batch can be undone with `backup restore`."""
     from model.store.backup import IMPORT, backup_now
@@ -228,10 +230,10 @@ def import_packages(
     items = list(paths)
     if items:
         backup_now(store, IMPORT)
-    outcomes = []
+    outcomes: list[ImportOutcome] = []
     for i, path in enumerate(items):
-        if progress is not None:
-            progress(i, len(items), str(path))
+        if progress is not None and progress(i, len(items), str(path)) is False:
+            return outcomes
         outcomes.append(import_package(store, path, who=who))
     if progress is not None:
         progress(len(items), len(items), "")

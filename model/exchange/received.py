@@ -128,3 +128,29 @@ def write_held(store: Store, package: HeldPackage, out_dir: str | Path, *, stem:
             raise UserError(translate("exchange", "报送文件中的证明材料名称无效：{name}").format(name=f.name))
         written.append(write_atomic(out / safe, f.data))
     return written
+
+
+@dataclass(frozen=True)
+class CertificatePreview:
+    """A certificate file as the officer checks it before trusting it: whose, and its fingerprint."""
+
+    path: str
+    unit_name: str
+    subject: str
+    fingerprint: str
+    problem: str = ""  # why it cannot be trusted as it is (unreadable, no unit, not in the plan)
+
+
+def certificate_preview(plan: Plan, path: str | Path) -> CertificatePreview:
+    from model.exchange.district import _read_certificate
+
+    try:
+        _pem, info = _read_certificate(path)
+    except UserError as exc:
+        return CertificatePreview(str(path), "", "", "", exc.message)
+    try:
+        unit_name = plan.unit(info.unit_id).name if info.unit_id else ""
+    except KeyError:
+        unit_name = ""
+    problem = "" if unit_name else translate("exchange", "证书没有写明本年计划中的单位")
+    return CertificatePreview(str(path), unit_name, info.subject, info.fingerprint_sha256, problem)

@@ -335,6 +335,10 @@ def submit(
         )
     version = latest.version if latest is not None else 1  # an open correction is the next version
     at = (now or datetime.now()).astimezone()
+    if people is None:  # the footer and the signer are the people the unit's profile names
+        from model.reports.tables import people_from_profile
+
+        people = people_from_profile(store.profile.get())
     signer = signer_name or people_name(people) or unit.full_name  # never the computer's account
     # Rendering and signing take seconds: done outside any transaction, from the figures read above.
     data, pdf, xlsx = _build_package(
