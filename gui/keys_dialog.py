@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cryptography.hazmat.primitives.serialization import Encoding
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,11 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.report_actions import ask_passphrase
+from gui.open_files import documents_folder
+from gui.passphrase_dialog import ask_key, error_label, show_problem
 from gui.settings import Settings
+from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.plan.spec import Unit
-from model.reports.signing import ECDSA, RSA, key_certificate, new_key
+from model.reports.signing import ECDSA, RSA, check_new_passphrase, new_key
 from model.safety.files import write_atomic
 
 
@@ -39,6 +42,9 @@ class NewKeyDialog(QDialog):
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.again = QLineEdit()
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.problem = error_label()  # the passphrase rules, said here before the file dialog opens
+        for box in (self.passphrase, self.again):
+            box.textEdited.connect(lambda _text: show_problem(self.problem, ""))
         form = QFormLayout()
         form.addRow(self.tr("算法(&A)："), self.algorithm)
         form.addRow(self.tr("口令(&P)："), self.passphrase)
@@ -56,12 +62,21 @@ class NewKeyDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.problem)
         layout.addWidget(note)
         layout.addWidget(buttons)
 
     def _accept(self) -> None:
+        try:
+            check_new_passphrase(self.passphrase.text())
+        except UserError as exc:
+            show_problem(self.problem, exc.message)
+            self.passphrase.setFocus()
+            return
         if self.passphrase.text() != self.again.text():
-            QMessageBox.warning(self, self.windowTitle(), self.tr("两次输入的口令不一致，请重新输入。"))
+            show_problem(self.problem, self.tr("两次输入的口令不一致，请重新输入。"))
+            self.again.selectAll()
+            self.again.setFocus()
             return
         self.accept()
 
@@ -107,7 +122,7 @@ class KeysDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("保存密钥"),
-            str(Path.home() / f"{self.unit.id}.p12"),
+            str(Path(documents_folder()) / f"{self.unit.id}.p12"),
             self.tr("PKCS#12 密钥 (*.p12)"),
         )
         if not path:
@@ -136,25 +151,21 @@ class KeysDialog(QDialog):
 
     def choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择密钥"), str(Path.home()), self.tr("PKCS#12 密钥 (*.p12 *.pfx)")
+            self, self.tr("选择密钥"), documents_folder(), self.tr("PKCS#12 密钥 (*.p12 *.pfx)")
         )
         if not path:
             return
-        passphrase = ask_passphrase(self, self.tr("请输入该密钥的口令以确认："))
-        if passphrase is None:
+        opened = ask_key(self, path, self.tr("请输入该密钥的口令以确认："))
+        if opened is None:
             return
-        try:
-            _pem, info = key_certificate(path, passphrase)
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("无法使用该密钥"), exc.message)
-            return
+        info = opened[1].info
         self.settings.set_key_path(path)
         self._show_current()
         QMessageBox.information(
             self,
             self.tr("选择密钥"),
             self.tr("已选用：{subject}\nSHA-256 指纹：{fp}").format(
-                subject=info.subject, fp=info.fingerprint_sha256
+                subject=info.subject, fp=fmt.fingerprint_groups(info.fingerprint_sha256)
             ),
         )
 
@@ -163,16 +174,17 @@ class KeysDialog(QDialog):
         if not key_path:
             self._show_current()
             return
-        passphrase = ask_passphrase(self, self.tr("请输入密钥口令："))
-        if passphrase is None:
+        opened = ask_key(self, key_path, self.tr("请输入密钥口令："))
+        if opened is None:  # a wrong passphrase was said in the dialog, before the file dialog
             return
-        try:
-            pem, info = key_certificate(key_path, passphrase)
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("无法导出证书"), exc.message)
-            return
+        key = opened[1]
+        info = key.info
+        pem = key.certificate.public_bytes(Encoding.PEM).decode("ascii")
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("保存证书"), str(Path.home() / f"{self.unit.id}.pem"), self.tr("证书 (*.pem)")
+            self,
+            self.tr("保存证书"),
+            str(Path(documents_folder()) / f"{self.unit.id}.pem"),
+            self.tr("证书 (*.pem)"),
         )
         if not path:
             return
@@ -181,7 +193,7 @@ class KeysDialog(QDialog):
             QMessageBox.Icon.Information,
             self.tr("导出证书"),
             self.tr("证书已保存到 {path}。\n交给{district}时，请电话核对 SHA-256 指纹：\n{fp}").format(
-                district=self.district_unit, path=path, fp=info.fingerprint_sha256
+                district=self.district_unit, path=path, fp=fmt.fingerprint_groups(info.fingerprint_sha256)
             ),
             QMessageBox.StandardButton.Close,
             self,

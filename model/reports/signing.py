@@ -179,6 +179,12 @@ def _check_new_passphrase(passphrase: str) -> None:
         raise UserError(translate("signing", "口令太短：请至少用 6 个字符，并妥善保管，丢失后无法找回。"))
 
 
+def check_new_passphrase(passphrase: str) -> None:
+    """The rules a new key's passphrase must meet (a UserError saying which), checked before anything
+    is written so that the window can say it in the passphrase dialog."""
+    _check_new_passphrase(passphrase)
+
+
 def _read(source: bytes | str | Path, what: str) -> bytes:
     if isinstance(source, bytes):
         return source
