@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.open_files import documents_folder
-from gui.passphrase_dialog import ask_key, error_label, show_problem
+from gui.passphrase_dialog import ask_key, error_label, ok_cancel, show_problem
 from gui.settings import Settings
 from model.common import formatting as fmt
 from model.common.errors import UserError
@@ -55,11 +55,7 @@ class NewKeyDialog(QDialog):
             )
         )
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)

@@ -3,6 +3,8 @@ unreadable key file) is said here, before any file or folder dialog opens."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,6 +28,14 @@ def error_label() -> QLabel:
     return label
 
 
+def ok_cancel(dialog: QDialog, accept: Callable[[], None]) -> QDialogButtonBox:
+    """OK runs `accept` (which checks and says what is wrong, or accepts); Cancel closes."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def show_problem(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
@@ -43,11 +53,7 @@ class PassphraseDialog(QDialog):
         self.problem = error_label()
         prompt_label = QLabel(prompt)
         prompt_label.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._accept)
         layout = QVBoxLayout(self)
         layout.addWidget(prompt_label)
         layout.addWidget(self.passphrase)
