@@ -10,20 +10,36 @@ from cli.common import Parser, emit, open_store, unit_and_period, who
 from cli.render import received_heading, received_line, shown_target, status_text, trust_line
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.untrusted import fingerprint_groups, shown
 
 
 def cmd_trust_add(args: argparse.Namespace) -> int:
-    from model.exchange.district import trust_add
+    from model.exchange.district import ReplaceNeeded, UnitNeeded, trust_add
 
     with open_store(args, write=True) as store:
-        entry = trust_add(store, store.plans.get(), args.cert, who=who(), unit=args.unit)
-    emit(
-        args,
-        asdict(entry),
-        lambda: translate(
-            "cli", "已加入受信任列表：{line}\n请与该单位电话核对指纹后再导入其报送文件。"
-        ).format(line=trust_line(entry)),
-    )
+        try:
+            entry = trust_add(
+                store, store.plans.get(), args.cert, who=who(), unit=args.unit, replace=args.replace
+            )
+        except ReplaceNeeded as exc:
+            raise UserError(
+                translate("cli", "{msg}\n确认该单位换了新密钥后，加 --replace 再运行一次。").format(
+                    msg=exc.message
+                )
+            ) from None
+        except UnitNeeded as exc:
+            raise UserError(translate("cli", "{msg}用 --unit 指明。").format(msg=exc.message)) from None
+
+    def human() -> str:
+        lines = [translate("cli", "已加入受信任列表：{line}").format(line=trust_line(entry))]
+        lines += [
+            translate("cli", "已替换并撤销该单位原来的证书：指纹 {fp}").format(fp=fingerprint_groups(fp))
+            for fp in entry.replaced
+        ]
+        lines.append(translate("cli", "请与该单位电话核对指纹（逐组读出）后再导入其报送文件。"))
+        return "\n".join(lines)
+
+    emit(args, asdict(entry), human)
     return 0
 
 
@@ -72,7 +88,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         counts = Counter(o.outcome for o in outcomes)
         tally = "，".join(f"{outcome_label(k)} {counts[k]} 个" for k in OUTCOMES if counts[k])
-        lines = [f"{o.path}：{o.message}" for o in outcomes]
+        lines = [f"{shown(o.path)}：{o.message}" for o in outcomes]
         lines.append(translate("cli", "共 {n} 个文件：{tally}。").format(n=len(outcomes), tally=tally))
         return "\n".join(lines)
 
@@ -159,7 +175,7 @@ def cmd_targets_export(args: argparse.Namespace) -> int:
         lambda: translate(
             "cli",
             "已导出 {year}年目标表（{n} 项）：{path}\n只修改“目标值”一列，改好后用 main.py targets import 文件 检查。",
-        ).format(year=plan.year, n=n, path=args.output),
+        ).format(year=plan.year, n=n, path=shown(args.output)),
     )
     return 0
 
@@ -178,7 +194,7 @@ def cmd_targets_import(args: argparse.Namespace) -> int:
     def human() -> str:
         lines = [
             translate("cli", "目标表 {path}：{n} 处修改，{same} 项未变。").format(
-                path=args.file, n=len(result.changes), same=result.unchanged
+                path=shown(args.file), n=len(result.changes), same=result.unchanged
             )
         ]
         for c in result.changes:
@@ -220,6 +236,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     t.add_argument("cert", metavar="CERT.pem")
     t.add_argument("--unit", metavar="U", help=translate("cli", "证书未写明单位时，指明它属于哪个单位"))
+    t.add_argument(
+        "--replace",
+        action="store_true",
+        help=translate("cli", "该单位换了新密钥：用这张证书替换它原来的证书（原证书被撤销，记入审计）"),
+    )
     t.set_defaults(func=cmd_trust_add)
     t = trust.add_parser("list", parents=[common], help=translate("cli", "列出受信任的证书"))
     t.add_argument("--all", action="store_true", help=translate("cli", "包括已撤销的"))

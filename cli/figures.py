@@ -10,6 +10,7 @@ from cli.common import emit, open_store, unit_and_period, who
 from cli.render import audit_text, checks_json, checks_text, preview_text, progress_text
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
+from model.common.untrusted import shown
 
 
 def cmd_enter(args: argparse.Namespace) -> int:
@@ -57,14 +58,14 @@ def _enter_file(args: argparse.Namespace, store: Any, plan: Any) -> int:
     if preview.problems:
         raise ValidationError(
             translate("cli", "{file} 有 {n} 处问题，全部未保存。请改正后重新导入：").format(
-                file=args.file, n=len(preview.problems)
+                file=shown(args.file), n=len(preview.problems)
             ),
             preview.problems,
         )
     if args.dry_run or not preview.changes:
         return 0
     changed = store_entries(store, plan, entries, who=who())
-    print(translate("cli", "已从 {file} 保存 {n} 项数据。").format(file=args.file, n=changed))
+    print(translate("cli", "已从 {file} 保存 {n} 项数据。").format(file=shown(args.file), n=changed))
     return 0
 
 
@@ -75,7 +76,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         unit = store.plans.get().find_unit(args.unit)
         path = export_template(store, unit.id, parse_period(args.period), args.output)
-    print(translate("cli", "已导出 {unit} 的填报模板：{path}").format(unit=unit.name, path=path))
+    print(translate("cli", "已导出 {unit} 的填报模板：{path}").format(unit=unit.name, path=shown(path)))
     return 0
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from model.common import formatting as fmt
 from model.common.i18n import translate
+from model.common.untrusted import fingerprint_groups, shown
 from model.plan.coefficients import basis_label
 
 OP_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
@@ -151,56 +152,21 @@ def colour_text(colour: str | None) -> str:
     return colour_label(colour)
 
 
-def yes_no(value: bool) -> str:
-    return translate("cli", "是") if value else translate("cli", "否")
-
-
 def verify_text(result: Any) -> str:
-    lines = [translate("cli", "文件：{path}").format(path=result.path)]
-    if result.signed:
-        lines += [
-            translate("cli", "签名人：{signer}（{unit}）").format(
-                signer=result.signer, unit=result.signer_unit or "—"
-            ),
-            translate("cli", "证书 SHA-256 指纹：{fp}").format(fp=result.fingerprint_sha256),
-            translate("cli", "签名时间：{t}").format(t=result.signing_time or "—"),
-            translate("cli", "签名完整：{v}").format(v=yes_no(result.intact and result.valid)),
-            translate("cli", "覆盖整个文件：{v}").format(v=yes_no(result.covers_entire_file)),
-            translate("cli", "证书受信任：{v}").format(v=yes_no(result.trusted)),
-        ]
-    s = result.data_summary
-    if s:
-        version = (
-            translate("cli", "第 {v} 版").format(v=s["version"])
-            if s["version"]
-            else translate("cli", "未提交的导出件")
-        )
-        lines.append(
-            translate(
-                "cli", "报表数据：{unit}（{uid}）{period}，{version}，{n} 项数据，{p} 条检查提示"
-            ).format(
-                unit=s["unit_name"],
-                uid=s["unit_id"],
-                period=s["period"],
-                version=version,
-                n=s["figures"],
-                p=s["problems"],
-            )
-        )
-    if result.ok:
-        lines.append(translate("cli", "结论：通过。"))
-    else:
-        lines.append(translate("cli", "结论：未通过。"))
-        lines += [f"  - {reason}" for reason in result.reasons]
-    return "\n".join(lines)
+    from model.reports.signing import verification_lines
+
+    return "\n".join(verification_lines(result))
 
 
 def trust_line(t: Any) -> str:
     revoked = translate("cli", "  （已于 {at} 撤销）").format(at=t.revoked_at[:10]) if t.revoked_at else ""
-    return translate("cli", "{unit}（{uid}）  指纹 {fp}  有效期至 {until}{revoked}").format(
+    return translate(
+        "cli", "{unit}（{uid}）  证书主题 {subject}\n  指纹 {fp}  有效期至 {until}{revoked}"
+    ).format(
         unit=t.unit_name or "—",
-        uid=t.unit_id or "—",
-        fp=t.fingerprint,
+        uid=shown(t.unit_id or "—"),
+        subject=shown(t.subject),
+        fp=fingerprint_groups(t.fingerprint),
         until=(t.not_after or "")[:10],
         revoked=revoked,
     )

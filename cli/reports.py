@@ -7,14 +7,15 @@ import os
 from dataclasses import asdict
 from typing import Any
 
-from cli.common import Parser, emit, open_store, read_passphrase, report_people, who
+from cli.common import Parser, db_path, emit, open_store, read_passphrase, report_people, who
 from cli.render import verify_text
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.untrusted import fingerprint_groups, shown
 
 
 def cmd_keys_new(args: argparse.Namespace) -> int:
-    from model.reports.signing import certificate_info, load_key, new_key
+    from model.reports.signing import certificate_info, check_new_passphrase, load_key, new_key
     from model.safety.files import write_atomic
 
     out = args.output
@@ -28,8 +29,9 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
         plan = store.plans.get()
     unit = plan.find_unit(args.unit)
     passphrase = read_passphrase(translate("cli", "为新密钥设定口令："), confirm=True)
+    check_new_passphrase(passphrase)
     p12 = new_key(unit.id, unit.full_name, passphrase, algorithm=args.algorithm, district=plan.district)
-    write_atomic(out, p12)
+    write_atomic(out, p12, private=True)
     info = certificate_info(load_key(p12, passphrase).certificate)
     emit(
         args,
@@ -37,7 +39,9 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
         lambda: translate(
             "cli",
             "已为 {unit} 创建密钥 {path}（{alg}）\n证书 SHA-256 指纹：{fp}\n请妥善保管密钥文件和口令；用 keys cert 导出证书交给区里。",
-        ).format(unit=unit.full_name, path=out, alg=info.algorithm, fp=info.fingerprint_sha256),
+        ).format(
+            unit=unit.full_name, path=out, alg=info.algorithm, fp=fingerprint_groups(info.fingerprint_sha256)
+        ),
     )
     return 0
 
@@ -54,9 +58,9 @@ def cmd_keys_cert(args: argparse.Namespace) -> int:
         lambda: translate(
             "cli", "证书已导出到 {path}\n单位：{org}\n证书 SHA-256 指纹：{fp}\n有效期至：{until}"
         ).format(
-            path=args.output,
-            org=info.organization or info.common_name,
-            fp=info.fingerprint_sha256,
+            path=shown(args.output),
+            org=shown(info.organization or info.common_name),
+            fp=fingerprint_groups(info.fingerprint_sha256),
             until=info.not_after,
         ),
     )
@@ -80,7 +84,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         write_atomic(args.output, data)
         print(
             translate("cli", "已导出 {period} 汇总表：{path}（已报 {a} 个单位，未报 {b} 个）").format(
-                period=period.label(), path=args.output, a=len(summary.reported), b=len(summary.not_reported)
+                period=period.label(),
+                path=shown(args.output),
+                a=len(summary.reported),
+                b=len(summary.not_reported),
             )
         )
         return 0
@@ -100,26 +107,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     signed = translate("cli", "，已签名") if key else ""
     print(
         translate("cli", "已导出 {unit} {period} 报表：{path}{signed}").format(
-            unit=unit.name, period=period.label(), path=args.output, signed=signed
+            unit=unit.name, period=period.label(), path=shown(args.output), signed=signed
         )
     )
     return 0
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
+def _read_certificate_file(path: str) -> bytes:
     from pathlib import Path
 
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError(
+            translate("cli", "无法读取证书文件 {path}：{err}").format(
+                path=shown(path), err=exc.strerror or exc
+            )
+        ) from None
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """With --trust: against those certificates only. Without: against the database's trusted
+    certificates, as import judges it (a database that does not exist trusts nobody)."""
+    from model.exchange.district import verify_package
     from model.reports.signing import verify_pdf
 
-    pems = []
-    for cert in args.trust or []:
-        try:
-            pems.append(Path(cert).read_bytes())
-        except OSError as exc:
-            raise UserError(
-                translate("cli", "无法读取证书文件 {path}：{err}").format(path=cert, err=exc.strerror or exc)
-            ) from None
-    result = verify_pdf(args.file, pems)
+    if not args.trust and db_path(args).exists():
+        with open_store(args) as store:
+            result = verify_package(store, args.file)
+    else:
+        result = verify_pdf(args.file, [_read_certificate_file(cert) for cert in args.trust or []])
     emit(args, result.to_dict(), lambda: verify_text(result))
     return 0 if result.ok else 1
 

@@ -11,6 +11,7 @@ from cli.common import emit, open_store, who
 from cli.render import plan_text, profile_text
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.untrusted import shown
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -75,7 +76,7 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
         {"path": str(args.output), "plan_id": plan.id, "plan_year": plan.year},
         lambda: translate(
             "cli", "已导出计划 {title}（{id}）到 {path}\n各单位用 main.py init --plan {path} 载入。"
-        ).format(title=plan.title, id=plan.id, path=args.output),
+        ).format(title=plan.title, id=plan.id, path=shown(args.output)),
     )
     return 0
 

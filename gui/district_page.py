@@ -43,7 +43,15 @@ from model.calc.summary import DistrictView, district_view
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.periods import Period, parse_period
-from model.exchange.district import ImportOutcome, import_packages, trust_add, trust_list, trust_remove
+from model.common.untrusted import fingerprint_groups, shown
+from model.exchange.district import (
+    ImportOutcome,
+    ReplaceNeeded,
+    import_packages,
+    trust_add,
+    trust_list,
+    trust_remove,
+)
 from model.exchange.received import CertificatePreview, certificate_preview, newest_reported_period
 from model.exchange.targets import apply_target_changes, export_targets, read_target_changes
 from model.reports.export import PDF, XLSX, district_summary_file
@@ -450,7 +458,7 @@ class ImportResultDialog(QDialog):
                 self.tr("已取消：其余 {n} 个文件没有导入，可以再次选择它们导入。").format(n=cancelled)
             )
         for outcome in outcomes:
-            item = QListWidgetItem(f"【{outcome.label}】{Path(outcome.path).name}：{outcome.message}")
+            item = QListWidgetItem(f"【{outcome.label}】{shown(Path(outcome.path).name)}：{outcome.message}")
             if outcome.refused:
                 item.setBackground(style.COLOUR_BACKGROUND["red"])
             self.list.addItem(item)
@@ -491,8 +499,13 @@ class TrustDialog(QDialog):
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
             status = self.tr("已撤销 {at}").format(at=e.revoked_at[:10]) if e.revoked_at else self.tr("信任")
-            fp = fmt.fingerprint_groups(e.fingerprint)
-            values = [e.unit_name, e.subject, fp, f"{e.added_at[:10]} {e.added_by}", status]
+            values = [
+                e.unit_name,
+                shown(e.subject),
+                fingerprint_groups(e.fingerprint),
+                f"{e.added_at[:10]} {e.added_by}",
+                status,
+            ]
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if e.revoked_at:
@@ -515,15 +528,28 @@ class TrustDialog(QDialog):
         trusted, problems = [], []
         for preview in confirm.chosen():
             try:
-                trusted.append(trust_add(s.store, s.plan, preview.path, who=s.who))
+                try:
+                    trusted.append(trust_add(s.store, s.plan, preview.path, who=s.who))
+                except ReplaceNeeded as exc:
+                    if self._confirm_replace(exc.message):
+                        trusted.append(trust_add(s.store, s.plan, preview.path, who=s.who, replace=True))
             except UserError as exc:
-                problems.append(f"{Path(preview.path).name}：{exc.message}")
+                problems.append(f"{shown(Path(preview.path).name)}：{exc.message}")
         self.refresh()
         lines = [self.tr("已信任 {n} 个证书：").format(n=len(trusted))]
-        lines += [f"• {e.unit_name}  {fmt.fingerprint_groups(e.fingerprint)}" for e in trusted]
+        lines += [
+            f"• {e.unit_name}  {shown(e.subject)}\n  {fingerprint_groups(e.fingerprint)}" for e in trusted
+        ]
         if problems:
             lines += [self.tr("未能登记："), *problems]
         QMessageBox.information(self, self.tr("登记证书"), "\n".join(lines))
+
+    def _confirm_replace(self, message: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("替换证书"), message, parent=self)
+        replace = box.addButton(self.tr("替换（撤销旧证书）"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is replace
 
     def revoke(self) -> None:
         row = self.table.currentRow()
@@ -534,7 +560,7 @@ class TrustDialog(QDialog):
             self,
             self.tr("撤销信任"),
             self.tr("撤销对 {unit} 证书 {fp} 的信任？之后用它签名的报送包将被拒收。").format(
-                unit=entry.unit_name, fp=fmt.fingerprint_groups(entry.fingerprint)[:19]
+                unit=entry.unit_name, fp=fingerprint_groups(entry.fingerprint)
             ),
         )
         if answer == QMessageBox.StandardButton.Yes:
@@ -563,17 +589,17 @@ class TrustConfirmDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         for r, p in enumerate(previews):
-            unit = QTableWidgetItem(p.unit_name or p.problem)
+            unit = QTableWidgetItem(p.unit_name or shown(p.problem))
             unit.setFlags(unit.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             unit.setCheckState(Qt.CheckState.Unchecked)
             if p.problem:
                 unit.setFlags(unit.flags() & ~Qt.ItemFlag.ItemIsEnabled)
                 unit.setToolTip(p.problem)
-            fingerprint = QTableWidgetItem(fmt.fingerprint_groups(p.fingerprint))
+            fingerprint = QTableWidgetItem(fingerprint_groups(p.fingerprint))
             fingerprint.setFont(mono)
             self.table.setItem(r, 0, unit)
             self.table.setItem(r, 1, fingerprint)
-            self.table.setItem(r, 2, QTableWidgetItem(Path(p.path).name))
+            self.table.setItem(r, 2, QTableWidgetItem(shown(Path(p.path).name)))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

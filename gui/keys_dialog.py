@@ -1,5 +1,8 @@
 """Settings → signing key: create the unit's key, choose a PKCS#12 issued by the district, export the
-certificate (with its SHA-256 fingerprint) to hand to the district."""
+certificate (with its SHA-256 fingerprint) to hand to the district.
+
+Opening or making a key derives from the passphrase hundreds of thousands of times (about a second):
+that runs off the GUI thread through the Worker."""
 
 from __future__ import annotations
 
@@ -23,11 +26,20 @@ from PySide6.QtWidgets import (
 
 from gui.open_files import documents_folder
 from gui.passphrase_dialog import ask_key, error_label, ok_cancel, show_problem
+from gui.report_actions import show_error
 from gui.settings import Settings
-from model.common import formatting as fmt
+from gui.worker import Worker
 from model.common.errors import UserError
+from model.common.untrusted import fingerprint_groups, shown
 from model.plan.spec import Unit
-from model.reports.signing import ECDSA, RSA, check_new_passphrase, new_key
+from model.reports.signing import (
+    ECDSA,
+    MIN_PASSPHRASE,
+    RSA,
+    CertificateInfo,
+    check_new_passphrase,
+    new_key,
+)
 from model.safety.files import write_atomic
 
 
@@ -51,8 +63,8 @@ class NewKeyDialog(QDialog):
         form.addRow(self.tr("再输一次(&R)："), self.again)
         note = QLabel(
             self.tr(
-                "口令至少 6 个字符。请妥善保管口令和密钥文件：丢失后无法找回，只能新建密钥并重新交区里登记。"
-            )
+                "口令至少 {n} 个字符（可以是一句好记的话）。请妥善保管口令和密钥文件：丢失后无法找回，只能新建密钥并重新交区里登记。"
+            ).format(n=MIN_PASSPHRASE)
         )
         note.setWordWrap(True)
         buttons = ok_cancel(self, self._accept)
@@ -63,6 +75,7 @@ class NewKeyDialog(QDialog):
         layout.addWidget(buttons)
 
     def _accept(self) -> None:
+        """Both checks before the dialog closes, so no file dialog opens for a passphrase that is refused."""
         try:
             check_new_passphrase(self.passphrase.text())
         except UserError as exc:
@@ -83,6 +96,7 @@ class KeysDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.unit, self.district, self.settings = unit, district, settings
+        self.worker = Worker(self)
         self.district_unit = district_unit  # who registers certificates: the plan's district office
         self.setWindowTitle(self.tr("签名密钥"))
         self.current = QLabel()
@@ -123,24 +137,28 @@ class KeysDialog(QDialog):
         )
         if not path:
             return
-        try:
-            data = new_key(
-                self.unit.id,
-                self.unit.full_name,
-                dialog.passphrase.text(),
-                algorithm=str(dialog.algorithm.currentData()),
-                district=self.district,
-            )
-            write_atomic(path, data)
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("无法新建密钥"), exc.message)
-            return
-        self.settings.set_key_path(path)
+        unit, district = self.unit, self.district
+        passphrase, algorithm = dialog.passphrase.text(), str(dialog.algorithm.currentData())
+
+        def job() -> Path:
+            data = new_key(unit.id, unit.full_name, passphrase, algorithm=algorithm, district=district)
+            return write_atomic(path, data, private=True)
+
+        self.worker.run(
+            job,
+            self._created,
+            lambda exc: show_error(self, exc, self.tr("无法新建密钥")),
+            self.tr("正在生成密钥…"),
+            self,
+        )
+
+    def _created(self, path: Path) -> None:
+        self.settings.set_key_path(str(path))
         self._show_current()
         QMessageBox.information(
             self,
             self.tr("新建密钥"),
-            self.tr("密钥已保存。请接着“导出证书”，把证书文件交给{district}登记。").format(
+            self.tr("密钥已保存。请接着点“导出证书交区里登记”，把证书文件交给{district}登记。").format(
                 district=self.district_unit
             ),
         )
@@ -151,8 +169,8 @@ class KeysDialog(QDialog):
         )
         if not path:
             return
-        opened = ask_key(self, path, self.tr("请输入该密钥的口令以确认："))
-        if opened is None:
+        opened = ask_key(self, self.worker, path, self.tr("请输入该密钥的口令以确认："))
+        if opened is None:  # a wrong passphrase was said in the passphrase dialog
             return
         info = opened[1].info
         self.settings.set_key_path(path)
@@ -161,7 +179,7 @@ class KeysDialog(QDialog):
             self,
             self.tr("选择密钥"),
             self.tr("已选用：{subject}\nSHA-256 指纹：{fp}").format(
-                subject=info.subject, fp=fmt.fingerprint_groups(info.fingerprint_sha256)
+                subject=shown(info.subject), fp=fingerprint_groups(info.fingerprint_sha256)
             ),
         )
 
@@ -170,12 +188,14 @@ class KeysDialog(QDialog):
         if not key_path:
             self._show_current()
             return
-        opened = ask_key(self, key_path, self.tr("请输入密钥口令："))
+        opened = ask_key(self, self.worker, key_path, self.tr("请输入密钥口令："))
         if opened is None:  # a wrong passphrase was said in the dialog, before the file dialog
             return
         key = opened[1]
-        info = key.info
-        pem = key.certificate.public_bytes(Encoding.PEM).decode("ascii")
+        self._save_certificate((key.certificate.public_bytes(Encoding.PEM).decode("ascii"), key.info))
+
+    def _save_certificate(self, result: tuple[str, CertificateInfo]) -> None:
+        pem, info = result
         path, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("保存证书"),
@@ -184,12 +204,18 @@ class KeysDialog(QDialog):
         )
         if not path:
             return
-        write_atomic(path, pem.encode("ascii"))
+        try:
+            write_atomic(path, pem.encode("ascii"))
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法导出证书"), exc.message)
+            return
         box = QMessageBox(
             QMessageBox.Icon.Information,
             self.tr("导出证书"),
-            self.tr("证书已保存到 {path}。\n交给{district}时，请电话核对 SHA-256 指纹：\n{fp}").format(
-                district=self.district_unit, path=path, fp=fmt.fingerprint_groups(info.fingerprint_sha256)
+            self.tr(
+                "证书已保存到 {path}。\n交给{district}时，请电话核对 SHA-256 指纹（逐组读出）：\n{fp}"
+            ).format(
+                district=self.district_unit, path=shown(path), fp=fingerprint_groups(info.fingerprint_sha256)
             ),
             QMessageBox.StandardButton.Close,
             self,

@@ -33,6 +33,7 @@ from gui.settings import Settings
 from gui.setup_dialog import SetupDialog
 from gui.tasks_form import TasksForm
 from gui.template_actions import TemplateActions
+from gui.verify_dialog import VerifyAction
 from gui.worker import Worker
 from model.common.errors import UserError
 from model.common.periods import Period, parse_period
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addAction(self.templates.import_action)
         file_menu.addSeparator()
+        self.verify = VerifyAction(self, store, settings, self.worker)
+        file_menu.addAction(self.verify.action)
         for action in (backup_action, restore_action, quit_action):
             file_menu.addAction(action)
         edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.worker import Worker
 from model.common.errors import UserError
 from model.reports.signing import SigningKey, load_key
 
@@ -42,42 +43,61 @@ def show_problem(label: QLabel, text: str) -> None:
 
 
 class PassphraseDialog(QDialog):
-    def __init__(self, key_path: str, prompt: str, parent: QWidget | None = None) -> None:
+    """Asks the passphrase and opens the key with it off the GUI thread (a PKCS#12 takes a moment to
+    open); a wrong passphrase is said here and the dialog stays open for another try."""
+
+    def __init__(self, key_path: str, prompt: str, worker: Worker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.key_path = key_path
+        self.key_path, self.worker = key_path, worker
         self.key: SigningKey | None = None
         self.setWindowTitle(self.tr("密钥口令"))
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.textEdited.connect(lambda _text: show_problem(self.problem, ""))
         self.problem = error_label()
+        self.busy = QLabel(self.tr("正在打开密钥…"))
+        self.busy.hide()
         prompt_label = QLabel(prompt)
         prompt_label.setWordWrap(True)
-        buttons = ok_cancel(self, self._accept)
+        self.buttons = ok_cancel(self, self._accept)
         layout = QVBoxLayout(self)
         layout.addWidget(prompt_label)
         layout.addWidget(self.passphrase)
         layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.buttons)
         self.resize(420, self.sizeHint().height())
 
     def _accept(self) -> None:
-        if not self.passphrase.text():
+        passphrase = self.passphrase.text()
+        if not passphrase:
             show_problem(self.problem, self.tr("请输入口令。"))
             return
-        try:
-            self.key = load_key(self.key_path, self.passphrase.text())
-        except UserError as exc:
-            show_problem(self.problem, exc.message)
-            self.passphrase.selectAll()
-            self.passphrase.setFocus()
-            return
+        self._waiting(True)
+        self.worker.run(lambda: load_key(self.key_path, passphrase), self._opened, self._refused)
+
+    def _waiting(self, waiting: bool) -> None:
+        self.buttons.setEnabled(not waiting)
+        self.passphrase.setEnabled(not waiting)
+        self.busy.setVisible(waiting)
+
+    def _opened(self, key: SigningKey) -> None:
+        self._waiting(False)
+        self.key = key
         self.accept()
 
+    def _refused(self, exc: Exception) -> None:
+        self._waiting(False)
+        if not isinstance(exc, UserError):
+            raise exc  # a bug: the global handler reports it with its traceback
+        show_problem(self.problem, exc.message)
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()
 
-def ask_key(parent: QWidget, key_path: str, prompt: str) -> tuple[str, SigningKey] | None:
+
+def ask_key(parent: QWidget, worker: Worker, key_path: str, prompt: str) -> tuple[str, SigningKey] | None:
     """(passphrase, opened key) once the passphrase opens the key; None when the user cancels."""
-    dialog = PassphraseDialog(key_path, prompt, parent)
+    dialog = PassphraseDialog(key_path, prompt, worker, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.key is None:
         return None
     return dialog.passphrase.text(), dialog.key

@@ -160,7 +160,9 @@ class ReportActions(QObject):
         key_path = self._key_path()
         if key_path is None:
             return
-        opened = ask_key(self.window, key_path, self.tr("报送将对报表签名。请输入签名密钥的口令："))
+        opened = ask_key(
+            self.window, self.worker, key_path, self.tr("报送将对报表签名。请输入签名密钥的口令：")
+        )
         if opened is None:  # a wrong passphrase was said in the dialog, before the folder is asked
             return
         passphrase = opened[0]

@@ -74,6 +74,15 @@ def unit_db(tmp_path: Path, unit_id: str, *, salt: str = "", plan_file: Path | N
     return UnitDb(unit_id, store, plan, p12, cert_path)
 
 
+def february_unit(tmp_path: Path, unit_id: str = "fengjing") -> UnitDb:
+    """A unit (in tmp_path/unit) with February's annex-2 figures and statuses: ready to submit 2024-02."""
+    (tmp_path / "unit").mkdir(exist_ok=True)
+    unit = unit_db(tmp_path / "unit", unit_id)
+    unit.month("2024-02", 1000, 1050, 20000, 19500)
+    unit.statuses("2024-02")
+    return unit
+
+
 def snapshot(store: Store) -> list[str]:
     """Everything in the database, to prove that something changed nothing."""
     return list(store.db.conn.iterdump())

@@ -40,6 +40,7 @@ from model.calc.progress import MissingCell, UnitProgress, unit_progress
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.periods import Period, parse_period
+from model.common.untrusted import UntrustedJsonError, loads_bounded
 from model.plan.coefficients import CoefficientSet
 from model.plan.spec import LAST_YEAR, Plan, Unit
 from model.store.database import Store
@@ -50,6 +51,8 @@ FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # 1: figures only up to the period (no later months of last year)
 ATTACHMENT_NAME = "tanbao-report.json"
 MIME_TYPE = "application/json"
+# A year of a unit's figures is some tens of kilobytes; the data of a received package is refused beyond this.
+MAX_REPORT_DATA_BYTES = 8 * 2**20
 
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -324,7 +327,9 @@ def _need(data: dict[str, Any], key: str, kinds: tuple[type, ...], where: str = 
 def parse_report_data(raw: bytes) -> dict[str, Any]:
     """Check that `raw` is report data this program can import, and return it as a dict."""
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = loads_bounded(raw, max_bytes=MAX_REPORT_DATA_BYTES)
+    except UntrustedJsonError as exc:
+        raise _refuse(exc.reason) from None
     except UnicodeDecodeError:
         raise _refuse(translate("report", "不是 UTF-8 文字")) from None
     except json.JSONDecodeError as exc:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from model.common.errors import StorageError
 from model.common.i18n import translate
+from model.common.untrusted import shown
 
 # What was being done, and what the failure means for the clerk's data.
 SAVE, WRITE_FILE, BACKUP, OPEN = "save", "write_file", "backup", "open"
@@ -80,7 +81,7 @@ def _problem(kind: str, path: Path) -> str:
         _CORRUPT: translate("failures", "数据库 {path} 已损坏"),
         _CANTOPEN: translate("failures", "无法打开 {path}：文件夹不存在或没有权限"),
         _NOMEM: translate("failures", "内存不足"),
-    }[kind].format(path=path)
+    }[kind].format(path=shown(path))
 
 
 def _consequence(doing: str) -> str:

@@ -54,9 +54,3 @@ def coefficient(value: float | None) -> str:
 
 def amount(value: float | None, decimals: int = 2) -> str:
     return _dash(value) or f"{value:,.{decimals}f}"
-
-
-def fingerprint_groups(fingerprint: str) -> str:
-    """A SHA-256 fingerprint as it is read over the phone: groups of four, e.g. AB12 CD34 …"""
-    digits = "".join(ch for ch in fingerprint.upper() if ch in "0123456789ABCDEF")
-    return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.untrusted import shown
 from model.plan.spec import Plan
 from model.store.database import Store
 
@@ -37,17 +38,19 @@ def attach(
             raise UserError(
                 translate(
                     "evidence", "文件 {name} 有 {mb:.1f} MB，超过 {limit} MB 的上限。请压缩或拆分后再添加。"
-                ).format(name=path.name, mb=size / 1024 / 1024, limit=MAX_BYTES // 1024 // 1024)
+                ).format(name=shown(path.name), mb=size / 1024 / 1024, limit=MAX_BYTES // 1024 // 1024)
             )
         content = path.read_bytes()
     except OSError as exc:
         raise UserError(
             translate("evidence", "无法读取文件 {name}：{err}").format(
-                name=path.name, err=exc.strerror or exc
+                name=shown(path.name), err=exc.strerror or exc
             )
         ) from None
     if not content:
-        raise UserError(translate("evidence", "文件 {name} 是空的，请检查后再添加。").format(name=path.name))
+        raise UserError(
+            translate("evidence", "文件 {name} 是空的，请检查后再添加。").format(name=shown(path.name))
+        )
     return store.evidence.add(plan_id, unit_id, period, row_id, path.name, content, who=who)
 
 

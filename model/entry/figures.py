@@ -15,6 +15,7 @@ from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.numbers import accepted_forms, in_field_unit, parse_number
 from model.common.periods import Period, parse_period
+from model.common.untrusted import shown
 from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Field, Plan
 from model.store.audit import AuditEntry
 from model.store.database import Store
@@ -248,14 +249,14 @@ def read_csv_entries(plan: Plan, path: str | Path) -> tuple[list[Entry], list[st
         raw = path.read_bytes()
     except OSError as exc:
         raise UserError(
-            translate("entry", "无法读取文件 {path}：{err}").format(path=path, err=exc.strerror or exc)
+            translate("entry", "无法读取文件 {path}：{err}").format(path=shown(path), err=exc.strerror or exc)
         ) from None
     text = _decoded(raw, path)
     if text is None or "\x00" in text:
         raise UserError(
             translate(
                 "entry", "文件 {path} 不是文本格式的 CSV，请在 Excel 中另存为“CSV（逗号分隔）”。"
-            ).format(path=path)
+            ).format(path=shown(path))
         )
     reader = csv.DictReader(io.StringIO(text), strict=True)
     try:
@@ -266,7 +267,7 @@ def read_csv_entries(plan: Plan, path: str | Path) -> tuple[list[Entry], list[st
             translate(
                 "entry",
                 "文件 {path} 从第 {line} 行起格式有误（引号不成对、文件不完整或单元格过长），未导入任何数据。请在 Excel 中打开检查，另存为“CSV（逗号分隔）”后再导入。",
-            ).format(path=path, line=reader.line_num + 1)
+            ).format(path=shown(path), line=reader.line_num + 1)
         ) from None
 
 
@@ -281,7 +282,7 @@ def _decoded(raw: bytes, path: Path) -> str | None:
                 translate(
                     "entry",
                     "文件 {path} 不完整（在末尾被截断），未导入任何数据。请重新保存或复制完整的文件后再导入。",
-                ).format(path=path)
+                ).format(path=shown(path))
             ) from None
     try:
         return raw.decode("gb18030")
@@ -296,7 +297,7 @@ def _csv_rows(plan: Plan, path: Path, reader: csv.DictReader[str]) -> tuple[list
         raise UserError(
             translate(
                 "entry", "文件 {path} 的表头缺少列：{cols}。表头应为 unit,period,field,value,note。"
-            ).format(path=path, cols="、".join(missing))
+            ).format(path=shown(path), cols="、".join(missing))
         )
     reader.fieldnames = header
     entries: list[Entry] = []
@@ -314,7 +315,7 @@ def _csv_rows(plan: Plan, path: Path, reader: csv.DictReader[str]) -> tuple[list
             Entry(unit.id, period, (row.get("field") or "").strip(), row.get("value") or "", note, line)
         )
     if not entries and not problems:
-        raise UserError(translate("entry", "文件 {path} 没有数据行。").format(path=path))
+        raise UserError(translate("entry", "文件 {path} 没有数据行。").format(path=shown(path)))
     return entries, problems
 
 

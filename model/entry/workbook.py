@@ -13,6 +13,7 @@ from typing import Any
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.periods import Period, parse_period
+from model.common.untrusted import shown
 from model.entry.figures import Entry, EntryPreview, preview_entries, read_csv_entries
 from model.plan.spec import Plan
 from model.reports.template import FIRST_ROW, KEY_ROW, META_ROW, MONTH_SHEET, ROW_COLUMNS, ROW_SHEET
@@ -62,7 +63,7 @@ def _meta(plan: Plan, path: Path, meta: list[Any]) -> tuple[str, Period]:
         raise UserError(
             translate(
                 "template", "{path} 是计划“{other}”的填报模板，当前计划是“{id}”（{year}年）。{remedy}"
-            ).format(path=path, other=meta[1] or "？", id=plan.id, year=plan.year, remedy=_remedy())
+            ).format(path=shown(path), other=meta[1] or "？", id=plan.id, year=plan.year, remedy=_remedy())
         )
     unit = plan.find_unit(meta[3])
     return unit.id, plan.check_period(parse_period(meta[5]))
@@ -101,5 +102,5 @@ def preview_file(store: Store, plan: Plan, path: str | Path) -> tuple[list[Entry
     """Every change a file would make and every refusal, with its cell or line; nothing is stored."""
     entries, problems = read_entries_file(plan, path)
     if not entries and not problems:
-        raise UserError(translate("template", "{path} 中没有填写任何数据。").format(path=path))
+        raise UserError(translate("template", "{path} 中没有填写任何数据。").format(path=shown(path)))
     return entries, preview_entries(store, plan, entries, problems)

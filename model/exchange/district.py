@@ -21,7 +21,9 @@ from typing import Any
 from model.calc.progress import MonthTable
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.untrusted import fingerprint_groups, shown
 from model.plan.spec import Plan
+from model.reports.signing import VerifyResult
 from model.store.connection import now_iso
 from model.store.database import Store
 from model.store.figures import Figure
@@ -56,9 +58,22 @@ class TrustEntry:
     added_at: str
     added_by: str
     revoked_at: str | None
+    replaced: tuple[str, ...] = ()  # trust_add: the unit's certificates this one replaced (now revoked)
 
 
-def _entry(plan: Plan, cert: TrustedCert) -> TrustEntry:
+class UnitNeeded(UserError):
+    """The certificate names no unit of the plan: the caller must say which unit it belongs to."""
+
+
+class ReplaceNeeded(UserError):
+    """The unit already has a trusted certificate: replacing it is a step of its own (`replace=True`)."""
+
+    def __init__(self, message: str, current: list[TrustEntry]) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+def _entry(plan: Plan, cert: TrustedCert, replaced: tuple[str, ...] = ()) -> TrustEntry:
     try:
         unit_name = plan.unit(cert.unit_id).name if cert.unit_id else ""
     except KeyError:
@@ -72,15 +87,17 @@ def _entry(plan: Plan, cert: TrustedCert) -> TrustEntry:
         cert.added_at,
         cert.added_by,
         cert.revoked_at,
+        replaced,
     )
 
 
-def _read_certificate(source: str | Path | bytes) -> tuple[str, Any]:
-    """(PEM text, CertificateInfo) of exactly one certificate."""
+def _read_certificate(source: str | Path | bytes) -> tuple[str, Any, Any]:
+    """(PEM text, CertificateInfo, certificate) of exactly one certificate."""
     from cryptography.hazmat.primitives import serialization
 
     from model.reports.signing import certificate_info, load_certificates
 
+    name = translate("exchange", "该文件") if isinstance(source, bytes) else shown(source)
     if isinstance(source, bytes):
         raw = source
     else:
@@ -89,35 +106,45 @@ def _read_certificate(source: str | Path | bytes) -> tuple[str, Any]:
         except OSError as exc:
             raise UserError(
                 translate("exchange", "无法读取证书文件 {path}：{err}").format(
-                    path=source, err=exc.strerror or exc
+                    path=name, err=exc.strerror or exc
                 )
             ) from None
     try:
         certs = load_certificates([raw])
     except UserError:
-        name = translate("exchange", "该文件") if isinstance(source, bytes) else str(source)
         raise UserError(
             translate(
                 "exchange",
-                "无法读取证书文件 {path}：不是 PEM 或 DER 格式的证书，可能已损坏、不完整，或是改了扩展名的其他文件（例如密钥文件 .p12）。请让填报单位用 main.py keys cert 重新导出证书。",
+                "无法读取证书文件 {path}：不是 PEM 或 DER 格式的证书，可能已损坏、不完整，或是改了扩展名的其他文件（例如密钥文件 .p12）。请让填报单位重新导出证书。",
             ).format(path=name)
         ) from None
     if len(certs) != 1:
         raise UserError(
-            translate(
-                "exchange", "证书文件中有 {n} 个证书，应只有一个：请让填报单位用 main.py keys cert 重新导出。"
-            ).format(n=len(certs))
+            translate("exchange", "证书文件中有 {n} 个证书，应只有一个：请让填报单位重新导出证书。").format(
+                n=len(certs)
+            )
         )
     pem = certs[0].public_bytes(serialization.Encoding.PEM).decode("ascii")
-    return pem, certificate_info(certs[0])
+    return pem, certificate_info(certs[0]), certs[0]
 
 
-def trust_add(
-    store: Store, plan: Plan, source: str | Path | bytes, *, who: str, unit: str | None = None
-) -> TrustEntry:
-    """Trust a unit's certificate. It is bound to the unit its subject names (or `unit`, when it names none):
-    a package signed with it is accepted for that unit only."""
-    pem, info = _read_certificate(source)
+def _named_units(plan: Plan, text: str) -> set[str]:
+    """The units a certificate's organisation or common name names: exactly (id, name, full name,
+    alias), or by containing a unit's full name or a name of three characters or more."""
+    if not text:
+        return set()
+    named = set()
+    for u in plan.units:
+        exact = text in (u.id, u.name, u.full_name, *u.aliases)
+        contained = any(len(n) >= 3 and n in text for n in (u.full_name, u.name, *u.aliases))
+        if exact or contained:
+            named.add(u.id)
+    return named
+
+
+def _bound_unit(plan: Plan, info: Any, unit: str | None) -> str:
+    """The unit a certificate is trusted for: the one its userId names, or `unit` when it names none;
+    refused when they differ, or when its organisation or common name names another unit."""
     unit_id = info.unit_id
     if unit is not None:
         chosen = plan.find_unit(unit).id
@@ -125,27 +152,95 @@ def trust_add(
             raise UserError(
                 translate(
                     "exchange", "该证书属于单位“{cert_unit}”，与指定的“{unit}”不符，未加入受信任列表。"
-                ).format(cert_unit=unit_id, unit=plan.unit(chosen).name)
+                ).format(cert_unit=shown(unit_id), unit=plan.unit(chosen).name)
             )
         unit_id = chosen
     if unit_id is None:
-        raise UserError(
-            translate(
-                "exchange", "证书（{subject}）没有写明单位编号：请用 --unit 指明它属于哪个单位。"
-            ).format(subject=info.subject)
+        raise UnitNeeded(
+            translate("exchange", "证书（{subject}）没有写明单位编号：请指明它属于哪个单位。").format(
+                subject=shown(info.subject)
+            )
         )
     try:
         plan.unit(unit_id)
     except KeyError:
+        raise UnitNeeded(
+            translate("exchange", "证书中的单位编号“{id}”不在本年计划中：请指明它属于哪个单位。").format(
+                id=shown(unit_id)
+            )
+        ) from None
+    for text in (info.organization, info.common_name):
+        named = _named_units(plan, text)
+        if named and unit_id not in named:
+            raise UserError(
+                translate(
+                    "exchange",
+                    "证书的名称写的是“{text}”（{named}），单位编号却是“{unit}”：证书与单位不符，可能是冒用，未加入受信任列表。请与该单位电话核对。",
+                ).format(
+                    text=shown(text),
+                    named="、".join(plan.unit(n).name for n in sorted(named)),
+                    unit=plan.unit(unit_id).name,
+                )
+            )
+    return str(unit_id)
+
+
+def trust_add(
+    store: Store,
+    plan: Plan,
+    source: str | Path | bytes,
+    *,
+    who: str,
+    unit: str | None = None,
+    replace: bool = False,
+) -> TrustEntry:
+    """Trust a unit's certificate. It is bound to the unit its subject names (or `unit`, when it names none):
+    a package signed with it is accepted for that unit only. A unit has one trusted certificate: a new
+    one replaces the old only with `replace=True` (the old is revoked, audited); a revoked certificate
+    is never trusted again, and a trusted one is never moved to another unit."""
+    from model.reports.signing import refuse_weak_or_invalid
+
+    pem, info, cert = _read_certificate(source)
+    refuse_weak_or_invalid(cert)
+    unit_id = _bound_unit(plan, info, unit)
+    fp = info.fingerprint_sha256
+    held = store.trust.get(fp)
+    if held is not None and held.revoked_at is not None:
         raise UserError(
             translate(
-                "exchange", "证书中的单位编号“{id}”不在本年计划中：请用 --unit 指明它属于哪个单位。"
-            ).format(id=unit_id)
-        ) from None
-    store.trust.add(info.fingerprint_sha256, info.subject, pem, unit_id, info.not_after, who=who)
-    cert = store.trust.get(info.fingerprint_sha256)
-    assert cert is not None
-    return _entry(plan, cert)
+                "exchange",
+                "该证书已于 {at} 被撤销信任，撤销的证书不能再次信任。请让该单位新建密钥，并核对新证书的指纹后再加入。",
+            ).format(at=held.revoked_at[:10])
+        )
+    if held is not None and held.unit_id != unit_id:
+        raise UserError(
+            translate(
+                "exchange",
+                "该证书已作为“{owner}”的证书受信任，不能再绑定到“{unit}”。一张证书只属于一个单位：如绑定有误，请撤销它并让该单位新建密钥。",
+            ).format(owner=_unit_name(plan, held.unit_id or ""), unit=plan.unit(unit_id).name)
+        )
+    if held is not None:
+        return _entry(plan, held)
+    current = [c for c in store.trust.all() if c.unit_id == unit_id]
+    if current and not replace:
+        raise ReplaceNeeded(
+            translate(
+                "exchange",
+                "{unit}已有受信任的证书（指纹 {old}，{at} 加入）。只有在该单位换了新密钥时才替换：替换后旧证书即被撤销，用它签名的新文件将被拒收。",
+            ).format(
+                unit=plan.unit(unit_id).name,
+                old=fingerprint_groups(current[0].fingerprint),
+                at=current[0].added_at[:10],
+            ),
+            [_entry(plan, c) for c in current],
+        )
+    with store.transaction():
+        for old in current:
+            store.trust.revoke(old.fingerprint, who=who, replaced_by=fp)
+        store.trust.add(fp, info.subject, pem, unit_id, info.not_after, who=who)
+    added = store.trust.get(fp)
+    assert added is not None
+    return _entry(plan, added, tuple(c.fingerprint for c in current))
 
 
 def trust_list(store: Store, plan: Plan, *, include_revoked: bool = False) -> list[TrustEntry]:
@@ -167,8 +262,8 @@ def trust_remove(store: Store, plan: Plan, source: str | Path | bytes, *, who: s
     cert = store.trust.get(fingerprint)
     if cert is None or cert.revoked_at is not None:
         raise UserError(
-            translate("exchange", "受信任列表中没有指纹为 {fp} 的证书。用 main.py trust list 查看。").format(
-                fp=fingerprint or source
+            translate("exchange", "受信任列表中没有指纹为 {fp} 的证书。请查看受信任证书的列表。").format(
+                fp=fingerprint_groups(fingerprint) or shown(source)
             )
         )
     store.trust.revoke(fingerprint, who=who)
@@ -253,7 +348,10 @@ def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome
     if held is not None:
         return _identical(plan, name, held, sha, same_file=True)
     try:
-        data, signer = _verified(store, plan, raw)
+        try:
+            data, signer = _verified(store, plan, raw)
+        except UserError as exc:  # e.g. a stored certificate that no longer reads
+            raise _Refused([exc.message]) from None
         return _keep(store, plan, name, raw, sha, data, signer, who=who)
     except _Refused as refusal:
         return _refused(name, refusal, sha)
@@ -317,37 +415,48 @@ class _Signer:
     signed_at: str | None
 
 
-def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Signer]:
+def verify_package(store: Store, source: str | Path | bytes) -> VerifyResult:
+    """`verify` against the district's own trusted certificates: the signature, its coverage, the
+    certificate's validity when it signed, trust (a revoked certificate named as such), the certificate's
+    unit against the report's, and the data — what import checks before the plan, without storing."""
     from model.reports.signing import verify_pdf
 
-    trusted = {c.fingerprint: c for c in store.trust.all()}
-    result = verify_pdf(raw, [c.pem for c in trusted.values()])
-    data = result.data or {}
-    if not result.signed or not result.intact or not result.valid or not result.covers_entire_file:
-        raise _Refused(result.reasons or [translate("exchange", "签名检查未通过")], data=data)
-    if result.data is None:
-        raise _Refused(result.reasons or [translate("exchange", "文件中没有可读的报表数据")], data=data)
-    fp = result.fingerprint_sha256
-    if not result.trusted or fp not in trusted:
-        who_signed = result.signer_unit or result.signer or translate("exchange", "未知单位")
-        raise _Refused(
-            [
-                translate(
-                    "exchange",
-                    "签名证书不受信任（{signer}，证书指纹 {fp}）。请与该单位核对指纹，确认后用 main.py trust add 证书文件 加入受信任列表",
-                ).format(signer=who_signed, fp=fp)
-            ],
-            fingerprint=fp,
-            data=data,
+    certs = {c.fingerprint: c for c in store.trust.all(include_revoked=True)}
+    active = [c.pem for c in certs.values() if c.revoked_at is None]
+    revoked = {fp: c.revoked_at for fp, c in certs.items() if c.revoked_at is not None}
+    result = verify_pdf(source, active, revoked=revoked)
+    held = certs.get(result.fingerprint_sha256)
+    if result.signature_sound and (held is None or held.revoked_at is not None):
+        result.trusted = False  # a path to an anchor that is not a unit's certificate (an old database)
+        result.reasons.append(
+            translate(
+                "exchange", "签名证书不在受信任列表中（证书指纹 {fp}）。请核实后把该单位的证书加入受信任列表"
+            ).format(fp=fingerprint_groups(result.fingerprint_sha256))
         )
-    if result.reasons:
-        raise _Refused(result.reasons, fp, data)
+    elif result.data is not None and held is not None and held.unit_id not in (None, result.data["unit_id"]):
+        plan = store.plans.get()
+        result.reasons.append(
+            translate("exchange", "签名证书属于“{owner}”，不能为“{unit}”报送（证书指纹 {fp}）").format(
+                owner=_unit_name(plan, held.unit_id),
+                unit=_unit_name(plan, shown(result.data["unit_id"])),
+                fp=fingerprint_groups(result.fingerprint_sha256),
+            )
+        )
+    return result
+
+
+def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Signer]:
+    result = verify_package(store, raw)
+    data = result.data or {}
+    fp = result.fingerprint_sha256
+    if not result.ok:
+        raise _Refused(result.reasons or [translate("exchange", "签名检查未通过")], fp, data)
     if data["plan_id"] != plan.id or data["plan_year"] != plan.year:
         raise _Refused(
             [
                 translate(
                     "exchange", "报表属于计划“{pid}”（{py}年），本库当前计划是“{id}”（{year}年）"
-                ).format(pid=data["plan_id"], py=data["plan_year"], id=plan.id, year=plan.year)
+                ).format(pid=shown(data["plan_id"]), py=data["plan_year"], id=plan.id, year=plan.year)
             ],
             fp,
             data,
@@ -359,29 +468,18 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
         raise _Refused(
             [
                 translate("exchange", "报表的单位“{name}”（{id}）不在本年计划中").format(
-                    name=data["unit_name"], id=unit_id
+                    name=shown(data["unit_name"]), id=shown(unit_id)
                 )
             ],
             fp,
             data,
         ) from None
-    cert_unit = trusted[fp].unit_id
-    if cert_unit is not None and cert_unit != unit_id:
-        raise _Refused(
-            [
-                translate("exchange", "签名证书属于“{owner}”，不能为“{unit}”报送（证书指纹 {fp}）").format(
-                    owner=_unit_name(plan, cert_unit), unit=unit.name, fp=fp
-                )
-            ],
-            fp,
-            data,
-        )
     if data["version"] is None:
         raise _Refused(
             [
                 translate(
                     "exchange",
-                    "这是未经报送的导出文件（没有版本号）：请让{unit}用“报送”功能（main.py submit）生成报送文件",
+                    "这是未经报送的导出文件（没有版本号）：请让{unit}用“报送”功能生成报送文件",
                 ).format(unit=unit.name)
             ],
             fp,
@@ -394,7 +492,7 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
             [
                 translate(
                     "exchange", "报表含有本计划中{unit}不填报的项目：{keys}（计划版本不一致？）"
-                ).format(unit=unit.name, keys="、".join(unknown[:5]))
+                ).format(unit=unit.name, keys="、".join(shown(k) for k in unknown[:5]))
             ],
             fp,
             data,

@@ -145,7 +145,7 @@ def certificate_preview(plan: Plan, path: str | Path) -> CertificatePreview:
     from model.exchange.district import _read_certificate
 
     try:
-        _pem, info = _read_certificate(path)
+        _pem, info, _cert = _read_certificate(path)
     except UserError as exc:
         return CertificatePreview(str(path), "", "", "", exc.message)
     try:

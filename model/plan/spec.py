@@ -19,6 +19,7 @@ from typing import Any
 from model.common.errors import PlanError, UserError
 from model.common.i18n import translate
 from model.common.periods import Period
+from model.common.untrusted import shown
 
 PLAN_FORMAT = "tanbao-plan"
 PLAN_FORMAT_VERSION = 1
@@ -978,23 +979,27 @@ def load_plan(path: str | Path) -> Plan:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")  # Notepad may have added a byte order mark
     except FileNotFoundError:
-        raise PlanError(translate("plan", "找不到计划文件 {file}，请检查路径。").format(file=path)) from None
+        raise PlanError(
+            translate("plan", "找不到计划文件 {file}，请检查路径。").format(file=shown(path))
+        ) from None
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.end == len(raw):  # a character cut in two
             raise PlanError(
                 translate(
                     "plan", "计划文件 {file} 不完整，在中途被截断了。请重新复制或下载完整的计划文件。"
-                ).format(file=path)
+                ).format(file=shown(path))
             ) from None
         raise PlanError(
             translate(
                 "plan",
                 "计划文件 {file} 不是文本文件（UTF-8），可能已损坏，或是改了扩展名的其他文件。请使用区里下发或 TanBao 导出的计划文件（.json）。",
-            ).format(file=path)
+            ).format(file=shown(path))
         ) from None
     except OSError as exc:
         raise PlanError(
-            translate("plan", "无法读取计划文件 {file}：{err}").format(file=path, err=exc.strerror or exc)
+            translate("plan", "无法读取计划文件 {file}：{err}").format(
+                file=shown(path), err=exc.strerror or exc
+            )
         ) from None
     return parse_plan(text, str(path))
 

@@ -12,7 +12,7 @@ signature is intact, covers the entire file, the certificate is trusted and the 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.untrusted import fingerprint_groups, shown
+from model.reports.keyfile import check_work, write_pkcs12
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -115,16 +117,15 @@ def new_key(
 ) -> bytes:
     """A new key pair and self-signed certificate naming the unit, as PKCS#12 bytes under `passphrase`."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
 
     if algorithm not in ALGORITHMS:
         raise UserError(
             translate("signing", "不支持的密钥算法“{a}”：请选 ecdsa（默认）或 rsa。").format(a=algorithm)
         )
-    _check_new_passphrase(passphrase)
+    check_new_passphrase(passphrase)
     key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
     if algorithm == ECDSA:
         key = ec.generate_private_key(ec.SECP256R1())
@@ -165,24 +166,20 @@ def new_key(
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    return pkcs12.serialize_key_and_certificates(
-        unit_id.encode("utf-8"),
-        key,
-        cert,
-        None,
-        serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
-    )
+    return write_pkcs12(key, cert, passphrase, unit_id)
 
 
-def _check_new_passphrase(passphrase: str) -> None:
-    if len(passphrase) < 6:
-        raise UserError(translate("signing", "口令太短：请至少用 6 个字符，并妥善保管，丢失后无法找回。"))
+MIN_PASSPHRASE = 10
 
 
 def check_new_passphrase(passphrase: str) -> None:
-    """The rules a new key's passphrase must meet (a UserError saying which), checked before anything
-    is written so that the window can say it in the passphrase dialog."""
-    _check_new_passphrase(passphrase)
+    """A new key's passphrase: at least MIN_PASSPHRASE characters (checked before anything is written)."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise UserError(
+            translate(
+                "signing", "口令太短：请至少用 {n} 个字符（可以是一句好记的话），并妥善保管，丢失后无法找回。"
+            ).format(n=MIN_PASSPHRASE)
+        )
 
 
 def _read(source: bytes | str | Path, what: str) -> bytes:
@@ -193,7 +190,7 @@ def _read(source: bytes | str | Path, what: str) -> bytes:
     except OSError as exc:
         raise UserError(
             translate("signing", "无法读取{what} {path}：{err}。请检查路径。").format(
-                what=what, path=source, err=exc.strerror or exc
+                what=what, path=shown(source), err=exc.strerror or exc
             )
         ) from None
 
@@ -201,11 +198,11 @@ def _read(source: bytes | str | Path, what: str) -> bytes:
 def load_key(source: bytes | str | Path, passphrase: str) -> SigningKey:
     """Open a PKCS#12 (made here or issued by the district). A wrong passphrase is a UserError."""
     from cryptography.hazmat.primitives.serialization import pkcs12
-    from pyhanko.sign import signers
 
     raw = _read(source, translate("signing", "密钥文件"))
+    check_work(raw, passphrase)  # before any derivation: a file may ask for 2³¹ rounds
     try:
-        key, cert, _others = pkcs12.load_key_and_certificates(raw, passphrase.encode("utf-8"))
+        key, cert, others = pkcs12.load_key_and_certificates(raw, passphrase.encode("utf-8"))
     except ValueError:
         if not _looks_like_pkcs12(raw):
             raise UserError(
@@ -225,8 +222,26 @@ def load_key(source: bytes | str | Path, passphrase: str) -> SigningKey:
                 src=_name(source)
             )
         )
-    signer = signers.SimpleSigner.load_pkcs12_data(raw, other_certs=[], passphrase=passphrase.encode("utf-8"))
-    return SigningKey(signer=signer, certificate=cert, info=certificate_info(cert))
+    return SigningKey(signer=_signer(key, cert, others), certificate=cert, info=certificate_info(cert))
+
+
+def _signer(key: Any, cert: x509.Certificate, others: list[x509.Certificate]) -> Any:
+    """pyHanko's signer over the key already opened (its load_pkcs12_data would derive everything again)."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    der = serialization.Encoding.DER
+    private = key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return signers.SimpleSigner(
+        signing_key=asn1_keys.PrivateKeyInfo.load(private),
+        signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
+        cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+            [asn1_x509.Certificate.load(c.public_bytes(der)) for c in others]
+        ),
+    )
 
 
 def _looks_like_pkcs12(raw: bytes) -> bool:
@@ -240,7 +255,7 @@ def _looks_like_pkcs12(raw: bytes) -> bool:
 
 
 def _name(source: bytes | str | Path) -> str:
-    return translate("signing", "该文件") if isinstance(source, bytes) else str(source)
+    return translate("signing", "该文件") if isinstance(source, bytes) else shown(source)
 
 
 def key_certificate(source: bytes | str | Path, passphrase: str) -> tuple[str, CertificateInfo]:
@@ -272,6 +287,64 @@ def load_certificates(pems: Iterable[str | bytes]) -> list[x509.Certificate]:
                 )
             ) from None
     return certs
+
+
+MIN_RSA_BITS = 2048
+
+
+def refuse_weak_or_invalid(cert: x509.Certificate, *, now: datetime | None = None) -> None:
+    """A certificate the district may trust: a unit's own (not a CA), valid today, with a key and a hash
+    that are not broken. Each refusal says which and what to do (UserError)."""
+    from cryptography import x509 as pyca_x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import dsa, rsa
+
+    info = certificate_info(cert)
+    now = now or datetime.now(UTC)
+    dates = translate("signing", "有效期 {a} 至 {b}").format(a=info.not_before[:10], b=info.not_after[:10])
+    if now < cert.not_valid_before_utc:
+        raise UserError(
+            translate(
+                "signing",
+                "证书尚未生效（{dates}），未加入受信任列表。请生效后再加入，或让该单位核对电脑时间后重新生成。",
+            ).format(dates=dates)
+        )
+    if now > cert.not_valid_after_utc:
+        raise UserError(
+            translate(
+                "signing", "证书已过期（{dates}），未加入受信任列表。请让该单位新建密钥并重新导出证书。"
+            ).format(dates=dates)
+        )
+    key = cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey | dsa.DSAPublicKey) and key.key_size < MIN_RSA_BITS:
+        raise UserError(
+            translate(
+                "signing",
+                "证书的密钥太短（{alg}，至少应为 {n} 位），容易被伪造，未加入受信任列表。请让该单位新建密钥。",
+            ).format(alg=info.algorithm, n=MIN_RSA_BITS)
+        )
+    try:
+        digest = cert.signature_hash_algorithm
+    except Exception:  # an algorithm cryptography does not know
+        digest = None
+    if isinstance(digest, hashes.SHA1 | hashes.MD5):
+        raise UserError(
+            translate(
+                "signing",
+                "证书使用已被攻破的 {hash} 摘要算法签发，未加入受信任列表。请让该单位新建密钥（SHA-256）。",
+            ).format(hash=digest.name.upper())
+        )
+    try:
+        is_ca = cert.extensions.get_extension_for_class(pyca_x509.BasicConstraints).value.ca
+    except pyca_x509.ExtensionNotFound:
+        is_ca = False
+    if is_ca:
+        raise UserError(
+            translate(
+                "signing",
+                "这是发证机构（CA）的证书，不是某个单位的签名证书：信任它等于信任它签发的所有证书，未加入受信任列表。请加入单位自己的证书。",
+            )
+        )
 
 
 # ---- signing ---------------------------------------------------------------------------------
@@ -380,7 +453,7 @@ def sign_pdf(
         raise UserError(
             translate(
                 "signing", "这把密钥属于“{owner}”，不能为“{unit}”签名。请选择本单位的密钥文件。"
-            ).format(owner=info.organization or info.common_name, unit=unit_name)
+            ).format(owner=shown(info.organization or info.common_name), unit=unit_name)
         )
     now = datetime.now(UTC)
     cert = key.certificate
@@ -438,21 +511,29 @@ class VerifyResult:
     valid: bool = False
     covers_entire_file: bool = False
     trusted: bool = False
+    certificate_valid_at_signing: bool = False
+    certificate_not_before: str = ""
+    certificate_not_after: str = ""
     data: dict[str, Any] | None = None
     data_summary: dict[str, Any] | None = None
     reasons: list[str] = field(default_factory=list)
 
     @property
-    def ok(self) -> bool:
+    def signature_sound(self) -> bool:
+        """Signed once over the whole file, intact, by a trusted certificate valid when it signed."""
         return (
             self.signed
             and self.intact
             and self.valid
             and self.covers_entire_file
             and self.trusted
-            and self.data is not None
+            and self.certificate_valid_at_signing
             and not self.reasons
         )
+
+    @property
+    def ok(self) -> bool:
+        return self.signature_sound and self.data is not None and not self.reasons
 
     def to_dict(self, with_data: bool = False) -> dict[str, Any]:
         out = asdict(self)
@@ -460,6 +541,57 @@ class VerifyResult:
             out.pop("data")
         out["ok"] = self.ok
         return out
+
+
+def verification_lines(result: VerifyResult) -> list[str]:
+    """What `verify` and 文件 → 验证报表… show, line by line (outside text escaped)."""
+
+    def yes_no(value: bool) -> str:
+        return translate("signing", "是") if value else translate("signing", "否")
+
+    lines = [translate("signing", "文件：{path}").format(path=shown(result.path or "—"))]
+    if result.signed:
+        lines += [
+            translate("signing", "签名人：{signer}（{unit}）").format(
+                signer=shown(result.signer), unit=shown(result.signer_unit or "—")
+            ),
+            translate("signing", "证书 SHA-256 指纹：{fp}").format(
+                fp=fingerprint_groups(result.fingerprint_sha256)
+            ),
+            translate("signing", "签名时间：{t}").format(t=result.signing_time or "—"),
+            translate("signing", "签名完整：{v}").format(v=yes_no(result.intact and result.valid)),
+            translate("signing", "覆盖整个文件：{v}").format(v=yes_no(result.covers_entire_file)),
+            translate("signing", "签名时证书在有效期内：{v}（有效期 {a} 至 {b}）").format(
+                v=yes_no(result.certificate_valid_at_signing),
+                a=result.certificate_not_before[:10],
+                b=result.certificate_not_after[:10],
+            ),
+            translate("signing", "证书受信任：{v}").format(v=yes_no(result.trusted)),
+        ]
+    s = result.data_summary
+    if s:
+        version = (
+            translate("signing", "第 {v} 版").format(v=s["version"])
+            if s["version"]
+            else translate("signing", "未提交的导出件")
+        )
+        lines.append(
+            translate(
+                "signing", "报表数据：{unit}（{uid}）{period}，{version}，{n} 项数据，{p} 条检查提示"
+            ).format(
+                unit=shown(s["unit_name"]),
+                uid=shown(s["unit_id"]),
+                period=s["period"],
+                version=version,
+                n=s["figures"],
+                p=s["problems"],
+            )
+        )
+    lines.append(
+        translate("signing", "结论：通过。") if result.ok else translate("signing", "结论：未通过。")
+    )
+    lines += [f"  - {reason}" for reason in result.reasons]
+    return lines
 
 
 def read_attachment(reader: Any, name: str) -> bytes | None:
@@ -511,16 +643,19 @@ def verify_pdf(
     trusted_cert_pems: Iterable[str | bytes] = (),
     *,
     data_name: str | None = None,
+    revoked: Mapping[str, str] | None = None,
 ) -> VerifyResult:
     """Check a signed report: signature intact, covering the entire file, trusted signer, data readable.
 
     Never raises for a bad file: every failure is a reason (in Chinese) in the result. pyHanko bounds how
-    much a stream may decompress to (a stream bomb fails instead of filling memory).
+    much a stream may decompress to (a stream bomb fails instead of filling memory). The attached data is
+    read only once the signature is sound. `revoked` maps the fingerprints of certificates no longer
+    trusted to when that was decided (a package signed with one is refused as such).
     """
     from model.calc.report import ATTACHMENT_NAME, parse_report_data, summarize_report_data
 
     path = "" if isinstance(source, bytes) else str(source)
-    result = VerifyResult(path=path)
+    result = VerifyResult(path=shown(path))
     raw = _read(source, translate("signing", "文件"))
     trusted = load_certificates(trusted_cert_pems)
     several = False
@@ -538,9 +673,12 @@ def verify_pdf(
             translate("signing", "文件已损坏或不是 PDF，无法检查签名。请让填报单位重新发送原文件。")
         )
         return result
-    if status is not None:
-        _fill_status(result, status, several, trusted)
-    if reader is not None and (status is None or result.intact):
+    if status is None:
+        return result
+    _fill_status(result, status, several, trusted, revoked or {})
+    if not result.signature_sound:  # nothing inside a file is read before its signature is judged
+        return result
+    if reader is not None:
         try:
             attachment = read_attachment(reader, data_name or ATTACHMENT_NAME)
         except Exception:  # a damaged or crafted attachment: pyHanko bounds what it decompresses
@@ -637,7 +775,13 @@ def _subject_key(der: bytes) -> str:
     return str(asn1_x509.Certificate.load(der).subject.hashable)
 
 
-def _fill_status(result: VerifyResult, status: Any, several: bool, trusted: list[x509.Certificate]) -> None:
+def _fill_status(
+    result: VerifyResult,
+    status: Any,
+    several: bool,
+    trusted: list[x509.Certificate],
+    revoked: Mapping[str, str],
+) -> None:
     from cryptography import x509 as pyca_x509
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
@@ -650,6 +794,7 @@ def _fill_status(result: VerifyResult, status: Any, several: bool, trusted: list
     result.fingerprint_sha256 = info.fingerprint_sha256
     if status.signer_reported_dt is not None:
         result.signing_time = status.signer_reported_dt.astimezone().isoformat(timespec="seconds")
+    _judge_validity(result, cert, info, status.signer_reported_dt)
     result.intact = bool(status.intact)
     result.valid = bool(status.intact and status.valid)
     result.covers_entire_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and not several
@@ -670,16 +815,65 @@ def _fill_status(result: VerifyResult, status: Any, several: bool, trusted: list
             )
         )
     if not result.trusted:
-        if not trusted:
+        fp = fingerprint_groups(info.fingerprint_sha256)
+        if info.fingerprint_sha256 in revoked:
             result.reasons.append(
                 translate(
                     "signing",
-                    "没有提供受信任的证书，无法确认签名人（证书指纹 {fp}）。请用 --trust 指定该单位的证书。",
-                ).format(fp=info.fingerprint_sha256)
+                    "签名证书已于 {at} 被撤销信任（证书指纹 {fp}），用它签名的文件一律拒收。请让该单位换用新密钥重新签名报送。",
+                ).format(at=revoked[info.fingerprint_sha256][:10], fp=fp)
+            )
+        elif not trusted:
+            result.reasons.append(
+                translate(
+                    "signing",
+                    "没有受信任的证书，无法确认签名人（证书指纹 {fp}）。请先核实并把该单位的证书加入受信任列表。",
+                ).format(fp=fp)
             )
         else:
             result.reasons.append(
                 translate(
-                    "signing", "签名证书不受信任（证书指纹 {fp}）。请核实后再把该单位的证书加入受信任列表。"
-                ).format(fp=info.fingerprint_sha256)
+                    "signing",
+                    "签名证书不受信任（{signer}，证书指纹 {fp}）。请与该单位电话核对指纹，确认后再把它的证书加入受信任列表。",
+                ).format(signer=shown(info.organization or info.common_name or "—"), fp=fp)
             )
+
+
+# A unit's clock may be a little off; a signing time further ahead than this is not believed.
+CLOCK_SKEW = timedelta(hours=24)
+
+
+def _judge_validity(
+    result: VerifyResult, cert: x509.Certificate, info: CertificateInfo, signed_at: datetime | None
+) -> None:
+    """The certificate must have been valid when the package was signed (the time the signature states:
+    a B-B signature has no timestamp; a time in the future is not believed)."""
+    result.certificate_not_before, result.certificate_not_after = info.not_before, info.not_after
+    now = datetime.now(UTC)
+    when = signed_at or now
+    if when > now + CLOCK_SKEW:
+        result.reasons.append(
+            translate(
+                "signing", "签名时间 {t} 晚于今天，不可信。请让填报单位核对电脑时间后重新签名报送。"
+            ).format(t=when.astimezone().isoformat(timespec="minutes"))
+        )
+        return
+    if cert.not_valid_before_utc <= when <= cert.not_valid_after_utc:
+        result.certificate_valid_at_signing = True
+        return
+    state = (
+        translate("signing", "尚未生效")
+        if when < cert.not_valid_before_utc
+        else translate("signing", "已过期")
+    )
+    result.reasons.append(
+        translate(
+            "signing",
+            "签名时证书{state}（签名时间 {t}，证书有效期 {a} 至 {b}）。请让填报单位换用有效的证书重新签名报送。",
+        ).format(
+            state=state,
+            t=when.astimezone().isoformat(timespec="minutes"),
+            a=info.not_before[:10],
+            b=info.not_after[:10],
+        )
+    )

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from model.common.i18n import translate
+from model.common.untrusted import shown
 
 LOCAL, NETWORK, REMOVABLE = "local", "network", "removable"
 
@@ -33,13 +34,13 @@ def location_warning(path: str | Path) -> str | None:
             "drives",
             "数据库 {path} 在网络共享文件夹上。SQLite 数据库不能直接在网络共享上读写，否则可能损坏数据。"
             "请把程序和 data 文件夹复制到本机硬盘（例如 D:\\TanBao）再使用；交换数据请用导出或提交的文件。",
-        ).format(path=path)
+        ).format(path=shown(path))
     if kind == REMOVABLE:
         return translate(
             "drives",
             "数据库 {path} 在可移动磁盘（U 盘等）上。直接在 U 盘上写数据库，拔出时可能损坏数据。"
             "请把程序和 data 文件夹复制到本机硬盘再使用，用完退出程序后再复制回 U 盘。",
-        ).format(path=path)
+        ).format(path=shown(path))
     return None
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from model.common.errors import UserError
 from model.common.failures import WRITE_FILE, environment_error
 from model.common.i18n import translate
+from model.common.untrusted import shown
 
 TEMP_SUFFIX = ".tmp"
 
@@ -44,11 +45,25 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path:
+PRIVATE_MODE = 0o600
+
+
+def make_private(path: str | Path) -> None:
+    """Readable and writable by the user only (keys, databases, backups). On Windows the mode bits do
+    not exist: these files live in the user's own profile folder (%APPDATA%), whose access list admits
+    only that user and the administrators, or in the portable folder the user chose."""
+    if sys.platform == "win32":
+        return
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(path, PRIVATE_MODE)
+
+
+def write_atomic(path: str | Path, data: bytes | Callable[[Path], None], *, private: bool = False) -> Path:
     """Write to a temporary file beside `path`, then rename it into place.
 
     `data` is the file's bytes, or a function that writes the file at the path it is given (a temporary
     path beside `path`: hand it to reportlab, openpyxl or pyHanko as their output file).
+    `private`: the file is the user's alone (0600), e.g. a signing key, whatever was there before.
     Disk full, read-only, locked or failing: `StorageError`/`UserError` with a plain message. Any other
     exception from the writer propagates unchanged. In every failure the earlier file is untouched.
     """
@@ -68,7 +83,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path
             data(tmp)
             with open(tmp, "rb+") as written:
                 os.fsync(written.fileno())
-        os.chmod(tmp, _mode_for(target))
+        os.chmod(tmp, PRIVATE_MODE if private else _mode_for(target))
         os.replace(tmp, target)
         tmp = None
         _fsync_dir(target.parent)
@@ -81,7 +96,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path
                 translate(
                     "files",
                     "无法写入 {path}：没有权限，或文件正被其他程序（例如 Excel、PDF 阅读器）打开。请关闭该文件或换一个位置后重试。",
-                ).format(path=target)
+                ).format(path=shown(target))
             ) from None
         known = environment_error(exc, target, WRITE_FILE)
         if known is not None:
@@ -89,7 +104,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None]) -> Path
         if isinstance(exc, OSError):
             raise UserError(
                 translate("files", "无法写入 {path}：{err}。请检查磁盘空间和文件夹后重试。").format(
-                    path=target, err=exc.strerror or exc
+                    path=shown(target), err=exc.strerror or exc
                 )
             ) from None
         raise

@@ -20,6 +20,7 @@ from typing import Any
 
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.untrusted import shown
 
 # What a workbook handed to the program may hold (an exported table is some tens of kilobytes).
 MAX_ZIP_MEMBERS = 1_000
@@ -66,14 +67,14 @@ def _not_a_workbook(path: Path, remedy: str) -> UserError:
         translate(
             "workbook",
             "无法读取 {path}：不是有效的 Excel 文件（.xlsx），可能已损坏、不完整，或是改了扩展名的其他文件。{remedy}",
-        ).format(path=path, remedy=remedy)
+        ).format(path=shown(path), remedy=remedy)
     )
 
 
 def _unsafe(path: Path, remedy: str) -> UserError:
     return UserError(
         translate("workbook", "文件 {path} 含有不安全的 XML 内容，已拒绝读取。{remedy}").format(
-            path=path, remedy=remedy
+            path=shown(path), remedy=remedy
         )
     )
 
@@ -83,7 +84,7 @@ def _too_big(path: Path, members: int, total: int, remedy: str) -> UserError:
         translate(
             "workbook",
             "文件 {path} 解压后过大（{n} 个部件，共 {mb:.0f} MB），可能是恶意构造的文件，已拒绝读取。{remedy}",
-        ).format(path=path, n=members, mb=total / 2**20, remedy=remedy)
+        ).format(path=shown(path), n=members, mb=total / 2**20, remedy=remedy)
     )
 
 
@@ -92,7 +93,7 @@ def _old_format(path: Path) -> UserError:
         translate(
             "workbook",
             "无法读取 {path}：这是旧版 Excel（.xls）、WPS 表格（.et）或设了密码的文件。请在 WPS/Excel 中取消密码，另存为 .xlsx（Excel 工作簿）后再导入。",
-        ).format(path=path)
+        ).format(path=shown(path))
     )
 
 
@@ -120,10 +121,12 @@ def check_zip(path: Path, remedy: str) -> None:
     except UserError:
         raise
     except FileNotFoundError:
-        raise UserError(translate("workbook", "找不到文件 {path}。").format(path=path)) from None
+        raise UserError(translate("workbook", "找不到文件 {path}。").format(path=shown(path))) from None
     except OSError as exc:
         raise UserError(
-            translate("workbook", "无法读取文件 {path}：{err}").format(path=path, err=exc.strerror or exc)
+            translate("workbook", "无法读取文件 {path}：{err}").format(
+                path=shown(path), err=exc.strerror or exc
+            )
         ) from None
     except Exception:  # no zip, a damaged one, a part that fails its CRC or does not inflate
         raise _not_a_workbook(path, remedy) from None
@@ -174,7 +177,7 @@ def read_sheet(path: str | Path, sheet: str, *, max_col: int, remedy: str) -> li
         if sheet not in wb.sheetnames:
             raise UserError(
                 translate("workbook", "文件 {path} 中没有“{sheet}”工作表。{remedy}").format(
-                    path=path, sheet=sheet, remedy=remedy
+                    path=shown(path), sheet=sheet, remedy=remedy
                 )
             )
         ws = wb[sheet]
@@ -198,7 +201,7 @@ def _rows(ws: Any, path: Path, max_col: int, remedy: str) -> list[SheetRow]:
             raise UserError(
                 translate(
                     "workbook", "文件 {path} 超过 {n} 行，不是本程序导出的表格，已拒绝读取。{remedy}"
-                ).format(path=path, n=MAX_ROWS, remedy=remedy)
+                ).format(path=shown(path), n=MAX_ROWS, remedy=remedy)
             )
         values: list[Any] = []
         for column, cell in enumerate(row, start=1):

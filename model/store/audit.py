@@ -25,7 +25,7 @@ SUBMISSION_SUBMIT, SUBMISSION_REOPEN, PACKAGE_IMPORT = (
     "submission.reopen",
     "package.import",
 )
-TRUST_ADD, TRUST_REVOKE = "trust.add", "trust.revoke"
+TRUST_ADD, TRUST_REVOKE, TRUST_REPLACE = "trust.add", "trust.revoke", "trust.replace"
 EVIDENCE_ADD, EVIDENCE_REMOVE = "evidence.add", "evidence.remove"
 BACKUP_RESTORE, PROFILE_SET = "backup.restore", "profile.set"
 
@@ -161,6 +161,7 @@ def action_label(action: str) -> str:
         PACKAGE_IMPORT: translate("audit", "导入报送包"),
         TRUST_ADD: translate("audit", "信任证书"),
         TRUST_REVOKE: translate("audit", "撤销信任"),
+        TRUST_REPLACE: translate("audit", "替换证书（旧证书撤销）"),
         EVIDENCE_ADD: translate("audit", "添加证明材料"),
         EVIDENCE_REMOVE: translate("audit", "删除证明材料"),
         BACKUP_RESTORE: translate("audit", "恢复备份"),

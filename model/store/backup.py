@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from model.common.errors import StorageError, UserError
 from model.common.failures import BACKUP, environment_error
 from model.common.i18n import translate
+from model.safety.files import make_private
 from model.store.audit import BACKUP_RESTORE, AuditRepository
 from model.store.connection import Database, copy_database, integrity_problems, now_iso
 from model.store.figures import figure_count
@@ -209,6 +210,7 @@ def backup_now(
                     "备份 {id} 没有通过完整性检查（{problem}），已删除这份备份；数据库本身不受影响。",
                 ).format(id=backup_id, problem=problems[0])
             )
+        make_private(temp)
         os.replace(temp, target)
     except BaseException as exc:
         for leftover in (temp, temp.with_name(temp.name + "-journal")):

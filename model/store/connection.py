@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from model.common.errors import UserError
 from model.common.failures import SAVE, environment_error
 from model.common.i18n import translate
+from model.common.untrusted import shown
 
 T = TypeVar("T")
 
@@ -80,7 +81,7 @@ class Database:
             raise UserError(
                 translate(
                     "store", "无法打开数据库 {path}：{err}。请确认文件是 TanBao 数据库且有读写权限。"
-                ).format(path=self.path, err=exc)
+                ).format(path=shown(self.path), err=exc)
             ) from None
         self.conn = conn
 

@@ -23,8 +23,10 @@ from pathlib import Path
 
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.untrusted import shown
 from model.plan.coefficients import load_shipped_coefficients
 from model.plan.spec import load_shipped_plan
+from model.safety.files import make_private
 from model.store.audit import AuditRepository
 from model.store.backup import MIGRATION, backup_now
 from model.store.connection import Database
@@ -107,7 +109,7 @@ def open_database(
             translate(
                 "store",
                 "找不到数据库文件 {path}。请检查 --db 或 TANBAO_DB 给出的路径；要新建数据库，请运行 main.py init。",
-            ).format(path=path)
+            ).format(path=shown(path))
         )
     held, unclean = None, None
     if write:
@@ -119,6 +121,8 @@ def open_database(
             _check_version(db, write=write)
             if write:
                 migrate(db)
+                for own in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    make_private(own)  # SQLite creates them with the umask's mode (0644)
             store = Store(db, lock=held, unclean_previous=unclean)
             if write and seed and store.plans.active_id() is None:
                 store.plans.load_coefficients(load_shipped_coefficients(), who="system")
@@ -139,7 +143,7 @@ def _check_version(db: Database, *, write: bool) -> None:
         raise UserError(
             translate(
                 "store", "数据库 {path} 由更新版本的 TanBao 创建（结构版本 {v}），请升级程序后再打开。"
-            ).format(path=db.path, v=current)
+            ).format(path=shown(db.path), v=current)
         )
     if write or current == SCHEMA_VERSION:
         return
@@ -153,7 +157,7 @@ def _check_version(db: Database, *, write: bool) -> None:
         translate(
             "store",
             "数据库 {path} 的结构版本较旧（{v}），查看前需要先升级：请运行 main.py init（升级前会自动备份）。",
-        ).format(path=db.path, v=current)
+        ).format(path=shown(db.path), v=current)
     )
 
 

@@ -27,6 +27,7 @@ from typing import IO
 
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.untrusted import shown
 
 LOCK_SUFFIX = ".lock"
 # Windows locks a byte range; lock one byte far past the JSON so that others can still read it.
@@ -161,7 +162,7 @@ class WriterLock:
         except OSError as exc:
             raise UserError(
                 translate("lock", "无法创建锁文件 {path}：{err}。请检查数据库所在文件夹是否可写。").format(
-                    path=self.path, err=exc.strerror or exc
+                    path=shown(self.path), err=exc.strerror or exc
                 )
             ) from None
         try:

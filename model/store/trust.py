@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from model.store.audit import TRUST_ADD, TRUST_REVOKE, AuditRepository
+from model.store.audit import TRUST_ADD, TRUST_REPLACE, TRUST_REVOKE, AuditRepository
 from model.store.connection import Database, columns_of, now_iso
 
 
@@ -62,10 +62,16 @@ class TrustRepository:
                 who, TRUST_ADD, unit_id=unit_id, new={"fingerprint": fingerprint, "subject": subject}
             )
 
-    def revoke(self, fingerprint: str, *, who: str) -> None:
+    def revoke(self, fingerprint: str, *, who: str, replaced_by: str | None = None) -> None:
+        """Revoke trust for good; `replaced_by`: the unit's new certificate (audited as a replacement)."""
         with self.db.transaction():
             self.db.execute(
                 "UPDATE trusted_certs SET revoked_at=?, revoked_by=? WHERE fingerprint=? AND revoked_at IS NULL",
                 (now_iso(), who, fingerprint),
             )
-            self.audit.record(who, TRUST_REVOKE, old={"fingerprint": fingerprint})
+            if replaced_by is None:
+                self.audit.record(who, TRUST_REVOKE, old={"fingerprint": fingerprint})
+            else:
+                self.audit.record(
+                    who, TRUST_REPLACE, old={"fingerprint": fingerprint}, new={"fingerprint": replaced_by}
+                )

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 import main
+from model.common.untrusted import fingerprint_groups
 from tests.model.report_fixtures import INJECTION, PERIOD, TOWN, fill
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -37,7 +38,7 @@ def test_key_cert_signed_export_and_verify(capsys, db):
     created = json.loads(out)
     assert code == 0 and created["unit_id"] == TOWN and created["algorithm"].startswith("ECDSA")
     code, out, _ = run(capsys, db, "keys", "cert", "fj.p12", "-o", "fj.pem")
-    assert code == 0 and created["fingerprint_sha256"] in out
+    assert code == 0 and fingerprint_groups(created["fingerprint_sha256"]) in out
     assert Path("fj.pem").read_text().startswith("-----BEGIN CERTIFICATE-----")
     code, out, _ = run(
         capsys,
@@ -58,7 +59,7 @@ def test_key_cert_signed_export_and_verify(capsys, db):
     result = json.loads(out)
     assert code == 0 and result["ok"] and result["data_summary"]["unit_id"] == TOWN
     code, out, _ = run(capsys, db, "verify", "fj.pdf")
-    assert code == 1 and "未通过" in out and "--trust" in out
+    assert code == 1 and "未通过" in out and "没有受信任的证书" in out
     with open("fj.pdf", "ab") as f:
         f.write(b"\n%tail\n")
     code, out, _ = run(capsys, db, "verify", "fj.pdf", "--trust", "fj.pem")

@@ -73,12 +73,12 @@ def _packages(tmp_path):
     return sorted(out.glob("*.pdf")), certs
 
 
-def _expected_sums(files):
+def _expected_sums(files, certs):
     """ΣE/ΣY over the newest package *for PERIOD* of each unit, from the data the packages carry;
     units whose last-year sums are zero are left out (同口径)."""
     newest = {}
     for path in files:
-        data = verify_pdf(path.read_bytes(), []).data
+        data = verify_pdf(path.read_bytes(), [c.read_bytes() for c in certs]).data  # read once trusted
         if (
             data["period"] == PERIOD
             and data["version"] >= newest.get(data["unit_id"], {"version": 0})["version"]
@@ -114,7 +114,7 @@ def test_status_page_and_both_summaries_agree_on_packages_only(qtbot, capsys, tm
     main.main(["--db", str(db), "import", *map(str, batch)])
     capsys.readouterr()
 
-    reported, counted, sums = _expected_sums(files)
+    reported, counted, sums = _expected_sums(files, certs)
     assert reported == ["fengjing", "tangu", "tinglin"] and counted == ["fengjing", "tangu"]
     assert sums["energy_tce"] == 1000 + 640 + 300 + 280  # the correction, and March's packages only
 

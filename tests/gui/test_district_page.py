@@ -13,6 +13,7 @@ from gui.district_page import ImportProgress, TrustConfirmDialog
 from gui.received_dialog import ReceivedDialog
 from model.common import formatting as fmt
 from model.common.periods import parse_period
+from model.common.untrusted import fingerprint_groups
 from model.entry.evidence import attach
 from model.exchange.district import import_packages, trust_add
 from model.exchange.received import certificate_preview
@@ -146,7 +147,7 @@ def test_several_certificates_are_trusted_after_their_fingerprints_are_shown(qtb
     dialog = TrustConfirmDialog(previews)
     qtbot.addWidget(dialog)
     shown = [dialog.table.item(r, 1).text() for r in range(2)]
-    assert shown == [fmt.fingerprint_groups(p.fingerprint) for p in previews]
+    assert shown == [fingerprint_groups(p.fingerprint) for p in previews]
     assert all(len(group) == 4 for group in shown[0].split(" ")) and len(shown[0].split(" ")) == 16
     assert not dialog.trust_button.isEnabled()  # nothing is trusted until ticked
     for r in range(2):

@@ -10,11 +10,12 @@ from gui.evidence_dialog import EvidenceDialog
 from gui.keys_dialog import KeysDialog, NewKeyDialog
 from gui.passphrase_dialog import PassphraseDialog
 from gui.session import UnitSession
+from gui.worker import Worker
 from model.common.periods import parse_period
 from model.entry.evidence import attach
 from model.reports.signing import new_key
 
-PASS = "correct horse battery"
+PASS = "correct horse battery"  # 10 characters or more
 
 
 def _no_file_dialogs(monkeypatch):
@@ -44,13 +45,16 @@ def test_a_short_passphrase_is_refused_in_the_dialog(qtbot, monkeypatch):
 def test_a_wrong_passphrase_is_said_in_the_dialog_and_a_right_one_opens_the_key(qtbot, tmp_path):
     key = tmp_path / "k.p12"
     key.write_bytes(new_key("fengjing", "金山区枫泾镇人民政府", PASS))
-    dialog = PassphraseDialog(str(key), "口令：")
+    worker = Worker()
+    dialog = PassphraseDialog(str(key), "口令：", worker)
     qtbot.addWidget(dialog)
     dialog.passphrase.setText("wrong passphrase")
     dialog._accept()
+    qtbot.waitUntil(lambda: not worker.busy(), timeout=30000)
     assert dialog.key is None and not dialog.problem.isHidden() and "口令" in dialog.problem.text()
     dialog.passphrase.setText(PASS)
     dialog._accept()
+    qtbot.waitUntil(lambda: not worker.busy(), timeout=30000)
     assert dialog.key is not None and dialog.result() == QDialog.DialogCode.Accepted
 
 

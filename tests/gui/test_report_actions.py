@@ -16,7 +16,7 @@ from model.reports.signing import key_certificate, new_key
 from model.store.database import open_database
 from tests.gui.conftest import choose_unit
 
-PASS = "口令123456"
+PASS = "口令1234567890"
 
 
 def fill_february(store):

@@ -84,7 +84,8 @@ def test_the_figures_of_a_period_are_those_of_its_own_package_not_a_later_one(di
         "fengjing", {**feb, "2024-01": (600, 510, 9000, 8800), "2024-04": (310, 320, 6100, 6000)}, salt="-2"
     )
     twin.month("2024-03", 300, 310, 6000, 5900)
-    trust_add(district, district.plans.get(), twin.cert_path, who="officer", unit="fengjing")
+    # a second certificate for a unit is an explicit replacement (issue 13, item 7)
+    trust_add(district, district.plans.get(), twin.cert_path, who="officer", unit="fengjing", replace=True)
     _send(district, twin, "2024-04", tmp_path)
 
     line = _line(district_view(district, parse_period("2024-02"), as_of=AS_OF), "fengjing")

@@ -11,6 +11,7 @@ from model.calc.report import ATTACHMENT_NAME, report_from_store
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.periods import parse_period
+from model.common.untrusted import fingerprint_groups
 from model.reports import signing
 from model.reports.pdf import summary_pdf, unit_pdf
 from model.reports.tables import ReportPeople
@@ -176,13 +177,15 @@ def test_an_incremental_update_changing_a_figure_fails(env):
 def test_a_key_the_district_does_not_trust_fails(env):
     result = signing.verify_pdf(env["signed"], [env["other_pem"]])
     assert not result.ok and result.intact and not result.trusted
-    assert any(result.fingerprint_sha256 in r for r in result.reasons)
+    assert any(fingerprint_groups(result.fingerprint_sha256) in r for r in result.reasons)
     assert not signing.verify_pdf(env["signed"], []).ok
 
 
-def test_unsigned_export_carries_data_but_does_not_verify(env):
+def test_unsigned_export_does_not_verify_and_its_data_is_not_read(env):
+    """Nothing inside a file is parsed before its signature is judged (issue 13, item 1)."""
     result = signing.verify_pdf(unit_pdf(env["reports"][BUREAU], PEOPLE), [env["pem"]])
-    assert not result.ok and not result.signed and result.data["unit_id"] == BUREAU
+    assert not result.ok and not result.signed and result.data is None
+    assert any("没有数字签名" in r for r in result.reasons)
 
 
 def test_garbage_is_a_reason_not_an_exception():
