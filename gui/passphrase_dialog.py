@@ -40,6 +40,7 @@ def ok_cancel(dialog: QDialog, accept: Callable[[], None]) -> QDialogButtonBox:
 def show_problem(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
+    label.window().adjustSize()  # a wrapped message gets the lines it needs
 
 
 class PassphraseDialog(QDialog):
@@ -66,7 +67,7 @@ class PassphraseDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.busy)
         layout.addWidget(self.buttons)
-        self.resize(420, self.sizeHint().height())
+        self.setMinimumWidth(440)
 
     def _accept(self) -> None:
         passphrase = self.passphrase.text()
