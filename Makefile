@@ -4,16 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint system-deps bench build build-onefile bench-build clean
+.PHONY: run test lint system-deps bench build build-onefile build-compat bench-build clean
 
+# The system's python3 when it is 3.11 or newer, else python3.11 (scripts/system-deps.sh installs it).
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	py=$(PYTHON); $$py -c 'import sys; sys.exit(sys.version_info < (3, 11))' || py=python3.11; \
+	$$py -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
 system-deps:
-	bash scripts/system-deps.sh
+	bash scripts/system-deps.sh $(PYTHON)
 
 run: system-deps $(STAMP)
 	$(BIN)/python main.py
@@ -36,6 +38,11 @@ build: system-deps $(STAMP)
 
 build-onefile: system-deps $(STAMP)
 	TANBAO_ONEFILE=1 $(BIN)/pyinstaller --noconfirm build.spec
+
+# The same program for Linux systems with glibc 2.28 (UOS 20, Kylin V10), built in a Debian 11 root
+# (README "Linux build for glibc 2.28"): dist/TanBao-linux-x86_64-glibc2.28.tar.gz. Needs root.
+build-compat:
+	bash scripts/build-compat.sh
 
 bench-build: system-deps $(STAMP)
 	$(BIN)/python benchmarks/build_bench.py

@@ -13,13 +13,28 @@ from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from cli.parser import build_parser
+def utf8_output() -> None:
+    """Print UTF-8 also when stdout/stderr go to a file or a pipe. On Windows Python would otherwise write
+    redirected output in the ANSI code page (cp936 on Chinese Windows): `--json > out.json` must be UTF-8.
+    (A Windows console is UTF-8 already; so is Linux with a UTF-8 or C locale.)"""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from cli.parser import build_parser, cmd_window
+
+    utf8_output()
     args = build_parser().parse_args(argv)
     args.db = getattr(args, "db", None) or args.global_db
     args.json = getattr(args, "json", False) or args.global_json
     try:
+        if args.func is not cmd_window:  # the window says it in a message box (gui/app.py)
+            from model.store.connection import require_sqlite
+
+            require_sqlite()
         return int(args.func(args))
     except ValidationError as exc:
         print(translate("cli", "错误：{msg}").format(msg=exc.message), file=sys.stderr)

@@ -26,11 +26,11 @@ def open_store(  # type: ignore[no-untyped-def]
     program writing the same file is refused with a message naming it, and upgrade an older file.
     Reading commands only read: a path that names no database says so (and suggests `init`) instead of
     leaving an empty one behind. Only `init` creates (`create=True`)."""
-    from model.common.paths import default_db_path
     from model.safety.drives import location_warning
     from model.store.database import open_database
+    from model.store.location import database_path
 
-    path = default_db_path(args.db)
+    path = database_path(args.db)
     warning = location_warning(path)
     if warning:
         print(translate("cli", "警告：{msg}").format(msg=warning), file=sys.stderr)
@@ -80,9 +80,9 @@ def report_people(store: Any) -> Any:
 
 
 def db_path(args: argparse.Namespace) -> Any:
-    from model.common.paths import default_db_path
+    from model.store.location import database_path
 
-    return default_db_path(args.db)
+    return database_path(args.db)
 
 
 def unit_and_period(store: Any, args: argparse.Namespace) -> tuple[Any, Any, Any]:

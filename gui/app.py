@@ -19,7 +19,6 @@ from gui.settings import Settings
 from gui.setup_dialog import SetupDialog
 from model.common import i18n
 from model.common.errors import UserError
-from model.common.paths import default_db_path, portable_data_dir
 from model.common.periods import due_period, parse_period
 from model.entry.profile import profile_unit, reports_under, set_profile
 from model.plan.spec import Plan
@@ -27,6 +26,7 @@ from model.reports.fonts import font_path
 from model.safety.drives import location_warning
 from model.store.backup import START, backup_if_due, backup_now, restore_backup
 from model.store.database import Store, open_database
+from model.store.location import database_path
 from model.store.recovery import DamagedDatabase
 
 
@@ -139,14 +139,11 @@ def run(db: str | None, settings_path: str | None = None) -> int:
     install_translations(app)
     install_font(app)
     app.setWindowIcon(QIcon(str(resources.files("resources").joinpath("icons", "tanbao.png"))))
-    path = default_db_path(db)
+    path = database_path(db)
     reporter = install_errors(path.parent, QApplication.activeWindow)  # noqa: F841 - kept alive until exit
     store = open_for_writing(path)
     if store is None:
         return 2
-    portable = portable_data_dir()
-    if settings_path is None and portable is not None:  # the identity travels with the data folder
-        settings_path = str(portable / "tanbao.ini")
     window = create_window(store, Settings(settings_path))
     if window is None:
         store.close()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings
+
+from model.common.paths import settings_path
 
 # Where earlier versions kept the unit and the footer names (now the database's profile), by profile key.
 _IDENTITY_KEYS = {
@@ -16,10 +18,8 @@ _IDENTITY_KEYS = {
 
 class Settings:
     def __init__(self, path: str | None = None) -> None:
-        if path is None:
-            folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
-            path = f"{folder}/tanbao.ini"
-        self._qs = QSettings(path, QSettings.Format.IniFormat)
+        """`path`: the settings file; by default the one `model.common.paths.settings_path` names."""
+        self._qs = QSettings(str(settings_path(path)), QSettings.Format.IniFormat)
 
     @property
     def path(self) -> str:

@@ -1,4 +1,10 @@
-"""Where TanBao keeps its data when nobody says otherwise."""
+"""Where TanBao keeps its data and settings when nobody says otherwise: the one resolver of these folders
+for the command line and the window alike.
+
+Windows: the database under %LOCALAPPDATA% (local to the PC), never the roaming %APPDATA%, which domain
+PCs copy to a server at logoff and back at logon, a copy that breaks an SQLite file in WAL mode. Earlier
+versions used %APPDATA%\\TanBao; `model.store.location` moves such a database on first start.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +15,43 @@ from pathlib import Path
 APP_DIR = "TanBao"
 DB_NAME = "tanbao.sqlite"
 PORTABLE_DIR = "data"
+SETTINGS_NAME = "tanbao.ini"
 
 
-def user_data_dir() -> Path:
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
+def _windows_folder(variable: str, default: str) -> Path:
+    return Path(os.environ.get(variable) or Path.home() / "AppData" / default)
+
+
+def user_data_dir(platform: str | None = None) -> Path:
+    """The per-user folder of the database, its backups and logs."""
+    platform = platform or sys.platform
+    if platform == "win32":
+        base = _windows_folder("LOCALAPPDATA", "Local")
+    elif platform == "darwin":
         base = Path.home() / "Library" / "Application Support"
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / APP_DIR
+
+
+def roaming_data_dir(platform: str | None = None) -> Path | None:
+    """Windows: where TanBao 0.1 kept the database (%APPDATA%\\TanBao, roaming); None elsewhere."""
+    if (platform or sys.platform) != "win32":
+        return None
+    return _windows_folder("APPDATA", "Roaming") / APP_DIR
+
+
+def user_config_dir(platform: str | None = None) -> Path:
+    """The per-user folder of the window's settings (the same folder Qt's AppConfigLocation names for
+    organisation and application TanBao)."""
+    platform = platform or sys.platform
+    if platform == "win32":
+        base = _windows_folder("LOCALAPPDATA", "Local")
+    elif platform == "darwin":
+        base = Path.home() / "Library" / "Preferences"
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / APP_DIR / APP_DIR
 
 
 def program_dir() -> Path | None:
@@ -37,7 +70,7 @@ def portable_data_dir(program: Path | None = None) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def default_db_path(explicit: str | None = None) -> Path:
+def default_db_path(explicit: str | None = None, platform: str | None = None) -> Path:
     """--db PATH, else TANBAO_DB, else the `data` folder beside the program, else the per-user data folder."""
     if explicit:
         return Path(explicit)
@@ -47,4 +80,15 @@ def default_db_path(explicit: str | None = None) -> Path:
     portable = portable_data_dir()
     if portable is not None:
         return portable / DB_NAME
-    return user_data_dir() / DB_NAME
+    return user_data_dir(platform) / DB_NAME
+
+
+def settings_path(explicit: str | None = None, platform: str | None = None) -> Path:
+    """The window's settings file: given, else beside the data in portable mode (the identity travels
+    with the data folder), else the per-user settings folder."""
+    if explicit:
+        return Path(explicit)
+    portable = portable_data_dir()
+    if portable is not None:
+        return portable / SETTINGS_NAME
+    return user_config_dir(platform) / SETTINGS_NAME

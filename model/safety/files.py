@@ -12,6 +12,7 @@ import contextlib
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,24 @@ from model.common.i18n import translate
 from model.common.untrusted import shown
 
 TEMP_SUFFIX = ".tmp"
+# Windows: antivirus scanners, the search indexer and backup agents open a new file for a moment, and a
+# rename onto or of it then fails with PermissionError. Waiting a little and trying again gets through.
+REPLACE_ATTEMPTS = 6
+REPLACE_FIRST_WAIT = 0.05  # seconds, doubled after each failure (0.05 … 0.8: about 1.5 s in all)
+
+
+def replace_file(source: str | Path, target: str | Path) -> None:
+    """`os.replace`, tried again a few times on PermissionError before giving up with it."""
+    wait = REPLACE_FIRST_WAIT
+    for attempt in range(REPLACE_ATTEMPTS):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if attempt == REPLACE_ATTEMPTS - 1:
+                raise
+            time.sleep(wait)
+            wait *= 2
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -84,7 +103,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None], *, priv
             with open(tmp, "rb+") as written:
                 os.fsync(written.fileno())
         os.chmod(tmp, PRIVATE_MODE if private else _mode_for(target))
-        os.replace(tmp, target)
+        replace_file(tmp, target)
         tmp = None
         _fsync_dir(target.parent)
     except BaseException as exc:

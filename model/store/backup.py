@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from model.common.errors import StorageError, UserError
 from model.common.failures import BACKUP, environment_error
 from model.common.i18n import translate
-from model.safety.files import make_private
+from model.safety.files import make_private, replace_file
 from model.store.audit import BACKUP_RESTORE, AuditRepository
 from model.store.connection import Database, copy_database, integrity_problems, now_iso
 from model.store.figures import figure_count
@@ -211,7 +211,7 @@ def backup_now(
                 ).format(id=backup_id, problem=problems[0])
             )
         make_private(temp)
-        os.replace(temp, target)
+        replace_file(temp, target)
     except BaseException as exc:
         for leftover in (temp, temp.with_name(temp.name + "-journal")):
             with contextlib.suppress(OSError):
@@ -293,7 +293,7 @@ def _move_damaged_aside(db_path: Path) -> Path:
     for suffix in ("-wal", "-shm"):
         side = db_path.with_name(db_path.name + suffix)
         if side.exists():
-            os.replace(side, folder / side.name)
+            replace_file(side, folder / side.name)
     return folder
 
 
@@ -303,7 +303,7 @@ def _replace_file(db_path: Path, backup: Backup) -> None:
         shutil.copyfile(backup.path, temp)
         with open(temp, "rb+") as f:
             os.fsync(f.fileno())
-        os.replace(temp, db_path)
+        replace_file(temp, db_path)
     finally:
         with contextlib.suppress(OSError):
             temp.unlink()

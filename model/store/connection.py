@@ -26,6 +26,23 @@ from model.common.untrusted import shown
 T = TypeVar("T")
 
 
+MIN_SQLITE = (3, 35, 0)
+
+
+def require_sqlite() -> None:
+    """Refuse an SQLite older than 3.35 (UOS 20 has 3.27, Kylin V10 3.31): there sqlite-utils and other
+    tools fall back from upsert to INSERT OR IGNORE and silently drop rows. The builds bundle 3.40+."""
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise UserError(
+            translate(
+                "store",
+                "本程序需要 SQLite {need} 或更新版本，但当前 Python 使用的是 SQLite {found}，"
+                "数据可能会被悄悄丢失，因此不能启动。请使用 TanBao 的独立安装包（自带新版 SQLite），"
+                "或换用链接较新 SQLite 的 Python 3.11。",
+            ).format(need=".".join(map(str, MIN_SQLITE[:2])), found=sqlite3.sqlite_version)
+        )
+
+
 def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 

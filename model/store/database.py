@@ -29,7 +29,7 @@ from model.plan.spec import load_shipped_plan
 from model.safety.files import make_private
 from model.store.audit import AuditRepository
 from model.store.backup import MIGRATION, backup_now
-from model.store.connection import Database
+from model.store.connection import Database, require_sqlite
 from model.store.evidence import EvidenceRepository
 from model.store.figures import FiguresRepository
 from model.store.lock import LockInfo, WriterLock
@@ -101,6 +101,7 @@ def open_database(
     a missing file is made, with the shipped plan unless `seed=False`. Without `write` the file is only
     read: it must exist and have this program's schema. `lock`: a writer lock already taken.
     """
+    require_sqlite()  # before any file is made or locked
     path = Path(path)
     if create and not write:
         raise ValueError("a database is created only for writing")

@@ -15,6 +15,7 @@ and the caller checks the database (`model.store.recovery`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import json
 import os
@@ -32,6 +33,7 @@ from model.common.untrusted import shown
 LOCK_SUFFIX = ".lock"
 # Windows locks a byte range; lock one byte far past the JSON so that others can still read it.
 _WINDOWS_LOCK_OFFSET = 1 << 20
+_HELD_ELSEWHERE = {errno.EACCES, errno.EAGAIN, getattr(errno, "EDEADLOCK", errno.EDEADLK), errno.EDEADLK}
 
 
 @dataclass(frozen=True)
@@ -102,12 +104,16 @@ def _try_os_lock(f: IO[bytes]) -> bool:
         f.seek(_WINDOWS_LOCK_OFFSET)
         try:
             msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
+        except OSError as exc:
+            # EACCES (ERROR_LOCK_VIOLATION) or EDEADLOCK: another process holds the byte. Anything else
+            # (EINVAL for ERROR_NOT_SUPPORTED / ERROR_INVALID_FUNCTION on some network shares and NAS):
+            # this place cannot lock at all, which the caller reports as such.
+            if exc.errno in _HELD_ELSEWHERE:
+                return False
+            raise
         finally:
             f.seek(0)
         return True
-    import errno
     import fcntl
 
     try:

@@ -62,8 +62,10 @@ class HeldRow:
 def add_received_sums(db: Executes, received_id: int, sums: KeySums) -> None:
     """Inside the import's transaction."""
     db.execute(
-        "INSERT OR REPLACE INTO received_sums (received_id, energy_tce, energy_tce_last_year, output_wan_yuan, "
-        "output_wan_yuan_last_year) VALUES (?,?,?,?,?)",
+        "INSERT INTO received_sums (received_id, energy_tce, energy_tce_last_year, output_wan_yuan, "
+        "output_wan_yuan_last_year) VALUES (?,?,?,?,?) ON CONFLICT (received_id) DO UPDATE SET "
+        "energy_tce=excluded.energy_tce, energy_tce_last_year=excluded.energy_tce_last_year, "
+        "output_wan_yuan=excluded.output_wan_yuan, output_wan_yuan_last_year=excluded.output_wan_yuan_last_year",
         (
             received_id,
             sums.energy_tce,

@@ -1,4 +1,5 @@
 import pytest
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from gui import app as gui_app
 from gui.settings import Settings
@@ -36,3 +37,10 @@ def open_window(qtbot, store, settings):
         return window
 
     return make
+
+
+def file_menu_texts(window: QMainWindow) -> list[str]:
+    """The texts of the window's 文件 menu. Found by title: on PySide6 6.9.3 (the pinned version)
+    `menuBar().actions()[0].menu()` raises "Internal C++ object (QMenu) already deleted"."""
+    (menu,) = [m for m in window.menuBar().findChildren(QMenu) if m.title() == "文件(&F)"]
+    return [a.text() for a in menu.actions()]

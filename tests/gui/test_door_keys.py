@@ -10,7 +10,7 @@ import pytest
 from gui import app as gui_app
 from gui.keys_dialog import KeysDialog, NewKeyDialog
 from model.exchange.district import trust_add
-from tests.gui.conftest import choose_unit
+from tests.gui.conftest import choose_unit, file_menu_texts
 from tests.unit_world import PASSPHRASE, february_unit
 
 
@@ -40,7 +40,7 @@ def test_verify_report_from_the_file_menu_uses_the_databases_trust(
     qtbot, district_window, store, package, monkeypatch
 ):
     pdf, cert = package
-    menu_texts = [a.text() for a in district_window.menuBar().actions()[0].menu().actions()]
+    menu_texts = file_menu_texts(district_window)
     assert "验证报表(&V)…" in menu_texts
     shown = []
     monkeypatch.setattr(

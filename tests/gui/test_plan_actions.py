@@ -11,6 +11,7 @@ from gui.tasks_form import TasksForm
 from model.entry.figures import parse_assignments, store_entries
 from model.store.database import open_database
 from tests.conftest import ROOT
+from tests.gui.conftest import file_menu_texts
 
 PLAN_2025 = ROOT / "tests" / "fixtures" / "plan-2025.json"
 
@@ -78,7 +79,7 @@ def test_exporting_the_plan_writes_what_the_command_line_writes(
 
 def test_the_file_menu_offers_both(open_window):
     window = open_window("fengjing", "2024-07")
-    texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    texts = file_menu_texts(window)
     assert "载入计划(&L)…" in texts and "导出计划(&E)…" in texts
 
 

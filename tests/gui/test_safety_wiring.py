@@ -91,3 +91,15 @@ def test_a_database_on_a_network_share_is_warned_about(qtbot, tmp_path, monkeypa
     for window in QApplication.topLevelWidgets():
         if isinstance(window, MainWindow):
             window.close()
+
+
+def test_the_window_refuses_an_sqlite_below_3_35_naming_the_version(qtbot, tmp_path, monkeypatch):
+    import sqlite3
+
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    assert gui_app.run(str(tmp_path / "w.sqlite"), str(tmp_path / "s.ini")) == 2
+    assert len(shown) == 1 and "SQLite 3.31.1" in shown[0] and "3.35" in shown[0]
+    assert not (tmp_path / "w.sqlite").exists()
