@@ -43,12 +43,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  - {problem}", file=sys.stderr)
         return 2
     except UserError as exc:
-        print(translate("cli", "错误：{msg}").format(msg=exc.message), file=sys.stderr)
+        from model.safety.files import OverwriteRefused
+
+        hint = translate("cli", "确实要覆盖时加 --force。") if isinstance(exc, OverwriteRefused) else ""
+        print(translate("cli", "错误：{msg}").format(msg=exc.message) + hint, file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a damaged file met by a reading command, a disk failing: not a bug
+        from model.common.failures import OPEN, environment_error
+        from model.common.paths import default_db_path
+
+        known = environment_error(exc, default_db_path(args.db), OPEN)
+        if known is None:
+            raise
+        print(translate("cli", "错误：{msg}").format(msg=known.message), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from cli.common import Parser, db_path, emit, who
@@ -11,9 +12,10 @@ from model.common.i18n import translate
 
 
 def cmd_backup_list(args: argparse.Namespace) -> int:
-    from model.store.backup import backups_dir, list_backups
+    from model.store.backup import backups_dir, scan_backups
 
-    backups = list_backups(db_path(args))
+    backups, junk = scan_backups(db_path(args))
+    report_junk(junk)
 
     def human() -> str:
         if not backups:
@@ -29,6 +31,13 @@ def cmd_backup_list(args: argparse.Namespace) -> int:
 
     emit(args, [b.to_dict() for b in backups], human)
     return 0
+
+
+def report_junk(junk: list[Any]) -> None:
+    from model.store.backup import junk_message
+
+    if junk:
+        print(translate("cli", "警告：{msg}").format(msg=junk_message(junk)), file=sys.stderr)
 
 
 def cmd_backup_restore(args: argparse.Namespace) -> int:
@@ -75,12 +84,13 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_now(args: argparse.Namespace) -> int:
-    from model.store.backup import MANUAL, backup_now
+    from model.store.backup import MANUAL, backup_now, scan_backups
 
     db = db_path(args)
     if not db.exists():
         raise UserError(translate("cli", "找不到数据库文件 {path}。").format(path=db))
     made = backup_now(db, MANUAL)
+    report_junk(scan_backups(db)[1])
     emit(
         args,
         made.to_dict(),

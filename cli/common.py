@@ -37,6 +37,16 @@ def open_store(  # type: ignore[no-untyped-def]
     return open_database(path, write=write or create, create=create)
 
 
+def add_force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help=translate(
+            "cli", "输出文件已存在且不是以前导出的同类文件（例如数据库、备份、密钥）时，仍然覆盖它"
+        ),
+    )
+
+
 def emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))

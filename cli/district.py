@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from cli.common import Parser, emit, open_store, unit_and_period, who
+from cli.common import Parser, add_force, emit, open_store, unit_and_period, who
 from cli.render import received_heading, received_line, shown_target, status_text, trust_line
 from model.common.errors import UserError
 from model.common.i18n import translate
@@ -168,7 +168,7 @@ def cmd_targets_export(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         plan = store.plans.get()
-    n = export_targets(plan, args.output)
+    n = export_targets(plan, args.output, force=args.force)
     emit(
         args,
         {"path": str(args.output), "plan_id": plan.id, "targets": n},
@@ -288,6 +288,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     t = targets.add_parser("export", parents=[common], help=translate("cli", "导出当前计划的目标表"))
     t.add_argument("-o", "--output", metavar="FILE.xlsx", required=True)
+    add_force(t)
     t.set_defaults(func=cmd_targets_export)
     t = targets.add_parser(
         "import", parents=[common], help=translate("cli", "列出目标表的每处修改；加 --apply 才应用")

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from cli.common import emit, open_store, unit_and_period, who
+from cli.common import add_force, emit, open_store, unit_and_period, who
 from cli.render import audit_text, checks_json, checks_text, preview_text, progress_text
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
@@ -75,7 +75,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         unit = store.plans.get().find_unit(args.unit)
-        path = export_template(store, unit.id, parse_period(args.period), args.output)
+        path = export_template(store, unit.id, parse_period(args.period), args.output, force=args.force)
     print(translate("cli", "已导出 {unit} 的填报模板：{path}").format(unit=unit.name, path=shown(path)))
     return 0
 
@@ -147,6 +147,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", metavar="U", required=True)
     p.add_argument("--period", metavar="YYYY-MM", required=True)
     p.add_argument("-o", "--output", metavar="F.xlsx", required=True)
+    add_force(p)
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("progress", parents=[common], help=translate("cli", "进度、变化率和预警颜色"))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import asdict
 from typing import Any
 
-from cli.common import Parser, db_path, emit, open_store, read_passphrase, report_people, who
+from cli.common import Parser, add_force, db_path, emit, open_store, read_passphrase, report_people, who
 from cli.render import verify_text
 from model.common.errors import UserError
 from model.common.i18n import translate
@@ -16,22 +15,17 @@ from model.common.untrusted import fingerprint_groups, shown
 
 def cmd_keys_new(args: argparse.Namespace) -> int:
     from model.reports.signing import certificate_info, check_new_passphrase, load_key, new_key
-    from model.safety.files import write_atomic
+    from model.safety.files import KEY, check_overwrite, write_output
 
     out = args.output
-    if os.path.exists(out):
-        raise UserError(
-            translate("cli", "{path} 已存在。为免覆盖已有密钥，请换一个文件名或先移走原文件。").format(
-                path=out
-            )
-        )
+    check_overwrite(out, KEY, force=args.force)
     with open_store(args) as store:
         plan = store.plans.get()
     unit = plan.find_unit(args.unit)
     passphrase = read_passphrase(translate("cli", "为新密钥设定口令："), confirm=True)
     check_new_passphrase(passphrase)
     p12 = new_key(unit.id, unit.full_name, passphrase, algorithm=args.algorithm, district=plan.district)
-    write_atomic(out, p12, private=True)
+    write_output(out, p12, kind=KEY, force=args.force)
     info = certificate_info(load_key(p12, passphrase).certificate)
     emit(
         args,
@@ -48,10 +42,11 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
 
 def cmd_keys_cert(args: argparse.Namespace) -> int:
     from model.reports.signing import key_certificate
-    from model.safety.files import write_atomic
+    from model.safety.files import CERT, check_overwrite, write_output
 
+    check_overwrite(args.output, CERT, force=args.force)
     pem, info = key_certificate(args.key, read_passphrase(translate("cli", "密钥口令：")))
-    write_atomic(args.output, pem.encode("ascii"))
+    write_output(args.output, pem.encode("ascii"), kind=CERT, force=args.force)
     emit(
         args,
         {"path": str(args.output), **asdict(info)},
@@ -70,10 +65,12 @@ def cmd_keys_cert(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from model.common.periods import parse_period
     from model.reports.export import district_summary_file, unit_report
-    from model.safety.files import write_atomic
+    from model.safety.files import PDF, XLSX, check_overwrite, write_output
 
     period = parse_period(args.period)
     kind = args.kind
+    file_kind = PDF if kind.endswith("pdf") else XLSX
+    check_overwrite(args.output, file_kind, force=args.force)
     if kind.startswith("summary-"):
         if args.unit or args.key:
             raise UserError(translate("cli", "汇总表不按单位导出，也不签名：请去掉 --unit 和 --key。"))
@@ -81,7 +78,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             data, summary = district_summary_file(
                 store, period, kind.removeprefix("summary-"), report_people(store)
             )
-        write_atomic(args.output, data)
+        write_output(args.output, data, kind=file_kind, force=args.force)
         print(
             translate("cli", "已导出 {period} 汇总表：{path}（已报 {a} 个单位，未报 {b} 个）").format(
                 period=period.label(),
@@ -103,7 +100,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         unit = store.plans.get().find_unit(args.unit)
         data = unit_report(store, unit.id, period, kind, report_people(store), who=who(), key=key)
-    write_atomic(args.output, data)
+    write_output(args.output, data, kind=file_kind, force=args.force)
     signed = translate("cli", "，已签名") if key else ""
     print(
         translate("cli", "已导出 {unit} {period} 报表：{path}{signed}").format(
@@ -114,10 +111,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _read_certificate_file(path: str) -> bytes:
-    from pathlib import Path
+    from model.exchange.district import MAX_CERT_BYTES
+    from model.safety.files import read_bounded
 
     try:
-        return Path(path).read_bytes()
+        return read_bounded(path, MAX_CERT_BYTES, translate("cli", "证书文件"))
     except OSError as exc:
         raise UserError(
             translate("cli", "无法读取证书文件 {path}：{err}").format(
@@ -151,6 +149,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     k.add_argument("--unit", metavar="U", required=True, help=translate("cli", "密钥所属单位"))
     k.add_argument("-o", "--output", metavar="KEY.p12", required=True)
+    add_force(k)
     k.add_argument(
         "--algorithm",
         choices=["ecdsa", "rsa"],
@@ -161,6 +160,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     k = keys.add_parser("cert", parents=[common], help=translate("cli", "导出证书（PEM）交给区里"))
     k.add_argument("key", metavar="KEY.p12")
     k.add_argument("-o", "--output", metavar="CERT.pem", required=True)
+    add_force(k)
     k.set_defaults(func=cmd_keys_cert)
 
     p = sub.add_parser("export", parents=[common], help=translate("cli", "导出报表（PDF、Excel）或汇总表"))
@@ -169,6 +169,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--period", metavar="YYYY-MM", required=True)
     p.add_argument("--key", metavar="KEY.p12", help=translate("cli", "用此密钥签名 PDF"))
     p.add_argument("-o", "--output", metavar="FILE", required=True)
+    add_force(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(

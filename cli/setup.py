@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from cli.common import emit, open_store, who
+from cli.common import add_force, emit, open_store, who
 from cli.render import plan_text, profile_text
 from model.common.errors import UserError
 from model.common.i18n import translate
@@ -70,7 +70,7 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         plan = store.plans.get()
-    export_plan(plan, args.output)
+    export_plan(plan, args.output, force=args.force)
     emit(
         args,
         {"path": str(args.output), "plan_id": plan.id, "plan_year": plan.year},
@@ -113,6 +113,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "plan-export", parents=[common], help=translate("cli", "把当前计划导出为文件，发给各单位 init --plan")
     )
     p.add_argument("-o", "--output", metavar="FILE.json", required=True)
+    add_force(p)
     p.set_defaults(func=cmd_plan_export)
 
     p = sub.add_parser(

@@ -15,20 +15,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from model.store.backup import Backup, list_backups
+from model.store.backup import Backup, junk_message, scan_backups
 
 
 class BackupDialog(QDialog):
     def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("从备份恢复"))
-        self.backups = list_backups(db_path)
+        self.backups, junk = scan_backups(db_path)
         intro = QLabel(
             self.tr(
                 "备份在 {folder}。恢复前会先备份当前数据，恢复后可以再恢复回来。每个备份都已通过完整性检查。"
             ).format(folder=db_path.parent / "backups")
         )
         intro.setWordWrap(True)
+        junk_note = QLabel(junk_message(junk) if junk else "")
+        junk_note.setWordWrap(True)
+        junk_note.setVisible(bool(junk))
         self.list = QListWidget()
         for backup in reversed(self.backups):  # newest first
             item = QListWidgetItem(
@@ -51,6 +54,7 @@ class BackupDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(junk_note)
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
         self.resize(640, 400)

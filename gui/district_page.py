@@ -55,7 +55,7 @@ from model.exchange.district import (
 from model.exchange.received import CertificatePreview, certificate_preview, newest_reported_period
 from model.exchange.targets import apply_target_changes, export_targets, read_target_changes
 from model.reports.export import PDF, XLSX, district_summary_file
-from model.safety.files import write_atomic
+from model.safety import files
 from model.store.database import Store, open_database
 
 STATE_COLOURS = {ON_TIME: "green", CORRECTED: "green", LATE: "yellow", MISSING: "red"}
@@ -343,7 +343,7 @@ class DistrictPage(RefreshWhenShown, QWidget):
 
         def job(store: Store) -> Path:
             data, _summary = district_summary_file(store, s.period, kind, people)
-            return write_atomic(path, data)
+            return files.write_output(path, data, kind=files.PDF if kind == PDF else files.XLSX)
 
         self.worker.run(
             on_own_store(s.store, job),
@@ -362,7 +362,11 @@ class DistrictPage(RefreshWhenShown, QWidget):
             str(Path(self.settings.folder("exports") or Path.home()) / f"{s.plan.id}_目标表.xlsx"),
         )
         if path:
-            count = export_targets(s.plan, path)
+            try:
+                count = export_targets(s.plan, path)
+            except UserError as exc:
+                show_error(self, exc, self.tr("无法导出"))
+                return
             offer_to_open(
                 self,
                 self.tr("导出目标表"),

@@ -40,7 +40,7 @@ from model.reports.signing import (
     check_new_passphrase,
     new_key,
 )
-from model.safety.files import write_atomic
+from model.safety import files
 
 
 class NewKeyDialog(QDialog):
@@ -142,7 +142,7 @@ class KeysDialog(QDialog):
 
         def job() -> Path:
             data = new_key(unit.id, unit.full_name, passphrase, algorithm=algorithm, district=district)
-            return write_atomic(path, data, private=True)
+            return files.write_output(path, data, kind=files.KEY)
 
         self.worker.run(
             job,
@@ -205,7 +205,7 @@ class KeysDialog(QDialog):
         if not path:
             return
         try:
-            write_atomic(path, pem.encode("ascii"))
+            files.write_output(path, pem.encode("ascii"), kind=files.CERT)
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法导出证书"), exc.message)
             return

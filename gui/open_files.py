@@ -11,6 +11,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from model.common.errors import UserError
+from model.exchange.received import write_copy
 from model.safety.files import write_atomic
 
 _OPENED = Path(tempfile.gettempdir()) / "tanbao-opened"
@@ -53,7 +54,7 @@ def save_copy_as(parent: QWidget, name: str, data: bytes) -> Path | None:
     if not target:
         return None
     try:
-        return write_atomic(target, data)
+        return write_copy(target, data)
     except (OSError, UserError) as exc:
         QMessageBox.warning(parent, parent.tr("无法保存"), str(exc))
         return None

@@ -33,7 +33,7 @@ from model.common.errors import UserError
 from model.exchange.submission import SUBMITTED, blocking_problems, correct, history, submit
 from model.reports.export import PDF, XLSX, unit_report
 from model.reports.tables import ReportPeople, people_from_profile
-from model.safety.files import write_atomic
+from model.safety import files
 from model.store.database import Store
 
 
@@ -116,7 +116,8 @@ class ReportActions(QObject):
         self.settings.set_folder("exports", str(path.parent))
 
         def job(store: Store) -> Path:
-            return write_atomic(path, unit_report(store, s.unit.id, s.period, kind, people, who=s.who))
+            data = unit_report(store, s.unit.id, s.period, kind, people, who=s.who)
+            return files.write_output(path, data, kind=files.PDF if kind == PDF else files.XLSX)
 
         self.worker.run(
             on_own_store(s.store, job),
@@ -280,4 +281,7 @@ class HistoryDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("另存 PDF"), f"{version.package_name}.pdf")
         if path:
             pdf, _xlsx = self.session.store.submissions.package(version.id)
-            write_atomic(path, pdf)
+            try:
+                files.write_output(path, pdf, kind=files.PDF)
+            except UserError as exc:
+                show_error(self, exc, self.tr("无法保存"))

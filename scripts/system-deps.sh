@@ -9,7 +9,8 @@
 # - poppler-utils (pdftoppm/pdffonts/pdftotext for looking at reports), Xvfb and xauth (xvfb-run) for
 #   screenshots and for starting the built program on an X screen;
 # - binutils (PyInstaller strips the standalone program's libraries with strip; the build tests read them
-#   with objdump) and strace (the build test proves the built program opens no network socket).
+#   with objdump) and strace (the build test proves the built program opens no network socket);
+# - fuse3 with libfuse3 (the power-loss test mounts a FUSE file system through mfusepy).
 # Usage: scripts/system-deps.sh [PYTHON]   (PYTHON: the interpreter make uses, default python3)
 set -euo pipefail
 python=${1:-python3}
@@ -19,6 +20,7 @@ packages=(
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1
   poppler-utils xvfb xauth
   binutils strace
+  fuse3 libfuse3-3
 )
 command -v dpkg-query >/dev/null || { echo "system-deps: not a Debian system; install Qt's xcb libraries by hand" >&2; exit 0; }
 

@@ -8,6 +8,7 @@ from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.untrusted import shown
 from model.plan.spec import Plan
+from model.safety.files import read_bounded
 from model.store.database import Store
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -40,7 +41,7 @@ def attach(
                     "evidence", "文件 {name} 有 {mb:.1f} MB，超过 {limit} MB 的上限。请压缩或拆分后再添加。"
                 ).format(name=shown(path.name), mb=size / 1024 / 1024, limit=MAX_BYTES // 1024 // 1024)
             )
-        content = path.read_bytes()
+        content = read_bounded(path, MAX_BYTES, translate("evidence", "文件"))
     except OSError as exc:
         raise UserError(
             translate("evidence", "无法读取文件 {name}：{err}").format(

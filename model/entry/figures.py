@@ -6,17 +6,21 @@ reported. Otherwise they are written in one transaction, each with an audit row.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.numbers import accepted_forms, in_field_unit, parse_number
 from model.common.periods import Period, parse_period
+from model.common.text import clean_text
 from model.common.untrusted import shown
 from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Field, Plan
+from model.safety.files import open_bounded
 from model.store.audit import AuditEntry
 from model.store.database import Store
 from model.store.figures import FigureWrite
@@ -98,7 +102,7 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
             )
         return None, str(text)
     if f.kind != NUMBER:
-        return None, (str(text) or None)
+        return None, (clean_text(str(text), where) or None)
     try:
         parsed = parse_number(raw)
     except UserError as exc:
@@ -142,11 +146,21 @@ def store_entries(
     for i, entry in enumerate(entries):
         try:
             value, text = convert(plan, entry.unit_id, entry.period, entry.field, entry.raw)
+            note = (
+                None
+                if entry.note is None
+                else clean_text(
+                    entry.note,
+                    translate("entry", "{period}“{field}”的说明").format(
+                        period=entry.period, field=entry.field
+                    ),
+                )
+            )
         except UserError as exc:
             problems.append(_located(entry, exc.message, i if len(entries) > 1 else None))
             continue
         writes.setdefault(entry.unit_id, []).append(
-            FigureWrite(str(entry.period), entry.field, value, text, entry.note)
+            FigureWrite(str(entry.period), entry.field, value, text, note)
         )
     if problems:
         if len(problems) == 1 and not any(e.line for e in entries):
@@ -242,23 +256,72 @@ def parse_assignments(
     return entries
 
 
+MAX_CSV_BYTES = 8 * 2**20  # a year of every unit's figures is well under 1 MB
+_CHUNK = 256 * 1024
+
+
 def read_csv_entries(plan: Plan, path: str | Path) -> tuple[list[Entry], list[str]]:
-    """Rows of a CSV (columns unit, period, field, value, note); problems carry the line number."""
+    """Rows of a CSV (columns unit, period, field, value, note); problems carry the line number.
+
+    The file is decoded and parsed as it is read (UTF-8, else GBK as Excel on Chinese Windows saves
+    it), never held whole, and refused past `MAX_CSV_BYTES`."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError(
-            translate("entry", "无法读取文件 {path}：{err}").format(path=shown(path), err=exc.strerror or exc)
-        ) from None
-    text = _decoded(raw, path)
-    if text is None or "\x00" in text:
-        raise UserError(
-            translate(
-                "entry", "文件 {path} 不是文本格式的 CSV，请在 Excel 中另存为“CSV（逗号分隔）”。"
-            ).format(path=shown(path))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            with open_bounded(path, MAX_CSV_BYTES, translate("entry", "文件")) as stream:
+                return _parse_csv(plan, path, _csv_lines(stream, encoding, path))
+        except UnicodeDecodeError:
+            continue
+        except OSError as exc:
+            raise UserError(
+                translate("entry", "无法读取文件 {path}：{err}").format(
+                    path=shown(path), err=exc.strerror or exc
+                )
+            ) from None
+    raise _not_csv(path)
+
+
+def _not_csv(path: Path) -> UserError:
+    return UserError(
+        translate("entry", "文件 {path} 不是文本格式的 CSV，请在 Excel 中另存为“CSV（逗号分隔）”。").format(
+            path=shown(path)
         )
-    reader = csv.DictReader(io.StringIO(text), strict=True)
+    )
+
+
+def _csv_lines(stream: IO[bytes], encoding: str, path: Path) -> Iterator[str]:
+    """The file's lines, decoded chunk by chunk; a NUL byte means it is no text file."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    rest, seen_text = "", False
+    while True:
+        chunk = stream.read(_CHUNK)
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            cut = not chunk and exc.reason in ("unexpected end of data", "incomplete multibyte sequence")
+            if cut and encoding == "utf-8-sig" and not seen_text:
+                raise
+            if cut and encoding == "utf-8-sig":  # UTF-8 up to a character cut in two at the very end
+                raise UserError(
+                    translate(
+                        "entry",
+                        "文件 {path} 不完整（在末尾被截断），未导入任何数据。请重新保存或复制完整的文件后再导入。",
+                    ).format(path=shown(path))
+                ) from None
+            raise
+        if "\x00" in text:
+            raise _not_csv(path)
+        seen_text = seen_text or not text.isascii()
+        *lines, rest = (rest + text).split("\n")  # csv wants lines ending in "\n" only
+        yield from (line + "\n" for line in lines)
+        if not chunk:
+            if rest:
+                yield rest
+            return
+
+
+def _parse_csv(plan: Plan, path: Path, lines: Iterator[str]) -> tuple[list[Entry], list[str]]:
+    reader = csv.DictReader(lines, strict=True)
     try:
         return _csv_rows(plan, path, reader)
     except csv.Error:  # a quote left open (a file cut short), a cell of over 128 KB
@@ -269,25 +332,6 @@ def read_csv_entries(plan: Plan, path: str | Path) -> tuple[list[Entry], list[st
                 "文件 {path} 从第 {line} 行起格式有误（引号不成对、文件不完整或单元格过长），未导入任何数据。请在 Excel 中打开检查，另存为“CSV（逗号分隔）”后再导入。",
             ).format(path=shown(path), line=reader.line_num + 1)
         ) from None
-
-
-def _decoded(raw: bytes, path: Path) -> str | None:
-    """The text of a CSV saved as UTF-8, or as GBK by Excel on Chinese Windows; None when it is no text."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        cut = exc.reason == "unexpected end of data" and exc.end == len(raw)
-        if cut and not raw[: exc.start].isascii():  # UTF-8 up to a character cut in two at the very end
-            raise UserError(
-                translate(
-                    "entry",
-                    "文件 {path} 不完整（在末尾被截断），未导入任何数据。请重新保存或复制完整的文件后再导入。",
-                ).format(path=shown(path))
-            ) from None
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return None
 
 
 def _csv_rows(plan: Plan, path: Path, reader: csv.DictReader[str]) -> tuple[list[Entry], list[str]]:

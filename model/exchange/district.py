@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from model.calc.progress import MonthTable
-from model.common.errors import UserError
+from model.common.errors import StorageError, UserError
 from model.common.i18n import translate
+from model.common.text import clean_text
 from model.common.untrusted import fingerprint_groups, shown
 from model.plan.spec import Plan
-from model.reports.signing import VerifyResult
+from model.reports.signing import MAX_PACKAGE_BYTES, VerifyResult
+from model.safety.files import read_bounded
 from model.store.connection import now_iso
 from model.store.database import Store
 from model.store.figures import Figure
@@ -31,8 +33,10 @@ from model.store.received import KeySums, add_received_sums
 from model.store.submissions import ACCEPTED, NEWER, OLDER, ReceivedPackage
 from model.store.trust import TrustedCert
 
+MAX_CERT_BYTES = 2**20  # a certificate is a few KB
 IDENTICAL, REFUSED = "identical", "refused"
-OUTCOMES = (ACCEPTED, IDENTICAL, NEWER, OLDER, REFUSED)
+NOT_STORED = "not_stored"  # the file may be sound, but the district's disk failed: try it again
+OUTCOMES = (ACCEPTED, IDENTICAL, NEWER, OLDER, REFUSED, NOT_STORED)
 
 
 def outcome_label(outcome: str) -> str:
@@ -42,6 +46,7 @@ def outcome_label(outcome: str) -> str:
         NEWER: translate("exchange", "新版本已替换旧版本"),
         OLDER: translate("exchange", "旧版本（仅存档）"),
         REFUSED: translate("exchange", "拒收"),
+        NOT_STORED: translate("exchange", "未导入"),
     }[outcome]
 
 
@@ -102,7 +107,7 @@ def _read_certificate(source: str | Path | bytes) -> tuple[str, Any, Any]:
         raw = source
     else:
         try:
-            raw = Path(source).read_bytes()
+            raw = read_bounded(source, MAX_CERT_BYTES, translate("exchange", "证书文件"))
         except OSError as exc:
             raise UserError(
                 translate("exchange", "无法读取证书文件 {path}：{err}").format(
@@ -293,7 +298,7 @@ class ImportOutcome:
 
     @property
     def refused(self) -> bool:
-        return self.outcome == REFUSED
+        return self.outcome in (REFUSED, NOT_STORED)
 
     @property
     def label(self) -> str:
@@ -315,34 +320,53 @@ def import_packages(
     who: str,
     progress: Callable[[int, int, str], bool | None] | None = None,
 ) -> list[ImportOutcome]:
-    """Import each file in the order given; one outcome per file. `progress(done, total, path)` is
-    called before each file; when it returns False the import stops there (cancelled between files)
-    and the outcomes of the files already imported are returned.
+    """Import each file in the order given; one outcome per file, whatever happens. `progress(done,
+    total, path)` is called before each file; when it returns False the import stops there (cancelled
+    between files) and the outcomes of the files already imported are returned.
 
-    A checked backup is made first, so a batch can be undone with `backup restore`."""
+    A checked backup is made first, so a batch can be undone with `backup restore`; when it cannot be
+    made (a full disk), nothing is imported and every file says why. A file that cannot be stored (the
+    disk fills part way) is `NOT_STORED`, changes nothing, and the batch goes on."""
     from model.store.backup import IMPORT, backup_now
 
     items = list(paths)
+    failed: StorageError | None = None
     if items:
-        backup_now(store, IMPORT)
+        try:
+            backup_now(store, IMPORT)
+        except StorageError as exc:
+            failed = exc
     outcomes: list[ImportOutcome] = []
     for i, path in enumerate(items):
         if progress is not None and progress(i, len(items), str(path)) is False:
             return outcomes
-        outcomes.append(import_package(store, path, who=who))
+        if failed is not None:
+            outcomes.append(_not_stored(str(path), failed))
+            continue
+        try:
+            outcomes.append(import_package(store, path, who=who))
+        except StorageError as exc:
+            outcomes.append(_not_stored(str(path), exc))
     if progress is not None:
         progress(len(items), len(items), "")
     return outcomes
+
+
+def _not_stored(name: str, failure: StorageError) -> ImportOutcome:
+    message = translate("exchange", "未导入：{msg}").format(msg=failure.message)
+    return ImportOutcome(name, NOT_STORED, message, reasons=[failure.message])
 
 
 def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome:
     plan = store.plans.get()
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_bounded(path, MAX_PACKAGE_BYTES, translate("exchange", "文件"))
     except OSError as exc:
         reason = translate("exchange", "无法读取文件：{err}").format(err=exc.strerror or exc)
         return _refused(name, _Refused([reason]), "")
+    except UserError as exc:
+        return _refused(name, _Refused([exc.message]), "")
     sha = hashlib.sha256(raw).hexdigest()
     held = store.received.by_sha256(sha)
     if held is not None:
@@ -497,7 +521,19 @@ def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Si
             fp,
             data,
         )
+    _refuse_control_characters(data, fp)
     return data, _Signer(result.signer, fp, result.signing_time)
+
+
+def _refuse_control_characters(data: dict[str, Any], fingerprint: str) -> None:
+    """Signed text is not altered here: a figure's text or note holding a control character is refused."""
+    for f in data["figures"]:
+        for part in ("text", "note"):
+            if isinstance(f.get(part), str):
+                try:
+                    clean_text(f[part], f"{f['period']} {f['field']}")
+                except UserError as exc:
+                    raise _Refused([exc.message], fingerprint, data) from None
 
 
 def _own_figures(data: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:

@@ -11,9 +11,10 @@ from pathlib import Path
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.periods import Period, parse_period
+from model.common.untrusted import shown
 from model.plan.spec import Plan
 from model.reports.signing import AttachedFile, attached_files, signature_name
-from model.safety.files import write_atomic
+from model.safety.files import PDF, write_atomic, write_output
 from model.store.database import Store
 from model.store.received import held_index
 
@@ -117,16 +118,37 @@ def evidence_list(pdf: bytes) -> list[EvidenceFile]:
     return [EvidenceFile(f.name, len(f.data), f.description) for f in evidence_files(pdf)]
 
 
+def write_copy(path: str | Path, data: bytes) -> Path:
+    """A copy of a signed PDF or an evidence file at a path the officer named: a PDF may replace a
+    previous export; any other file already there is never written over (unless it is this very file)."""
+    target = Path(path)
+    if data.startswith(b"%PDF-") and target.suffix.lower() == ".pdf":
+        return write_output(target, data, kind=PDF)
+    if (
+        target.is_file()
+        and target.stat().st_size
+        and (target.stat().st_size != len(data) or target.read_bytes() != data)
+    ):
+        raise UserError(
+            translate("exchange", "{path} 已存在。为免覆盖，没有写入：请换一个文件名或文件夹。").format(
+                path=shown(str(target))
+            )
+        )
+    return write_atomic(target, data)
+
+
 def write_held(store: Store, package: HeldPackage, out_dir: str | Path, *, stem: str) -> list[Path]:
     """The signed PDF of a version and each evidence file inside it, written to `out_dir`."""
     out = Path(out_dir)
     pdf = package_pdf(store, package)
-    written = [write_atomic(out / f"{stem}.pdf", pdf)]
+    written = [write_copy(out / f"{stem}.pdf", pdf)]
     for f in evidence_files(pdf):
-        safe = Path(f.name).name  # a name from a file: never a path out of the folder
+        safe = Path(f.name.replace("\\", "/")).name  # a name from a file: never a path out of the folder
         if not safe or safe in (".", ".."):
-            raise UserError(translate("exchange", "报送文件中的证明材料名称无效：{name}").format(name=f.name))
-        written.append(write_atomic(out / safe, f.data))
+            raise UserError(
+                translate("exchange", "报送文件中的证明材料名称无效：{name}").format(name=shown(f.name))
+            )
+        written.append(write_copy(out / safe, f.data))
     return written
 
 

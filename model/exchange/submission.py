@@ -11,6 +11,7 @@ stay in the database, readable in the history.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,8 @@ from model.calc.report import Correction, report_data_sha256
 from model.common.errors import UserError, ValidationError
 from model.common.i18n import translate
 from model.common.periods import Period
-from model.plan.spec import Plan
+from model.common.text import clean_text
+from model.plan.spec import SAFE_ID, Plan
 from model.store.database import Store
 from model.store.figures import Figure
 from model.store.submissions import CORRECTING, SUBMITTED, SUPERSEDED, Submission
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from model.reports.tables import ReportPeople
 
 OPEN = "open"  # never submitted: figures may be changed
+PERIOD_TEXT = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def status_label(status: str) -> str:
@@ -43,7 +46,12 @@ def status_label(status: str) -> str:
 
 
 def package_stem(unit_id: str, period: str, version: int) -> str:
-    """`2024-07_fengjing_v2`: a folder of packages sorts by period, then unit, then version."""
+    """`2024-07_fengjing_v2`: a folder of packages sorts by period, then unit, then version.
+
+    Built from validated parts only (a plan's ids are checked on load): nothing here can name a path
+    outside the chosen folder."""
+    if not SAFE_ID.fullmatch(unit_id) or not PERIOD_TEXT.fullmatch(period) or not 0 < version < 10**6:
+        raise ValueError(f"unsafe package name parts: {unit_id!r} {period!r} {version!r}")
     return f"{period}_{unit_id}_v{version}"
 
 
@@ -229,7 +237,7 @@ def _blocking(store: Store, plan: Plan, unit_id: str, period: Period, figures: l
 def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str, *, who: str) -> PeriodState:
     """Reopen a submitted period as version N+1 for editing; version N stays as it was."""
     unit = plan.unit(unit_id)
-    reason = reason.strip()
+    reason = clean_text(reason, translate("submission", "更正原因")).strip()
     if not reason:
         raise UserError(translate("submission", "更正必须写明原因，例如“7月产值填错，应为 19,500 万元”。"))
     with store.transaction():
@@ -268,12 +276,17 @@ def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str,
 
 
 def _write_files(out_dir: Path, stem: str, pdf: bytes, xlsx: bytes, version: int) -> tuple[Path, Path]:
-    from model.safety.files import write_atomic
+    """Called only after version N and its signed bytes are committed (durably: the store runs
+    `synchronous = FULL`). Each file is written to a temporary name, fsynced, renamed and its folder
+    fsynced, so after a power cut a package file on disk is always complete and always the version the
+    database holds; submitting again writes exactly the stored bytes. No order of events can leave two
+    different packages of one version."""
+    from model.safety.files import PDF, XLSX, write_output
 
     pdf_path, xlsx_path = out_dir / f"{stem}.pdf", out_dir / f"{stem}.xlsx"
     try:
-        write_atomic(pdf_path, pdf)
-        write_atomic(xlsx_path, xlsx)
+        write_output(pdf_path, pdf, kind=PDF)
+        write_output(xlsx_path, xlsx, kind=XLSX)
     except UserError as exc:
         raise UserError(
             translate(

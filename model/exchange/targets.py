@@ -175,7 +175,7 @@ def _text_cell(cell: Any, text: str) -> None:
     put_text(cell.parent, cell.row, cell.column, text)
 
 
-def export_targets(plan: Plan, path: str | Path) -> int:
+def export_targets(plan: Plan, path: str | Path, *, force: bool = False) -> int:
     """Write the target table; returns the number of targets."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -226,11 +226,11 @@ def export_targets(plan: Plan, path: str | Path) -> int:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    from model.safety.files import write_atomic
+    from model.safety.files import XLSX, write_output
 
     buffer = io.BytesIO()
     wb.save(buffer)
-    write_atomic(path, buffer.getvalue())
+    write_output(path, buffer.getvalue(), kind=XLSX, force=force)
     return len(targets)
 
 
@@ -408,9 +408,9 @@ def install_plan(store: Store, plan: Plan, *, who: str) -> Plan:
     return store.plans.get()
 
 
-def export_plan(plan: Plan, path: str | Path) -> None:
+def export_plan(plan: Plan, path: str | Path, *, force: bool = False) -> None:
     """The plan as a file for units to load with `main.py init --plan FILE`."""
     path = Path(path)
-    from model.safety.files import write_atomic
+    from model.safety.files import PLAN, write_output
 
-    write_atomic(path, plan.source.encode("utf-8"))
+    write_output(path, plan.source.encode("utf-8"), kind=PLAN, force=force)

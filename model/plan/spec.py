@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,7 @@ from typing import Any
 from model.common.errors import PlanError, UserError
 from model.common.i18n import translate
 from model.common.periods import Period
+from model.common.text import clean_text
 from model.common.untrusted import shown
 
 PLAN_FORMAT = "tanbao-plan"
@@ -406,6 +408,17 @@ def _finite(value: float) -> bool:
         return False
 
 
+# Ids travel into file names (packages are named `<period>_<unit>_v<N>`) and across offices: a safe
+# character set, checked when a plan is loaded, so "../" or a drive letter can never reach a path.
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+def escape_id(value: str) -> str:
+    """An id as it may be shown in a message: control characters made visible, long ones cut."""
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in value[:80])
+    return shown + ("…" if len(value) > 80 else "")
+
+
 class _Reader:
     """Walks the parsed JSON, checking types and naming the path of anything wrong."""
 
@@ -444,7 +457,23 @@ class _Reader:
         value = self.get(data, key, path)
         if not isinstance(value, str) or not value.strip():
             raise self.fail(f"{path}.{key}".lstrip("."), translate("plan", "应为非空文字"))
-        return str(value)
+        try:
+            return clean_text(value, translate("plan", "文字"))
+        except UserError as exc:
+            raise self.fail(f"{path}.{key}".lstrip("."), exc.message) from None
+
+    def ident(self, data: dict[str, Any], key: str, path: str) -> str:
+        """An id that becomes part of file names and of the data: letters, digits, "-" and "_" only."""
+        value = self.text(data, key, path)
+        if not SAFE_ID.fullmatch(value):
+            raise self.fail(
+                f"{path}.{key}".lstrip("."),
+                translate(
+                    "plan",
+                    "编号“{id}”不可用：只能由英文字母、数字、“-”和“_”组成（最多 64 个字符），不能以符号开头",
+                ).format(id=escape_id(value)),
+            )
+        return value
 
     def num(self, data: dict[str, Any], key: str, path: str, default: float | None = None) -> float:
         if default is not None and key not in data:
@@ -526,7 +555,7 @@ def _annex4_row(r: _Reader, a: dict[str, Any], path: str, responsible: tuple[str
                 translate("plan", "全区目标须有一个牵头单位填报全区数值，请用 lead 指明由哪个单位填报"),
             )
     return Annex4Row(
-        id=r.text(a, "id", path),
+        id=r.ident(a, "id", path),
         area=r.text(a, "area", path),
         text=r.text(a, "text", path),
         responsible=responsible,
@@ -788,7 +817,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
             raise r.fail(f"{path}.exempt", translate("plan", "应为 true 或 false"))
         units.append(
             Unit(
-                id=r.text(u, "id", path),
+                id=r.ident(u, "id", path),
                 name=r.text(u, "name", path),
                 full_name=r.text(u, "full_name", path, default=str(u.get("name", ""))),
                 kind=r.choice(u, "kind", path, UNIT_KINDS),
@@ -837,7 +866,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
             )
         annex1.append(
             Annex1Row(
-                id=r.text(a, "id", path),
+                id=r.ident(a, "id", path),
                 category=r.text(a, "category", path),
                 area=r.text(a, "area", path),
                 text=r.text(a, "text", path),
@@ -945,7 +974,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
     if year != int(year) or not 2000 <= year <= 2100:
         raise r.fail("year", translate("plan", "年份应为 2000 到 2100 之间的整数"))
     return Plan(
-        id=r.text(data, "id", ""),
+        id=r.ident(data, "id", ""),
         year=int(year),
         district=r.text(data, "district", ""),
         title=r.text(data, "title", ""),
@@ -973,10 +1002,15 @@ def parse_plan(text: str, source_name: str) -> Plan:
     )
 
 
+MAX_PLAN_BYTES = 16 * 2**20  # the shipped plan is under 40 KB
+
+
 def load_plan(path: str | Path) -> Plan:
+    from model.safety.files import read_bounded
+
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_PLAN_BYTES, translate("plan", "计划文件"))
         text = raw.decode("utf-8-sig")  # Notepad may have added a byte order mark
     except FileNotFoundError:
         raise PlanError(

@@ -182,11 +182,23 @@ def check_new_passphrase(passphrase: str) -> None:
         )
 
 
-def _read(source: bytes | str | Path, what: str) -> bytes:
+MAX_KEY_BYTES = 1 * 2**20  # a PKCS#12 is a few KB
+MAX_PACKAGE_BYTES = 64 * 2**20  # a signed report with its fonts is well under 1 MB
+
+
+def _read(source: bytes | str | Path, what: str, limit: int) -> bytes:
+    from model.safety.files import read_bounded
+
     if isinstance(source, bytes):
+        if len(source) > limit:
+            raise UserError(
+                translate("signing", "{what}超过 {mb} MB 的上限，没有读取。").format(
+                    what=what, mb=limit // 2**20
+                )
+            )
         return source
     try:
-        return Path(source).read_bytes()
+        return read_bounded(source, limit, what)
     except OSError as exc:
         raise UserError(
             translate("signing", "无法读取{what} {path}：{err}。请检查路径。").format(
@@ -199,7 +211,7 @@ def load_key(source: bytes | str | Path, passphrase: str) -> SigningKey:
     """Open a PKCS#12 (made here or issued by the district). A wrong passphrase is a UserError."""
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    raw = _read(source, translate("signing", "密钥文件"))
+    raw = _read(source, translate("signing", "密钥文件"), MAX_KEY_BYTES)
     check_work(raw, passphrase)  # before any derivation: a file may ask for 2³¹ rounds
     try:
         key, cert, others = pkcs12.load_key_and_certificates(raw, passphrase.encode("utf-8"))
@@ -656,7 +668,7 @@ def verify_pdf(
 
     path = "" if isinstance(source, bytes) else str(source)
     result = VerifyResult(path=shown(path))
-    raw = _read(source, translate("signing", "文件"))
+    raw = _read(source, translate("signing", "文件"), MAX_PACKAGE_BYTES)
     trusted = load_certificates(trusted_cert_pems)
     several = False
     try:

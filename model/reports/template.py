@@ -17,7 +17,7 @@ from typing import Any
 from model.common.i18n import translate
 from model.common.periods import Period
 from model.plan.spec import NUMBER, Field, Plan
-from model.safety.files import write_atomic
+from model.safety.files import XLSX, write_output
 from model.store.database import Store
 from model.store.figures import Figure
 
@@ -35,14 +35,18 @@ def row_fields(plan: Plan, unit_id: str) -> list[Field]:
     return [f for f in plan.fields_for(unit_id) if f.row_id]
 
 
-def export_template(store: Store, unit_id: str, period: Period, path: str | Path) -> Path:
+def export_template(
+    store: Store, unit_id: str, period: Period, path: str | Path, *, force: bool = False
+) -> Path:
     """The unit's fill-in workbook with what is stored; the window's 导出填报模板 and `main.py template`."""
     plan = store.plans.get()
     plan.check_period(period)
     locked = {
         m for m in range(1, 13) if store.submissions.period_lock(plan.id, unit_id, str(Period(plan.year, m)))
     }
-    return write_template(plan, unit_id, period, store.figures.read(plan.id, unit_id), locked, path)
+    return write_template(
+        plan, unit_id, period, store.figures.read(plan.id, unit_id), locked, path, force=force
+    )
 
 
 def write_template(
@@ -52,6 +56,8 @@ def write_template(
     figures: Iterable[Figure],
     locked_months: set[int],
     path: str | Path,
+    *,
+    force: bool = False,
 ) -> Path:
     """Write the fill-in workbook of `unit_id` for `period`'s year; months in `locked_months` are grey."""
     from openpyxl import Workbook
@@ -87,7 +93,7 @@ def write_template(
     tasks = row_fields(plan, unit_id)
     if tasks:
         _row_sheet(wb.create_sheet(ROW_SHEET), plan, unit_id, period, tasks, held)
-    return write_atomic(path, lambda tmp: wb.save(tmp))
+    return write_output(path, lambda tmp: wb.save(tmp), kind=XLSX, force=force)
 
 
 def _row_sheet(

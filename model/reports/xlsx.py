@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from model.calc.report import UnitReport
 from model.common import formatting as fmt
 from model.common.i18n import translate
+from model.common.text import printable
 from model.reports.tables import (
     AMOUNT,
     COEFFICIENT,
@@ -86,6 +87,7 @@ def number_format(cell: Cell) -> str:
 def put_text(ws: Worksheet, row: int, column: int, text: str) -> Any:
     """Write text as text: a leading = + - @ tab or line break never turns it into a formula."""
     target = ws.cell(row=row, column=column)
+    text = printable(text)
     target.value = text
     target.data_type = "s"
     if text.startswith(RISKY_START):

@@ -9,12 +9,15 @@ it was and no temporary file behind.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import stat
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from model.common.errors import UserError
 from model.common.failures import WRITE_FILE, environment_error
@@ -42,7 +45,8 @@ def replace_file(source: str | Path, target: str | Path) -> None:
             wait *= 2
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in `folder` survive a power cut (its entry is on disk)."""
     if sys.platform == "win32":  # a folder cannot be opened for fsync on Windows
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -105,7 +109,7 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None], *, priv
         os.chmod(tmp, PRIVATE_MODE if private else _mode_for(target))
         replace_file(tmp, target)
         tmp = None
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException as exc:
         if tmp is not None:
             with contextlib.suppress(OSError):
@@ -128,3 +132,184 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], None], *, priv
             ) from None
         raise
     return target
+
+
+# ---- what may be overwritten ------------------------------------------------------------------
+#
+# An output path typed or picked by a clerk may name something precious: the database, one of its
+# backups, a signing key. Only a previous export of the same kind (a report over a report) is
+# replaced without asking; anything else needs `force` (the CLI's --force).
+
+PDF, XLSX, CERT, KEY, PLAN = "pdf", "xlsx", "cert", "key", "plan"
+_SNIFF_BYTES = 64 * 1024
+
+
+class OverwriteRefused(UserError):
+    """The output path holds a file that is not a previous export of the same kind."""
+
+
+def _kind_label(kind: str) -> str:
+    return {
+        PDF: translate("files", "PDF 报表"),
+        XLSX: translate("files", "Excel 工作簿"),
+        CERT: translate("files", "证书"),
+        KEY: translate("files", "密钥"),
+        PLAN: translate("files", "计划文件"),
+    }[kind]
+
+
+def _is_xlsx(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+
+
+def _looks_like(path: Path, head: bytes) -> str:
+    """What an existing file is, judged by its content: one of the kinds, "database" or "other"."""
+    if head.startswith(b"SQLite format 3\x00") or head[:4] in (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83"):
+        return "database"  # a database, a backup, or a database's -wal file
+    if b"PRIVATE KEY-----" in head or path.suffix.lower() in (".p12", ".pfx"):
+        return KEY
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        return XLSX if _is_xlsx(path) else "other"
+    if head.lstrip().startswith(b"-----BEGIN CERTIFICATE-----"):
+        return CERT
+    if head.lstrip().startswith(b"{") and b'"tanbao-plan"' in head:
+        return PLAN
+    return "other"
+
+
+def check_overwrite(path: str | Path, kind: str, *, force: bool = False) -> None:
+    """Refuse (`OverwriteRefused`) to replace a file that is not a previous export of `kind`.
+
+    A missing or empty file is fine. A key is never a "previous export": a new key or certificate is
+    not written over one without `force`. A folder, device or pipe is never written over."""
+    target = Path(path)
+    try:
+        st = os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as exc:
+        raise UserError(
+            translate("files", "无法检查 {path}：{err}").format(path=shown(target), err=exc.strerror or exc)
+        ) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise UserError(
+            translate("files", "{path} 不是普通文件（是文件夹或设备），不能写入。请给出一个文件名。").format(
+                path=target
+            )
+        )
+    if st.st_size == 0 or force:
+        return
+    with open(target, "rb") as f:
+        head = f.read(_SNIFF_BYTES)
+    found = _looks_like(target, head)
+    if found == kind and kind != KEY:
+        return
+    what = {
+        "database": translate("files", "TanBao 数据库或它的备份"),
+        "other": translate("files", "其他文件"),
+    }.get(found) or _kind_label(found)
+    raise OverwriteRefused(
+        translate(
+            "files", "{path} 已存在，是{what}，不是以前导出的{kind}。为免覆盖，没有写入：请换一个文件名。"
+        ).format(path=shown(target), what=what, kind=_kind_label(kind))
+    )
+
+
+def write_output(
+    path: str | Path, data: bytes | Callable[[Path], None], *, kind: str, force: bool = False
+) -> Path:
+    """Write a file the clerk named (an export, a key, a certificate): `check_overwrite`, then
+    `write_atomic`. Every writer to a user-chosen path, in the window and the CLI, goes through here."""
+    check_overwrite(path, kind, force=force)
+    return write_atomic(path, data, private=kind == KEY)
+
+
+# ---- reading what the clerk hands in --------------------------------------------------------------
+#
+# A path typed or picked may be `/dev/zero`, a named pipe, a folder, or a file far larger than any real
+# one. Every read of such a path opens it without blocking, refuses anything but a regular file, and
+# counts the bytes as they come (the size `stat` reports is not trusted: a file may grow while read).
+
+MB = 1024 * 1024
+
+
+def _not_regular(path: Path, what: str) -> UserError:
+    return UserError(
+        translate(
+            "files", "{what} {path} 不是普通文件（是文件夹、设备或管道），没有读取。请选择一个文件。"
+        ).format(what=what, path=shown(path))
+    )
+
+
+def too_large(path: str | Path, limit: int, what: str) -> UserError:
+    return UserError(
+        translate("files", "{what} {path} 超过 {limit} MB 的上限，没有读取。请检查是否选错了文件。").format(
+            what=what, path=shown(path), limit=f"{limit / MB:g}"
+        )
+    )
+
+
+class BoundedReader(io.RawIOBase):
+    """A regular file read through a counter: more than `limit` bytes is a `UserError`."""
+
+    def __init__(self, path: str | Path, limit: int, what: str) -> None:
+        super().__init__()
+        self.path, self.limit, self.what = Path(path), limit, what
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(self.path, flags)  # O_NONBLOCK: opening a named pipe does not wait for a writer
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise _not_regular(self.path, what)
+            if st.st_size > limit:  # too large already; a file growing while read is caught by the count
+                raise too_large(self.path, limit, what)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._file = os.fdopen(fd, "rb", buffering=0)
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        position = self._file.seek(offset, whence)
+        self.count = position
+        return position
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._file.readinto(buffer) or 0
+        self.count += n
+        if self.count > self.limit:
+            raise too_large(self.path, self.limit, self.what)
+        return n
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def open_bounded(path: str | Path, limit: int, what: str) -> io.BufferedReader:
+    """A buffered stream over `BoundedReader` (for parsers that read as they go: CSV, zip, openpyxl)."""
+    return io.BufferedReader(BoundedReader(path, limit, what), buffer_size=256 * 1024)
+
+
+def read_bounded(path: str | Path, limit: int, what: str) -> bytes:
+    """The whole of a regular file of at most `limit` bytes. OS errors (missing file, no permission)
+    propagate as `OSError` for the caller's own message; other refusals are `UserError`s naming `what`."""
+    with open_bounded(path, limit, what) as f:
+        return f.read()

@@ -21,8 +21,10 @@ from typing import Any
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.untrusted import shown
+from model.safety.files import open_bounded
 
 # What a workbook handed to the program may hold (an exported table is some tens of kilobytes).
+MAX_FILE_BYTES = 32 * 2**20  # a workbook handed in is tens or hundreds of KB
 MAX_ZIP_MEMBERS = 1_000
 MAX_UNPACKED_BYTES = 64 * 2**20  # all members together, decompressed
 MAX_RATIO = 200  # decompressed : compressed, for a member larger than RATIO_FROM_BYTES
@@ -103,7 +105,7 @@ def check_zip(path: Path, remedy: str) -> None:
     from zipfile import ZipFile
 
     try:
-        with open(path, "rb") as f:
+        with open_bounded(path, MAX_FILE_BYTES, translate("workbook", "文件")) as f:
             if f.read(8).startswith(_OLE) or path.suffix.lower() in (".xls", ".et"):
                 raise _old_format(path)
             f.seek(0)

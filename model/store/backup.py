@@ -24,9 +24,10 @@ from typing import Any, Protocol
 from model.common.errors import StorageError, UserError
 from model.common.failures import BACKUP, environment_error
 from model.common.i18n import translate
-from model.safety.files import make_private, replace_file
+from model.safety.files import fsync_dir, make_private, replace_file
 from model.store.audit import BACKUP_RESTORE, AuditRepository
 from model.store.connection import Database, copy_database, integrity_problems, now_iso
+from model.store.connection import _raw as _connect
 from model.store.figures import figure_count
 from model.store.lock import WriterLock
 from model.store.schema import AUDIT_VALUES_SINCE, SCHEMA_VERSION
@@ -118,29 +119,102 @@ def _order(backup: Backup) -> tuple[str, int]:
     return backup.id[:15], int(backup.id[16:] or 1)
 
 
-def list_backups(db_path: str | Path) -> list[Backup]:
-    """This database's backups, newest first."""
+@dataclass(frozen=True)
+class Junk:
+    """A file in `backups/` named like one of this database's backups that is not one (left alone)."""
+
+    path: Path
+    problem: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": str(self.path), "problem": self.problem}
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+_TANBAO_TABLES = {"plans", "figures", "audit"}
+
+
+def tanbao_file_problem(path: str | Path) -> str | None:
+    """Why `path` is not a database of this program (None when it is one): read by content, never by name.
+
+    A cheap check (header, schema version, the program's tables); `verify` does the full page check."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        return translate("backup", "无法读取（{err}）").format(err=exc.strerror or exc)
+    if not header:
+        return translate("backup", "空文件（0 字节）")
+    if header != SQLITE_HEADER:
+        return translate("backup", "不是 SQLite 数据库")
+    try:
+        with _connect(path, readonly=True) as conn:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as exc:
+        return translate("backup", "数据库无法读取（{err}）").format(err=exc)
+    if not 1 <= version <= SCHEMA_VERSION or not tables >= _TANBAO_TABLES:
+        return translate("backup", "不是本程序的数据库")
+    return None
+
+
+def scan_backups(db_path: str | Path) -> tuple[list[Backup], list[Junk]]:
+    """This database's backups, newest first, and the files named like backups that are not (junk)."""
     db_path = Path(db_path)
-    folder = backups_dir(db_path)
     pattern = _pattern(db_path)
-    found = []
-    with contextlib.suppress(FileNotFoundError):
-        for entry in os.scandir(folder):
+    found: list[Backup] = []
+    junk: list[Junk] = []
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        for entry in os.scandir(backups_dir(db_path)):
             m = pattern.match(entry.name)
-            if not m or not entry.is_file():
+            if not m:
                 continue
-            created = datetime.strptime(m.group(1)[:15], _STAMP).astimezone()
-            found.append(Backup(m.group(1), Path(entry.path), created, m.group(2), entry.stat().st_size))
-    return sorted(found, key=_order, reverse=True)
+            path = Path(entry.path)
+            try:
+                created = datetime.strptime(m.group(1)[:15], _STAMP).astimezone()
+            except ValueError:
+                junk.append(Junk(path, translate("backup", "文件名中的时间无效")))
+                continue
+            problem = (
+                tanbao_file_problem(path)
+                if entry.is_file(follow_symlinks=False)
+                else translate("backup", "不是普通文件")
+            )
+            if problem is not None:
+                junk.append(Junk(path, problem))
+                continue
+            found.append(Backup(m.group(1), path, created, m.group(2), entry.stat().st_size))
+    return sorted(found, key=_order, reverse=True), sorted(junk, key=lambda j: j.path.name)
+
+
+def list_backups(db_path: str | Path) -> list[Backup]:
+    """This database's backups, newest first (files that only look like backups are left out)."""
+    return scan_backups(db_path)[0]
+
+
+def junk_message(junk: list[Junk]) -> str:
+    """One line naming the files in `backups/` that are not backups, for `backup list` and the window."""
+    return translate(
+        "backup", "备份文件夹中有 {n} 个文件看起来像备份但不是，已忽略（未删除）：{files}。"
+    ).format(n=len(junk), files="；".join(f"{j.path.name}（{j.problem}）" for j in junk))
 
 
 def find_backup(db_path: str | Path, backup_id: str) -> Backup:
     """A backup by its id (as listed) or its file name."""
     wanted = backup_id.strip()
-    backups = list_backups(db_path)
+    backups, junk = scan_backups(db_path)
     for b in backups:
         if wanted in (b.id, b.path.name, str(b.path)):
             return b
+    for j in junk:
+        if wanted in (j.path.name, str(j.path)) or f"-{wanted}-" in j.path.name:
+            raise UserError(
+                translate(
+                    "backup",
+                    "备份文件 {name} 没有通过完整性检查（{problem}），不能用来恢复。请选另一份备份。",
+                ).format(name=j.path.name, problem=j.problem)
+            )
     hint = (
         translate("backup", "现有备份：{ids}。").format(ids="、".join(b.id for b in backups[:5]))
         if backups
@@ -212,6 +286,7 @@ def backup_now(
             )
         make_private(temp)
         replace_file(temp, target)
+        fsync_dir(target.parent)
     except BaseException as exc:
         for leftover in (temp, temp.with_name(temp.name + "-journal")):
             with contextlib.suppress(OSError):
@@ -222,7 +297,7 @@ def backup_now(
         if known is not None:
             raise known from None
         raise
-    prune(db_path, keep=keep, months=months)
+    prune(db_path, keep=keep, months=months, keep_ids=(backup_id,))
     return Backup(
         backup_id,
         target,
@@ -247,10 +322,21 @@ def backup_if_due(
     return backup_now(db_path, DAILY, keep=keep, months=months)
 
 
-def prune(db_path: str | Path, *, keep: int = KEEP, months: int = KEEP_MONTHS) -> list[Backup]:
-    """Delete all but the newest `keep` backups and the newest of each of the last `months` months."""
+LEFTOVER_AGE = timedelta(minutes=10)
+
+
+def prune(
+    db_path: str | Path, *, keep: int = KEEP, months: int = KEEP_MONTHS, keep_ids: tuple[str, ...] = ()
+) -> list[Backup]:
+    """Delete all but the newest `keep` backups and the newest of each of the last `months` months.
+
+    Only sound backups count and only they are deleted: junk named like a backup is left alone, so it
+    can never push real backups out. `keep_ids` (the backup just made) are always kept. Temporary files
+    of a backup that was killed part way are removed once they are older than `LEFTOVER_AGE`."""
+    db_path = Path(db_path)
+    remove_leftovers(db_path)
     backups = list_backups(db_path)
-    kept = {b.id for b in backups[: max(keep, 1)]}
+    kept = {b.id for b in backups[: max(keep, 1)]} | set(keep_ids)
     month_seen: list[str] = []
     for b in backups:  # newest first: the first one seen of a month is that month's newest
         month = b.created_at.strftime("%Y-%m")
@@ -264,6 +350,24 @@ def prune(db_path: str | Path, *, keep: int = KEEP, months: int = KEEP_MONTHS) -
             with contextlib.suppress(OSError):
                 b.path.unlink()
                 removed.append(b)
+    return removed
+
+
+def remove_leftovers(db_path: str | Path) -> list[Path]:
+    """Remove the temporary files (`.….sqlite.tmp`, its `-journal`) of backups killed part way."""
+    db_path = Path(db_path)
+    prefix = f".{db_path.stem}-"
+    limit = datetime.now().timestamp() - LEFTOVER_AGE.total_seconds()
+    removed = []
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        for entry in os.scandir(backups_dir(db_path)):
+            name = entry.name
+            if not (name.startswith(prefix) and name.endswith((".sqlite.tmp", ".sqlite.tmp-journal"))):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < limit:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
     return removed
 
 
@@ -282,7 +386,108 @@ def _refuse_unless_tanbao(backup: Backup) -> Contents:
                 id=backup.id, v=found.schema_version
             )
         )
+    if _triggers(backup.path) != _expected_triggers(found.schema_version):
+        raise UserError(
+            translate(
+                "backup",
+                "备份 {id} 的保护规则（操作记录只增不改、已报送版本不可更改）已被改动，不能用来恢复。请选另一份备份。",
+            ).format(id=backup.id)
+        )
     return found
+
+
+def _triggers(path: Path) -> dict[str, str]:
+    with _connect(path, readonly=True) as conn:
+        return {
+            r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        }
+
+
+def _expected_triggers(schema_version: int) -> dict[str, str]:
+    """The triggers this program creates up to `schema_version` (built afresh in memory)."""
+    from model.store.schema import MIGRATIONS
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        for script in MIGRATIONS[:schema_version]:
+            conn.executescript(script)
+        return {
+            r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        }
+    finally:
+        conn.close()
+
+
+# A restore never rewinds what cannot be rewound. The backup must be an earlier state of this very
+# database: its audit is a prefix of the live audit (the audit is append-only, so any earlier copy of
+# this file has exactly the rows it had then). Every version submitted since must be in it: signed
+# packages may already have left the office. The live audit rows the backup lacks are carried forward.
+_FOREIGN_AUDIT = """
+SELECT count(*) FROM b.audit x WHERE NOT EXISTS (
+    SELECT 1 FROM main.audit y WHERE y.id = x.id AND y.at IS x.at AND y.who IS x.who
+    AND y.action IS x.action AND y.old IS x.old AND y.new IS x.new)
+"""
+_LOST_SUBMISSIONS = """
+SELECT l.unit_id, l.period, l.version FROM main.submissions l
+WHERE l.status IN ('submitted', 'superseded') AND NOT EXISTS (
+    SELECT 1 FROM b.submissions m WHERE m.plan_id = l.plan_id AND m.unit_id = l.unit_id
+    AND m.period = l.period AND m.version = l.version AND m.status IN ('submitted', 'superseded')
+    AND m.data = l.data)
+ORDER BY l.period, l.unit_id, l.version
+"""
+
+
+def _refuse_unless_earlier_state(db_path: Path, backup: Backup) -> None:
+    """Refuse a backup of another database, or one that would lose a submitted version."""
+    with _connect(db_path, readonly=True) as conn:
+        conn.execute("ATTACH DATABASE ? AS b", (_ro_uri(backup.path),))
+        foreign = conn.execute(_FOREIGN_AUDIT).fetchone()[0]
+        lost = conn.execute(_LOST_SUBMISSIONS).fetchall()
+    if foreign:
+        raise UserError(
+            translate(
+                "backup",
+                "备份 {id} 不是这个数据库以前的状态（它的操作记录与本数据库不符），可能来自另一台电脑或另一个单位，未恢复。",
+            ).format(id=backup.id)
+        )
+    if lost:
+        unit, period, version = lost[0]
+        raise UserError(
+            translate(
+                "backup",
+                "备份 {id} 早于已报送的版本（{unit} {period} 第 {v} 版等 {n} 个）：恢复会抹去已签名报送的数据，未恢复。请选择报送之后的备份。",
+            ).format(id=backup.id, unit=unit, period=period, v=version, n=len(lost))
+        )
+
+
+def _restored_copy(db_path: Path, backup: Backup, before: Backup | None, who: str) -> Path:
+    """A copy of `backup` that also holds the audit rows of `before` (the state being replaced) it
+    lacks, and the restore's own audit row: put in place in one step, so a restore is never half done."""
+    temp = backups_dir(db_path) / f".{db_path.stem}-restore.sqlite.tmp"
+    copy_database(backup.path, temp, standalone=True)
+    if before is not None:
+        with _connect(temp, readonly=False) as conn:
+            conn.execute("ATTACH DATABASE ? AS before", (_ro_uri(before.path),))
+            shared = [
+                c for c in _columns(conn, "main", "audit") if c in set(_columns(conn, "before", "audit"))
+            ]
+            names = ", ".join(shared)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                f"INSERT INTO main.audit ({names}) SELECT {names} FROM before.audit "
+                "WHERE id > (SELECT coalesce(max(id), 0) FROM main.audit) ORDER BY id"
+            )
+            conn.execute("COMMIT")
+    _record_restore(temp, who, before.id if before else None, backup.id)
+    return temp
+
+
+def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
+    return [str(r[1]) for r in conn.execute(f"PRAGMA {schema}.table_info({table})")]
+
+
+def _ro_uri(path: Path) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro"
 
 
 def _move_damaged_aside(db_path: Path) -> Path:
@@ -297,10 +502,10 @@ def _move_damaged_aside(db_path: Path) -> Path:
     return folder
 
 
-def _replace_file(db_path: Path, backup: Backup) -> None:
+def _replace_file(db_path: Path, source: Path) -> None:
     temp = db_path.with_name(f".{db_path.name}.restore.tmp")
     try:
-        shutil.copyfile(backup.path, temp)
+        shutil.copyfile(source, temp)
         with open(temp, "rb+") as f:
             os.fsync(f.fileno())
         replace_file(temp, db_path)
@@ -328,16 +533,18 @@ def restore_backup(
     try:
         before: Backup | None = None
         damaged: Path | None = None
-        sound = db_path.exists() and not quick_check(db_path)
+        sound = db_path.exists() and tanbao_file_problem(db_path) is None and not quick_check(db_path)
         try:
             if sound:
+                _refuse_unless_earlier_state(db_path, backup)
                 before = backup_now(db_path, RESTORE)
-                copy_database(backup.path, db_path, standalone=False)
+            restored = _restored_copy(db_path, backup, before, who)
+            if sound:
+                copy_database(restored, db_path, standalone=False)
             else:
                 if db_path.exists():
                     damaged = _move_damaged_aside(db_path)
-                _replace_file(db_path, backup)
-            _record_restore(db_path, who, before.id if before else None, backup.id)
+                _replace_file(db_path, restored)
         except (sqlite3.Error, OSError) as exc:
             known = environment_error(exc, db_path, BACKUP)
             if known is None:
@@ -353,6 +560,8 @@ def restore_backup(
                 )
             )
     finally:
+        with contextlib.suppress(OSError):
+            (backups_dir(db_path) / f".{db_path.stem}-restore.sqlite.tmp").unlink()
         if own_lock:
             held.release()
     return Restored(backup, found, before, damaged)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from model.common.errors import UserError
-from model.common.failures import SAVE, environment_error
+from model.common.failures import OPEN, SAVE, environment_error
 from model.common.i18n import translate
 from model.common.untrusted import shown
 
@@ -91,10 +91,14 @@ class Database:
             conn.execute("PRAGMA foreign_keys = ON")
             if write:
                 conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA synchronous = FULL")  # a commit is on disk before it is acknowledged
             else:
                 conn.execute("PRAGMA query_only = ON")
         except (sqlite3.DatabaseError, OSError) as exc:
+            not_a_database = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == 26  # SQLITE_NOTADB
+            known = None if not_a_database else environment_error(exc, self.path, OPEN)
+            if known is not None:  # a full disk, a read-only folder, damage: say so
+                raise known from None
             raise UserError(
                 translate(
                     "store", "无法打开数据库 {path}：{err}。请确认文件是 TanBao 数据库且有读写权限。"

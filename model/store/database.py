@@ -17,6 +17,7 @@ empty database behind. All SQL lives in this package, in the repositories:
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +30,7 @@ from model.plan.spec import load_shipped_plan
 from model.safety.files import make_private
 from model.store.audit import AuditRepository
 from model.store.backup import MIGRATION, backup_now
-from model.store.connection import Database, require_sqlite
+from model.store.connection import Database, now_iso, require_sqlite
 from model.store.evidence import EvidenceRepository
 from model.store.figures import FiguresRepository
 from model.store.lock import LockInfo, WriterLock
@@ -112,6 +113,7 @@ def open_database(
                 "找不到数据库文件 {path}。请检查 --db 或 TANBAO_DB 给出的路径；要新建数据库，请运行 main.py init。",
             ).format(path=shown(path))
         )
+    _refuse_an_empty_file(path)
     held, unclean = None, None
     if write:
         held, check = take_writer_lock(path, lock)
@@ -136,6 +138,19 @@ def open_database(
             held.release()
         raise
     return store
+
+
+def _refuse_an_empty_file(path: Path) -> None:
+    """A 0-byte file where the database should be is damage (a full disk, a copy cut short), never a
+    new database: SQLite would silently start an empty one over it."""
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        return  # missing: a new database is made (or refused); unreadable: opening says why
+    if empty:
+        from model.store.recovery import DamagedDatabase, check_database
+
+        raise DamagedDatabase(check_database(path))
 
 
 def _check_version(db: Database, *, write: bool) -> None:
@@ -174,3 +189,8 @@ def migrate(db: Database, upto: int = SCHEMA_VERSION) -> None:
             for statement in split_sql(MIGRATIONS[version - 1]):
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {version}")
+            if version == 1:  # a new file: its first audit row names this installation for good
+                db.execute(
+                    "INSERT INTO audit (at, who, action, new) VALUES (?, 'system', 'store.create', ?)",
+                    (now_iso(), uuid.uuid4().hex),
+                )

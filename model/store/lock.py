@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from model.common.errors import UserError
+from model.common.failures import OPEN, environment_error
 from model.common.i18n import translate
 from model.common.untrusted import shown
 
@@ -195,7 +196,21 @@ class WriterLock:
             program=self.program,
         )
         self._file = f
-        self._write(json.dumps(asdict(self.info), ensure_ascii=False).encode("utf-8"))
+        try:
+            self._write(json.dumps(asdict(self.info), ensure_ascii=False).encode("utf-8"))
+        except OSError as exc:  # a full disk: the marker cannot be written, so the lock is not taken
+            self._file = None
+            with contextlib.suppress(OSError):
+                _os_unlock(f)
+            f.close()
+            known = environment_error(exc, self.path, OPEN)
+            if known is not None:
+                raise known from None
+            raise UserError(
+                translate("lock", "无法写入锁文件 {path}：{err}。请检查数据库所在文件夹是否可写。").format(
+                    path=self.path, err=exc.strerror or exc
+                )
+            ) from None
         return self
 
     def _in_use_message(self, holder: LockInfo | None) -> str:

@@ -81,20 +81,38 @@ def latest_good_backup(db_path: str | Path) -> Backup | None:
     return None
 
 
+def _sqlite_header(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return True  # let the check say what is wrong
+
+
+def empty_file_problem() -> str:
+    return translate("recovery", "文件是空的（0 字节），可能是磁盘写满或复制中断")
+
+
 def check_database(db_path: str | Path, previous: LockInfo | None = None) -> StartupCheck:
     """quick_check the database now; when damaged, find the backup to offer."""
     db_path = Path(db_path)
     if not db_path.exists():
         return StartupCheck(db_path, previous)
-    problems = tuple(quick_check(db_path))
+    if db_path.stat().st_size == 0:
+        problems: tuple[str, ...] = (empty_file_problem(),)
+    elif not _sqlite_header(db_path):
+        return StartupCheck(db_path, previous)  # not a database at all: opening it says so
+    else:
+        problems = tuple(quick_check(db_path))
     offer = latest_good_backup(db_path) if problems else None
     return StartupCheck(db_path, previous, problems, offer)
 
 
 def check_after_start(lock: WriterLock) -> StartupCheck:
-    """Given the writer lock just taken: check the database only if the last writer did not exit cleanly."""
-    if lock.previous is None:
-        return StartupCheck(lock.db_path, None)
+    """Given the writer lock just taken: check the database before anything is written to it.
+
+    Always, not only after an unclean shutdown: a disk can damage a cleanly closed file, and nothing
+    may be written on top of damage (`quick_check` takes milliseconds on a unit's database)."""
     return check_database(lock.db_path, lock.previous)
 
 

@@ -10,3 +10,10 @@ def db(tmp_path, capsys):
     assert main.main(["--db", path, "init"]) == 0
     capsys.readouterr()
     return path
+
+
+def run(capsys, db, *args):
+    """`main.py --db DB ARGS…`: (exit code, stdout, stderr)."""
+    code = main.main(["--db", db, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
