@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from cli.common import Parser, add_force, emit, open_store, unit_and_period, who
@@ -74,11 +75,26 @@ def cmd_trust_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(option: str, text: str | None) -> date | None:
+    """A YYYY-MM-DD option, or a Chinese message saying how to write it."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(
+            translate("cli", "{option} “{d}”格式不对：请写成 年-月-日，例如 2024-08-20。").format(
+                option=option, d=text
+            )
+        ) from None
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from model.exchange.district import import_packages
 
+    received_on = _day("--received-on", args.received_on)
     with open_store(args, write=True) as store:
-        outcomes = import_packages(store, args.files, who=who())
+        outcomes = import_packages(store, args.files, who=who(), received_on=received_on)
     refused = sum(o.refused for o in outcomes)
 
     def human() -> str:
@@ -97,22 +113,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from datetime import date
-
     from model.calc.summary import district_view
     from model.common.periods import parse_period
 
     period = parse_period(args.period)
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = date.fromisoformat(args.as_of)
-        except ValueError:
-            raise UserError(
-                translate("cli", "--as-of “{d}”格式不对：请写成 年-月-日，例如 2024-08-20。").format(
-                    d=args.as_of
-                )
-            ) from None
+    as_of = _day("--as-of", args.as_of)
     with open_store(args) as store:
         plan = store.plans.get()
         plan.check_period(period)
@@ -255,6 +260,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "import", parents=[common], help=translate("cli", "导入各单位的报送文件，每个文件一行结果")
     )
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "--received-on",
+        metavar="YYYY-MM-DD",
+        help=translate("cli", "这批文件的收到日期（默认今天；可填更早的日期），据此判断按时或迟报，记入审计"),
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(

@@ -229,6 +229,15 @@ def status_text(view: Any) -> str:
             rate=fmt.rate(total.change_rate_pct),
         )
     )
+    lines += [
+        translate("cli", "{unit} 第 {v} 版：收到 {received}，签名 {signed}").format(
+            unit=p.unit_name,
+            v=p.version,
+            received=p.received_on or "—",
+            signed=(p.signed_at or "—")[:16].replace("T", " "),
+        )
+        for p in view.packages
+    ]
     lines += [translate("cli", "注：{note}").format(note=note) for note in view.notes]
     lines.append(
         translate(

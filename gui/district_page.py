@@ -7,9 +7,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -100,8 +101,10 @@ class CompletenessModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return style.COLOUR_BACKGROUND.get(STATE_COLOURS.get(cell.state, ""))
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = self.tr("截止 {d}；首次报送 {at}").format(
-                d=cell.deadline, at=(cell.first_submitted_at or "—")[:16].replace("T", " ")
+            tip = self.tr("截止 {d}；收到 {received}（签名 {signed}）").format(
+                d=cell.deadline,
+                received=cell.received_on or "—",
+                signed=(cell.signed_at or cell.first_submitted_at or "—")[:16].replace("T", " "),
             )
             if cell.correction_reason:
                 tip += "\n" + self.tr("第 {v} 版更正原因：{reason}").format(
@@ -179,6 +182,14 @@ class DistrictPage(RefreshWhenShown, QWidget):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        # the day the packages came: today, or earlier for a batch that lay waiting (decides 按时/迟报)
+        self.received_on = QDateEdit(QDate.currentDate())
+        self.received_on.setCalendarPopup(True)
+        self.received_on.setDisplayFormat("yyyy-MM-dd")
+        self.received_on.setMaximumDate(QDate.currentDate())
+        self.received_on.setToolTip(self.tr("导入的报送包的收到日期，据此判断按时或迟报，记入审计"))
+        buttons.insertWidget(1, QLabel(self.tr("收到日期")))
+        buttons.insertWidget(2, self.received_on)
         buttons.addStretch(1)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -312,9 +323,10 @@ class DistrictPage(RefreshWhenShown, QWidget):
         s = self.session
         self.settings.set_folder("imports", str(paths[0].parent))
         self.import_progress = progress = ImportProgress(len(paths), self)
+        received_on = self.received_on.date().toPython()
 
         def job(store: Store) -> list[ImportOutcome]:
-            return import_packages(store, paths, who=s.who, progress=progress.report)
+            return import_packages(store, paths, who=s.who, progress=progress.report, received_on=received_on)
 
         def done(outcomes: list[ImportOutcome]) -> None:
             progress.finish()

@@ -103,15 +103,16 @@ def blank_pdf() -> bytes:
     return out.getvalue()
 
 
-def signed_with(key: signing.SigningKey | None, data: bytes) -> bytes:
-    """A PDF carrying `data` as the report attachment, signed by `key` over the whole file (no checks of
-    the key's dates: a dishonest unit does not run ours), or unsigned when `key` is None."""
+def signed_with(key: signing.SigningKey | None, data: bytes, pdf: bytes | None = None) -> bytes:
+    """A PDF (`pdf`, else a blank page) carrying `data` as the report attachment, signed by `key` over the
+    whole file (no checks of the key's dates: a dishonest unit does not run ours), or unsigned when `key`
+    is None. A package the district is to accept must print its report: pass the rendered form as `pdf`."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
     if key is None:
-        return signing.attach_data(blank_pdf(), data, ATTACHMENT_NAME)
-    writer = IncrementalPdfFileWriter(io.BytesIO(blank_pdf()))
+        return signing.attach_data(pdf or blank_pdf(), data, ATTACHMENT_NAME)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf or blank_pdf()))
     signing._embed(writer, data, ATTACHMENT_NAME, "")
     meta = signers.PdfSignatureMetadata(
         field_name=signing.SIGNATURE_FIELD, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES

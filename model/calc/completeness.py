@@ -3,7 +3,9 @@
 Figures for month M are due by the plan's deadline day of month M+1 (December's in January of the next
 year); months before the plan's first cumulative period (January: the survey starts with 1–2月) are
 not reported on their own and have no column. A month counts as on time when the first version the
-district holds was frozen by the unit on or before that day; a corrected month is one for which the
+district holds was received by the district on or before that day (the day of its import, or an earlier
+day the officer set for the batch; what the unit claims in its data does not count — without a receipt
+day, as in the pure tests, the freezing time stands in); a corrected month is one for which the
 district holds more than one version, or a version later than the first. A pure function of the plan
 and the versions held, so it is tested without a database.
 """
@@ -52,6 +54,12 @@ class HeldVersion:
     created_at: str  # when the unit froze it, ISO 8601
     in_use: bool
     correction_reason: str = ""  # why the unit corrected it (empty for a first version)
+    received_on: str | None = None  # the day the district received it (ISO date)
+    signed_at: str | None = None  # the signing time the package's signature carries
+
+    @property
+    def arrived(self) -> str:
+        return (self.received_on or self.created_at)[:10]
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,8 @@ class Cell:
     first_submitted_at: str | None = None
     on_time: bool | None = None  # of the first version held; a corrected month keeps it
     correction_reason: str = ""  # of the version in use, when it is a correction
+    received_on: str | None = None  # when the district received the first version held
+    signed_at: str | None = None  # that version's signing time, shown beside it
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,8 @@ class Completeness:
                             "first_submitted_at": c.first_submitted_at,
                             "on_time": c.on_time,
                             "correction_reason": c.correction_reason,
+                            "received_on": c.received_on,
+                            "signed_at": c.signed_at,
                         }
                         for c in r.cells
                     },
@@ -145,9 +157,9 @@ def completeness_grid(plan: Plan, held: Iterable[HeldVersion], as_of: date, upto
                 state = _without_package(plan, unit.id, as_of <= due)
                 cells.append(Cell(str(period), state, state_label(state), due.isoformat()))
                 continue
-            earliest = min(versions, key=lambda v: (v.created_at, v.version))
+            earliest = min(versions, key=lambda v: (v.arrived, v.version))
             used = next((v for v in versions if v.in_use), max(versions, key=lambda v: v.version))
-            on_time = date.fromisoformat(earliest.created_at[:10]) <= due
+            on_time = date.fromisoformat(earliest.arrived) <= due
             corrected = used.version > 1 or len(versions) > 1
             state = CORRECTED if corrected else ON_TIME if on_time else LATE
             cells.append(
@@ -160,6 +172,8 @@ def completeness_grid(plan: Plan, held: Iterable[HeldVersion], as_of: date, upto
                     earliest.created_at,
                     on_time,
                     used.correction_reason,
+                    earliest.arrived,
+                    earliest.signed_at,
                 )
             )
         rows.append(UnitRow(unit.id, unit.name, cells))
@@ -211,7 +225,16 @@ def report_rate(plan: Plan, grid: Completeness) -> ReportRate:
 def held_versions(store: Store, plan: Plan) -> list[HeldVersion]:
     """Packages received from units, and this database's own submitted versions (the district's own)."""
     return [
-        HeldVersion(h.unit_id, h.period, h.version, h.created_at, h.in_use, h.correction_reason)
+        HeldVersion(
+            h.unit_id,
+            h.period,
+            h.version,
+            h.created_at,
+            h.in_use,
+            h.correction_reason,
+            h.received_on,
+            h.signed_at,
+        )
         for h in held_index(store.db, plan.id)
     ]
 

@@ -23,12 +23,12 @@ from typing import Any
 
 from model.calc import formulas as calc
 from model.calc.completeness import Completeness, completeness, expected_units, report_rate
-from model.calc.progress import colour_label, unit_progress
+from model.calc.progress import DistrictTaskTotal, colour_label, district_task_total, unit_progress
 from model.common.i18n import translate
 from model.common.periods import Period
-from model.plan.spec import ANNEX2_DISTRICT_RATE, REPORT_RATE, TASK_STATUSES, Plan
+from model.plan.spec import ANNEX2_DISTRICT_RATE, DISTRICT_SCOPE, REPORT_RATE, TASK_STATUSES, Annex4Row, Plan
 from model.store.database import Store
-from model.store.received import KeySums, PeriodPackage, period_packages
+from model.store.received import KeySums, PeriodPackage, held_index, period_packages
 
 NOT_REPORTED = "未填报"
 
@@ -125,6 +125,9 @@ class PackageLine:
     source: str  # received, or submitted in this database
     correction_reason: str
     replaces_version: int | None
+    received_on: str | None = None  # the day the district received it
+    signed_at: str | None = None  # the signing time, shown beside it
+    missing_note: str = ""  # earlier versions the district never received ("第 2 版未收到")
 
 
 @dataclass(frozen=True)
@@ -332,7 +335,35 @@ def _annex1(plan: Plan, held: Mapping[str, _Held], total: Annex2Total, n_counted
     return out
 
 
-def _annex4(plan: Plan, held: Mapping[str, _Held], rate: tuple[int, int, float | None]) -> list[RowLine]:
+def _district_total(
+    plan: Plan, task: Annex4Row, held: Mapping[str, _Held], month: int
+) -> DistrictTaskTotal | None:
+    """A district-scope task's district value from each responsible unit's value in its package (the
+    lead's value, else the contributions' sum when the target adds them up); None for other tasks."""
+    q = task.quantity
+    if q is None or q.computed or q.scope != DISTRICT_SCOPE:
+        return None
+    values = {}
+    for uid in plan.expand(task.responsible):
+        mine = _row_of(held, uid, 4, task.id)
+        values[uid] = mine.get("value") if mine else None
+    return district_task_total(plan, task, values, month)
+
+
+def _total_source(plan: Plan, total: DistrictTaskTotal) -> str:
+    names = "、".join(plan.unit(u).name for u in total.contributions)
+    if total.source == "lead":
+        return translate("summary", "全区值：牵头单位{lead}填报").format(lead=plan.unit(total.lead_id).name)
+    if total.source == "contributions":
+        return translate("summary", "全区值：牵头单位未填报，按各单位贡献值合计（{names}）").format(
+            names=names
+        )
+    return translate("summary", "全区值：尚无单位填报")
+
+
+def _annex4(
+    plan: Plan, held: Mapping[str, _Held], rate: tuple[int, int, float | None], month: int
+) -> list[RowLine]:
     out = []
     for task in plan.annex4:
         statuses = []
@@ -353,18 +384,36 @@ def _annex4(plan: Plan, held: Mapping[str, _Held], rate: tuple[int, int, float |
             source = translate("summary", "由报送完整性表计算：按时收到 {a} 份，应报 {b} 份，非填报").format(
                 a=on_time, b=expected
             )
+        total = _district_total(plan, task, held, month)
+        lead = (
+            first
+            if total is None
+            else _status(plan, held, total.lead_id, _row_of(held, total.lead_id, 4, task.id))
+        )
+        share = lead_row.get("share_of_target_pct") if lead_row else None
+        if total is not None:  # the district's value, judged against the whole target
+            value, colour, share, source = (
+                total.value,
+                total.colour,
+                total.share_of_target_pct,
+                _total_source(plan, total),
+            )
         out.append(
             RowLine(
                 annex=4,
                 id=task.id,
                 area=task.area,
                 text=task.text,
-                target=lead_row.get("target", "") if lead_row else _task_target(task.quantity),
-                lead_id=first.unit_id,
-                lead_name=first.unit_name,
+                target=total.target
+                if total
+                else lead_row.get("target", "")
+                if lead_row
+                else _task_target(task.quantity),
+                lead_id=lead.unit_id,
+                lead_name=lead.unit_name,
                 value=value,
-                status=first.status,
-                share_of_target_pct=lead_row.get("share_of_target_pct") if lead_row else None,
+                status=lead.status,
+                share_of_target_pct=share,
                 colour=colour,
                 colour_label=colour_label(colour),
                 units=statuses,
@@ -400,6 +449,10 @@ def _notes(not_comparable: list[str], corrections: list[PackageLine], exempt: li
                 reason=p.correction_reason or translate("summary", "报送文件未载明更正原因"),
             )
         )
+        if p.missing_note:
+            notes.append(
+                translate("summary", "{unit}：{note}。").format(unit=p.unit_name, note=p.missing_note)
+            )
     if exempt:
         notes.append(
             translate("summary", "免报单位（计划暂免下达指标）：{names}，不计入未报。").format(
@@ -415,9 +468,12 @@ def build_district_view(
     grid: Completeness,
     packages: Mapping[str, PeriodPackage],
     own_progress: dict[str, Any] | None = None,
+    missing_versions: Mapping[str, str] | None = None,
 ) -> DistrictView:
     """`packages`: unit id -> its package in use for `period`; `own_progress`: the district office's
-    progress from the figures typed here (used when it has no submitted version of the period)."""
+    progress from the figures typed here (used when it has no submitted version of the period);
+    `missing_versions`: unit id -> a note on earlier versions never received ("第 2 版未收到")."""
+    missing_versions = missing_versions or {}
     held: dict[str, _Held] = {
         uid: _Held(json.loads(p.progress_json), p.sums, p) for uid, p in packages.items()
     }
@@ -436,6 +492,9 @@ def build_district_view(
             p.source,
             p.correction_reason,
             p.replaces_version,
+            p.received_on,
+            p.signed_at,
+            missing_versions.get(uid, ""),
         )
         for uid, p in sorted(packages.items(), key=lambda item: _order(plan, item[0]))
     ]
@@ -462,7 +521,7 @@ def build_district_view(
         annex3_ytd_tce=sum(ytd3) if ytd3 else None,
         annex3_units_counted=len(ytd3),
         annex1=_annex1(plan, held, annex2_total, annex2_total.units_counted),
-        annex4=_annex4(plan, held, (rate.on_time, rate.expected, rate.pct)),
+        annex4=_annex4(plan, held, (rate.on_time, rate.expected, rate.pct), period.month),
         reported=[u.id for u in plan.reporting_units() if u.id in packages],
         not_reported=[(u.id, u.name) for u in expected if u.id not in packages],
         exempt=exempt,
@@ -494,12 +553,29 @@ def district_view(store: Store, period: Period, *, as_of: date | None = None) ->
     plan = store.plans.get()
     grid = completeness(store, plan, upto=period, as_of=as_of)
     packages = {p.unit_id: p for p in period_packages(store.db, plan.id, str(period))}
+    missing = _missing_versions(store, plan, period, packages)
     own = None
     if plan.district_unit not in packages and plan.fields_for(plan.district_unit):
         figures = store.figures.read(plan.id, plan.district_unit)
         coefficients = store.plans.coefficients(plan.coefficients)
         own = unit_progress(plan, coefficients, figures, plan.district_unit, period).to_dict()
-    return build_district_view(plan, period, grid, packages, own)
+    return build_district_view(plan, period, grid, packages, own, missing)
+
+
+def _missing_versions(
+    store: Store, plan: Plan, period: Period, packages: Mapping[str, PeriodPackage]
+) -> dict[str, str]:
+    """unit id -> "第 2 版未收到" for packages in use whose earlier versions the district never received."""
+    held: dict[str, set[int]] = {}
+    for h in held_index(store.db, plan.id):
+        if h.period == str(period):
+            held.setdefault(h.unit_id, set()).add(h.version)
+    notes = {}
+    for uid, p in packages.items():
+        missing = [v for v in range(1, p.version) if v not in held.get(uid, set())]
+        if missing:
+            notes[uid] = translate("summary", "第 {v} 版未收到").format(v="、".join(map(str, missing)))
+    return notes
 
 
 def summary_from_store(store: Store, period: Period) -> DistrictView:

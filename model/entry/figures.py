@@ -26,6 +26,9 @@ from model.store.database import Store
 from model.store.figures import FigureWrite
 
 CSV_COLUMNS = ("unit", "period", "field", "value", "note")
+# No figure of any form comes near 10^15 (the district's yearly energy is ~10^6 tce, its output ~10^8
+# 万元); a larger number is a slip of the unit or the decimal point, or a crafted package.
+MAX_MAGNITUDE = 1e15
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,12 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
             translate(
                 "entry", "{where}的单位是“{unit}”，填入的“{raw}”单位不符。可以这样写：{forms}。"
             ).format(where=where, unit=f.unit, raw=raw, forms=accepted_forms(f.unit))
+        )
+    if abs(value) > MAX_MAGNITUDE:
+        raise UserError(
+            translate(
+                "entry", "{where}的数值 {raw} 大得不合理（超过 10 的 15 次方）：请核对单位和小数点。"
+            ).format(where=where, raw=str(raw).strip())
         )
     if f.minimum is not None and value < f.minimum:
         raise UserError(

@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -295,6 +296,7 @@ class ImportOutcome:
     sha256: str = ""
     reasons: list[str] = field(default_factory=list)
     correction_reason: str = ""  # a corrected version's reason, as the unit signed it
+    received_on: str | None = None  # the day the district received it (decides 按时/迟报)
 
     @property
     def refused(self) -> bool:
@@ -319,16 +321,20 @@ def import_packages(
     *,
     who: str,
     progress: Callable[[int, int, str], bool | None] | None = None,
+    received_on: date | None = None,
 ) -> list[ImportOutcome]:
     """Import each file in the order given; one outcome per file, whatever happens. `progress(done,
     total, path)` is called before each file; when it returns False the import stops there (cancelled
-    between files) and the outcomes of the files already imported are returned.
+    between files) and the outcomes of the files already imported are returned. `received_on`: the day
+    the district received the files (default today; an officer may set an earlier day for a batch that
+    lay waiting); it decides 按时/迟报 and is kept, audited, with each package.
 
     A checked backup is made first, so a batch can be undone with `backup restore`; when it cannot be
     made (a full disk), nothing is imported and every file says why. A file that cannot be stored (the
     disk fills part way) is `NOT_STORED`, changes nothing, and the batch goes on."""
     from model.store.backup import IMPORT, backup_now
 
+    received_on = receipt_date(store.plans.get(), received_on)
     items = list(paths)
     failed: StorageError | None = None
     if items:
@@ -344,7 +350,7 @@ def import_packages(
             outcomes.append(_not_stored(str(path), failed))
             continue
         try:
-            outcomes.append(import_package(store, path, who=who))
+            outcomes.append(import_package(store, path, who=who, received_on=received_on))
         except StorageError as exc:
             outcomes.append(_not_stored(str(path), exc))
     if progress is not None:
@@ -357,8 +363,27 @@ def _not_stored(name: str, failure: StorageError) -> ImportOutcome:
     return ImportOutcome(name, NOT_STORED, message, reasons=[failure.message])
 
 
-def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome:
+def receipt_date(plan: Plan, received_on: date | None) -> date:
+    """The day a batch was received: today, or an earlier day of the plan year or later, never a future one."""
+    today = date.today()
+    if received_on is None:
+        return today
+    if received_on > today or received_on < date(plan.year, 1, 1):
+        raise UserError(
+            translate(
+                "exchange", "收到日期 {d} 不对：应在 {first} 至今天（{today}）之间。未导入任何文件。"
+            ).format(
+                d=received_on.isoformat(), first=date(plan.year, 1, 1).isoformat(), today=today.isoformat()
+            )
+        )
+    return received_on
+
+
+def import_package(
+    store: Store, path: str | Path, *, who: str, received_on: date | None = None
+) -> ImportOutcome:
     plan = store.plans.get()
+    received_on = receipt_date(plan, received_on)
     name = str(path)
     try:
         raw = read_bounded(path, MAX_PACKAGE_BYTES, translate("exchange", "文件"))
@@ -376,7 +401,8 @@ def import_package(store: Store, path: str | Path, *, who: str) -> ImportOutcome
             data, signer = _verified(store, plan, raw)
         except UserError as exc:  # e.g. a stored certificate that no longer reads
             raise _Refused([exc.message]) from None
-        return _keep(store, plan, name, raw, sha, data, signer, who=who)
+        _revalidated(store, plan, raw, data, signer.fingerprint)
+        return _keep(store, plan, name, raw, sha, data, signer, who=who, received_on=received_on)
     except _Refused as refusal:
         return _refused(name, refusal, sha)
 
@@ -536,6 +562,30 @@ def _refuse_control_characters(data: dict[str, Any], fingerprint: str) -> None:
                     raise _Refused([exc.message], fingerprint, data) from None
 
 
+def _revalidated(store: Store, plan: Plan, raw: bytes, data: dict[str, Any], fingerprint: str) -> None:
+    """After the signature: the figures pass entry's rules, the report recomputes to what the package
+    carries, and the form prints what the data says (`model.exchange.revalidate`)."""
+    from model.exchange.revalidate import check_printed, revalidated
+
+    try:
+        check_printed(raw, revalidated(store, plan, data))
+    except UserError as exc:
+        raise _Refused([exc.message], fingerprint, data) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError):
+        # data that parses but that no honest program wrote: refused like any other, the batch goes on
+        reason = translate("exchange", "报表数据无法按本计划重新计算和核对，可能是伪造或损坏的文件")
+        raise _Refused([reason], fingerprint, data) from None
+
+
+def _version_note(data: dict[str, Any], held: list[ReceivedPackage], fingerprint: str) -> str:
+    from model.exchange.revalidate import version_note
+
+    try:
+        return version_note(data, held)
+    except UserError as exc:
+        raise _Refused([exc.message], fingerprint, data) from None
+
+
 def _own_figures(data: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:
     return sorted(
         (f["field"], f["value"], f["text"], f["note"])
@@ -554,6 +604,7 @@ def _keep(
     signer: _Signer,
     *,
     who: str,
+    received_on: date,
 ) -> ImportOutcome:
     unit_id, period, version = data["unit_id"], data["period"], int(data["version"])
     unit_name = plan.unit(unit_id).name
@@ -573,6 +624,7 @@ def _keep(
                 signer.fingerprint,
                 data,
             )
+        gap = _version_note(data, held, signer.fingerprint)
         in_use = next((h for h in held if h.in_use), None)
         if in_use is None:
             outcome, use = ACCEPTED, True
@@ -598,6 +650,7 @@ def _keep(
             imported_at=now_iso(),
             imported_by=who,
             data=json.dumps(data, ensure_ascii=False),
+            received_on=received_on.isoformat(),
         )
         received_id = store.received.add(package, raw, who=who)
         add_received_sums(store.db, received_id, package_sums(plan, data))
@@ -619,6 +672,8 @@ def _keep(
         message += translate("exchange", "此版更正第 {old} 版，原因：{reason}").format(
             old=data["replaces_version"], reason=reason
         )
+    if gap:
+        message += translate("exchange", "（注意：{gap}。）").format(gap=gap)
     return ImportOutcome(
         name,
         outcome,
@@ -632,6 +687,7 @@ def _keep(
         signer.fingerprint,
         sha,
         correction_reason=reason,
+        received_on=received_on.isoformat(),
     )
 
 
@@ -677,6 +733,8 @@ class HeldPackage:
     imported_by: str
     sha256: str
     correction_reason: str = ""
+    received_on: str | None = None  # the day the district received it (decides 按时/迟报)
+    signed_at: str | None = None  # the signing time in the signature, shown beside it
 
 
 def held_packages(
@@ -700,6 +758,8 @@ def held_packages(
             r.imported_by,
             r.sha256,
             correction_reason(json.loads(r.data)),
+            r.received_on or r.imported_at[:10],
+            r.signed_at,
         )
         for r in store.received.all(plan.id, unit_id, period)
     ]

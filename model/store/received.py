@@ -47,6 +47,8 @@ class PeriodPackage:
     correction_reason: str
     replaces_version: int | None
     sums: KeySums
+    received_on: str | None = None  # the day the district received it (own submissions: when submitted)
+    signed_at: str | None = None  # the signing time the signature carries
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class HeldRow:
     created_at: str
     in_use: bool
     correction_reason: str  # why the unit corrected this version (empty for a first version)
+    received_on: str | None = None  # the day the district received it (own submissions: when submitted)
+    signed_at: str | None = None
 
 
 def add_received_sums(db: Executes, received_id: int, sums: KeySums) -> None:
@@ -89,13 +93,15 @@ _PROGRESS_SUMS = ", ".join(
 _PERIOD_PACKAGES = f"""
 SELECT r.unit_id, r.period, r.version, r.created_at, '{RECEIVED}', json_extract(r.data, '$.progress'),
     coalesce(json_extract(r.data, '$.correction_reason'), ''), json_extract(r.data, '$.replaces_version'),
-    s.energy_tce, s.energy_tce_last_year, s.output_wan_yuan, s.output_wan_yuan_last_year
+    s.energy_tce, s.energy_tce_last_year, s.output_wan_yuan, s.output_wan_yuan_last_year,
+    coalesce(r.received_on, substr(r.imported_at, 1, 10)), r.signed_at
 FROM received r LEFT JOIN received_sums s ON s.received_id = r.id
 WHERE r.plan_id = ? AND r.period = ? AND r.in_use = 1
 UNION ALL
 SELECT u.unit_id, u.period, u.version, coalesce(u.submitted_at, u.created_at), '{OWN_SUBMISSION}',
     json_extract(u.data, '$.progress'), u.reason,
-    CASE WHEN u.version > 1 THEN u.version - 1 END, {_PROGRESS_SUMS.format(t="u")}
+    CASE WHEN u.version > 1 THEN u.version - 1 END, {_PROGRESS_SUMS.format(t="u")},
+    substr(coalesce(u.submitted_at, u.created_at), 1, 10), u.submitted_at
 FROM submissions u
 WHERE u.plan_id = ? AND u.period = ? AND u.status = 'submitted'
     AND NOT EXISTS (SELECT 1 FROM received x WHERE x.plan_id = u.plan_id AND x.unit_id = u.unit_id
@@ -116,7 +122,8 @@ def period_packages(db: Executes, plan_id: str, period: str) -> list[PeriodPacka
             progress or "{}",
             str(reason or ""),
             None if replaces is None else int(replaces),
-            KeySums(*sums),
+            KeySums(*sums[:4]),
+            *sums[4:],
         )
         for unit, p, version, created_at, source, progress, reason, replaces, *sums in rows
     ]
@@ -127,14 +134,16 @@ def held_index(db: Executes, plan_id: str) -> list[HeldRow]:
     the packages' bytes."""
     rows = db.execute(
         "SELECT unit_id, period, version, created_at, in_use, "
-        "coalesce(json_extract(data, '$.correction_reason'), '') FROM received WHERE plan_id = ? "
+        "coalesce(json_extract(data, '$.correction_reason'), ''), "
+        "coalesce(received_on, substr(imported_at, 1, 10)), signed_at FROM received WHERE plan_id = ? "
         "UNION ALL SELECT u.unit_id, u.period, u.version, coalesce(u.submitted_at, u.created_at), "
-        "u.status = 'submitted', u.reason FROM submissions u WHERE u.plan_id = ? "
+        "u.status = 'submitted', u.reason, substr(coalesce(u.submitted_at, u.created_at), 1, 10), "
+        "u.submitted_at FROM submissions u WHERE u.plan_id = ? "
         "AND u.status IN ('submitted', 'superseded') AND NOT EXISTS (SELECT 1 FROM received x "
         "WHERE x.plan_id = u.plan_id AND x.unit_id = u.unit_id AND x.period = u.period AND x.version = u.version)",
         (plan_id, plan_id),
     )
-    return [HeldRow(u, p, int(v), c, bool(i), str(r or "")) for u, p, v, c, i, r in rows]
+    return [HeldRow(u, p, int(v), c, bool(i), str(r or ""), d, s) for u, p, v, c, i, r, d, s in rows]
 
 
 def refuse_if_received(db: Executes, plan_id: str, unit_id: str, period: str) -> None:

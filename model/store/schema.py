@@ -257,7 +257,14 @@ WHEN EXISTS (SELECT 1 FROM received r WHERE r.plan_id = OLD.plan_id AND r.unit_i
 BEGIN SELECT RAISE(ABORT, 'figure received in a package'); END;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5_LOCKS, _V6_STORE, _V7_DISTRICT]
+# v8 (door): the day the district received a package (the import's day, or an earlier one the officer
+# set for the batch), which decides 按时/迟报; packages imported before keep their import day.
+_V8_RECEIPT = """
+ALTER TABLE received ADD COLUMN received_on TEXT;
+UPDATE received SET received_on = substr(imported_at, 1, 10);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5_LOCKS, _V6_STORE, _V7_DISTRICT, _V8_RECEIPT]
 SCHEMA_VERSION = len(MIGRATIONS)
 AUDIT_VALUES_SINCE = MIGRATIONS.index(_V6_STORE) + 1  # audit rows hold JSON values from this version on
 

@@ -64,6 +64,7 @@ class ReceivedPackage:
     imported_at: str
     imported_by: str
     data: str  # the embedded report data (JSON)
+    received_on: str | None = None  # the day the district received it (ISO date; None: before v8)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "in_use", bool(self.in_use))  # SQLite keeps it as 0/1
@@ -257,7 +258,13 @@ class ReceivedRepository:
                 plan_id=package.plan_id,
                 unit_id=package.unit_id,
                 period=package.period,
-                new={"version": package.version, "outcome": package.outcome, "sha256": package.sha256},
+                new={
+                    "version": package.version,
+                    "outcome": package.outcome,
+                    "sha256": package.sha256,
+                    "received_on": package.received_on,
+                    "signed_at": package.signed_at,
+                },
                 at=package.imported_at,
             )
         return int(cursor.lastrowid or 0)

@@ -330,3 +330,29 @@ def test_a_unit_loads_next_years_plan_from_a_file(capsys, tmp_path):
     code, text, _ = run(capsys, db, "plan", "--unit", "碳谷绿湾", "--json")
     assert json.loads(text)["unit"]["name"] == "碳谷绿湾园区"
     assert any(f["key"] == "A4-56.value" for f in json.loads(text)["fields"])
+
+
+def test_the_receipt_day_decides_on_time_and_is_shown_beside_the_signing_time(capsys, tmp_path):
+    """`import --received-on`: a batch that lay waiting counts from the day it came, not the unit's claim."""
+    unit = _unit(capsys, tmp_path, "fengjing", {"2024-02": (1000, 1050, 20000, 19500)})
+    out = tmp_path / "out"
+    args = ("submit", "--unit", "fengjing", "--period", "2024-02", "--key", str(tmp_path / "fengjing.p12"))
+    assert run(capsys, unit, *args, "-o", str(out))[0] == 0
+    district = tmp_path / "district.sqlite"
+    assert run(capsys, district, "init")[0] == 0
+    assert run(capsys, district, "trust", "add", str(tmp_path / "fengjing.pem"))[0] == 0
+    package = str(next(out.glob("*.pdf")))
+
+    code, _, err = run(capsys, district, "import", "--received-on", "2024/03/10", package)
+    assert code != 0 and "--received-on" in err and "Traceback" not in err
+    code, _, err = run(capsys, district, "import", "--received-on", "2999-01-01", package)
+    assert code != 0 and "收到日期" in err and "Traceback" not in err
+
+    code, text, err = run(capsys, district, "import", "--received-on", "2024-03-10", package)
+    assert code == 0, err
+    code, text, _ = run(capsys, district, "status", "--period", "2024-02", "--as-of", "2024-05-01", "--json")
+    cell = {u["unit_id"]: u["months"] for u in json.loads(text)["units"]}["fengjing"]["2024-02"]
+    assert (cell["state"], cell["received_on"]) == ("on_time", "2024-03-10") and cell["signed_at"]
+    code, text, _ = run(capsys, district, "status", "--period", "2024-02", "--as-of", "2024-05-01")
+    line = next(line for line in text.splitlines() if "收到 2024-03-10" in line)
+    assert "枫泾镇" in line and "签名" in line

@@ -111,7 +111,7 @@ def test_status_page_and_both_summaries_agree_on_packages_only(qtbot, capsys, tm
         run(capsys, db, "trust", "add", str(cert))
     batch = files + files[:3]  # with duplicates, in any order
     random.Random(11).shuffle(batch)
-    main.main(["--db", str(db), "import", *map(str, batch)])
+    main.main(["--db", str(db), "import", "--received-on", "2024-03-10", *map(str, batch)])
     capsys.readouterr()
 
     reported, counted, sums = _expected_sums(files, certs)

@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from gui import app as gui_app
@@ -147,6 +147,7 @@ def test_district_imports_a_package_and_sees_it(qtbot, store, settings, key_file
     monkeypatch.setattr("gui.district_page.ImportResultDialog.exec", lambda self: shown.append(self) or 0)
     copy = tmp_path / "copy.pdf"
     shutil.copy(result.pdf_path, copy)
+    page.received_on.setDate(QDate(2024, 3, 10))  # the packages came on time, imported later
     page.import_files([Path(result.pdf_path), copy])
     wait_for_worker(qtbot, window)
     texts = [shown[0].list.item(i).text() for i in range(shown[0].list.count())]
@@ -157,7 +158,9 @@ def test_district_imports_a_package_and_sees_it(qtbot, store, settings, key_file
         for r in range(page.grid_model.rowCount())
         if page.grid_model.headerData(r, Qt.Orientation.Vertical) == "枫泾镇"
     )
-    assert page.grid_model.index(row, 0).data() in ("按时", "迟报")
+    assert page.grid_model.index(row, 0).data() == "按时"
+    tip = page.grid_model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "收到 2024-03-10" in tip and "签名" in tip
     assert "已报 1 个单位" in page.heading.text()
 
 

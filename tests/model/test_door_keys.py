@@ -25,6 +25,8 @@ from model.exchange.district import (
     verify_package,
 )
 from model.reports import signing
+from model.reports.pdf import render_unit_pdf
+from model.reports.tables import ReportPeople
 from tests import crafted
 from tests.unit_world import PASSPHRASE, UnitDb, snapshot
 
@@ -145,7 +147,12 @@ def test_a_package_signed_while_its_certificate_was_valid_is_accepted(district, 
     path = _write(tmp_path, "unit.pem", crafted.pem(cert))
     trust_add(district, district.plans.get(), path, who="officer")
     loaded = signing.load_key(crafted.p12(key, cert), PASSPHRASE)
-    package = _write(tmp_path, "good.pdf", crafted.signed_with(loaded, _report_data(fengjing)))
+    form = render_unit_pdf(
+        report_from_store(fengjing.store, "fengjing", parse_period("2024-02"), version=1, created_by="c"),
+        ReportPeople(),
+        signed=True,
+    ).data  # the district compares the printed form with the data
+    package = _write(tmp_path, "good.pdf", crafted.signed_with(loaded, _report_data(fengjing), form))
     assert verify_package(district, package).ok
     assert import_package(district, package, who="officer").outcome == ACCEPTED
 

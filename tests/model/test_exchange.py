@@ -311,17 +311,24 @@ def test_round_trip_units_submit_and_correct_district_imports_in_any_order(distr
     out = tmp_path / "outbox"
     at = datetime.fromisoformat
     files = []
+    arrival = {}  # each file reaches the district the day it was signed
+
+    def send(uid, period, when):
+        path = units[uid].submit(period, out, at(when)).pdf_path
+        arrival[path.name] = at(when).date()
+        files.append(path)
+
     for uid in FIGURES:
-        files.append(units[uid].submit("2024-02", out, at("2024-03-08T10:00:00+08:00")).pdf_path)
-    files.append(units["fengjing"].submit("2024-03", out, at("2024-04-20T10:00:00+08:00")).pdf_path)  # late
-    files.append(units["zhujing"].submit("2024-03", out, at("2024-04-12T10:00:00+08:00")).pdf_path)
-    files.append(units["tangu"].submit("2024-03", out, at("2024-04-15T18:00:00+08:00")).pdf_path)  # last day
+        send(uid, "2024-02", "2024-03-08T10:00:00+08:00")
+    send("fengjing", "2024-03", "2024-04-20T10:00:00+08:00")  # late
+    send("zhujing", "2024-03", "2024-04-12T10:00:00+08:00")
+    send("tangu", "2024-03", "2024-04-15T18:00:00+08:00")  # last day
     fengjing = units["fengjing"]
     correct(fengjing.store, fengjing.plan, "fengjing", parse_period("2024-03"), "能耗漏报一户", who="clerk")
     fengjing.enter("2024-03", "energy_tce=640")
-    files.append(fengjing.submit("2024-03", out, at("2024-04-25T10:00:00+08:00")).pdf_path)
-    files.append(fengjing.submit("2024-04", out, at("2024-05-10T10:00:00+08:00")).pdf_path)
-    files.append(units["tangu"].submit("2024-04", out, at("2024-05-16T10:00:00+08:00")).pdf_path)  # late
+    send("fengjing", "2024-03", "2024-04-25T10:00:00+08:00")
+    send("fengjing", "2024-04", "2024-05-10T10:00:00+08:00")
+    send("tangu", "2024-04", "2024-05-16T10:00:00+08:00")  # late
     assert sorted(p.name for p in out.glob("*.pdf"))[:3] == [
         "2024-02_fengjing_v1.pdf",
         "2024-02_tangu_v1.pdf",
@@ -345,7 +352,10 @@ def test_round_trip_units_submit_and_correct_district_imports_in_any_order(distr
         trust_add(district, district.plans.get(), units[uid].cert_path, who="officer")
     batch = [*files, *(copies / p.name for p in files), untrusted, tampered]
     random.Random(20240520).shuffle(batch)
-    outcomes = import_packages(district, batch, who="officer")
+    outcomes = [
+        import_package(district, p, who="officer", received_on=arrival.get(p.name, date(2024, 5, 20)))
+        for p in batch
+    ]
 
     assert len(outcomes) == len(batch)
     refused = {o.path: o for o in outcomes if o.refused}

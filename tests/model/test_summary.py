@@ -127,3 +127,23 @@ def test_a1_02_and_a4_23_are_computed_by_the_district_not_typed(plan):
     row4 = next(r for r in view.annex4 if r.id == "A4-23")
     assert row4.value == pytest.approx(200 / rate.expected) and row4.colour == "red"
     assert "完整性" in row4.source and view.report_rate_pct == row4.value
+
+
+def test_a_district_scope_task_row_is_the_district_value_of_its_contributions(store):
+    """A4-13 (1.7亿度 green certificates, contributions add up): the lead (drc) has not reported, two towns
+    contributed 0.5 and 0.6; the district row shows their sum judged against the whole target, not the
+    first unit's value and the worst town colour."""
+    plan = store.plans.get()
+    task = next(t for t in plan.annex4 if t.id == "A4-13")
+    assert task.lead == "drc" and task.quantity is not None and task.quantity.scope == "district"
+    enter(store, "fengjing", "2024-06", **{"A4-13.value": 0.5, "A4-13.status": "推进中"})
+    enter(store, "zhujing", "2024-06", **{"A4-13.value": 0.6, "A4-13.status": "滞后"})
+    view = view_of_reports(store, ("fengjing", "zhujing"), "2024-06")
+    row = next(r for r in view.annex4 if r.id == "A4-13")
+    assert row.value == pytest.approx(1.1)
+    assert row.lead_id == "drc"
+    assert row.share_of_target_pct == pytest.approx(1.1 / 1.7 * 100)
+    # half the year gone, 65 % of the target reached: ahead of 序时进度, so not red
+    assert row.colour == "green"
+    assert "贡献" in row.source and "枫泾镇" in row.source
+    assert {u.unit_id: u.value for u in row.units if u.value is not None} == {"fengjing": 0.5, "zhujing": 0.6}
