@@ -31,7 +31,7 @@ def cmd_enter(args: argparse.Namespace) -> int:
                 translate("cli", "请用 --unit 和 --period 指明单位和报告期，或用 --file 导入 CSV 文件。")
             )
         entries = parse_assignments(plan, args.unit, args.period, args.assignments, args.note)
-        changed = store_entries(store, plan, entries, who=who())
+        changed = store_entries(store, plan, entries, who=who()).count
         unit_id, period = entries[0].unit_id, parse_period(args.period)
         print(
             translate("cli", "已保存 {unit} {period} 的 {n} 项数据。").format(
@@ -64,7 +64,7 @@ def _enter_file(args: argparse.Namespace, store: Any, plan: Any) -> int:
         )
     if args.dry_run or not preview.changes:
         return 0
-    changed = store_entries(store, plan, entries, who=who())
+    changed = store_entries(store, plan, entries, who=who()).count
     print(translate("cli", "已从 {file} 保存 {n} 项数据。").format(file=shown(args.file), n=changed))
     return 0
 

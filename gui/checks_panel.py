@@ -33,7 +33,12 @@ class ChecksPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.reason_button)
-        session.changed.connect(self.refresh)
+        for signal in (
+            session.events.report_changed,
+            session.events.cells_changed,
+            session.events.plan_changed,
+        ):
+            signal.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:

@@ -48,6 +48,7 @@ from model.common.untrusted import fingerprint_groups, shown
 from model.exchange.district import (
     ImportOutcome,
     ReplaceNeeded,
+    import_changes,
     import_packages,
     trust_add,
     trust_list,
@@ -226,7 +227,12 @@ class DistrictPage(RefreshWhenShown, QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.notes)
         self.view: DistrictView | None = None
-        session.changed.connect(self.refresh)
+        for signal in (
+            session.events.plan_changed,
+            session.events.period_changed,
+            session.events.received_changed,
+        ):
+            signal.connect(self.refresh)
         self.stale = True  # built when first shown
         self.builds = 0
         self.opened = False
@@ -330,7 +336,7 @@ class DistrictPage(RefreshWhenShown, QWidget):
 
         def done(outcomes: list[ImportOutcome]) -> None:
             progress.finish()
-            s.reload()
+            s.absorb(import_changes(outcomes))
             ImportResultDialog(outcomes, self, cancelled=len(paths) - len(outcomes)).exec()
 
         def failed(exc: Exception) -> None:

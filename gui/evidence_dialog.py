@@ -24,6 +24,7 @@ from gui.open_files import documents_folder, open_copy, safe_name
 from gui.session import UnitSession
 from model.common.errors import UserError
 from model.entry.evidence import attach, save_copy
+from model.store.changes import Changes
 
 
 class EvidenceDialog(QDialog):
@@ -86,7 +87,7 @@ class EvidenceDialog(QDialog):
             except UserError as exc:
                 QMessageBox.warning(self, self.tr("无法添加"), exc.message)
         self.refresh()
-        s.changed.emit()
+        s.absorb(Changes(evidence=frozenset({(s.unit.id, str(s.period))})))
 
     def open(self) -> None:
         """Open a copy in the program the computer uses for the file; the stored file is untouched."""
@@ -127,4 +128,5 @@ class EvidenceDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法删除"), exc.message)
         self.refresh()
-        self.session.changed.emit()
+        s = self.session
+        s.absorb(Changes(evidence=frozenset({(s.unit.id, str(s.period))})))

@@ -79,7 +79,11 @@ class GridModel(QAbstractTableModel):
     def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        session.changed.connect(self.refresh)
+        events = session.events
+        for whole in (events.plan_changed, events.period_changed, events.state_changed):
+            whole.connect(self.refresh)  # the period, the plan or which months are locked
+        events.cells_changed.connect(self.cells_changed)
+        events.report_changed.connect(self.derived_changed)
 
     # -- the shape, given by each form --
     def address(self, row: int, column: int) -> tuple[str, Field] | None:
@@ -98,6 +102,32 @@ class GridModel(QAbstractTableModel):
         # the editor whose commit caused this refresh.
         if self.rowCount() and self.columnCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    def cells_changed(self, cells: frozenset[tuple[str, str]]) -> None:
+        """Repaint the stored cells whose value, note or refused text changed."""
+        for row in range(self.rowCount()):
+            for column in range(self.columnCount()):
+                where = self.address(row, column)
+                if where is not None and (where[0], where[1].key) in cells:
+                    index = self.index(row, column)
+                    self.dataChanged.emit(index, index)
+
+    def derived_changed(self) -> None:
+        """The report was computed again: repaint each column's runs of derived cells, and the colours
+        and tooltips of stored cells (a check may flag a cell other than the one edited)."""
+        rows, columns = self.rowCount(), self.columnCount()
+        marks = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
+        for column in range(columns):
+            start = None
+            for row in range(rows + 1):
+                derived = row < rows and self.address(row, column) is None
+                if derived and start is None:
+                    start = row
+                elif not derived and start is not None:
+                    self.dataChanged.emit(self.index(start, column), self.index(row - 1, column))
+                    start = None
+        if rows and columns:
+            self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, columns - 1), marks)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -501,7 +531,8 @@ class MonthForm(QWidget):
         layout.addWidget(QLabel(f"<b>{session.plan.annexes[annex].title}</b>"))
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
-        session.changed.connect(self.refresh)
+        for signal in (session.events.report_changed, session.events.plan_changed):
+            signal.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:

@@ -50,7 +50,9 @@ class HomePage(RefreshWhenShown, QScrollArea):
         super().__init__(parent)
         self.session = session
         self.setWidgetResizable(True)
-        session.changed.connect(self.refresh)
+        events = session.events
+        for signal in (events.report_changed, events.state_changed, events.plan_changed):
+            signal.connect(self.refresh)
         self.cards: list[Card] = []
         self.stale = False
         self._build()

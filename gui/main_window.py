@@ -86,7 +86,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.reports = ReportActions(self, self.session, settings, self.worker)
         self.templates = TemplateActions(self, self.session, settings, self.worker)
-        self.session.changed.connect(self._show_state)
+        self.session.events.state_changed.connect(self._show_state)
+        self.session.events.plan_changed.connect(self._show_state)
         self.session.refused.connect(lambda text: self.statusBar().showMessage(text, 10000))
 
         self.checks = ChecksPanel(self.session)
@@ -101,7 +102,9 @@ class MainWindow(QMainWindow):
             self.period_box.addItem(p.label(), str(p))
         self.period_box.setCurrentIndex(self.period_box.findData(str(period)))
         self.period_box.currentIndexChanged.connect(self._period_chosen)
-        self.session.period_changed.connect(self._follow_period)  # e.g. the district page's newest month
+        self.session.events.period_changed.connect(
+            self._follow_period
+        )  # e.g. the district page's newest month
         toolbar = self.addToolBar(self.tr("工具栏"))
         toolbar.setObjectName("main")
         toolbar.addWidget(QLabel(self.tr(" 单位：{unit}　报告期：").format(unit=self.session.unit.name)))

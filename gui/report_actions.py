@@ -30,7 +30,14 @@ from gui.session import UnitSession
 from gui.settings import Settings
 from gui.worker import Worker, on_own_store
 from model.common.errors import UserError
-from model.exchange.submission import SUBMITTED, blocking_problems, correct, history, submit
+from model.exchange.submission import (
+    SUBMITTED,
+    blocking_problems,
+    correct,
+    history,
+    submission_changes,
+    submit,
+)
 from model.reports.export import PDF, XLSX, unit_report
 from model.reports.tables import ReportPeople, people_from_profile
 from model.safety import files
@@ -79,7 +86,8 @@ class ReportActions(QObject):
         self.correct_action.triggered.connect(self.correct)
         self.history_action = QAction(self.tr("历史版本(&H)…"), window)
         self.history_action.triggered.connect(self.show_history)
-        session.changed.connect(self._update)
+        session.events.state_changed.connect(self._update)
+        session.events.plan_changed.connect(self._update)
         self._update()
 
     def actions(self) -> list[QAction]:
@@ -186,7 +194,7 @@ class ReportActions(QObject):
             return submit(store, s.plan, s.unit.id, s.period, key, folder, who=s.who, people=people)
 
         def done(result: Any) -> None:
-            s.reload()
+            s.absorb(result.changes)
             offer_to_open(
                 self.window,
                 self.tr("报送"),
@@ -225,7 +233,7 @@ class ReportActions(QObject):
         except UserError as exc:
             QMessageBox.warning(self.window, self.tr("无法更正"), exc.message)
             return
-        s.reload()
+        s.absorb(submission_changes(s.unit.id, s.period))
 
     # ---- history -------------------------------------------------------------------------------
     def show_history(self) -> None:

@@ -1,8 +1,10 @@
 """The unit being worked on: its figures for the plan year, computed progress, checks and undo history.
 
-Forms read from here and send edits here; this object calls the named operations in `model` and
-tells every form to refresh. Typed text that `model` refuses is kept (not saved) so the cell can show
-it in red with the reason until the clerk fixes it.
+Forms read from here and send edits here; this object calls the named operations in `model`, keeps
+its figures up to date from what each operation returns (`Changes`, no re-reading of the database),
+computes the period's report once per change and says what changed through `events` (gui/events.py),
+so each form redraws only that. Typed text that `model` refuses is kept (not saved) so the cell can
+show it in red with the reason until the clerk fixes it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from gui.events import SessionEvents
 from model.calc.checks import Problem
 from model.calc.progress import UnitProgress
 from model.calc.report import UnitReport, build_report
@@ -21,6 +24,7 @@ from model.common.periods import Period, parse_period
 from model.entry.figures import Entry, convert, store_entries
 from model.exchange.submission import PeriodState, locked_through, period_state
 from model.plan.spec import Plan
+from model.store.changes import Changes
 from model.store.database import Store
 from model.store.figures import Figure
 from model.store.submissions import Submission
@@ -74,8 +78,6 @@ class _EditCommand(QUndoCommand):
 
 
 class UnitSession(QObject):
-    changed = Signal()
-    period_changed = Signal()
     refused = Signal(
         str
     )  # a change the store refused (e.g. an undo step into a locked month), with the reason
@@ -85,6 +87,7 @@ class UnitSession(QObject):
     ) -> None:
         super().__init__(parent)
         self.store = store
+        self.events = SessionEvents(self)
         self.plan: Plan = store.plans.get()
         self.coefficients = store.plans.coefficients(self.plan.coefficients)
         self.unit = self.plan.unit(unit_id)
@@ -102,9 +105,35 @@ class UnitSession(QObject):
 
     # ---- reading -------------------------------------------------------------------------------
     def reload(self) -> None:
+        """Read everything again (the plan or its targets changed under the session): every form redraws."""
+        self.coefficients = self.store.plans.coefficients(self.plan.coefficients)
         figures = self.store.figures.read(self.plan.id, self.unit.id)
         self._figures = {(f.period, f.field): f for f in figures}
+        self._compute()
+        self._read_state()
+        self.events.plan_changed.emit()
+
+    def absorb(self, changes: Changes) -> None:
+        """Bring the session up to date with what an operation changed, and say so to the forms."""
+        if changes.plan:
+            self.reload()
+            return
+        mine = [c for c in changes.figures if c.unit_id == self.unit.id]
+        for c in mine:
+            if c.figure is None:
+                self._figures.pop((c.period, c.field), None)
+            else:
+                self._figures[(c.period, c.field)] = c.figure
+        state = any(unit == self.unit.id for unit, _ in changes.submissions)
+        if state:
+            self._read_state()
+        if mine:
+            self._compute()
+        self.events.announce(self.unit.id, changes, report=bool(mine), state=state)
+
+    def _compute(self) -> None:
         # the one computation of the period: every derived cell, summary, card and check reads it
+        figures = sorted(self._figures.values(), key=lambda f: (f.period, f.field))
         self.report = build_report(
             self.plan,
             self.coefficients,
@@ -116,22 +145,29 @@ class UnitSession(QObject):
             strict=False,
         )
         self.progress, self.problems = self.report.progress, self.report.problems
+
+    def _read_state(self) -> None:
+        """The period's submission state and the months a submitted report locks (from the store)."""
         self.state = period_state(self.store, self.plan, self.unit.id, self.period)
         lock = locked_through(self.store, self.plan, self.unit.id)
         if lock != self.lock:
             self.lock = lock
             self._drop_locked_steps()
-        self.changed.emit()
 
     def figure(self, period: str, field: str) -> Figure | None:
         return self._figures.get((period, field))
 
     def set_period(self, period: Period) -> None:
+        """Another report period: the figures held are the whole year's, so only the report and the
+        period's state are computed again."""
         if period != self.period:
             self.period = period
             self.invalid.clear()
-            self.reload()
-            self.period_changed.emit()
+            self._compute()
+            self._read_state()
+            self.events.period_changed.emit()
+            self.events.state_changed.emit()
+            self.events.report_changed.emit()
 
     def locked(self, period: str) -> bool:
         """Every month a submitted report covers (1..P) is locked until P is reopened for correction."""
@@ -198,17 +234,19 @@ class UnitSession(QObject):
             old = [CellChange(c.period, c.field, raw_text(self.figure(c.period, c.field))) for c in accepted]
             self.apply(accepted)  # raises UserError (e.g. a locked period) before anything is pushed
             self.undo_stack.push(_EditCommand(self, accepted, old, description))
-        elif refused:
-            self.changed.emit()
+        if refused:
+            self.events.cells_changed.emit(frozenset((c.period, c.field) for c, _ in refused))
         return refused
 
     def apply(self, changes: list[CellChange]) -> None:
         """Store changes in one transaction (an undo step, forwards or back)."""
         entries = [Entry(self.unit.id, parse_period(c.period), c.field, c.raw, c.note) for c in changes]
-        store_entries(self.store, self.plan, entries, who=self.who)
-        for c in changes:
-            self.invalid.pop((c.period, c.field), None)
-        self.reload()
+        stored = store_entries(self.store, self.plan, entries, who=self.who)
+        cleared = {(c.period, c.field) for c in changes if self.invalid.pop((c.period, c.field), None)}
+        self.absorb(stored)
+        unsaid = cleared - {(c.period, c.field) for c in stored.figures}
+        if unsaid:  # red text typed over with the value already stored: the cell shows that value again
+            self.events.cells_changed.emit(frozenset(unsaid))
 
     def set_note(self, period: str, field: str, note: str) -> None:
         figure = self.figure(period, field)

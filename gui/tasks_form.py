@@ -44,6 +44,7 @@ class RowsModel(GridModel):
         self._evidence = {}
         super().__init__(session, parent)
         self._fields = {f.key: f for f in session.plan.fields_for(session.unit.id)}
+        session.events.evidence_changed.connect(self.refresh)
         self.refresh()
 
     def _columns(self, annex: int) -> list[Column]:
@@ -164,7 +165,13 @@ class TasksForm(QWidget):
         self.unfitted = False
         self.fitted: tuple[tuple[int, ...], list[tuple[Any, ...]]] = ((), [])  # column widths, row texts
         self.fit_changed_rows()
-        session.changed.connect(self.fit_rows)
+        for signal in (
+            session.events.report_changed,
+            session.events.cells_changed,
+            session.events.plan_changed,
+        ):
+            signal.connect(self.fit_rows)
+        session.events.evidence_changed.connect(self.fit_rows)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{session.plan.annexes[annex].title}</b>"))
         hint = QLabel(

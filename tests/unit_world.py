@@ -37,7 +37,7 @@ class UnitDb:
 
     def enter(self, period: str, *assignments: str, note: str | None = None) -> int:
         entries = parse_assignments(self.plan, self.unit_id, period, list(assignments), note)
-        return store_entries(self.store, self.plan, entries, who="clerk")
+        return store_entries(self.store, self.plan, entries, who="clerk").count
 
     def month(self, period: str, e: float, el: float, y: float, yl: float) -> None:
         self.enter(

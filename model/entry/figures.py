@@ -22,6 +22,7 @@ from model.common.untrusted import shown
 from model.plan.spec import NUMBER, STATUS, TASK_STATUSES, Field, Plan
 from model.safety.files import open_bounded
 from model.store.audit import AuditEntry
+from model.store.changes import Changes
 from model.store.database import Store
 from model.store.figures import FigureWrite
 
@@ -148,8 +149,9 @@ def convert(plan: Plan, unit_id: str, period: Period, key: str, raw: str) -> tup
 
 def store_entries(
     store: Store, plan: Plan, entries: list[Entry], *, who: str, problems_prefix: list[str] | None = None
-) -> int:
-    """Check every entry, then store all of them in one transaction (or none, with every problem listed)."""
+) -> Changes:
+    """Check every entry, then store all of them in one transaction (or none, with every problem listed);
+    returns the figures that changed, as now stored."""
     problems = list(problems_prefix or [])
     writes: dict[str, list[FigureWrite]] = {}
     for i, entry in enumerate(entries):
@@ -177,10 +179,10 @@ def store_entries(
         raise ValidationError(
             translate("entry", "有 {n} 处数据不符合要求，全部未保存：").format(n=len(problems)), problems
         )
-    changed = 0
+    changed = []
     with store.transaction():
         for unit_id, unit_writes in writes.items():
-            changed += store.figures.write(
+            changed += store.figures.write_changes(
                 plan.id,
                 unit_id,
                 unit_writes,
@@ -188,7 +190,7 @@ def store_entries(
                 coef_version=plan.coefficients,
                 electricity_basis=plan.electricity_basis,
             )
-    return changed
+    return Changes(figures=tuple(changed))
 
 
 def _located(entry: Entry, message: str, index: int | None = None) -> str:
@@ -372,7 +374,7 @@ def _csv_rows(plan: Plan, path: Path, reader: csv.DictReader[str]) -> tuple[list
     return entries, problems
 
 
-def store_csv(store: Store, plan: Plan, path: str | Path, *, who: str) -> int:
+def store_csv(store: Store, plan: Plan, path: str | Path, *, who: str) -> Changes:
     """The whole file in one transaction, or nothing (every problem listed with its line)."""
     entries, problems = read_csv_entries(plan, path)
     return store_entries(store, plan, entries, who=who, problems_prefix=problems)

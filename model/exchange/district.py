@@ -27,6 +27,7 @@ from model.common.untrusted import fingerprint_groups, shown
 from model.plan.spec import Plan
 from model.reports.signing import MAX_PACKAGE_BYTES, VerifyResult
 from model.safety.files import read_bounded
+from model.store.changes import Changes
 from model.store.connection import now_iso
 from model.store.database import Store
 from model.store.figures import Figure
@@ -377,6 +378,12 @@ def receipt_date(plan: Plan, received_on: date | None) -> date:
             )
         )
     return received_on
+
+
+def import_changes(outcomes: Iterable[ImportOutcome]) -> Changes:
+    """What a batch changed: the units and periods whose packages were taken in."""
+    taken = {(o.unit_id, o.period) for o in outcomes if not o.refused and o.unit_id and o.period}
+    return Changes(received=frozenset(taken))
 
 
 def import_package(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from model.common.i18n import translate
 from model.common.periods import Period
 from model.common.text import clean_text
 from model.plan.spec import SAFE_ID, Plan
+from model.store.changes import Changes
 from model.store.database import Store
 from model.store.figures import Figure
 from model.store.submissions import CORRECTING, SUBMITTED, SUPERSEDED, Submission
@@ -101,6 +102,12 @@ class SubmitResult:
     xlsx_path: Path
     created_at: str
     written_again: bool  # the period was already submitted: its stored package was written again
+    changes: Changes = field(default_factory=Changes)  # the period's new version (none when written again)
+
+
+def submission_changes(unit_id: str, period: Period) -> Changes:
+    """What freezing or reopening a period changes: its submission state and the months it locks."""
+    return Changes(submissions=frozenset({(unit_id, str(period))}))
 
 
 def _version_info(s: Submission) -> VersionInfo:
@@ -374,7 +381,8 @@ def submit(
             xlsx=xlsx,
         )
     pdf_path, xlsx_path = _write_files(out, stem, pdf, xlsx, version)
-    return SubmitResult(version, pdf_path, xlsx_path, at.isoformat(timespec="seconds"), False)
+    changes = submission_changes(unit_id, period)
+    return SubmitResult(version, pdf_path, xlsx_path, at.isoformat(timespec="seconds"), False, changes)
 
 
 def _refuse_while_another_is_corrected(store: Store, plan: Plan, unit_id: str, period: Period) -> None:

@@ -604,6 +604,21 @@ def _annexes(r: _Reader, data: dict[str, Any]) -> dict[int, Annex]:
 def _derived_fields(
     r: _Reader, data: dict[str, Any], annex1: list[Annex1Row], annex4: list[Annex4Row]
 ) -> list[Field]:
+    """Every field a unit may enter: annex 2/3 as the plan lists them, annex 1/4 from their rows."""
+    fields = _listed_fields(r, data)
+    for row in annex1:
+        fields += _annex1_fields(row)
+    for task in annex4:
+        fields += _annex4_fields(task)
+    keys = [f.key for f in fields]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        raise r.fail("fields", translate("plan", "字段名重复：{keys}").format(keys="、".join(dupes)))
+    return fields
+
+
+def _listed_fields(r: _Reader, data: dict[str, Any]) -> list[Field]:
+    """Annex 2 and 3 fields from the plan's `fields`; annex 3 adds last year's beside each one."""
     fields_data = r.obj(r.get(data, "fields", ""), "fields")
     fields: list[Field] = []
     for annex_name, annex in (("annex2", 2), ("annex3", 3)):
@@ -639,94 +654,89 @@ def _derived_fields(
                         accumulate=base.accumulate,
                     )
                 )
-    for row in annex1:
-        if row.measure == "qualitative":
-            fields.append(
-                Field(
-                    f"{row.id}.status",
-                    translate("plan", "完成情况"),
-                    "",
-                    1,
-                    kind=STATUS,
-                    required=True,
-                    accumulate="latest",
-                    minimum=None,
-                    row_id=row.id,
-                )
-            )
-            continue
-        rate = row.measure == "rate"
-        label = translate("plan", "本年累计变化率") if rate else translate("plan", "本年累计完成")
-        if not row.computed:
-            fields.append(
-                Field(
-                    f"{row.id}.value",
-                    label,
-                    row.target_unit,
-                    1,
-                    required=True,
-                    accumulate="latest",
-                    minimum=None if rate else 0.0,
-                    row_id=row.id,
-                )
-            )
-        for n, cond in enumerate(row.conditions, start=1):
-            fields.append(
-                Field(f"{row.id}.condition{n}", cond.label, cond.unit, 1, accumulate="latest", row_id=row.id)
-            )
-    for task in annex4:
+    return fields
+
+
+def _status_field(row_id: str, label: str, annex: int) -> Field:
+    """A row's required status, chosen from the plan's task statuses."""
+    return Field(
+        f"{row_id}.status",
+        label,
+        "",
+        annex,
+        kind=STATUS,
+        required=True,
+        accumulate="latest",
+        minimum=None,
+        row_id=row_id,
+    )
+
+
+def _annex1_fields(row: Annex1Row) -> list[Field]:
+    """A qualitative row's status; otherwise its value (unless the district computes it) and conditions."""
+    if row.measure == "qualitative":
+        return [_status_field(row.id, translate("plan", "完成情况"), 1)]
+    fields = []
+    rate = row.measure == "rate"
+    label = translate("plan", "本年累计变化率") if rate else translate("plan", "本年累计完成")
+    if not row.computed:
         fields.append(
             Field(
-                f"{task.id}.status",
-                translate("plan", "进展状态"),
-                "",
-                4,
-                kind=STATUS,
+                f"{row.id}.value",
+                label,
+                row.target_unit,
+                1,
                 required=True,
                 accumulate="latest",
-                minimum=None,
-                row_id=task.id,
+                minimum=None if rate else 0.0,
+                row_id=row.id,
             )
         )
+    for n, cond in enumerate(row.conditions, start=1):
         fields.append(
-            Field(
-                f"{task.id}.progress_pct",
-                translate("plan", "完成进度"),
-                "%",
-                4,
-                accumulate="latest",
-                maximum=100.0,
-                row_id=task.id,
-            )
+            Field(f"{row.id}.condition{n}", cond.label, cond.unit, 1, accumulate="latest", row_id=row.id)
         )
-        for suffix, q in (("value", task.quantity), ("value2", task.second_quantity)):
-            if q is not None and not q.computed:
-                fields.append(
-                    Field(
-                        f"{task.id}.{suffix}",
-                        q.label or translate("plan", "量化指标完成值"),
-                        q.unit,
-                        4,
-                        accumulate="latest",
-                        row_id=task.id,
-                    )
+    return fields
+
+
+def _annex4_fields(task: Annex4Row) -> list[Field]:
+    """A task's status, progress, entered quantities and narrative."""
+    fields = [
+        _status_field(task.id, translate("plan", "进展状态"), 4),
+        Field(
+            f"{task.id}.progress_pct",
+            translate("plan", "完成进度"),
+            "%",
+            4,
+            accumulate="latest",
+            maximum=100.0,
+            row_id=task.id,
+        ),
+    ]
+    for suffix, q in (("value", task.quantity), ("value2", task.second_quantity)):
+        if q is not None and not q.computed:
+            fields.append(
+                Field(
+                    f"{task.id}.{suffix}",
+                    q.label or translate("plan", "量化指标完成值"),
+                    q.unit,
+                    4,
+                    accumulate="latest",
+                    row_id=task.id,
                 )
-        fields.append(
-            Field(
-                f"{task.id}.narrative",
-                translate("plan", "工作进展说明"),
-                "",
-                4,
-                kind=TEXT,
-                accumulate="latest",
-                minimum=None,
-                row_id=task.id,
             )
+    fields.append(
+        Field(
+            f"{task.id}.narrative",
+            translate("plan", "工作进展说明"),
+            "",
+            4,
+            kind=TEXT,
+            accumulate="latest",
+            minimum=None,
+            row_id=task.id,
         )
-    keys = [f.key for f in fields]
-    dupes = sorted({k for k in keys if keys.count(k) > 1})
-    if dupes:
-        raise r.fail("fields", translate("plan", "字段名重复：{keys}").format(keys="、".join(dupes)))
+    )
     return fields
 
 
@@ -765,8 +775,8 @@ def _evidence_limit(r: _Reader, rules_data: dict[str, Any]) -> float:
     return limit
 
 
-def parse_plan(text: str, source_name: str) -> Plan:
-    r = _Reader(source_name)
+def _document(r: _Reader, text: str) -> dict[str, Any]:
+    """The JSON object of a TanBao plan file of the version this program reads."""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -795,9 +805,15 @@ def parse_plan(text: str, source_name: str) -> Plan:
             "format_version",
             translate("plan", "本程序只能读取第 {v} 版计划文件").format(v=PLAN_FORMAT_VERSION),
         )
+    return data
 
+
+UnitSets = dict[str, tuple[str, tuple[str, ...]]]  # name -> (label, unit kinds)
+
+
+def _unit_sets(r: _Reader, data: dict[str, Any]) -> UnitSets:
     sets_data = r.obj(r.get(data, "unit_sets", ""), "unit_sets")
-    unit_sets: dict[str, tuple[str, tuple[str, ...]]] = {}
+    unit_sets: UnitSets = {}
     for name, item in sets_data.items():
         s = r.obj(item, f"unit_sets.{name}")
         kinds = r.strs(s, "kinds", f"unit_sets.{name}", required=True)
@@ -807,7 +823,10 @@ def parse_plan(text: str, source_name: str) -> Plan:
                     f"unit_sets.{name}.kinds", translate("plan", "未知的单位类型“{kind}”").format(kind=kind)
                 )
         unit_sets[name] = (r.text(s, "label", f"unit_sets.{name}"), kinds)
+    return unit_sets
 
+
+def _units(r: _Reader, data: dict[str, Any]) -> list[Unit]:
     units: list[Unit] = []
     for i, item in enumerate(r.items(r.get(data, "units", ""), "units")):
         path = f"units[{i}]"
@@ -832,33 +851,48 @@ def parse_plan(text: str, source_name: str) -> Plan:
     for i, unit_id in enumerate(ids):
         if ids.index(unit_id) != i:
             raise r.fail(f"units[{i}].id", translate("plan", "单位编号“{id}”重复").format(id=unit_id))
-    known = set(ids)
+    return units
 
-    def check_unit(value: str, path: str) -> str:
-        if value not in known:
-            raise r.fail(path, translate("plan", "未知的单位编号“{id}”").format(id=value))
+
+class _Units:
+    """Checks that rows name units (or unit sets) the plan defines."""
+
+    def __init__(self, r: _Reader, units: list[Unit], unit_sets: UnitSets) -> None:
+        self.r, self.unit_sets = r, unit_sets
+        self.kind_of = {u.id: u.kind for u in units}
+
+    def unit(self, value: str, path: str) -> str:
+        if value not in self.kind_of:
+            raise self.r.fail(path, translate("plan", "未知的单位编号“{id}”").format(id=value))
         return value
 
-    def check_refs(refs: tuple[str, ...], path: str) -> tuple[str, ...]:
+    def refs(self, refs: tuple[str, ...], path: str) -> tuple[str, ...]:
         if not refs:
-            raise r.fail(path, translate("plan", "至少要有一个责任单位"))
+            raise self.r.fail(path, translate("plan", "至少要有一个责任单位"))
         for j, ref in enumerate(refs):
             if ref.startswith("@"):
-                if ref[1:] not in unit_sets:
-                    raise r.fail(f"{path}[{j}]", translate("plan", "未知的单位集合“{ref}”").format(ref=ref))
+                if ref[1:] not in self.unit_sets:
+                    raise self.r.fail(
+                        f"{path}[{j}]", translate("plan", "未知的单位集合“{ref}”").format(ref=ref)
+                    )
             else:
-                check_unit(ref, f"{path}[{j}]")
+                self.unit(ref, f"{path}[{j}]")
         return refs
 
-    annexes = _annexes(r, data)
+    def holds(self, unit_id: str, refs: tuple[str, ...]) -> bool:
+        """Whether `refs` names the unit, or a unit set of its kind."""
+        sets = [self.unit_sets[ref[1:]][1] for ref in refs if ref.startswith("@")]
+        return unit_id in refs or any(self.kind_of[unit_id] in kinds for kinds in sets)
 
+
+def _annex1_rows(r: _Reader, data: dict[str, Any], known: _Units) -> list[Annex1Row]:
     annex1: list[Annex1Row] = []
     for i, item in enumerate(r.items(r.get(data["annex1"], "rows", "annex1"), "annex1.rows")):
         path = f"annex1.rows[{i}]"
         a = r.obj(item, path)
         measure = r.choice(a, "measure", path, MEASURES)
         target = r.obj(r.get(a, "target", path), f"{path}.target")
-        responsible = check_refs(r.strs(a, "responsible", path, required=True), f"{path}.responsible")
+        responsible = known.refs(r.strs(a, "responsible", path, required=True), f"{path}.responsible")
         lead = r.text(a, "lead", path, default=responsible[0])
         if lead.startswith("@"):
             raise r.fail(
@@ -879,27 +913,33 @@ def parse_plan(text: str, source_name: str) -> Plan:
                     for j, c in enumerate(r.items(a.get("conditions", []), f"{path}.conditions"))
                 ),
                 responsible=responsible,
-                lead=check_unit(lead, f"{path}.lead"),
+                lead=known.unit(lead, f"{path}.lead"),
                 lead_note=r.text(a, "lead_note", path, default=""),
                 computed=r.choice(a, "computed", path, COMPUTED) if "computed" in a else "",
             )
         )
+    return annex1
 
+
+def _annex2_rows(r: _Reader, data: dict[str, Any], known: _Units) -> list[Annex2Row]:
     annex2 = []
     for i, item in enumerate(r.items(r.get(data["annex2"], "rows", "annex2"), "annex2.rows")):
         path = f"annex2.rows[{i}]"
         a = r.obj(item, path)
         annex2.append(
-            Annex2Row(check_unit(r.text(a, "unit", path), f"{path}.unit"), r.num(a, "target_pct", path))
+            Annex2Row(known.unit(r.text(a, "unit", path), f"{path}.unit"), r.num(a, "target_pct", path))
         )
+    return annex2
 
+
+def _annex3_rows(r: _Reader, data: dict[str, Any], known: _Units) -> list[Annex3Row]:
     annex3 = []
     for i, item in enumerate(r.items(r.get(data["annex3"], "rows", "annex3"), "annex3.rows")):
         path = f"annex3.rows[{i}]"
         a = r.obj(item, path)
         annex3.append(
             Annex3Row(
-                unit=check_unit(r.text(a, "unit", path), f"{path}.unit"),
+                unit=known.unit(r.text(a, "unit", path), f"{path}.unit"),
                 total_cap_wan_tce=r.num(a, "total_cap_wan_tce", path),
                 intensity_target=r.num(a, "intensity_target", path),
                 intensity_unit=r.text(a, "intensity_unit", path),
@@ -908,30 +948,35 @@ def parse_plan(text: str, source_name: str) -> Plan:
                 intensity_yoy_change_pct=r.num(a, "intensity_yoy_change_pct", path),
             )
         )
+    return annex3
 
-    kind_of = {u.id: u.kind for u in units}
 
-    def _holds(unit_id: str, refs: tuple[str, ...]) -> bool:
-        sets = [unit_sets[ref[1:]][1] for ref in refs if ref.startswith("@")]
-        return unit_id in refs or any(kind_of[unit_id] in kinds for kinds in sets)
-
+def _annex4_rows(r: _Reader, data: dict[str, Any], known: _Units) -> list[Annex4Row]:
     annex4 = []
     for i, item in enumerate(r.items(r.get(data["annex4"], "rows", "annex4"), "annex4.rows")):
         path = f"annex4.rows[{i}]"
         a = r.obj(item, path)
-        responsible = check_refs(r.strs(a, "responsible", path, required=True), f"{path}.responsible")
+        responsible = known.refs(r.strs(a, "responsible", path, required=True), f"{path}.responsible")
         row4 = _annex4_row(r, a, path, responsible)
-        if row4.lead and not _holds(check_unit(row4.lead, f"{path}.lead"), responsible):
+        if row4.lead and not known.holds(known.unit(row4.lead, f"{path}.lead"), responsible):
             raise r.fail(
                 f"{path}.lead", translate("plan", "牵头单位“{id}”不在责任单位之中").format(id=row4.lead)
             )
         annex4.append(row4)
+    return annex4
+
+
+def _check_row_ids(r: _Reader, annex1: list[Annex1Row], annex4: list[Annex4Row]) -> None:
     row_ids = [row.id for row in annex1] + [row.id for row in annex4]
     for rid in row_ids:
         if row_ids.count(rid) > 1:
             raise r.fail("annex1/annex4", translate("plan", "行编号“{id}”重复").format(id=rid))
 
-    fields = _derived_fields(r, data, annex1, annex4)
+
+def _check_annex3_fields(
+    r: _Reader, fields: list[Field], annexes: dict[int, Annex], annex3: list[Annex3Row]
+) -> None:
+    """Annex 3 carriers need an electricity basis; each row's denominator must be a field."""
     field_keys = {f.key for f in fields}
     if any(f.carrier for f in fields if f.annex == 3) and annexes[3].electricity_basis is None:
         raise r.fail(
@@ -945,12 +990,14 @@ def parse_plan(text: str, source_name: str) -> Plan:
                 translate("plan", "没有名为“{key}”的字段").format(key=row3.denominator_field),
             )
 
+
+def _rules(r: _Reader, data: dict[str, Any], field_keys: set[str]) -> Rules:
     rules_data = r.obj(r.get(data, "rules", ""), "rules")
     colours = r.obj(rules_data.get("status_colours", {}), "rules.status_colours")
     for status, colour in colours.items():
         if status not in TASK_STATUSES or colour not in COLOURS:
             raise r.fail(f"rules.status_colours.{status}", translate("plan", "状态或颜色不在可选范围内"))
-    rules = Rules(
+    return Rules(
         warning_rule=r.choice(rules_data, "warning_rule", "rules", WARNING_RULES),
         yellow_gap_share=r.num(rules_data, "yellow_gap_share", "rules", default=0.10),
         swing_warning_pct=r.num(rules_data, "swing_warning_pct", "rules", default=30.0),
@@ -960,8 +1007,11 @@ def parse_plan(text: str, source_name: str) -> Plan:
         audit_rules=_audit_rules(r, rules_data, field_keys),
         evidence_in_package_max_mb=_evidence_limit(r, rules_data),
     )
+
+
+def _report_form(r: _Reader, data: dict[str, Any]) -> ReportForm:
     form = r.obj(r.get(data, "report_form", ""), "report_form")
-    report_form = ReportForm(
+    return ReportForm(
         authority=r.text(form, "authority", "report_form"),
         approval_no=r.text(form, "approval_no", "report_form"),
         valid_until=r.text(form, "valid_until", "report_form"),
@@ -969,6 +1019,24 @@ def parse_plan(text: str, source_name: str) -> Plan:
             k: str(v) for k, v in r.obj(form.get("table_numbers", {}), "report_form.table_numbers").items()
         },
     )
+
+
+def parse_plan(text: str, source_name: str) -> Plan:
+    r = _Reader(source_name)
+    data = _document(r, text)
+    unit_sets = _unit_sets(r, data)
+    units = _units(r, data)
+    known = _Units(r, units, unit_sets)
+    annexes = _annexes(r, data)
+    annex1 = _annex1_rows(r, data, known)
+    annex2 = _annex2_rows(r, data, known)
+    annex3 = _annex3_rows(r, data, known)
+    annex4 = _annex4_rows(r, data, known)
+    _check_row_ids(r, annex1, annex4)
+    fields = _derived_fields(r, data, annex1, annex4)
+    _check_annex3_fields(r, fields, annexes, annex3)
+    rules = _rules(r, data, {f.key for f in fields})
+    report_form = _report_form(r, data)
     contact = r.obj(data.get("contact", {}), "contact")
     year = r.num(data, "year", "")
     if year != int(year) or not 2000 <= year <= 2100:
@@ -986,7 +1054,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
         contact_phones=r.strs(contact, "phones", "contact"),
         recipients_text=r.text(data, "recipients_text", "", default=""),
         body_text=r.text(data, "body_text", "", default=""),
-        district_unit=check_unit(r.text(data, "district_unit", ""), "district_unit"),
+        district_unit=known.unit(r.text(data, "district_unit", ""), "district_unit"),
         coefficients=r.text(data, "coefficients", ""),
         report_form=report_form,
         rules=rules,

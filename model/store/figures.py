@@ -35,6 +35,16 @@ class FigureWrite:
     note: str | None = None  # None keeps the stored note
 
 
+@dataclass(frozen=True)
+class FigureChange:
+    """One stored figure after a write: `figure` is None when the value was cleared."""
+
+    unit_id: str
+    period: str
+    field: str
+    figure: Figure | None
+
+
 def _audited(value: float | None, text: str | None, note: str) -> dict[str, Any]:
     return {"value": value, "text": text, "note": note}
 
@@ -56,7 +66,11 @@ class FiguresRepository:
             params += wanted
         return self.db.all(Figure, sql + " ORDER BY period, field", params)
 
-    def write(
+    def write(self, plan_id: str, unit_id: str, writes: Iterable[FigureWrite], **options: Any) -> int:
+        """As `write_changes` (same keyword options), returning only how many figures changed."""
+        return len(self.write_changes(plan_id, unit_id, writes, **options))
+
+    def write_changes(
         self,
         plan_id: str,
         unit_id: str,
@@ -66,13 +80,13 @@ class FiguresRepository:
         coef_version: str,
         electricity_basis: str,
         before_commit: Callable[[], None] | None = None,
-    ) -> int:
-        """Upsert figures in one transaction with an audit row each; returns how many changed.
+    ) -> list[FigureChange]:
+        """Upsert figures in one transaction with an audit row each; returns the figures as now stored.
 
         A write whose value, text and note equal what is stored changes nothing and is not audited.
         A write with neither value nor text deletes the figure.
         """
-        changed = 0
+        changed: list[FigureChange] = []
         at = now_iso()
         with self.db.transaction():
             for w in writes:
@@ -103,6 +117,21 @@ class FiguresRepository:
                         (*where, w.value, w.text, note, at, who, coef_version, electricity_basis),
                     )
                 cleared = w.value is None and w.text is None
+                stored = None
+                if not cleared:
+                    stored = Figure(
+                        unit_id,
+                        w.period,
+                        w.field,
+                        w.value,
+                        w.text,
+                        note,
+                        at,
+                        who,
+                        coef_version,
+                        electricity_basis,
+                    )
+                changed.append(FigureChange(unit_id, w.period, w.field, stored))
                 self.audit.record(
                     who,
                     FIGURE_SET,
@@ -114,7 +143,6 @@ class FiguresRepository:
                     new=None if cleared else _audited(w.value, w.text, note),
                     at=at,
                 )
-                changed += 1
             if before_commit is not None:
                 before_commit()
         return changed

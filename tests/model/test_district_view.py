@@ -129,7 +129,7 @@ def test_typing_over_a_received_figure_is_refused_with_the_reason(district, worl
     assert line.ytd_energy_tce == 400
     # a month no package covers may still be typed (e.g. from a paper report), but it is not a package
     entries = parse_assignments(plan, "fengjing", "2024-03", ["energy_tce=7000"], None)
-    assert store_entries(district, plan, entries, who="officer") == 1
+    assert store_entries(district, plan, entries, who="officer").count == 1
     march = district_view(district, parse_period("2024-03"), as_of=AS_OF)
     assert "fengjing" not in march.reported
 

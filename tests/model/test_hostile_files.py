@@ -373,7 +373,7 @@ def test_a_csv_with_formula_looking_text_is_stored_as_text_and_exported_as_text(
     lines.append(f'fengjing,2024-07,output_wan_yuan,20000,"{RISKY[2]}"')
     csv_path = tmp_path / "figures.csv"
     csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert store_csv(store, plan, csv_path, who="clerk") == 4
+    assert store_csv(store, plan, csv_path, who="clerk").count == 4
     stored = {f.field: (f.text, f.note) for f in store.figures.read(plan.id, "fengjing")}
     assert stored[f"{task}.status"][1] == RISKY[0] and stored[f"{task}.narrative"][0] == RISKY[3]
     assert stored["energy_tce"][1] == RISKY[1] and stored["output_wan_yuan"][1] == RISKY[2]

@@ -197,7 +197,7 @@ def test_next_years_plan_loads_without_a_program_change(store):
     entries = parse_assignments(
         active, "碳谷绿湾园区", "2025-03", ["A4-56.value=12.5", "A4-56.status=推进中"]
     )
-    assert store_entries(store, active, entries, who="clerk") == 2
+    assert store_entries(store, active, entries, who="clerk").count == 2
     with pytest.raises(UserError, match="不在本计划年度"):
         store_entries(store, active, parse_assignments(active, "tangu", "2024-03", ["energy_tce=1"]), who="c")
     assert store.figures.read("jinshan-2024", "tangu")[0].value == 10.0  # last year's figures stay
