@@ -95,6 +95,25 @@ def cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    """How a derived figure was obtained (the window's 计算过程 shows the same)."""
+    from model.calc.explain import explain, explain_district, explain_text
+
+    if args.unit is None:  # a district total, from the packages the district holds
+        from model.calc.summary import district_view
+        from model.common.periods import parse_period
+
+        with open_store(args) as store:
+            explanation = explain_district(district_view(store, parse_period(args.period)), args.figure)
+        emit(args, explanation.to_dict(), lambda: explain_text(explanation))
+        return 0
+    report = _report(args)
+    report.plan.check_report_period(report.period)
+    explanation = explain(report, args.figure)
+    emit(args, explanation.to_dict(), lambda: explain_text(explanation))
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """The checks list, as the window's checks panel shows it; exit 1 when something blocks submission."""
     report = _report(args)
@@ -154,6 +173,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", metavar="U", required=True)
     p.add_argument("--period", metavar="YYYY-MM", required=True)
     p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser(
+        "explain", parents=[common], help=translate("cli", "计算过程：公式、输入数据、系数版本和舍入")
+    )
+    p.add_argument("--unit", metavar="U", help=translate("cli", "不写则说明全区合计（区里收到的报表包）"))
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.add_argument(
+        "figure",
+        metavar="FIGURE",
+        help=translate("cli", "progress --json 中的键，例如 annex2.ytd_change_rate_pct"),
+    )
+    p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("audit", parents=[common], help=translate("cli", "一个数值的修改记录"))
     p.add_argument("--unit", metavar="U", required=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from model.calc.allowance import describe
 from model.common import formatting as fmt
 from model.common.i18n import translate
 from model.common.untrusted import fingerprint_groups, shown
@@ -123,6 +124,23 @@ def progress_text(p: Any) -> str:
                 yc=a3_word(a3, a3.intensity_yoy_colour),
             ),
         ]
+    allowance = (a2.allowance if a2 else None) or (a3.allowance if a3 else None)
+    if a2 or a3:
+        lines.append("  " + describe(allowance))
+    if a3 and a3.carbon:
+        lines.append(
+            translate(
+                "cli",
+                "  碳排放：本年累计 {c} 吨二氧化碳，上年同期 {cl}，同比 {d}；碳强度 {i} {u}（排放因子 {v}）",
+            ).format(
+                c=fmt.amount(p.ytd_co2_t),
+                cl=fmt.amount(p.ytd_co2_t_last_year),
+                d=fmt.rate(p.co2_change_pct),
+                i=fmt.intensity(a3.carbon.co2_intensity),
+                u=a3.carbon.co2_intensity_unit,
+                v=a3.carbon.factor_version,
+            )
+        )
     for title, rows in (
         (translate("cli", "附件1 主要指标"), p.annex1),
         (translate("cli", "附件4 重点任务"), p.annex4),

@@ -139,6 +139,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_verify_print(args: argparse.Namespace) -> int:
+    """A printed page's QR code against the packages this (district) database holds."""
+    from pathlib import Path
+
+    from model.exchange.printcheck import check_text, checks_json, verify_print
+
+    with open_store(args) as store:
+        checks = verify_print(store, Path(args.file))
+    emit(args, checks_json(checks), lambda: "\n\n".join(check_text(c) for c in checks))
+    return 0 if all(c.ok for c in checks) else 1
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("keys", help=translate("cli", "本单位的签名密钥和证书"))
     keys = p.add_subparsers(
@@ -180,3 +192,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--trust", metavar="CERT.pem", action="append", help=translate("cli", "受信任的证书（可多次给出）")
     )
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser(
+        "verify-print",
+        parents=[common],
+        help=translate("cli", "核对纸质报表：读取页面二维码，查看区里是否收到这一版本"),
+    )
+    p.add_argument("file", metavar="SCAN.png|.jpg|.pdf")
+    p.set_defaults(func=cmd_verify_print)

@@ -10,6 +10,7 @@ from gui import style
 from gui.chart import Reference, Series
 from gui.grid import Derived, MonthForm, MonthGridModel
 from gui.session import UnitSession
+from model.calc.allowance import describe
 from model.common import formatting as fmt
 from model.plan.spec import Field
 
@@ -42,6 +43,12 @@ class Annex2Model(MonthGridModel):
             return Derived(fmt.rate(month.ytd_change_rate_pct), month.colour)
         return Derived(month.colour_label, month.colour)
 
+    def figure_of(self, row: int, column: int) -> str | None:
+        if self.address(row, column) is not None or row + 1 != self.session.period.month:
+            return None
+        keys = ("annex2.ytd_intensity_tce_per_wan_yuan", "annex2.ytd_intensity_tce_per_wan_yuan")
+        return (*keys, "annex2.ytd_change_rate_pct", "annex2.ytd_change_rate_pct")[self.derived_index(column)]
+
 
 class Annex2Form(MonthForm):
     def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
@@ -58,8 +65,10 @@ class Annex2Form(MonthForm):
                 "{label}：本年累计综合能耗 <b>{e}</b> 吨标准煤（上年同期 {el}），产值 <b>{y}</b> 万元"
                 "（上年同期 {yl}）；单位产值能耗 <b>{i}</b>"
                 "（上年同期 {il}）；累计变化率 <b>{r}</b>，目标 <b>{t}</b>，完成率 {c}　"
-                "<span style='color:{colour}'><b>【{word}】</b></span>"
+                "<span style='color:{colour}'><b>【{word}】</b></span><br>"
+                "<b>{allowance}</b>　（选中计算结果按 F2 查看计算过程）"
             ).format(
+                allowance=describe(p.allowance),
                 label=self.session.period.label(),
                 e=fmt.amount(p.ytd_energy_tce),
                 el=fmt.amount(p.ytd_energy_tce_last_year),

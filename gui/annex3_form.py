@@ -12,6 +12,7 @@ from gui import style
 from gui.chart import Reference, Series
 from gui.grid import Derived, MonthForm, MonthGridModel, wrap
 from gui.session import UnitSession
+from model.calc.allowance import describe
 from model.calc.progress import colour_label
 from model.common import formatting as fmt
 from model.plan.spec import Field
@@ -24,6 +25,9 @@ class Annex3Model(MonthGridModel):
             self.tr("当月折标准煤\n（吨）"),
             self.tr("上年同月折标准煤\n（吨）"),
             self.tr("本年累计\n（吨标准煤）"),
+            self.tr("当月碳排放\n（吨二氧化碳）"),
+            self.tr("上年同月碳排放\n（吨二氧化碳）"),
+            self.tr("本年累计碳排放\n（吨二氧化碳）"),
         ]
         layout: list[Field | int] = [*inputs, *range(len(titles))]
         super().__init__(session, layout, titles, parent)
@@ -47,8 +51,23 @@ class Annex3Model(MonthGridModel):
             return Derived("")
         month = progress.months[row]
         which = self.derived_index(column)
+        if which >= 3:
+            carbon = progress.carbon
+            if carbon is None:
+                return Derived("")
+            series = (carbon.monthly_co2_t, carbon.monthly_co2_t_last_year, carbon.cumulative_co2_t)[
+                which - 3
+            ]
+            return Derived(fmt.amount(series[row]))
         value = (month.tce, month.tce_last_year, month.cumulative_tce)[which]
         return Derived(fmt.amount(value))
+
+    def figure_of(self, row: int, column: int) -> str | None:
+        if self.address(row, column) is not None or row + 1 != self.session.period.month:
+            return None
+        keys = ("annex3.ytd_tce", "annex3.ytd_tce_last_year", "annex3.ytd_tce")
+        keys += ("ytd_co2_t", "ytd_co2_t_last_year", "ytd_co2_t")
+        return keys[self.derived_index(column)]
 
 
 class Annex3Form(MonthForm):
@@ -71,8 +90,14 @@ class Annex3Form(MonthForm):
                 "{label}（{basis}；折标系数 {version}）<br>"
                 "本年累计 <b>{ytd}</b> 吨标准煤，总量控制 {cap} 吨标准煤，已用 {used}；"
                 "预计全年 <b>{proj}</b> 吨标准煤（{method}）{total}<br>"
-                "能耗强度 <b>{i}</b> {unit}，目标 {t} {icol}；同比 <b>{yoy}</b>，要求 {yt} {ycol}"
+                "能耗强度 <b>{i}</b> {unit}，目标 {t} {icol}；同比 <b>{yoy}</b>，要求 {yt} {ycol}<br>"
+                "碳排放：本年累计 <b>{co2}</b> 吨二氧化碳（上年同期 {co2l}，同比 {co2d}）<br>"
+                "<b>{allowance}</b>　（选中计算结果按 F2 查看计算过程）"
             ).format(
+                co2=fmt.amount(self.session.progress.ytd_co2_t),
+                co2l=fmt.amount(self.session.progress.ytd_co2_t_last_year),
+                co2d=fmt.rate(self.session.progress.co2_change_pct),
+                allowance=describe(p.allowance),
                 label=self.session.period.label(),
                 basis=p.electricity_basis_line,
                 version=p.coefficient_version,
@@ -103,4 +128,7 @@ class Annex3Form(MonthForm):
                     dashed=True,
                 )
             )
+        if p.carbon is not None:
+            carbon = list(enumerate(p.carbon.cumulative_co2_t, start=1))
+            series.append(Series(self.tr("本年累计碳排放（吨二氧化碳）"), carbon, QColor("#2e7d32")))
         self.chart.set_data(series, [Reference(self.tr("总量控制目标"), p.cap_tce, QColor("#c62828"))])

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFontDatabase
+from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -137,6 +138,7 @@ def summary_rows(summary: DistrictView) -> list[list[tuple[str, str | None]]]:
                 (fmt.rate(line.target_pct), None),
                 (fmt.pct(line.completion_rate_pct), None),
                 (line.colour_label, line.colour),
+                (fmt.amount(line.remaining_allowance_tce), None),
                 (fmt.amount(line.ytd_energy_tce), None),
                 (fmt.amount(line.ytd_energy_tce_last_year), None),
                 (fmt.amount(line.ytd_output_wan_yuan), None),
@@ -156,6 +158,7 @@ def summary_rows(summary: DistrictView) -> list[list[tuple[str, str | None]]]:
             ("", None),
             ("", None),
             ("", None),
+            ("", None),
             (fmt.amount(total.energy_tce), None),
             (fmt.amount(total.energy_tce_last_year), None),
             (fmt.amount(total.output_wan_yuan), None),
@@ -163,6 +166,14 @@ def summary_rows(summary: DistrictView) -> list[list[tuple[str, str | None]]]:
         ]
     )
     return rows
+
+
+# the district total each column of the summary's total row explains (计算过程)
+TOTAL_FIGURES = {
+    0: "annex2_total.energy_tce",
+    1: "annex2_total.change_rate_pct",
+    6: "annex2_total.energy_tce",
+}
 
 
 class DistrictPage(RefreshWhenShown, QWidget):
@@ -205,6 +216,7 @@ class DistrictPage(RefreshWhenShown, QWidget):
             self.tr("目标"),
             self.tr("完成率"),
             self.tr("预警"),
+            self.tr("剩余用能空间（吨标准煤）"),
             self.tr("累计能耗 ΣE"),
             self.tr("上年同期能耗"),
             self.tr("累计产值 ΣY"),
@@ -212,6 +224,10 @@ class DistrictPage(RefreshWhenShown, QWidget):
         ]
         self.summary_table = QTableWidget(0, len(headers))
         self.summary_table.setHorizontalHeaderLabels(headers)
+        self.summary_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.summary_table.customContextMenuRequested.connect(self._summary_menu)
+        explain_key = QShortcut(QKeySequence(Qt.Key.Key_F2), self.summary_table)
+        explain_key.activated.connect(lambda: self.explain_total(self.summary_table.currentIndex().column()))
         self.summary_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.summary_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -298,6 +314,14 @@ class DistrictPage(RefreshWhenShown, QWidget):
             for r in summary.annex1 + summary.annex4
             if r.source
         ]
+        if summary.annex3_ytd_co2_t is not None:
+            computed.append(
+                self.tr("重点用能单位碳排放合计 {c} 吨二氧化碳（{n} 个单位），同比 {d}").format(
+                    c=fmt.amount(summary.annex3_ytd_co2_t),
+                    n=len(summary.annex3_co2_units),
+                    d=fmt.rate(summary.annex3_co2_change_pct),
+                )
+            )
         self.notes.setText("\n".join(summary.notes + computed))
 
     def show_cell(self, index: Index) -> None:
@@ -311,6 +335,28 @@ class DistrictPage(RefreshWhenShown, QWidget):
             ReceivedDialog(s.store, s.plan, row.unit_id, period, self).exec()
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法打开"), exc.message)
+
+    # ---- 计算过程 of a district total ------------------------------------------------------------
+    def _summary_menu(self, pos: Any) -> None:
+        index = self.summary_table.indexAt(pos)
+        if not self._is_total(index.row()) or index.column() not in TOTAL_FIGURES:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("计算过程(&E)…"), lambda: self.explain_total(index.column()))
+        menu.exec(self.summary_table.viewport().mapToGlobal(pos))
+
+    def _is_total(self, row: int) -> bool:
+        return row == self.summary_table.rowCount() - 1 and row >= 0
+
+    def explain_total(self, column: int) -> None:
+        """The district total of that column: formula, units counted and units left out with why."""
+        if self.view is None or column not in TOTAL_FIGURES:
+            return
+        from gui.explain_dialog import ExplainDialog
+        from model.calc.explain import explain_district
+
+        self.explain_dialog = ExplainDialog(explain_district(self.view, TOTAL_FIGURES[column]), self)
+        self.explain_dialog.show()
 
     # ---- import --------------------------------------------------------------------------------
     def choose_packages(self) -> None:

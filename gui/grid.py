@@ -11,7 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -37,6 +45,7 @@ from gui import style
 from gui.chart import MonthChart
 from gui.session import CellChange, UnitSession, raw_text
 from model.calc.checks import ERROR
+from model.common.errors import UserError
 from model.common.paste import parse_block
 from model.common.periods import parse_period
 from model.entry.figures import field_history
@@ -95,6 +104,10 @@ class GridModel(QAbstractTableModel):
 
     def editable_row(self, row: int) -> bool:
         return True
+
+    def figure_of(self, row: int, column: int) -> str | None:
+        """The key (as in `progress --json`) of the derived figure a cell shows, for 计算过程 (F2)."""
+        return None
 
     # -- shared --
     def refresh(self) -> None:
@@ -304,7 +317,38 @@ class GridView(QTableView):
         if event.key() == Qt.Key.Key_Delete and self.state() != self.State.EditingState:
             self._clear_selection()
             return
+        current = self.currentIndex()
+        if event.key() == Qt.Key.Key_F2 and current.isValid() and self.explain_cell(current):
+            return
         super().keyPressEvent(event)
+
+    def explain_cell(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        """计算过程 of a derived cell; False when the cell is not a derived figure."""
+        model = self.grid()
+        figure = model.figure_of(index.row(), index.column())
+        if figure is None:
+            return False
+        from gui.explain_dialog import ExplainDialog
+        from model.calc.explain import explain
+
+        try:
+            explanation = explain(model.session.report, figure)
+        except UserError as exc:
+            self.message.emit(str(exc))
+            return True
+        self.explain_dialog = ExplainDialog(explanation, self, self.highlight)
+        self.explain_dialog.show()
+        return True
+
+    def highlight(self, cells: list[tuple[str, str]]) -> None:
+        """Select the input cells of an explanation that this grid shows."""
+        model = self.grid()
+        selection = QItemSelection()
+        for period, field in cells:
+            index = model.locate(period, field)
+            if index is not None:
+                selection.select(index, index)
+        self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def edit(self, index: Any, trigger: Any = None, event: Any = None) -> bool:  # type: ignore[override]
         """Trying to edit a locked month says why in the status bar instead of doing nothing."""
@@ -334,6 +378,10 @@ class GridView(QTableView):
         index = self.indexAt(event.pos())
         where = self.grid().address(index.row(), index.column()) if index.isValid() else None
         if where is None:
+            if index.isValid() and self.grid().figure_of(index.row(), index.column()) is not None:
+                menu = QMenu(self)
+                menu.addAction(self.tr("计算过程(&E)…"), lambda: self.explain_cell(index))
+                menu.exec(event.globalPos())
             return
         self.setCurrentIndex(index)
         menu = QMenu(self)

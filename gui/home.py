@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 from gui import style
 from gui.lazy import RefreshWhenShown
 from gui.session import UnitSession
+from model.calc.allowance import describe
 from model.calc.checks import ERROR
 from model.calc.progress import colour_label
 from model.common import formatting as fmt
@@ -153,6 +154,7 @@ class HomePage(RefreshWhenShown, QScrollArea):
                     None if b.complete else b.colour_label,
                 )
             )
+        cards += self._allowance_cards()
         for row in p.annex1 + p.annex4:
             lines = [self.tr("目标：{t}").format(t=row.target)] if row.target else []
             if row.value is not None:
@@ -166,6 +168,48 @@ class HomePage(RefreshWhenShown, QScrollArea):
             lines.append(self.tr("状态：{s}").format(s=row.status or self.tr("未填")))
             text = row.text if len(row.text) <= 40 else row.text[:40] + "…"
             cards.append((f"{row.id} {text}", lines, row.colour, row.colour_label))
+        return cards
+
+    def _allowance_cards(self) -> list[tuple[str, list[str], str | None, str | None]]:
+        """剩余用能空间 (annex 2 or 3) and, for a unit reporting carriers, its carbon."""
+        p = self.session.progress
+        part = p.annex2 or p.annex3
+        if part is None:
+            return []
+        a = part.allowance
+        lines = [describe(a)]
+        if a is not None:
+            lines.append(
+                self.tr("全年恰好达标可用 {allowed} 吨标准煤，本年已用 {used}").format(
+                    allowed=fmt.amount(a.allowed_year_tce), used=fmt.amount(a.used_tce)
+                )
+            )
+        colour = None if a is None else ("red" if a.out_of_reach_by_tce is not None else "green")
+        word = (
+            self.tr("数据不全")
+            if a is None
+            else (self.tr("已无法达标") if colour == "red" else self.tr("尚有空间"))
+        )
+        cards = [(self.tr("剩余用能空间"), lines, colour, word)]
+        if p.annex3 and p.annex3.carbon:
+            c = p.annex3.carbon
+            cards.append(
+                (
+                    self.tr("碳排放"),
+                    [
+                        self.tr("本年累计 {co2} 吨二氧化碳，上年同期 {last}").format(
+                            co2=fmt.amount(p.ytd_co2_t), last=fmt.amount(p.ytd_co2_t_last_year)
+                        ),
+                        self.tr("同比 {d}；碳强度 {i} {u}").format(
+                            d=fmt.rate(p.co2_change_pct),
+                            i=fmt.intensity(c.co2_intensity),
+                            u=c.co2_intensity_unit,
+                        ),
+                    ],
+                    None,
+                    self.tr("排放因子 {v}").format(v=c.factor_version),
+                )
+            )
         return cards
 
     @staticmethod

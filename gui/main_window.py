@@ -27,6 +27,7 @@ from gui.grid import GridView
 from gui.home import HomePage
 from gui.keys_dialog import KeysDialog
 from gui.plan_actions import PlanActions
+from gui.print_check import PrintCheckAction
 from gui.report_actions import ReportActions
 from gui.session import UnitSession
 from gui.settings import Settings
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
         for action in self.plans.actions():
             file_menu.addAction(action)
         file_menu.addAction(self.templates.import_action)
+        self.print_check = PrintCheckAction(self.store, self.worker, self)
+        file_menu.addAction(self.print_check)
         file_menu.addSeparator()
         self.verify = VerifyAction(self, store, settings, self.worker)
         file_menu.addAction(self.verify.action)

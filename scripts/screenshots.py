@@ -41,6 +41,13 @@ def demo_store(folder: Path):  # type: ignore[no-untyped-def]
             output_wan_yuan=round(98000 * rng.uniform(0.99, 1.06)),
             output_wan_yuan_last_year=98000,
         )
+    for month in range(8, 13):  # last year's later months: the remaining allowance needs the full year
+        enter(
+            "fengjing",
+            f"2024-{month:02d}",
+            energy_tce_last_year=5200 + 300 * month,
+            output_wan_yuan_last_year=98000,
+        )
     enter("fengjing", "2024-07", note="7月新增一条生产线试运行", energy_tce=9610)
     enter(
         "fengjing",
@@ -50,7 +57,6 @@ def demo_store(folder: Path):  # type: ignore[no-untyped-def]
             "A4-12.value": "12.5",
             "A4-18.status": "已完成",
             "A4-23.status": "推进中",
-            "A4-23.value": "92",
             "A4-13.status": "滞后",
         },
     )
@@ -60,6 +66,7 @@ def demo_store(folder: Path):  # type: ignore[no-untyped-def]
             f"2024-{month:02d}",
             electricity_kwh_last_year=5_700_000 + 400_000 * (month in (7, 8)),
             natural_gas_m3_last_year=165_000,
+            diesel_kg_last_year=780,
         )
     for month in range(1, 8):
         enter(
@@ -92,7 +99,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = demo_store(Path(tmp))
         settings = Settings(str(Path(tmp) / "tanbao.ini"))
-        for unit_id, tabs in (("fengjing", {"home": 0, "annex2": 1, "annex4": 2}), ("phcc", {"annex3": 1})):
+        for unit_id, tabs in (
+            ("fengjing", {"home": 0, "annex2": 1, "annex4": 2}),
+            ("phcc", {"home-keyuser": 0, "annex3": 1}),
+        ):
             store.profile.set(
                 {
                     "unit": unit_id,

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from model.common.periods import parse_period
-from model.entry.figures import parse_assignments, store_entries
+from model.entry.figures import Entry, parse_assignments, store_entries
 from model.exchange.submission import submit
 from model.plan.spec import STATUS, Plan
 from model.reports import signing
@@ -86,3 +86,18 @@ def february_unit(tmp_path: Path, unit_id: str = "fengjing") -> UnitDb:
 def snapshot(store: Store) -> list[str]:
     """Everything in the database, to prove that something changed nothing."""
     return list(store.db.conn.iterdump())
+
+
+def plant_entries() -> list[Entry]:
+    """排海公司, January–March 2024 with last year's 12 months: 2e6 kWh and 4e6 m³ a month this year,
+    2.1e6 kWh and 3.9e6 m³ a month last year."""
+    last = [
+        Entry("paihai", parse_period(f"2024-{m:02d}"), k, v)
+        for m in range(1, 13)
+        for k, v in (("electricity_kwh_last_year", "2100000"), ("treated_volume_m3_last_year", "3900000"))
+    ]
+    return last + [
+        Entry("paihai", parse_period(f"2024-{m:02d}"), k, v)
+        for m in (1, 2, 3)
+        for k, v in (("electricity_kwh", "2000000"), ("treated_volume_m3", "4000000"))
+    ]

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from model.calc import formulas as calc
+from model.calc.allowance import Allowance, annex2_allowance, annex3_allowance
+from model.calc.carbon import CarbonProgress, carbon_progress
 from model.common.i18n import translate
 from model.common.periods import Period
 from model.plan.coefficients import ELECTRICITY, CoefficientSet, basis_label
+from model.plan.emission import EmissionFactorSet, load_shipped_emission_factors
 from model.plan.spec import DISTRICT_SCOPE, LAST_YEAR, SUM, Annex3Row, Annex4Row, Plan, Quantity
 from model.store.figures import Figure
 
@@ -225,6 +228,7 @@ class Annex2Progress:
     complete: bool
     missing: list[MissingCell]
     indicators: list[Annex2Indicator]
+    allowance: Allowance | None = None
 
 
 def _role_keys(plan: Plan) -> dict[str, str]:
@@ -308,7 +312,34 @@ def _annex2_month(
     )
 
 
+def last_year_monthly(plan: Plan, table: MonthTable, key: str) -> list[float | None]:
+    """Last year's 12 monthly figures of a field; a month before the first cumulative period that holds
+    nothing comes inside it (0 on its own)."""
+    first = plan.rules.first_cumulative_month
+    return [
+        0.0 if v is None and m < first and not table.values.get(m) else v
+        for m in range(1, 13)
+        for v in [table.value(m, key)]
+    ]
+
+
 def annex2_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period) -> Annex2Progress | None:
+    a2 = _annex2_core(plan, unit_id, table, period)
+    if a2 is None or a2.ytd_energy_tce is None or a2.ytd_output_wan_yuan is None:
+        return a2
+    keys = _role_keys(plan)
+    allowance = annex2_allowance(
+        a2.target_pct,
+        period.month,
+        a2.ytd_energy_tce,
+        a2.ytd_output_wan_yuan,
+        last_year_monthly(plan, table, keys["energy_last_year"]),
+        last_year_monthly(plan, table, keys["output_last_year"]),
+    )
+    return replace(a2, allowance=allowance)
+
+
+def _annex2_core(plan: Plan, unit_id: str, table: MonthTable, period: Period) -> Annex2Progress | None:
     row = plan.annex2_row(unit_id)
     if row is None:
         return None
@@ -410,6 +441,8 @@ class Annex3Progress:
     electricity_basis_assumed: bool = False
     electricity_basis_note: str = ""
     electricity_basis_evidence: str = ""
+    carbon: CarbonProgress | None = None
+    allowance: Allowance | None = None
 
     @property
     def electricity_basis_line(self) -> str:
@@ -511,6 +544,51 @@ def _carrier_totals(
 
 
 def annex3_progress(
+    plan: Plan,
+    unit_id: str,
+    coefficients: CoefficientSet,
+    table: MonthTable,
+    period: Period,
+    factors: EmissionFactorSet | None = None,
+) -> Annex3Progress | None:
+    """The energy figures, then the carbon (tCO₂ by carrier) and the energy still allowed this year."""
+    a3 = _annex3_core(plan, unit_id, coefficients, table, period)
+    row = plan.annex3_row(unit_id)
+    if a3 is None or row is None:
+        return a3
+    n = period.month
+    short = {
+        (int(c.period[5:7]), c.field.endswith(LAST_YEAR)) for c in a3.missing if plan.field(c.field).carrier
+    }
+    carriers = [f for f in plan.fields if f.annex == 3 and f.carrier and not f.is_last_year]
+    carbon = carbon_progress(
+        carriers,
+        factors or load_shipped_emission_factors(),
+        table.values,
+        n,
+        a3.complete,
+        short,
+        a3.denominator,
+        row.intensity_unit,
+        [m.cumulative_tce is not None for m in a3.months],
+    )
+    allowance = None
+    if a3.ytd_tce is not None:
+        due = months_due(plan, table, [f.key for f in plan.fields_for(unit_id) if f.annex == 3], n)
+        allowance = annex3_allowance(
+            a3.cap_tce,
+            row.intensity_target,
+            n,
+            a3.ytd_tce,
+            _last_year_profile(plan, coefficients, table, due, n),
+            a3.denominator,
+            row.denominator_kind == "stock",
+            last_year_monthly(plan, table, row.denominator_field + LAST_YEAR),
+        )
+    return replace(a3, carbon=carbon, allowance=allowance)
+
+
+def _annex3_core(
     plan: Plan, unit_id: str, coefficients: CoefficientSet, table: MonthTable, period: Period
 ) -> Annex3Progress | None:
     row = plan.annex3_row(unit_id)
@@ -828,6 +906,14 @@ class UnitProgress:
     annex1: list[RowProgress]
     annex4: list[RowProgress]
     missing: list[MissingCell]  # every required figure missing in months 1..N, all annexes
+    # carbon of the carriers the unit reports (annex 3); None while incomplete or without carriers
+    ytd_co2_t: float | None = None
+    ytd_co2_t_last_year: float | None = None
+    co2_change_pct: float | None = None
+    emission_factor_version: str | None = None
+    # the energy the unit may still use this year and meet its target (annex 2, else annex 3)
+    remaining_allowance_tce: float | None = None
+    remaining_allowance_per_month_tce: float | None = None
 
     @property
     def complete(self) -> bool:
@@ -854,12 +940,19 @@ class UnitProgress:
 
 
 def unit_progress(
-    plan: Plan, coefficients: CoefficientSet, figures: Iterable[Figure], unit_id: str, period: Period
+    plan: Plan,
+    coefficients: CoefficientSet,
+    figures: Iterable[Figure],
+    unit_id: str,
+    period: Period,
+    factors: EmissionFactorSet | None = None,
 ) -> UnitProgress:
     table = MonthTable(plan.year, figures)
     annex2 = annex2_progress(plan, unit_id, table, period)
-    annex3 = annex3_progress(plan, unit_id, coefficients, table, period)
+    annex3 = annex3_progress(plan, unit_id, coefficients, table, period, factors)
     missing = missing_cells(plan, unit_id, table, period.month)
+    carbon = annex3.carbon if annex3 else None
+    allowance = (annex2.allowance if annex2 else None) or (annex3.allowance if annex3 else None)
     return UnitProgress(
         plan_id=plan.id,
         unit_id=unit_id,
@@ -872,4 +965,10 @@ def unit_progress(
         annex1=annex1_progress(plan, unit_id, table, period),
         annex4=annex4_progress(plan, unit_id, table, period),
         missing=missing,
+        ytd_co2_t=carbon.ytd_co2_t if carbon else None,
+        ytd_co2_t_last_year=carbon.ytd_co2_t_last_year if carbon else None,
+        co2_change_pct=carbon.co2_change_pct if carbon else None,
+        emission_factor_version=carbon.factor_version if carbon else None,
+        remaining_allowance_tce=allowance.remaining_tce if allowance else None,
+        remaining_allowance_per_month_tce=allowance.per_month_tce if allowance else None,
     )

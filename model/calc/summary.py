@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -50,6 +50,8 @@ class Annex2Line:
     colour_label: str
     counted: bool  # inside the district ΣE/ΣY
     comparable: bool = True  # last year's ΣE and ΣY present and non-zero (同口径)
+    remaining_allowance_tce: float | None = None  # as the unit's package computed it
+    remaining_allowance_per_month_tce: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,11 @@ class Annex3Line:
     intensity_yoy_target_pct: float
     colour: str | None
     colour_label: str
+    remaining_allowance_tce: float | None = None
+    remaining_allowance_per_month_tce: float | None = None
+    ytd_co2_t: float | None = None
+    ytd_co2_t_last_year: float | None = None
+    co2_change_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,11 @@ class DistrictView:
     report_rate_expected: int
     report_rate_pct: float | None
     notes: list[str]
+    # the district's carbon: a sum over the key users whose packages hold a complete year to date
+    annex3_ytd_co2_t: float | None = None
+    annex3_ytd_co2_t_last_year: float | None = None
+    annex3_co2_change_pct: float | None = None
+    annex3_co2_units: list[str] = field(default_factory=list)  # unit ids counted
 
     @property
     def corrections(self) -> list[PackageLine]:
@@ -237,6 +249,10 @@ def _annex2(plan: Plan, held: Mapping[str, _Held]) -> tuple[list[Annex2Line], An
                 colour_label=str(a2.get("colour_label")) if comparable and a2 else colour_label(None),
                 counted=part is not None,
                 comparable=comparable,
+                remaining_allowance_tce=h.progress.get("remaining_allowance_tce") if h else None,
+                remaining_allowance_per_month_tce=h.progress.get("remaining_allowance_per_month_tce")
+                if h
+                else None,
             )
         )
     total = calc.total(parts) if parts else None
@@ -276,6 +292,13 @@ def _annex3(plan: Plan, held: Mapping[str, _Held]) -> list[Annex3Line]:
                 intensity_yoy_target_pct=row.intensity_yoy_change_pct,
                 colour=a3.get("colour"),
                 colour_label=a3.get("colour_label") or colour_label(None),
+                remaining_allowance_tce=h.progress.get("remaining_allowance_tce") if h else None,
+                remaining_allowance_per_month_tce=h.progress.get("remaining_allowance_per_month_tce")
+                if h
+                else None,
+                ytd_co2_t=h.progress.get("ytd_co2_t") if h else None,
+                ytd_co2_t_last_year=h.progress.get("ytd_co2_t_last_year") if h else None,
+                co2_change_pct=h.progress.get("co2_change_pct") if h else None,
             )
         )
     return lines
@@ -530,7 +553,21 @@ def build_district_view(
         report_rate_expected=rate.expected,
         report_rate_pct=rate.pct,
         notes=notes,
+        **_carbon_total(annex3),
     )
+
+
+def _carbon_total(lines: list[Annex3Line]) -> dict[str, Any]:
+    """ΣtCO₂ over the key users with this year's and last year's figures: a sum, never an average."""
+    counted = [x for x in lines if x.ytd_co2_t is not None and x.ytd_co2_t_last_year is not None]
+    total = sum(x.ytd_co2_t or 0.0 for x in counted) if counted else None
+    last = sum(x.ytd_co2_t_last_year or 0.0 for x in counted) if counted else None
+    return {
+        "annex3_ytd_co2_t": total,
+        "annex3_ytd_co2_t_last_year": last,
+        "annex3_co2_change_pct": calc.pct_change(total, last),
+        "annex3_co2_units": [x.unit_id for x in counted],
+    }
 
 
 def _order(plan: Plan, unit_id: str) -> int:

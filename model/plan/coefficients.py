@@ -8,6 +8,7 @@ the basis and the table version it was computed with.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -61,11 +62,17 @@ def basis_label(basis: str) -> str:
     return translate("coefficients", "当量值") if basis == CALORIFIC else translate("coefficients", "等价值")
 
 
-def parse_coefficients(text: str, source_name: str) -> CoefficientSet:
+Fail = Callable[[str, str], PlanError]
+
+
+def read_data_file(text: str, source_name: str, file_format: str, what: str) -> tuple[dict[str, Any], Fail]:
+    """A versioned data file's JSON object (`what`: 系数文件, 排放因子文件 …) and the error it raises for a
+    wrong value at a path."""
+
     def fail(path: str, problem: str) -> PlanError:
         return PlanError(
-            translate("coefficients", "系数文件 {file} 有误：{path}：{problem}").format(
-                file=source_name, path=path, problem=problem
+            translate("coefficients", "{what} {file} 有误：{path}：{problem}").format(
+                what=what, file=source_name, path=path, problem=problem
             )
         )
 
@@ -73,8 +80,15 @@ def parse_coefficients(text: str, source_name: str) -> CoefficientSet:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise fail(f"第 {exc.lineno} 行", exc.msg) from None
-    if not isinstance(data, dict) or data.get("format") != "tanbao-coefficients":
-        raise fail("format", translate("coefficients", "不是 TanBao 系数文件"))
+    if not isinstance(data, dict) or data.get("format") != file_format:
+        raise fail("format", translate("coefficients", "不是 TanBao {what}").format(what=what))
+    return data, fail
+
+
+def parse_coefficients(text: str, source_name: str) -> CoefficientSet:
+    data, fail = read_data_file(
+        text, source_name, "tanbao-coefficients", translate("coefficients", "系数文件")
+    )
     carriers: dict[str, Carrier] = {}
     raw_carriers = data.get("carriers")
     if not isinstance(raw_carriers, dict) or not raw_carriers:

@@ -32,6 +32,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -39,11 +40,12 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 
-from model.calc.report import ATTACHMENT_NAME, UnitReport, encode_report_data
+from model.calc.report import ATTACHMENT_NAME, UnitReport, encode_report_data, report_data_sha256
 from model.common import formatting as fmt
 from model.common.i18n import translate
 from model.reports.chart import Axis, axis_for
 from model.reports.fonts import font_path
+from model.reports.printmark import SUMMARY, UNIT, PrintMark, short_fingerprint, summary_sha256
 from model.reports.tables import (
     COLOUR,
     HASH,
@@ -54,6 +56,8 @@ from model.reports.tables import (
     ReportPeople,
     Section,
     Table,
+    calculation_notes_table,
+    calculation_versions,
     evidence_table,
     summary_header,
     summary_notes,
@@ -73,6 +77,8 @@ FONT = "TanBaoSans"
 PAGE_W, PAGE_H = A4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 15 * mm, 14 * mm, 16 * mm
 CONTENT_W = PAGE_W - 2 * MARGIN_X
+QR_SIZE = 24 * mm  # ≥ 3 pixels a module on a 150 dpi scan
+MARKED_BOTTOM = 30 * mm  # the bottom margin of a page with a print mark
 FILL = {
     "green": colors.HexColor("#cdebd0"),
     "yellow": colors.HexColor("#fdeea0"),
@@ -116,8 +122,33 @@ def _p(text: str, size: float = 8.5, align: int = TA_LEFT, colour: Any = None) -
 # ---- page furniture ----------------------------------------------------------------------------
 
 
-def _numbered_canvas(running: str) -> type[Canvas]:
-    """A canvas that knows the page count when it closes: 第 x 页 共 y 页, and a running head."""
+def _draw_mark(canvas: Canvas, mark: PrintMark) -> None:
+    """The page's QR code at the bottom right (reportlab's QR encoder, drawn module by module so that no
+    font state of the page changes), its content in readable text beside it."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    widget = QrCodeWidget(mark.payload, barLevel="M")
+    widget.qr.make()
+    modules = widget.qr.modules
+    border = 2
+    box = QR_SIZE / (len(modules) + 2 * border)
+    left, top = PAGE_W - MARGIN_X - QR_SIZE, 3 * mm + QR_SIZE
+    canvas.setFillColor(colors.black)
+    for r, row in enumerate(modules):
+        for c, dark in enumerate(row):
+            if dark:
+                canvas.rect(
+                    left + (c + border) * box, top - (r + border + 1) * box, box, box, stroke=0, fill=1
+                )
+    canvas.setFillColor(GREY)
+    canvas.setFont(FONT, 6.5)
+    for i, line in enumerate(mark.readable):
+        canvas.drawString(MARGIN_X, 22 * mm - i * 3.4 * mm, line)
+
+
+def _numbered_canvas(running: str, mark: PrintMark | None = None) -> type[Canvas]:
+    """A canvas that knows the page count when it closes: 第 x 页 共 y 页, a running head and, when the
+    report carries one, each page's print mark (QR code)."""
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -148,6 +179,8 @@ def _numbered_canvas(running: str) -> type[Canvas]:
             )
             if page > 1 and running:
                 self.drawString(MARGIN_X, PAGE_H - 9 * mm, running)
+            if mark is not None:
+                _draw_mark(self, mark.on_page(page, total))
             self.restoreState()
 
     return NumberedCanvas
@@ -506,8 +539,17 @@ def _section(section: Section, header: FormHeader, first: bool, tail: list[Flowa
     return out
 
 
-def _build(story: list[Flowable], running: str, meta: dict[str, str]) -> bytes:
+def _calculation_page(report: UnitReport) -> list[Flowable]:
+    """The last page: how each derived figure was obtained, with the coefficient versions."""
+    out: list[Flowable] = [PageBreak(), *_title(translate("report", "计算说明"))]
+    out += _table(calculation_notes_table(report))
+    out += [Paragraph(_esc(line), _style(8, leading=11.5)) for line in calculation_versions(report)]
+    return out
+
+
+def _build(story: list[Flowable], running: str, meta: dict[str, str], mark: PrintMark | None = None) -> bytes:
     register_font()
+    bottom = MARKED_BOTTOM if mark is not None else MARGIN_BOTTOM
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -515,7 +557,7 @@ def _build(story: list[Flowable], running: str, meta: dict[str, str]) -> bytes:
         leftMargin=MARGIN_X,
         rightMargin=MARGIN_X,
         topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
+        bottomMargin=bottom,
         title=meta.get("title", ""),
         author=meta.get("author", ""),
         subject=meta.get("subject", ""),
@@ -524,9 +566,9 @@ def _build(story: list[Flowable], running: str, meta: dict[str, str]) -> bytes:
         initialFontName=FONT,
         initialFontSize=9,
     )
-    frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body")
+    frame = Frame(MARGIN_X, bottom, CONTENT_W, PAGE_H - MARGIN_TOP - bottom, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(story, canvasmaker=_numbered_canvas(running))
+    doc.build(story, canvasmaker=_numbered_canvas(running, mark))
     return buffer.getvalue()
 
 
@@ -540,9 +582,15 @@ class RenderedPdf:
 
 
 def render_unit_pdf(
-    report: UnitReport, people: ReportPeople, *, signed: bool, evidence: Sequence[EvidenceItem] = ()
+    report: UnitReport,
+    people: ReportPeople,
+    *,
+    signed: bool,
+    signer_fingerprint: str = "",
+    evidence: Sequence[EvidenceItem] = (),
 ) -> RenderedPdf:
-    """The unit's report without attachment or signature; `signed` only changes the empty signature box."""
+    """The unit's report without attachment or signature; `signed` only changes the empty signature box.
+    Every page carries the print mark: the data's SHA-256 and the signer certificate's fingerprint."""
     register_font()
     story: list[Flowable] = []
     holder: list[SignatureBox] = []
@@ -555,6 +603,7 @@ def render_unit_pdf(
     story += _notes(unit_notes(report))
     if evidence:
         story += _table(evidence_table(list(evidence), report.plan.rules.evidence_in_package_max_mb))
+    story += _calculation_page(report)
     running = f"{report.unit.full_name}  {report.period.label()}"
     data = _build(
         story,
@@ -566,6 +615,15 @@ def render_unit_pdf(
             "author": report.unit.full_name,
             "subject": report.plan.title,
         },
+        PrintMark(
+            UNIT,
+            report.plan.id,
+            report.unit.id,
+            str(report.period),
+            report.version,
+            report_data_sha256(report.data),
+            short_fingerprint(signer_fingerprint),
+        ),
     )
     return RenderedPdf(data, holder[-1])
 
@@ -585,7 +643,10 @@ def unit_pdf(
     from model.reports import signing
 
     people = people or ReportPeople()
-    rendered = render_unit_pdf(report, people, signed=key is not None, evidence=evidence)
+    fingerprint = key.info.fingerprint_sha256 if key is not None else ""
+    rendered = render_unit_pdf(
+        report, people, signed=key is not None, signer_fingerprint=fingerprint, evidence=evidence
+    )
     data = encode_report_data(report.data)
     if key is None:
         return signing.attach_data(
@@ -634,4 +695,12 @@ def summary_pdf(plan: Plan, summary: DistrictSummary, people: ReportPeople | Non
         story,
         f"{summary.district_unit_name}  {summary.period_label}",
         {"title": summary_title(plan), "author": summary.district_unit_name, "subject": plan.title},
+        PrintMark(
+            SUMMARY,
+            plan.id,
+            summary.district_unit_id,
+            summary.period,
+            None,
+            summary_sha256(summary.to_dict()),
+        ),
     )

@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from model.calc.allowance import Allowance, describe
+from model.calc.carbon import CarbonProgress
 from model.calc.checks import ERROR
+from model.calc.explain import calculation_notes
 from model.calc.progress import Annex3Progress, MissingCell, MonthTable, colour_label
 from model.calc.report import UnitReport
 from model.calc.summary import NOT_REPORTED, Annex2Line, DistrictSummary
@@ -284,7 +287,12 @@ def _annex2_section(report: UnitReport) -> Section:
         title=translate("report", "{title}完成情况表").format(title=plan.annexes[2].title),
         table_number=_table_number(plan, "annex2"),
         measure_unit=units,
-        tables=[main, result, monthly],
+        tables=[
+            main,
+            result,
+            monthly,
+            allowance_table(a2.allowance, translate("report", "四、剩余用能空间")),
+        ],
         chart=chart,
     )
 
@@ -419,7 +427,13 @@ def _annex3_section(report: UnitReport) -> Section:
         title=translate("report", "{title}完成情况表").format(title=plan.annexes[3].title),
         table_number=_table_number(plan, "annex3"),
         measure_unit=translate("report", "吨标准煤"),
-        tables=[carriers, indicators, monthly],
+        tables=[
+            carriers,
+            indicators,
+            monthly,
+            *([carbon_table(a3.carbon)] if a3.carbon else []),
+            allowance_table(a3.allowance, translate("report", "五、剩余用能空间")),
+        ],
         chart=chart,
     )
 
@@ -436,6 +450,96 @@ def _denominator_row(plan: Plan, a3: Annex3Progress) -> list[Cell]:
         text(translate("report", "能耗强度的分母")),
         text("—"),
     ]
+
+
+def carbon_table(carbon: CarbonProgress) -> Table:
+    """tCO₂ by carrier, this year to date and last year, with the factors and their version."""
+    used = [c for c in carbon.carriers if c.ytd_amount or c.ytd_amount_last_year or c.month_amount]
+    rows = [
+        [
+            text(c.label),
+            text(c.unit),
+            Cell(c.t_co2_per_unit, COEFFICIENT),
+            Cell(c.month_co2_t, AMOUNT),
+            Cell(c.ytd_co2_t, AMOUNT),
+            Cell(c.ytd_co2_t_last_year, AMOUNT),
+        ]
+        for c in used
+    ]
+    rows.append(
+        [
+            text(translate("report", "合计")),
+            text(translate("report", "吨二氧化碳")),
+            text("—"),
+            Cell(carbon.month_co2_t, AMOUNT),
+            Cell(carbon.ytd_co2_t, AMOUNT),
+            Cell(carbon.ytd_co2_t_last_year, AMOUNT),
+        ]
+    )
+    rows.append(
+        [
+            text(translate("report", "同比变化")),
+            text("%"),
+            text("—"),
+            text("—"),
+            Cell(carbon.co2_change_pct, RATE),
+            text("—"),
+        ]
+    )
+    rows.append(
+        [
+            text(translate("report", "碳排放强度")),
+            text(carbon.co2_intensity_unit),
+            text("—"),
+            text("—"),
+            Cell(carbon.co2_intensity, INTENSITY),
+            text("—"),
+        ]
+    )
+    return Table(
+        caption=translate("report", "四、碳排放（排放因子 {version}）").format(version=carbon.factor_version),
+        columns=[
+            translate("report", "能源品种"),
+            translate("report", "计量单位"),
+            translate("report", "排放因子（吨二氧化碳/计量单位）"),
+            translate("report", "本月（吨二氧化碳）"),
+            translate("report", "本年累计"),
+            translate("report", "上年同期"),
+        ],
+        widths=[2.2, 1.6, 2.6, 1.8, 1.8, 1.8],
+        rows=rows,
+        total_rows=(len(used),),
+    )
+
+
+def allowance_table(a: Allowance | None, caption: str) -> Table:
+    """The energy still allowed this year at the target, or by how much the target is out of reach."""
+    tce = translate("report", "吨标准煤")
+    rows = [[text(translate("report", "说明")), text(""), text(describe(a))]]
+    if a is not None:
+        rows = [
+            [text(translate("report", "全年可用（恰好达标）")), text(tce), Cell(a.allowed_year_tce, AMOUNT)],
+            [text(translate("report", "本年已用")), text(tce), Cell(a.used_tce, AMOUNT)],
+            [text(translate("report", "剩余用能空间")), text(tce), Cell(a.remaining_tce, AMOUNT)],
+            [
+                text(translate("report", "剩余月数")),
+                text(translate("report", "个月")),
+                Cell(a.remaining_months, NUMBER, 0),
+            ],
+            [text(translate("report", "月均可用")), text(tce), Cell(a.per_month_tce, AMOUNT)],
+            [
+                text(translate("report", "上年同期这几个月实际用能")),
+                text(tce),
+                Cell(a.last_year_same_months_tce, AMOUNT),
+            ],
+            *rows,
+        ]
+    return Table(
+        caption=caption,
+        columns=[translate("report", "项目"), translate("report", "计量单位"), translate("report", "数值")],
+        widths=[3.0, 1.4, 6.0],
+        rows=rows,
+    )
 
 
 def _value_cell(value: float | None, measure: str, status: str | None) -> Cell:
@@ -753,6 +857,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             Cell(line.ytd_output_wan_yuan_last_year, AMOUNT),
             Cell(line.ytd_change_rate_pct, RATE),
             Cell(line.completion_rate_pct, PCT),
+            Cell(line.remaining_allowance_tce, AMOUNT),
             colour_cell(line.colour),
         ]
         for line in summary.annex2
@@ -766,6 +871,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             Cell(t.output_wan_yuan, AMOUNT),
             Cell(t.output_wan_yuan_last_year, AMOUNT),
             Cell(t.change_rate_pct, RATE),
+            text("—"),
             text("—"),
             text("—"),
         ]
@@ -784,9 +890,10 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             translate("report", "上年同期产值"),
             translate("report", "累计变化率"),
             translate("report", "完成率"),
+            translate("report", "剩余用能空间"),
             translate("report", "预警"),
         ],
-        widths=[2.3, 1.0, 1.5, 1.5, 1.6, 1.6, 1.2, 1.2, 1.3],
+        widths=[2.3, 1.0, 1.5, 1.5, 1.6, 1.6, 1.2, 1.2, 1.5, 1.3],
         rows=a2_rows,
         total_rows=(len(a2_rows) - 1,),
     )
@@ -805,14 +912,22 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             Cell(line.intensity_target, INTENSITY),
             text(line.intensity_unit),
             Cell(line.intensity_yoy_change_pct, RATE),
+            Cell(line.remaining_allowance_tce, AMOUNT),
+            Cell(line.ytd_co2_t, AMOUNT),
             colour_cell(line.colour),
         ]
         for line in summary.annex3
     ]
     a3 = Table(
-        caption=translate("report", "合计本年累计 {w} 万吨标准煤（{n} 个单位）。").format(
+        caption=translate(
+            "report",
+            "合计本年累计 {w} 万吨标准煤（{n} 个单位）；碳排放合计 {c} 吨二氧化碳（{k} 个单位），同比 {d}。",
+        ).format(
             w=fmt.amount(None if summary.annex3_ytd_tce is None else summary.annex3_ytd_tce / 10000),
             n=summary.annex3_units_counted,
+            c=fmt.amount(summary.annex3_ytd_co2_t),
+            k=len(summary.annex3_co2_units),
+            d=fmt.rate(summary.annex3_co2_change_pct),
         ),
         columns=[
             translate("report", "单位"),
@@ -824,9 +939,11 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             translate("report", "强度目标"),
             translate("report", "强度单位"),
             translate("report", "强度同比"),
+            translate("report", "剩余用能空间"),
+            translate("report", "碳排放（吨二氧化碳）"),
             translate("report", "预警"),
         ],
-        widths=[2.2, 1.3, 1.3, 1.0, 1.3, 1.55, 1.55, 1.5, 1.1, 1.4],
+        widths=[2.4, 1.3, 1.3, 1.0, 1.3, 1.55, 1.55, 1.5, 1.1, 1.4, 1.4, 1.2],
         rows=a3_rows,
     )
     a1 = Table(
@@ -947,3 +1064,33 @@ def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
     )
     notes.append(colour_rule_note(plan))
     return notes
+
+
+def calculation_notes_table(report: UnitReport) -> Table:
+    """The 计算说明 page: each derived figure of the report, its formula, result and versions."""
+    rows = [
+        [text(f"{e.label}\n{e.figure}"), text(f"{e.formula}\n{e.words}"), text(e.shown)]
+        for e in calculation_notes(report)
+    ]
+    return Table(
+        caption=translate("report", "各计算结果的公式与舍入（显示值按规则舍入，计算和存储不舍入）"),
+        columns=[
+            translate("report", "计算结果"),
+            translate("report", "公式与算法"),
+            translate("report", "本期值"),
+        ],
+        widths=[2.6, 6.4, 1.6],
+        rows=rows,
+    )
+
+
+def calculation_versions(report: UnitReport) -> list[str]:
+    """The coefficient table, electricity basis and emission-factor table every figure was computed with."""
+    a3 = report.progress.annex3
+    lines = [translate("report", "折标系数表：{v}").format(v=report.coefficient_version)]
+    if a3 is not None:
+        lines.append(a3.electricity_basis_line)
+    if report.progress.emission_factor_version:
+        lines.append(translate("report", "排放因子表：{v}").format(v=report.progress.emission_factor_version))
+    lines.append(translate("report", "任一数字的逐月输入可在程序中按 F2（计算过程）查看。"))
+    return lines

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 
 import main
 from gui import app as gui_app
@@ -154,6 +155,12 @@ def test_status_page_and_both_summaries_agree_on_packages_only(qtbot, capsys, tm
     assert "亭林镇" in page.notes.text() and "同口径" in page.notes.text() and "第 2 版" in page.notes.text()
     tinglin_row = next(r for r in range(last) if page.summary_table.item(r, 0).text().startswith("亭林镇"))
     assert "未计入" in page.summary_table.item(tinglin_row, 0).text()
+    page.summary_table.setCurrentCell(last, 1)  # 计算过程 of the district rate: who is in, who is out
+    qtbot.keyClick(page.summary_table, Qt.Key.Key_F2)
+    explained = page.explain_dialog.text.toPlainText()
+    assert "计入 2 个单位" in explained and "亭林镇：上年同期数据缺失或为零，非同口径" in explained
+    assert "朱泾镇：未报" in explained
+    page.explain_dialog.close()
 
     pdf, xlsx = tmp_path / "s.pdf", tmp_path / "s.xlsx"
     run(capsys, db, "export", "summary-pdf", "--period", PERIOD, "-o", str(pdf))

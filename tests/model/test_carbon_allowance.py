@@ -1,0 +1,158 @@
+"""Carbon and the energy a unit may still use, recomputed by hand for a town and both key users.
+
+Factors by hand: Shanghai electricity 4.2 tCO₂/万kWh and heat 0.06 tCO₂/GJ (DOMAIN.md §3); a fuel's
+factor from the national guideline's defaults: low heating value × carbon content × oxidation × 44/12.
+Annex-3 tce uses the 2024 等价值 0.30 kgce/kWh and GB/T 2589-2020 (natural gas 1.2143, diesel 1.4571).
+"""
+
+import pytest
+
+from model.calc.progress import unit_progress
+from model.common.errors import PlanError
+from model.common.periods import parse_period
+from model.entry.figures import Entry, store_entries
+from model.plan.emission import load_shipped_emission_factors, parse_emission_factors
+
+ELECTRICITY_T_PER_KWH = 4.2 / 10000
+GAS_T_PER_M3 = 389.31 / 10000 * 15.3 / 1000 * 0.99 * 44 / 12  # 389.31 GJ/万m³, 15.3 tC/TJ, 99 %
+DIESEL_T_PER_KG = 42.652 / 1000 * 20.2 / 1000 * 0.98 * 44 / 12  # 42.652 GJ/t, 20.2 tC/TJ, 98 %
+
+
+def enter(store, unit, period, **values):
+    plan = store.plans.get()
+    store_entries(
+        store, plan, [Entry(unit, parse_period(period), k, str(v)) for k, v in values.items()], who="t"
+    )
+
+
+def progress(store, unit, period):
+    plan = store.plans.get()
+    return unit_progress(
+        plan,
+        store.plans.coefficients(plan.coefficients),
+        store.figures.read(plan.id, unit),
+        unit,
+        parse_period(period),
+    )
+
+
+def test_shipped_factors_name_their_source_and_derive_fuels_from_the_guideline():
+    factors = load_shipped_emission_factors()
+    assert factors.factor("electricity").t_co2_per_unit == pytest.approx(ELECTRICITY_T_PER_KWH)
+    assert factors.factor("electricity").status == "confirmed"
+    assert factors.factor("heat").t_co2_per_unit == pytest.approx(0.06 / 1000)  # per MJ
+    diesel = factors.factor("diesel")
+    assert diesel.derived and diesel.t_co2_per_unit == pytest.approx(DIESEL_T_PER_KG)
+    assert factors.factor("natural_gas").t_co2_per_unit == pytest.approx(GAS_T_PER_M3)
+    assert all(f.source for f in factors.factors.values())
+
+
+def test_a_factor_without_source_is_refused():
+    text = (
+        '{"format": "tanbao-emission-factors", "version": "x", "year": 2024,'
+        ' "factors": {"electricity": {"t_co2_per_unit": 0.00042, "status": "confirmed"}}}'
+    )
+    with pytest.raises(PlanError, match="来源"):
+        parse_emission_factors(text, "x.json")
+
+
+def _town(store, unit, energy, output):
+    """Last year: 1000 tce and 20000 万元 every month; this year months 1–4 as given."""
+    for m in range(1, 13):
+        enter(store, unit, f"2024-{m:02d}", energy_tce_last_year=1000, output_wan_yuan_last_year=20000)
+    for m in range(1, 5):
+        enter(store, unit, f"2024-{m:02d}", energy_tce=energy, output_wan_yuan=output)
+
+
+def test_town_allowance_by_hand(store):
+    _town(store, "fengjing", 950, 21000)  # target −1.0 %
+    p = progress(store, "fengjing", "2024-04")
+    # output to date 84000 vs 80000 last year: the year projected at 84000 × 240000 / 80000 = 252000 万元
+    allowed = (1 - 0.01) * 12000 * 252000 / 240000  # = 12474 tce for the year
+    a = p.annex2.allowance
+    assert a.projected_output_wan_yuan == pytest.approx(252000)
+    assert a.allowed_year_tce == pytest.approx(12474)
+    assert p.remaining_allowance_tce == pytest.approx(allowed - 3800)  # 8674
+    assert p.remaining_allowance_per_month_tce == pytest.approx(8674 / 8)
+    assert a.last_year_same_months_tce == pytest.approx(8000)
+    assert a.out_of_reach_by_tce is None
+
+
+def test_town_out_of_reach_says_by_how_much(store):
+    _town(store, "fengjing", 1600, 10000)  # output halved, energy up
+    p = progress(store, "fengjing", "2024-04")
+    allowed = 0.99 * 12000 * (40000 * 240000 / 80000) / 240000  # 5940
+    assert p.annex2.allowance.out_of_reach_by_tce == pytest.approx(6400 - allowed)  # 460
+    assert p.remaining_allowance_tce == pytest.approx(allowed - 6400)
+    assert p.remaining_allowance_per_month_tce is None
+
+
+def test_hospital_carbon_and_allowance_by_hand(store):
+    for m in (1, 2, 3):
+        enter(
+            store,
+            "phcc",
+            f"2024-{m:02d}",
+            electricity_kwh=1_000_000,
+            electricity_kwh_last_year=1_100_000,
+            natural_gas_m3=20_000,
+            natural_gas_m3_last_year=22_000,
+            diesel_kg=500,
+            diesel_kg_last_year=400,
+            floor_area_m2=100_000,
+        )
+    for m in range(4, 13):
+        enter(store, "phcc", f"2024-{m:02d}", electricity_kwh_last_year=1_100_000)
+    p = progress(store, "phcc", "2024-03")
+    co2 = 3_000_000 * ELECTRICITY_T_PER_KWH + 60_000 * GAS_T_PER_M3 + 1_500 * DIESEL_T_PER_KG
+    co2_last = 3_300_000 * ELECTRICITY_T_PER_KWH + 66_000 * GAS_T_PER_M3 + 1_200 * DIESEL_T_PER_KG
+    assert p.ytd_co2_t == pytest.approx(co2)  # 1260 + 129.73 + 4.64
+    assert p.ytd_co2_t_last_year == pytest.approx(co2_last)
+    assert p.co2_change_pct == pytest.approx((co2 / co2_last - 1) * 100)
+    carbon = p.annex3.carbon
+    assert [c.key for c in carbon.carriers][:3] == ["electricity_kwh", "natural_gas_m3", "diesel_kg"]
+    assert carbon.carriers[0].ytd_co2_t == pytest.approx(1260)
+    assert carbon.month_co2_t == pytest.approx(co2 / 3)
+    assert carbon.co2_intensity == pytest.approx(co2 / 100_000)
+    assert carbon.co2_intensity_unit == "吨二氧化碳/平方米"
+    ytd_tce = 3_000_000 * 0.30 / 1000 + 60_000 * 1.2143 / 1000 + 1_500 * 1.4571 / 1000  # 975.04
+    a = p.annex3.allowance
+    assert a.cap_left_tce == pytest.approx(10381 - ytd_tce)
+    assert a.intensity_left_tce == pytest.approx(0.08 * 100_000 - ytd_tce)  # the smaller: 7024.96
+    assert a.binding == "intensity"
+    assert p.remaining_allowance_tce == pytest.approx(8000 - ytd_tce)
+    assert p.remaining_allowance_per_month_tce == pytest.approx((8000 - ytd_tce) / 9)
+    assert a.last_year_same_months_tce == pytest.approx(9 * 1_100_000 * 0.30 / 1000)  # 2970
+
+
+def test_wastewater_plant_carbon_and_allowance_by_hand(store):
+    for m in range(1, 13):
+        enter(
+            store,
+            "paihai",
+            f"2024-{m:02d}",
+            electricity_kwh_last_year=2_100_000,
+            treated_volume_m3_last_year=3_900_000,
+        )
+    for m in (1, 2, 3):
+        enter(store, "paihai", f"2024-{m:02d}", electricity_kwh=2_000_000, treated_volume_m3=4_000_000)
+    p = progress(store, "paihai", "2024-03")
+    assert p.ytd_co2_t == pytest.approx(6_000_000 * 4.2 / 10000)  # 2520
+    assert p.ytd_co2_t_last_year == pytest.approx(6_300_000 * 4.2 / 10000)  # 2646
+    assert p.co2_change_pct == pytest.approx((2520 / 2646 - 1) * 100)  # −4.76 %
+    assert p.annex3.carbon.co2_intensity == pytest.approx(2520 / 12_000_000)
+    # volume projected with last year's profile: 12e6 × 46.8e6 / 11.7e6 = 48e6 m³
+    a = p.annex3.allowance
+    assert a.year_denominator == pytest.approx(48_000_000)
+    assert a.cap_left_tce == pytest.approx(8856 - 1800)
+    assert a.intensity_left_tce == pytest.approx(0.0001697 * 48_000_000 - 1800)  # 6345.6
+    assert p.remaining_allowance_tce == pytest.approx(6345.6)
+    assert p.remaining_allowance_per_month_tce == pytest.approx(6345.6 / 9)
+    assert a.last_year_same_months_tce == pytest.approx(9 * 2_100_000 * 0.30 / 1000)
+
+
+def test_incomplete_period_has_no_carbon_total_and_no_allowance(store):
+    enter(store, "paihai", "2024-02", electricity_kwh=2_000_000, treated_volume_m3=4_000_000)
+    p = progress(store, "paihai", "2024-02")
+    assert p.ytd_co2_t is None
+    assert p.remaining_allowance_tce is None
