@@ -7,8 +7,8 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from cli.common import Parser, add_force, emit, open_store, who
-from cli.render import shown_target, status_text, trust_line
+from cli.common import Parser, add_force, emit, open_store, unit_and_period, who
+from cli.render import received_heading, received_line, shown_target, status_text, trust_line
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.untrusted import fingerprint_groups, shown
@@ -127,6 +127,47 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_received(args: argparse.Namespace) -> int:
+    from model.exchange.received import evidence_list, held_month, package_pdf, write_held
+
+    with open_store(args) as store:
+        plan, unit, period = unit_and_period(store, args)
+        month = held_month(store, plan, unit.id, period)
+        evidence = {v.version: evidence_list(package_pdf(store, v)) for v in month.versions}
+        written: list[Any] = []
+        if args.output:
+            chosen = [
+                v for v in month.versions if v.version == args.version or (not args.version and v.in_use)
+            ]
+            if not chosen:
+                raise UserError(
+                    translate("cli", "{unit} {period} 没有第 {v} 版的报送文件。").format(
+                        unit=unit.name, period=period, v=args.version or "—"
+                    )
+                )
+            stem = f"{unit.id}_{period}_v{chosen[0].version}"
+            written = write_held(store, chosen[0], args.output, stem=stem)
+
+    def human() -> str:
+        lines = [received_heading(unit.name, period, len(month.versions))]
+        for v in month.versions:
+            lines.append(received_line(v))
+            lines += [
+                translate("cli", "    证明材料：{name}（{kb:,.1f} KB）").format(name=e.name, kb=e.size / 1024)
+                for e in evidence[v.version]
+            ]
+        lines += [translate("cli", "已写出：{path}").format(path=p) for p in written]
+        return "\n".join(lines)
+
+    data = {
+        **asdict(month),
+        "evidence": {str(k): [asdict(e) for e in v] for k, v in evidence.items()},
+        "written": [str(p) for p in written],
+    }
+    emit(args, data, human)
+    return 0
+
+
 def cmd_targets_export(args: argparse.Namespace) -> int:
     from model.exchange.targets import export_targets
 
@@ -225,6 +266,22 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help=translate("cli", "这批文件的收到日期（默认今天；可填更早的日期），据此判断按时或迟报，记入审计"),
     )
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "received",
+        parents=[common],
+        help=translate("cli", "区里收到的某单位某月的各版报送文件：签名人、时间、更正原因、证明材料"),
+    )
+    p.add_argument("--unit", metavar="U", required=True)
+    p.add_argument("--period", metavar="YYYY-MM", required=True)
+    p.add_argument("--version", type=int, metavar="N", help=translate("cli", "写出哪一版（默认在用的一版）"))
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help=translate("cli", "把该版的签名 PDF 和其中的证明材料写到这个目录"),
+    )
+    p.set_defaults(func=cmd_received)
 
     p = sub.add_parser(
         "status",

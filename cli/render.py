@@ -358,3 +358,25 @@ def preview_text(plan: Any, preview: Any) -> str:
         n=len(preview.changes), same=preview.unchanged
     )
     return "\n".join([head, *lines])
+
+
+def received_heading(unit_name: str, period: Any, n: int) -> str:
+    if not n:
+        return translate("cli", "{unit} {period}：区里没有收到报送文件。").format(
+            unit=unit_name, period=period
+        )
+    return translate("cli", "{unit} {period}：收到 {n} 个版本").format(unit=unit_name, period=period, n=n)
+
+
+def received_line(v: Any) -> str:
+    """One version the district holds, as the drill-down shows it."""
+    line = translate("cli", "  第 {v} 版{use}  签名人 {signer}  签名于 {signed}  收到于 {received}").format(
+        v=v.version,
+        use=translate("cli", "（在用）") if v.in_use else "",
+        signer=v.signed_by or v.signer or "—",
+        signed=(v.signed_at or "—")[:16].replace("T", " "),
+        received=(v.received_at or "—")[:16].replace("T", " "),
+    )
+    if v.correction_reason:
+        line += translate("cli", "  更正原因：{r}").format(r=v.correction_reason)
+    return line

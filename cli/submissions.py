@@ -37,7 +37,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
             key,
             args.output,
             who=who(),
-            signer_name=people.preparer or who(),
+            signer_name=people.signer or None,
             people=people,
         )
     data = {

@@ -3,11 +3,12 @@ and the district summary with ΣE/ΣY totals. Everything across units is read-on
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, Qt
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QSplitter,
     QTableView,
@@ -32,6 +34,8 @@ from PySide6.QtWidgets import (
 from gui import style
 from gui.grid import NO_PARENT, Index
 from gui.lazy import RefreshWhenShown
+from gui.open_files import documents_folder
+from gui.received_dialog import ReceivedDialog
 from gui.report_actions import offer_to_open, people_of, show_error
 from gui.session import UnitSession
 from gui.settings import Settings
@@ -40,7 +44,7 @@ from model.calc.completeness import CORRECTED, LATE, MISSING, ON_TIME, Completen
 from model.calc.summary import DistrictView, district_view
 from model.common import formatting as fmt
 from model.common.errors import UserError
-from model.common.periods import Period
+from model.common.periods import Period, parse_period
 from model.common.untrusted import fingerprint_groups, shown
 from model.exchange.district import (
     ImportOutcome,
@@ -51,6 +55,7 @@ from model.exchange.district import (
     trust_list,
     trust_remove,
 )
+from model.exchange.received import CertificatePreview, certificate_preview, newest_reported_period
 from model.exchange.targets import apply_target_changes, export_targets, read_target_changes
 from model.reports.export import PDF, XLSX, district_summary_file
 from model.safety import files
@@ -107,6 +112,8 @@ class CompletenessModel(QAbstractTableModel):
                 tip += "\n" + self.tr("第 {v} 版更正原因：{reason}").format(
                     v=cell.version, reason=cell.correction_reason
                 )
+            if cell.version:
+                tip += "\n" + self.tr("双击查看各版本、签名人、收到时间和证明材料")
             return tip
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
@@ -132,6 +139,10 @@ def summary_rows(summary: DistrictView) -> list[list[tuple[str, str | None]]]:
                 (fmt.pct(line.completion_rate_pct), None),
                 (line.colour_label, line.colour),
                 (fmt.amount(line.remaining_allowance_tce), None),
+                (fmt.amount(line.ytd_energy_tce), None),
+                (fmt.amount(line.ytd_energy_tce_last_year), None),
+                (fmt.amount(line.ytd_output_wan_yuan), None),
+                (fmt.amount(line.ytd_output_wan_yuan_last_year), None),
             ]
         )
     total = summary.annex2_total
@@ -148,13 +159,21 @@ def summary_rows(summary: DistrictView) -> list[list[tuple[str, str | None]]]:
             ("", None),
             ("", None),
             ("", None),
+            (fmt.amount(total.energy_tce), None),
+            (fmt.amount(total.energy_tce_last_year), None),
+            (fmt.amount(total.output_wan_yuan), None),
+            (fmt.amount(total.output_wan_yuan_last_year), None),
         ]
     )
     return rows
 
 
 # the district total each column of the summary's total row explains (计算过程)
-TOTAL_FIGURES = {0: "annex2_total.energy_tce", 1: "annex2_total.change_rate_pct"}
+TOTAL_FIGURES = {
+    0: "annex2_total.energy_tce",
+    1: "annex2_total.change_rate_pct",
+    6: "annex2_total.energy_tce",
+}
 
 
 class DistrictPage(RefreshWhenShown, QWidget):
@@ -190,23 +209,29 @@ class DistrictPage(RefreshWhenShown, QWidget):
         self.grid_view = QTableView()
         self.grid_view.setModel(self.grid_model)
         self.grid_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.summary_table = QTableWidget(0, 6)
-        self.summary_table.setHorizontalHeaderLabels(
-            [
-                self.tr("单位"),
-                self.tr("本年累计变化率"),
-                self.tr("目标"),
-                self.tr("完成率"),
-                self.tr("预警"),
-                self.tr("剩余用能空间（吨标准煤）"),
-            ]
-        )
+        self.grid_view.activated.connect(self.show_cell)  # double-click or Enter
+        headers = [
+            self.tr("单位"),
+            self.tr("本年累计变化率"),
+            self.tr("目标"),
+            self.tr("完成率"),
+            self.tr("预警"),
+            self.tr("剩余用能空间（吨标准煤）"),
+            self.tr("累计能耗 ΣE"),
+            self.tr("上年同期能耗"),
+            self.tr("累计产值 ΣY"),
+            self.tr("上年同期产值"),
+        ]
+        self.summary_table = QTableWidget(0, len(headers))
+        self.summary_table.setHorizontalHeaderLabels(headers)
         self.summary_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.summary_table.customContextMenuRequested.connect(self._summary_menu)
         explain_key = QShortcut(QKeySequence(Qt.Key.Key_F2), self.summary_table)
         explain_key.activated.connect(lambda: self.explain_total(self.summary_table.currentIndex().column()))
         self.summary_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.summary_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.summary_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.notes = QLabel()  # 同口径 exclusions, corrections with their reasons, computed indicators
         self.notes.setWordWrap(True)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -226,6 +251,7 @@ class DistrictPage(RefreshWhenShown, QWidget):
             signal.connect(self.refresh)
         self.stale = True  # built when first shown
         self.builds = 0
+        self.opened = False
 
     def _build(self) -> None:
         """Completeness and summary of every unit, off the GUI thread on a connection of its own (about
@@ -233,15 +259,26 @@ class DistrictPage(RefreshWhenShown, QWidget):
         self.stale = False
         self.builds += 1
         build, path, period = self.builds, self.session.store.path, self.session.period
+        first = not self.opened
+        self.opened = True
         self.heading.setText(self.tr("<b>{label}</b>：正在汇总各单位的数据…").format(label=period.label()))
 
-        def job() -> DistrictView:
+        def job() -> tuple[Period, DistrictView]:
             with open_database(path, write=False) as store:
-                return district_view(store, period)
+                shown = period
+                view = district_view(store, period)
+                newest = newest_reported_period(store, store.plans.get()) if first else None
+                if newest is not None and not view.reported and newest != period:
+                    shown, view = newest, district_view(store, newest)  # open on a month with packages
+                return shown, view
 
-        def done(view: DistrictView) -> None:
-            if build == self.builds:  # else a newer build is on its way
-                self._show(period, view.grid, view)
+        def done(result: tuple[Period, DistrictView]) -> None:
+            shown, view = result
+            if build != self.builds:  # a newer build is on its way
+                return
+            self._show(shown, view.grid, view)
+            if shown != self.session.period:
+                self.session.set_period(shown)  # the window's period selector follows
 
         self.worker.run(job, done, lambda exc: show_error(self, exc, self.tr("无法汇总")))
 
@@ -267,6 +304,8 @@ class DistrictPage(RefreshWhenShown, QWidget):
                 item = QTableWidgetItem(text)
                 if colour:
                     item.setBackground(style.COLOUR_BACKGROUND[colour])
+                if c in (1, 2, 3) or c >= 5:  # numbers line up on the right
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.summary_table.setItem(r, c, item)
         computed = [
             self.tr("{id} 本期 {value}：{source}").format(
@@ -284,6 +323,18 @@ class DistrictPage(RefreshWhenShown, QWidget):
                 )
             )
         self.notes.setText("\n".join(summary.notes + computed))
+
+    def show_cell(self, index: Index) -> None:
+        grid = self.grid_model.grid
+        if grid is None or not index.isValid():
+            return
+        row = grid.units[index.row()]
+        period = parse_period(row.cells[index.column()].period)
+        s = self.session
+        try:
+            ReceivedDialog(s.store, s.plan, row.unit_id, period, self).exec()
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法打开"), exc.message)
 
     # ---- 计算过程 of a district total ------------------------------------------------------------
     def _summary_menu(self, pos: Any) -> None:
@@ -319,23 +370,26 @@ class DistrictPage(RefreshWhenShown, QWidget):
             self.import_files([Path(p) for p in paths])
 
     def import_files(self, paths: list[Path]) -> None:
+        """Import off the GUI thread with a progress bar per file; 取消 stops between two files (the files
+        already imported stay imported and are listed)."""
         s = self.session
         self.settings.set_folder("imports", str(paths[0].parent))
+        self.import_progress = progress = ImportProgress(len(paths), self)
+        received_on = self.received_on.date().toPython()
+
+        def job(store: Store) -> list[ImportOutcome]:
+            return import_packages(store, paths, who=s.who, progress=progress.report, received_on=received_on)
 
         def done(outcomes: list[ImportOutcome]) -> None:
+            progress.finish()
             s.absorb(import_changes(outcomes))
-            ImportResultDialog(outcomes, self).exec()
+            ImportResultDialog(outcomes, self, cancelled=len(paths) - len(outcomes)).exec()
 
-        received_on = self.received_on.date().toPython()
-        self.worker.run(
-            on_own_store(
-                s.store, lambda store: import_packages(store, paths, who=s.who, received_on=received_on)
-            ),
-            done,
-            lambda exc: show_error(self, exc, self.tr("无法导入")),
-            self.tr("正在核验并导入 {n} 个文件…").format(n=len(paths)),
-            self,
-        )
+        def failed(exc: Exception) -> None:
+            progress.finish()
+            show_error(self, exc, self.tr("无法导入"))
+
+        self.worker.run(on_own_store(s.store, job), done, failed)
 
     def show_trust(self) -> None:
         TrustDialog(self.session, self).exec()
@@ -423,12 +477,54 @@ class DistrictPage(RefreshWhenShown, QWidget):
             )
 
 
+class ImportProgress(QObject):
+    """The progress dialog of an import; `report` is called on the worker's thread between files."""
+
+    step = Signal(int, int, str)
+
+    def __init__(self, total: int, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.cancelled = threading.Event()
+        self.dialog = QProgressDialog(
+            parent.tr("正在核验并导入 {n} 个文件…").format(n=total), parent.tr("取消"), 0, total, parent
+        )
+        self.dialog.setWindowTitle(parent.tr("导入报送包"))
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(0)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.canceled.connect(self.cancelled.set)
+        self.step.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def report(self, done: int, total: int, path: str) -> bool:
+        self.step.emit(done, total, path)
+        return not self.cancelled.is_set()
+
+    def _show(self, done: int, total: int, path: str) -> None:
+        if self.cancelled.is_set():
+            self.dialog.setLabelText(self.tr("正在取消：当前文件导入完后停止…"))
+        elif path:
+            self.dialog.setLabelText(
+                self.tr("正在导入第 {i}/{n} 个文件：{name}").format(i=done + 1, n=total, name=Path(path).name)
+            )
+        self.dialog.setValue(done)
+
+    def finish(self) -> None:
+        self.dialog.close()
+
+
 class ImportResultDialog(QDialog):
-    def __init__(self, outcomes: list[ImportOutcome], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, outcomes: list[ImportOutcome], parent: QWidget | None = None, *, cancelled: int = 0
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("导入结果"))
         self.list = QListWidget()
         self.list.setWordWrap(True)
+        if cancelled:
+            self.list.addItem(
+                self.tr("已取消：其余 {n} 个文件没有导入，可以再次选择它们导入。").format(n=cancelled)
+            )
         for outcome in outcomes:
             item = QListWidgetItem(f"【{outcome.label}】{shown(Path(outcome.path).name)}：{outcome.message}")
             if outcome.refused:
@@ -486,32 +582,35 @@ class TrustDialog(QDialog):
         self.table.resizeColumnsToContents()
 
     def add(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("登记证书"), str(Path.home()), self.tr("证书 (*.pem *.crt *.cer)")
+        """Choose one or more certificate files; each is shown with its unit and fingerprint (read over
+        the phone in groups of four) and trusted only when ticked and confirmed."""
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("登记证书"), documents_folder(), self.tr("证书 (*.pem *.crt *.cer)")
         )
-        if not path:
+        if not paths:
             return
         s = self.session
-        try:
-            try:
-                entry = trust_add(s.store, s.plan, path, who=s.who)
-            except ReplaceNeeded as exc:
-                if not self._confirm_replace(exc.message):
-                    return
-                entry = trust_add(s.store, s.plan, path, who=s.who, replace=True)
-        except Exception as exc:
-            show_error(self, exc, self.tr("无法登记"))
+        confirm = TrustConfirmDialog([certificate_preview(s.plan, p) for p in paths], self)
+        if confirm.exec() != QDialog.DialogCode.Accepted:
             return
+        trusted, problems = [], []
+        for preview in confirm.chosen():
+            try:
+                try:
+                    trusted.append(trust_add(s.store, s.plan, preview.path, who=s.who))
+                except ReplaceNeeded as exc:
+                    if self._confirm_replace(exc.message):
+                        trusted.append(trust_add(s.store, s.plan, preview.path, who=s.who, replace=True))
+            except UserError as exc:
+                problems.append(f"{shown(Path(preview.path).name)}：{exc.message}")
         self.refresh()
-        QMessageBox.information(
-            self,
-            self.tr("登记证书"),
-            self.tr(
-                "已信任 {unit} 的证书。\n证书主体：{subject}\n请与该单位电话核对 SHA-256 指纹（逐组读出）：\n{fp}"
-            ).format(
-                unit=entry.unit_name, subject=shown(entry.subject), fp=fingerprint_groups(entry.fingerprint)
-            ),
-        )
+        lines = [self.tr("已信任 {n} 个证书：").format(n=len(trusted))]
+        lines += [
+            f"• {e.unit_name}  {shown(e.subject)}\n  {fingerprint_groups(e.fingerprint)}" for e in trusted
+        ]
+        if problems:
+            lines += [self.tr("未能登记："), *problems]
+        QMessageBox.information(self, self.tr("登记证书"), "\n".join(lines))
 
     def _confirm_replace(self, message: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("替换证书"), message, parent=self)
@@ -535,3 +634,62 @@ class TrustDialog(QDialog):
         if answer == QMessageBox.StandardButton.Yes:
             trust_remove(self.session.store, self.session.plan, entry.fingerprint, who=self.session.who)
             self.refresh()
+
+
+class TrustConfirmDialog(QDialog):
+    """The certificates chosen, before any is trusted: whose each is and its fingerprint, to be checked
+    with the unit over the phone; only the ticked ones are trusted."""
+
+    def __init__(self, previews: list[CertificatePreview], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.previews = previews
+        self.setWindowTitle(self.tr("核对证书指纹"))
+        note = QLabel(
+            self.tr(
+                "请逐个与单位电话核对 SHA-256 指纹（每组四位），核对无误的打勾后点“信任所选证书”。"
+                "指纹不符的证书不要信任。"
+            )
+        )
+        note.setWordWrap(True)
+        self.table = QTableWidget(len(previews), 3)
+        self.table.setHorizontalHeaderLabels([self.tr("单位"), self.tr("SHA-256 指纹"), self.tr("文件")])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        for r, p in enumerate(previews):
+            unit = QTableWidgetItem(p.unit_name or shown(p.problem))
+            unit.setFlags(unit.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            unit.setCheckState(Qt.CheckState.Unchecked)
+            if p.problem:
+                unit.setFlags(unit.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                unit.setToolTip(p.problem)
+            fingerprint = QTableWidgetItem(fingerprint_groups(p.fingerprint))
+            fingerprint.setFont(mono)
+            self.table.setItem(r, 0, unit)
+            self.table.setItem(r, 1, fingerprint)
+            self.table.setItem(r, 2, QTableWidgetItem(shown(Path(p.path).name)))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.trust_button = buttons.addButton(self.tr("信任所选证书"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.table.itemChanged.connect(lambda _item: self._enable())
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.resize(980, 320)
+        self._enable()
+
+    def chosen(self) -> list[CertificatePreview]:
+        return [
+            p
+            for r, p in enumerate(self.previews)
+            if (item := self.table.item(r, 0)) is not None
+            and item.checkState() == Qt.CheckState.Checked
+            and not p.problem
+        ]
+
+    def _enable(self) -> None:
+        self.trust_button.setEnabled(bool(self.chosen()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cryptography.hazmat.primitives.serialization import Encoding
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.report_actions import ask_passphrase, show_error
+from gui.open_files import documents_folder
+from gui.passphrase_dialog import ask_key, error_label, ok_cancel, show_problem
+from gui.report_actions import show_error
 from gui.settings import Settings
 from gui.worker import Worker
 from model.common.errors import UserError
@@ -35,7 +38,6 @@ from model.reports.signing import (
     RSA,
     CertificateInfo,
     check_new_passphrase,
-    key_certificate,
     new_key,
 )
 from model.safety import files
@@ -52,6 +54,9 @@ class NewKeyDialog(QDialog):
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.again = QLineEdit()
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.problem = error_label()  # the passphrase rules, said here before the file dialog opens
+        for box in (self.passphrase, self.again):
+            box.textEdited.connect(lambda _text: show_problem(self.problem, ""))
         form = QFormLayout()
         form.addRow(self.tr("算法(&A)："), self.algorithm)
         form.addRow(self.tr("口令(&P)："), self.passphrase)
@@ -62,13 +67,10 @@ class NewKeyDialog(QDialog):
             ).format(n=MIN_PASSPHRASE)
         )
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.problem)
         layout.addWidget(note)
         layout.addWidget(buttons)
 
@@ -77,10 +79,13 @@ class NewKeyDialog(QDialog):
         try:
             check_new_passphrase(self.passphrase.text())
         except UserError as exc:
-            QMessageBox.warning(self, self.windowTitle(), exc.message)
+            show_problem(self.problem, exc.message)
+            self.passphrase.setFocus()
             return
         if self.passphrase.text() != self.again.text():
-            QMessageBox.warning(self, self.windowTitle(), self.tr("两次输入的口令不一致，请重新输入。"))
+            show_problem(self.problem, self.tr("两次输入的口令不一致，请重新输入。"))
+            self.again.selectAll()
+            self.again.setFocus()
             return
         self.accept()
 
@@ -127,7 +132,7 @@ class KeysDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("保存密钥"),
-            str(Path.home() / f"{self.unit.id}.p12"),
+            str(Path(documents_folder()) / f"{self.unit.id}.p12"),
             self.tr("PKCS#12 密钥 (*.p12)"),
         )
         if not path:
@@ -160,32 +165,22 @@ class KeysDialog(QDialog):
 
     def choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择密钥"), str(Path.home()), self.tr("PKCS#12 密钥 (*.p12 *.pfx)")
+            self, self.tr("选择密钥"), documents_folder(), self.tr("PKCS#12 密钥 (*.p12 *.pfx)")
         )
         if not path:
             return
-        passphrase = ask_passphrase(self, self.tr("请输入该密钥的口令以确认："))
-        if passphrase is None:
+        opened = ask_key(self, self.worker, path, self.tr("请输入该密钥的口令以确认："))
+        if opened is None:  # a wrong passphrase was said in the passphrase dialog
             return
-
-        def chosen(result: tuple[str, CertificateInfo]) -> None:
-            info = result[1]
-            self.settings.set_key_path(path)
-            self._show_current()
-            QMessageBox.information(
-                self,
-                self.tr("选择密钥"),
-                self.tr("已选用：{subject}\nSHA-256 指纹：{fp}").format(
-                    subject=shown(info.subject), fp=fingerprint_groups(info.fingerprint_sha256)
-                ),
-            )
-
-        self.worker.run(
-            lambda: key_certificate(path, passphrase),
-            chosen,
-            lambda exc: show_error(self, exc, self.tr("无法使用该密钥")),
-            self.tr("正在打开密钥…"),
+        info = opened[1].info
+        self.settings.set_key_path(path)
+        self._show_current()
+        QMessageBox.information(
             self,
+            self.tr("选择密钥"),
+            self.tr("已选用：{subject}\nSHA-256 指纹：{fp}").format(
+                subject=shown(info.subject), fp=fingerprint_groups(info.fingerprint_sha256)
+            ),
         )
 
     def export_certificate(self) -> None:
@@ -193,21 +188,19 @@ class KeysDialog(QDialog):
         if not key_path:
             self._show_current()
             return
-        passphrase = ask_passphrase(self, self.tr("请输入密钥口令："))
-        if passphrase is None:
+        opened = ask_key(self, self.worker, key_path, self.tr("请输入密钥口令："))
+        if opened is None:  # a wrong passphrase was said in the dialog, before the file dialog
             return
-        self.worker.run(
-            lambda: key_certificate(key_path, passphrase),
-            self._save_certificate,
-            lambda exc: show_error(self, exc, self.tr("无法导出证书")),
-            self.tr("正在打开密钥…"),
-            self,
-        )
+        key = opened[1]
+        self._save_certificate((key.certificate.public_bytes(Encoding.PEM).decode("ascii"), key.info))
 
     def _save_certificate(self, result: tuple[str, CertificateInfo]) -> None:
         pem, info = result
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("保存证书"), str(Path.home() / f"{self.unit.id}.pem"), self.tr("证书 (*.pem)")
+            self,
+            self.tr("保存证书"),
+            str(Path(documents_folder()) / f"{self.unit.id}.pem"),
+            self.tr("证书 (*.pem)"),
         )
         if not path:
             return

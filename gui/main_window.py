@@ -112,6 +112,9 @@ class MainWindow(QMainWindow):
             self.period_box.addItem(p.label(), str(p))
         self.period_box.setCurrentIndex(self.period_box.findData(str(period)))
         self.period_box.currentIndexChanged.connect(self._period_chosen)
+        self.session.events.period_changed.connect(
+            self._follow_period
+        )  # e.g. the district page's newest month
         toolbar = self.addToolBar(self.tr("工具栏"))
         toolbar.setObjectName("main")
         toolbar.addWidget(QLabel(self.tr(" 单位：{unit}　报告期：").format(unit=self.session.unit.name)))
@@ -329,6 +332,11 @@ class MainWindow(QMainWindow):
         period = parse_period(self.period_box.itemData(index))
         self.session.set_period(period)
         self.settings.set_period(self.session.plan.id, str(period))
+
+    def _follow_period(self) -> None:
+        index = self.period_box.findData(str(self.session.period))
+        if index >= 0 and index != self.period_box.currentIndex():
+            self.period_box.setCurrentIndex(index)  # _period_chosen: the session has it already
 
     def locate(self, period: str, field: str) -> None:
         """Show the form and cell that holds this figure, and put the cursor there."""

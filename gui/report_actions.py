@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.passphrase_dialog import ask_key
 from gui.session import UnitSession
 from gui.settings import Settings
 from gui.text_dialog import ask_text
@@ -170,9 +171,12 @@ class ReportActions(QObject):
         key_path = self._key_path()
         if key_path is None:
             return
-        passphrase = ask_passphrase(self.window, self.tr("报送将对报表签名。请输入签名密钥的口令："))
-        if passphrase is None:
+        opened = ask_key(
+            self.window, self.worker, key_path, self.tr("报送将对报表签名。请输入签名密钥的口令：")
+        )
+        if opened is None:  # a wrong passphrase was said in the dialog, before the folder is asked
             return
+        passphrase = opened[0]
         folder = QFileDialog.getExistingDirectory(
             self.window,
             self.tr("报送包保存到哪个文件夹"),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
+
+_ASCII_MINUS = re.compile(r"(?<![\w\-.])-(?=\d)")
 
 
 def _dash(value: float | None) -> str | None:
@@ -15,7 +18,14 @@ def rate(value: float | None) -> str:
 
 
 def pct(value: float | None) -> str:
-    return _dash(value) or f"{value:.2f}%"
+    """Shares and completion: 2 decimals, the true minus sign (−124.17%)."""
+    return _dash(value) or f"{value:.2f}%".replace("-", "−")
+
+
+def true_minus(text: str) -> str:
+    """A message written with an ASCII hyphen before a number ("变化 -12.3%") in the printed style
+    (−12.3%); ids, dates and phone numbers (A4-41, 2024-07, 021-5735) keep their hyphen."""
+    return _ASCII_MINUS.sub("−", text)
 
 
 def intensity_decimals(value: float | None) -> int:

@@ -321,13 +321,14 @@ def import_packages(
     paths: Iterable[str | Path],
     *,
     who: str,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Callable[[int, int, str], bool | None] | None = None,
     received_on: date | None = None,
 ) -> list[ImportOutcome]:
     """Import each file in the order given; one outcome per file, whatever happens. `progress(done,
-    total, path)`. `received_on`: the day the district received the files (default today; an officer may
-    set an earlier day for a batch that lay waiting); it decides 按时/迟报 and is kept, audited, with each
-    package.
+    total, path)` is called before each file; when it returns False the import stops there (cancelled
+    between files) and the outcomes of the files already imported are returned. `received_on`: the day
+    the district received the files (default today; an officer may set an earlier day for a batch that
+    lay waiting); it decides 按时/迟报 and is kept, audited, with each package.
 
     A checked backup is made first, so a batch can be undone with `backup restore`; when it cannot be
     made (a full disk), nothing is imported and every file says why. A file that cannot be stored (the
@@ -342,10 +343,10 @@ def import_packages(
             backup_now(store, IMPORT)
         except StorageError as exc:
             failed = exc
-    outcomes = []
+    outcomes: list[ImportOutcome] = []
     for i, path in enumerate(items):
-        if progress is not None:
-            progress(i, len(items), str(path))
+        if progress is not None and progress(i, len(items), str(path)) is False:
+            return outcomes
         if failed is not None:
             outcomes.append(_not_stored(str(path), failed))
             continue

@@ -379,7 +379,11 @@ def submit(
         )
     version = latest.version if latest is not None else 1  # an open correction is the next version
     at = (now or datetime.now()).astimezone()
-    signer = signer_name or people_name(people) or who
+    if people is None:  # the footer and the signer are the people the unit's profile names
+        from model.reports.tables import people_from_profile
+
+        people = people_from_profile(store.profile.get())
+    signer = signer_name or people_name(people) or unit.full_name  # never the computer's account
     # Rendering and signing take seconds: done outside any transaction, from the figures read above.
     data, pdf, xlsx = _build_package(
         store, plan, figures, unit_id, period, version, key, who, signer, at, people
@@ -439,7 +443,7 @@ def _refuse_if_changed(
 
 
 def people_name(people: ReportPeople | None) -> str:
-    return people.preparer if people else ""
+    return people.signer if people else ""
 
 
 def _correction(store: Store, plan: Plan, unit_id: str, period: Period, version: int) -> Correction | None:
@@ -465,6 +469,7 @@ def _build_package(
     people: ReportPeople | None,
 ) -> tuple[dict[str, Any], bytes, bytes]:
     from model.calc.report import build_report
+    from model.reports.export import report_evidence
     from model.reports.pdf import unit_pdf
     from model.reports.tables import ReportPeople
     from model.reports.xlsx import unit_xlsx
@@ -480,10 +485,7 @@ def _build_package(
         created_at=at,
         correction=_correction(store, plan, unit_id, period, version),
     )
-    people = (
-        replace(people, report_date=at.date())
-        if people
-        else ReportPeople(preparer=who, report_date=at.date())
-    )
-    pdf = unit_pdf(report, people, key=key, signer_name=signer_name, when=at)
+    people = replace(people, report_date=at.date()) if people else ReportPeople(report_date=at.date())
+    items, files = report_evidence(store, plan, unit_id, period)
+    pdf = unit_pdf(report, people, key=key, signer_name=signer_name, when=at, evidence=items, files=files)
     return report.data, pdf, unit_xlsx(report, people)

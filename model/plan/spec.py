@@ -189,6 +189,8 @@ class Rules:
     first_cumulative_month: int = 1  # the first period with a report: 2 = no January-only report (1–2月)
     status_colours: Mapping[str, str] = field(default_factory=dict)
     audit_rules: tuple[AuditRule, ...] = ()
+    # Evidence files travel inside the signed package up to this total; larger ones are only listed.
+    evidence_in_package_max_mb: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -758,6 +760,21 @@ def _audit_rules(r: _Reader, rules_data: dict[str, Any], field_keys: set[str]) -
     return tuple(out)
 
 
+EVIDENCE_LIMIT_MB = 100.0
+
+
+def _evidence_limit(r: _Reader, rules_data: dict[str, Any]) -> float:
+    limit = r.num(rules_data, "evidence_in_package_max_mb", "rules", default=20.0)
+    if not 0 <= limit <= EVIDENCE_LIMIT_MB:
+        raise r.fail(
+            "rules.evidence_in_package_max_mb",
+            translate("plan", "应为 0 到 {max:g} 之间的数（兆字节；0 表示证明材料不随报送文件发送）").format(
+                max=EVIDENCE_LIMIT_MB
+            ),
+        )
+    return limit
+
+
 def _document(r: _Reader, text: str) -> dict[str, Any]:
     """The JSON object of a TanBao plan file of the version this program reads."""
     try:
@@ -988,6 +1005,7 @@ def _rules(r: _Reader, data: dict[str, Any], field_keys: set[str]) -> Rules:
         first_cumulative_month=r.month(rules_data, "first_cumulative_month", "rules", default=1),
         status_colours=dict(colours),
         audit_rules=_audit_rules(r, rules_data, field_keys),
+        evidence_in_package_max_mb=_evidence_limit(r, rules_data),
     )
 
 

@@ -7,8 +7,9 @@ from model.calc.summary import DistrictSummary, district_view
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.periods import Period
-from model.reports.signing import SigningKey
-from model.reports.tables import ReportPeople
+from model.plan.spec import Plan
+from model.reports.signing import AttachedFile, SigningKey
+from model.reports.tables import EvidenceItem, ReportPeople
 from model.store.database import Store
 
 PDF, XLSX = "pdf", "xlsx"
@@ -38,10 +39,31 @@ def unit_report(
     if kind == PDF:
         from model.reports.pdf import unit_pdf
 
-        return unit_pdf(report, people, key=key, signer_name=signer_name or people.preparer or who)
+        items, files = report_evidence(store, report.plan, unit_id, period)
+        return unit_pdf(report, people, key=key, signer_name=signer_name, evidence=items, files=files)
     from model.reports.xlsx import unit_xlsx
 
     return unit_xlsx(report, people)
+
+
+def report_evidence(
+    store: Store, plan: Plan, unit_id: str, period: Period
+) -> tuple[list[EvidenceItem], list[AttachedFile]]:
+    """The evidence of the months the report covers: each listed, and carried inside the package in
+    the order added while the total stays within the plan's limit (the rest the district asks for)."""
+    room = plan.rules.evidence_in_package_max_mb * 1024 * 1024
+    items, files = [], []
+    for e in store.evidence.list(plan.id, unit_id):
+        if e.period > str(period) or not e.period.startswith(f"{plan.year:04d}"):
+            continue
+        carried = e.size <= room
+        item = EvidenceItem(e.row_id, e.period, e.file_name, e.size, e.sha256, carried)
+        items.append(item)
+        if carried:
+            room -= e.size
+            description = translate("export", "证明材料 {row}：{name}").format(row=e.row_id, name=e.file_name)
+            files.append(AttachedFile(item.attachment_name, store.evidence.content(e.id), description))
+    return items, files
 
 
 def district_summary_file(

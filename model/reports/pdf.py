@@ -11,6 +11,7 @@ Imported only by the commands that export: reportlab is not loaded at start-up.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -47,14 +48,17 @@ from model.reports.fonts import font_path
 from model.reports.printmark import SUMMARY, UNIT, PrintMark, short_fingerprint, summary_sha256
 from model.reports.tables import (
     COLOUR,
+    HASH,
     TEXT,
     Chart,
+    EvidenceItem,
     FormHeader,
     ReportPeople,
     Section,
     Table,
     calculation_notes_table,
     calculation_versions,
+    evidence_table,
     summary_header,
     summary_notes,
     summary_sections,
@@ -67,7 +71,7 @@ from model.reports.tables import (
 if TYPE_CHECKING:
     from model.calc.summary import DistrictSummary
     from model.plan.spec import Plan
-    from model.reports.signing import SignatureBox, SigningKey
+    from model.reports.signing import AttachedFile, SignatureBox, SigningKey
 
 FONT = "TanBaoSans"
 PAGE_W, PAGE_H = A4
@@ -238,8 +242,18 @@ def _header(header: FormHeader) -> Flowable:
     return table
 
 
-def _cell(cell: Any, align: int) -> Paragraph:
-    return _p(cell.text, 8, align)
+CELL_PAD = 2.5
+
+
+def _cell(cell: Any, align: int, width: float) -> Paragraph:
+    """A table cell; a number is never broken across lines: it is set smaller until it fits."""
+    if cell.number is None and cell.text != "—" and cell.kind != HASH:
+        return _p(cell.text, 8, align)
+    room = width - 2 * CELL_PAD - 0.5
+    size = min(8.0, 8.0 * room / max(pdfmetrics.stringWidth(cell.text, FONT, 8.0), 1.0))
+    style = _style(max(size, 4.5), align=align)
+    style.wordWrap, style.splitLongWords = None, 0
+    return Paragraph(_esc(cell.text), style)
 
 
 def _table(t: Table) -> list[Flowable]:
@@ -260,8 +274,8 @@ def _table(t: Table) -> list[Flowable]:
         ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_FILL),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 1.8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
     ]
@@ -283,7 +297,7 @@ def _table(t: Table) -> list[Flowable]:
             numeric = cell.kind not in (TEXT, COLOUR) and not isinstance(cell.value, str)
             short = longest[j] <= (4 if j == 0 else 8) or cell.text == "—"
             align = TA_RIGHT if numeric else (TA_CENTER if cell.kind == COLOUR or short else TA_LEFT)
-            cells.append(_cell(cell, align))
+            cells.append(_cell(cell, align, widths[j]))
             if cell.kind == COLOUR and cell.colour in FILL:
                 style.append(("BACKGROUND", (j, r), (j, r), FILL[cell.colour]))
         data.append(cells)
@@ -481,35 +495,47 @@ def _people(people: ReportPeople) -> Flowable:
     return table
 
 
-def _footer(people: ReportPeople, signed: bool, holder: list[SignatureBox]) -> Flowable:
+SEAL_W, SEAL_H = 62 * mm, 34 * mm  # room for a round official seal (42 mm) pressed half over the words
+
+
+def _footer(people: ReportPeople, signed: bool, holder: list[SignatureBox]) -> list[Flowable]:
+    """单位负责人 … 报出日期, then the place for the unit's seal beside the electronic signature."""
+    seal = _p(translate("report", "填报单位（盖章）："), 8.5)
     label = _p(translate("report", "电子签名："), 8.5)
     block = RLTable(
-        [[label, SignatureSlot(signed, holder)]],
-        colWidths=[CONTENT_W - SIGNATURE_W - 4, SIGNATURE_W + 4],
+        [[seal, label, SignatureSlot(signed, holder)]],
+        colWidths=[SEAL_W, CONTENT_W - SEAL_W - SIGNATURE_W - 4, SIGNATURE_W + 4],
+        rowHeights=[SEAL_H],
     )
     block.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (0, 0), (0, 0), "RIGHT"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ]
         )
     )
-    return KeepTogether([_people(people), Spacer(1, 5 * mm), block])
+    return [_people(people), Spacer(1, 4 * mm), block, Spacer(1, 3 * mm)]
 
 
-def _section(section: Section, header: FormHeader, first: bool) -> list[Flowable]:
+def _section(section: Section, header: FormHeader, first: bool, tail: list[Flowable]) -> list[Flowable]:
+    """A form; `tail` (the footer that certifies the report) is kept on the page of its last table."""
     out: list[Flowable] = [] if first else [CondPageBreak(90 * mm), Spacer(1, 4 * mm)]
     out += _title(section.title)
     out.append(_header(header))
     out.append(Spacer(1, 3 * mm))
-    for t in section.tables:
+    *tables, last = section.tables
+    for t in tables:
         out += _table(t)
     if section.chart is not None:
         out.append(KeepTogether([_chart(section.chart), Spacer(1, 3 * mm)]))
+    if tail:
+        out.append(KeepTogether(_table(last) + tail))
+    else:
+        out += _table(last)
     return out
 
 
@@ -556,17 +582,27 @@ class RenderedPdf:
 
 
 def render_unit_pdf(
-    report: UnitReport, people: ReportPeople, *, signed: bool, signer_fingerprint: str = ""
+    report: UnitReport,
+    people: ReportPeople,
+    *,
+    signed: bool,
+    signer_fingerprint: str = "",
+    evidence: Sequence[EvidenceItem] = (),
 ) -> RenderedPdf:
     """The unit's report without attachment or signature; `signed` only changes the empty signature box.
     Every page carries the print mark: the data's SHA-256 and the signer certificate's fingerprint."""
     register_font()
     story: list[Flowable] = []
-    for i, section in enumerate(unit_sections(report)):
-        story += _section(section, unit_header(report, section), first=i == 0)
-    story += _notes(unit_notes(report))
     holder: list[SignatureBox] = []
-    story.append(_footer(people, signed, holder))
+    sections = unit_sections(report)
+    for i, section in enumerate(sections):
+        tail = _footer(people, signed, holder) if i == len(sections) - 1 else []
+        story += _section(section, unit_header(report, section), first=i == 0, tail=tail)
+    if not sections:
+        story += _footer(people, signed, holder)
+    story += _notes(unit_notes(report))
+    if evidence:
+        story += _table(evidence_table(list(evidence), report.plan.rules.evidence_in_package_max_mb))
     story += _calculation_page(report)
     running = f"{report.unit.full_name}  {report.period.label()}"
     data = _build(
@@ -599,27 +635,35 @@ def unit_pdf(
     key: SigningKey | None = None,
     signer_name: str = "",
     when: datetime | None = None,
+    evidence: Sequence[EvidenceItem] = (),
+    files: Sequence[AttachedFile] = (),
 ) -> bytes:
-    """The unit's report with its data attached; signed (PAdES B-B, visible stamp) when `key` is given."""
+    """The unit's report with its data (and the evidence `files` carried) attached; signed (PAdES B-B,
+    visible stamp) when `key` is given. `evidence` lists every evidence file, carried or not."""
     from model.reports import signing
 
     people = people or ReportPeople()
     fingerprint = key.info.fingerprint_sha256 if key is not None else ""
-    rendered = render_unit_pdf(report, people, signed=key is not None, signer_fingerprint=fingerprint)
+    rendered = render_unit_pdf(
+        report, people, signed=key is not None, signer_fingerprint=fingerprint, evidence=evidence
+    )
     data = encode_report_data(report.data)
     if key is None:
-        return signing.attach_data(rendered.data, data, ATTACHMENT_NAME, translate("report", "报表数据"))
+        return signing.attach_data(
+            rendered.data, data, ATTACHMENT_NAME, translate("report", "报表数据"), files=files
+        )
     return signing.sign_pdf(
         rendered.data,
         key,
         data=data,
         data_name=ATTACHMENT_NAME,
         box=rendered.signature_box,
-        signer_name=signer_name or people.preparer or str(report.data["created_by"]),
+        signer_name=signer_name or people.signer or report.unit.full_name,
         unit_name=report.unit.full_name,
         unit_id=report.unit.id,
         reason=translate("report", "{period} 报表").format(period=report.period.label()),
         when=when,
+        files=files,
     )
 
 
@@ -631,17 +675,22 @@ def summary_pdf(plan: Plan, summary: DistrictSummary, people: ReportPeople | Non
     story += _title(summary_title(plan))
     story.append(_header(summary_header(plan, summary)))
     story.append(Spacer(1, 3 * mm))
-    for number, section in enumerate(summary_sections(plan, summary), start=1):
+    sections = summary_sections(plan, summary)
+    for number, section in enumerate(sections, start=1):
         heading = translate("report", "{n}、{title}").format(
             n="一二三四五六"[number - 1], title=section.title
         )
         story.append(CondPageBreak(40 * mm))
         story.append(_p(heading, 10.5))
         story.append(Spacer(1, 1.5 * mm))
-        for t in section.tables:
+        *tables, last = section.tables
+        for t in tables:
             story += _table(t)
+        if number == len(sections):  # the people who answer for the summary, beside its last table
+            story.append(KeepTogether([*_table(last), _people(people), Spacer(1, 4 * mm)]))
+        else:
+            story += _table(last)
     story += _notes(summary_notes(plan, summary))
-    story.append(KeepTogether([_people(people)]))
     return _build(
         story,
         f"{summary.district_unit_name}  {summary.period_label}",

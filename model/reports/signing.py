@@ -12,7 +12,7 @@ signature is intact, covers the entire file, the certificate is trusted and the 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -362,24 +362,40 @@ def refuse_weak_or_invalid(cert: x509.Certificate, *, now: datetime | None = Non
 # ---- signing ---------------------------------------------------------------------------------
 
 
-def attach_data(pdf: bytes, data: bytes, name: str, description: str = "") -> bytes:
-    """The PDF with `data` as an embedded file (an incremental update; used for unsigned exports)."""
+@dataclass(frozen=True)
+class AttachedFile:
+    """A file carried inside the PDF besides the report data (an evidence file)."""
+
+    name: str
+    data: bytes
+    description: str = ""
+
+
+def attach_data(
+    pdf: bytes, data: bytes, name: str, description: str = "", files: Sequence[AttachedFile] = ()
+) -> bytes:
+    """The PDF with `data` (and `files`) as embedded files (an incremental update; for unsigned exports)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     _embed(writer, data, name, description)
+    for f in files:
+        _embed(writer, f.data, f.name, f.description)
     out = io.BytesIO()
     writer.write(out)  # type: ignore[no-untyped-call]
     return out.getvalue()
 
 
 def _embed(writer: Any, data: bytes, name: str, description: str) -> None:
+    import mimetypes
+
     from pyhanko.pdf_utils import embed
 
+    mime = "application/json" if name.endswith(".json") else mimetypes.guess_type(name)[0]
     ef = embed.EmbeddedFileObject.from_file_data(
         writer,
         data=data,
-        mime_type="application/json",
+        mime_type=mime or "application/octet-stream",
         params=embed.EmbeddedFileParams(creation_date=datetime.now().astimezone()),
     )
     embed.embed_file(
@@ -433,8 +449,10 @@ def sign_pdf(
     unit_id: str | None = None,
     reason: str = "",
     when: datetime | None = None,
+    files: Sequence[AttachedFile] = (),
 ) -> bytes:
-    """Attach `data` and sign the whole PDF (PAdES B-B) with a visible stamp in `box`."""
+    """Attach `data` (and `files`) and sign the whole PDF (PAdES B-B) with a visible stamp in `box`:
+    the signature covers the attachments too."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
@@ -481,6 +499,8 @@ def sign_pdf(
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     _embed(writer, data, data_name, translate("signing", "报表数据（签名覆盖）"))
+    for f in files:
+        _embed(writer, f.data, f.name, f.description)
     pdf_signer = signers.PdfSigner(meta, signer=key.signer, stamp_style=style, new_field_spec=spec)
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out, appearance_text_params={"text": text})
@@ -597,6 +617,37 @@ def read_attachment(reader: Any, name: str) -> bytes | None:
             spec = names[i + 1].get_object()
             return bytes(spec["/EF"]["/F"].get_object().data)
     return None
+
+
+def attached_files(pdf: bytes) -> list[AttachedFile]:
+    """Every embedded file of a PDF (the report data and the evidence), in the order written; a file
+    that cannot be read has none."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+        out = []
+        for i in range(0, len(names) - 1, 2):
+            spec = names[i + 1].get_object()
+            description = str(spec.get("/Desc", ""))
+            out.append(AttachedFile(str(names[i]), bytes(spec["/EF"]["/F"].get_object().data), description))
+        return out
+    except (KeyError, TypeError, ValueError, PdfError):
+        return []
+
+
+def signature_name(pdf: bytes) -> str:
+    """The name the (last) signature of a PDF gives for its signer; empty when there is none."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+        return str(signatures[-1].sig_object.get("/Name", "")) if signatures else ""
+    except (KeyError, TypeError, ValueError, PdfError):
+        return ""
 
 
 def verify_pdf(

@@ -14,7 +14,7 @@ from model.calc.allowance import Allowance, describe
 from model.calc.carbon import CarbonProgress
 from model.calc.checks import ERROR
 from model.calc.explain import calculation_notes
-from model.calc.progress import MissingCell, MonthTable, colour_label
+from model.calc.progress import Annex3Progress, MissingCell, MonthTable, colour_label
 from model.calc.report import UnitReport
 from model.calc.summary import NOT_REPORTED, Annex2Line, DistrictSummary
 from model.common import formatting as fmt
@@ -23,6 +23,7 @@ from model.plan.coefficients import basis_label
 from model.plan.spec import Plan
 from model.store.profile import Profile
 
+HASH = "hash"  # a digest: text set small enough to stay on one line
 TEXT, AMOUNT, RATE, PCT, INTENSITY, NUMBER, COLOUR, COEFFICIENT = (
     "text",
     "amount",
@@ -47,7 +48,7 @@ class Cell:
         v = self.value
         if self.kind == COLOUR:
             return str(v) if isinstance(v, str) else colour_label(self.colour)
-        if self.kind == TEXT or isinstance(v, str):
+        if self.kind in (TEXT, HASH) or isinstance(v, str):
             return "" if v is None else str(v)
         if self.kind == AMOUNT:
             return fmt.amount(v)
@@ -63,7 +64,8 @@ class Cell:
 
     @property
     def number(self) -> float | None:
-        return self.value if isinstance(self.value, int | float) and self.kind not in (TEXT, COLOUR) else None
+        v = self.value
+        return v if isinstance(v, int | float) and self.kind not in (TEXT, COLOUR, HASH) else None
 
 
 def text(value: str | None) -> Cell:
@@ -367,6 +369,7 @@ def _annex3_section(report: UnitReport) -> Section:
                 text(a3.projection_method_label),
                 colour_cell(a3.total_colour, None if a3.complete else a3.colour_label),
             ],
+            _denominator_row(plan, a3),
             [
                 text(translate("report", "能耗强度")),
                 text(a3.intensity_unit),
@@ -433,6 +436,20 @@ def _annex3_section(report: UnitReport) -> Section:
         ],
         chart=chart,
     )
+
+
+def _denominator_row(plan: Plan, a3: Annex3Progress) -> list[Cell]:
+    """What the intensity is divided by (floor area, treated volume), so a reader can check it."""
+    den = plan.field(a3.denominator_field)
+    return [
+        text(den.label),
+        text(den.unit),
+        Cell(a3.denominator, AMOUNT),
+        Cell(a3.denominator_last_year, AMOUNT),
+        text("—"),
+        text(translate("report", "能耗强度的分母")),
+        text("—"),
+    ]
 
 
 def carbon_table(carbon: CarbonProgress) -> Table:
@@ -545,7 +562,7 @@ def _annex1_section(report: UnitReport) -> Section:
             [
                 text(r.id),
                 text(f"{r.area}：{r.text}" if r.area not in r.text else r.text),
-                text(r.target),
+                text(annex1_target(plan, r.id, r.target)),
                 _value_cell(r.value, r.measure, r.status),
                 Cell(r.share_of_target_pct, PCT),
                 Cell(r.elapsed_pct, PCT),
@@ -658,6 +675,15 @@ def _missing_text(cell: MissingCell) -> str:
     return translate("report", "{m}月{label}").format(m=int(cell.period[5:7]), label=cell.label)
 
 
+def _finding(message: str) -> str:
+    """A warning as the printed 说明 states it: what was found, without the instruction to the clerk
+    (请填写原因 / 请核实) that the window shows; the reason written follows it."""
+    for instruction in (translate("checks", "请填写原因。"), translate("checks", "请核实。")):
+        if message.endswith(instruction):
+            message = message[: -len(instruction)].rstrip("，,") + "。"
+    return fmt.true_minus(message)
+
+
 def unit_notes(report: UnitReport) -> list[str]:
     """说明: every warning with the clerk's reason, open errors, the basis of the figures, the rules."""
     plan, notes = report.plan, []
@@ -673,15 +699,17 @@ def unit_notes(report: UnitReport) -> list[str]:
         )
     for p in report.problems:
         if p.severity == ERROR:
-            notes.append(translate("report", "【未通过检查】{msg}").format(msg=p.message))
+            notes.append(translate("report", "【未通过检查】{msg}").format(msg=fmt.true_minus(p.message)))
         elif p.reason.strip():
             notes.append(
                 translate("report", "【预警】{msg} 原因：{reason}").format(
-                    msg=p.message, reason=p.reason.strip()
+                    msg=_finding(p.message), reason=p.reason.strip()
                 )
             )
         else:
-            notes.append(translate("report", "【预警】{msg} 原因：尚未填写。").format(msg=p.message))
+            notes.append(
+                translate("report", "【预警】{msg} 原因：尚未填写。").format(msg=_finding(p.message))
+            )
     a2 = report.progress.annex2
     if a2:
         notes.append(
@@ -717,6 +745,11 @@ class ReportPeople:
     phone: str = ""
     report_date: date | None = None
 
+    @property
+    def signer(self) -> str:
+        """Who the visible signature names: the person who filled the form in, else the heads."""
+        return self.preparer or self.stats_head or self.unit_head
+
     def cells(self) -> list[tuple[str, str]]:
         d = self.report_date or date.today()
         return [
@@ -734,6 +767,55 @@ class ReportPeople:
 def people_from_profile(profile: Profile) -> ReportPeople:
     """The footer names the window and the command line print alike."""
     return ReportPeople(profile.unit_head, profile.stats_head, profile.preparer, profile.phone)
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """An evidence file as the report lists it; `carried` when it travels inside the package."""
+
+    row_id: str
+    period: str
+    file_name: str
+    size: int
+    sha256: str
+    carried: bool
+
+    @property
+    def attachment_name(self) -> str:
+        """Its name inside the PDF: unique (two tasks may each have a 照片.jpg) and readable."""
+        return f"{self.row_id}-{self.sha256[:8]}-{self.file_name}"
+
+
+def file_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return translate("report", "{n:,.1f} MB").format(n=size / 1024 / 1024)
+    return translate("report", "{n:,.1f} KB").format(n=size / 1024)
+
+
+def evidence_table(items: list[EvidenceItem], limit_mb: float) -> Table:
+    """证明材料: every file attached to the report's tasks, with its SHA-256 so a copy can be checked."""
+    carried, listed = translate("report", "随附"), translate("report", "未随附")
+    return Table(
+        caption=translate("report", "证明材料（随附文件合计不超过 {mb:g} MB）").format(mb=limit_mb),
+        columns=[
+            translate("report", "编号"),
+            translate("report", "文件名"),
+            translate("report", "大小"),
+            translate("report", "SHA-256"),
+            translate("report", "报送文件"),
+        ],
+        widths=[0.9, 3.2, 1.1, 5.6, 1.0],
+        rows=[
+            [
+                text(i.row_id),
+                text(i.file_name),
+                text(file_size(i.size)),
+                Cell(i.sha256, HASH),
+                text(carried if i.carried else listed),
+            ]
+            for i in items
+        ],
+    )
 
 
 # ---- the district summary ------------------------------------------------------------------------
@@ -880,7 +962,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             [
                 text(r.id),
                 text(f"{r.area}：{r.text}" if r.area not in r.text else r.text),
-                text(r.target),
+                text(annex1_target(plan, r.id, r.target)),
                 text(r.lead_name),
                 _summary_value(plan, r.id, r.value, r.status),
                 Cell(r.share_of_target_pct, PCT),
@@ -939,6 +1021,14 @@ def _annex2_name(line: Annex2Line) -> str:
     return line.unit_name
 
 
+def annex1_target(plan: Plan, row_id: str, shown: str) -> str:
+    """A rate target in the number style of the forms (−3.00%, not -3%); other targets as computed."""
+    row = next((r for r in plan.annex1 if r.id == row_id), None)
+    if row is not None and row.measure == "rate" and row.target_value is not None:
+        return fmt.rate(row.target_value)
+    return fmt.true_minus(shown)
+
+
 def _summary_value(plan: Plan, row_id: str, value: float | None, status: str | None) -> Cell:
     row = next(r for r in plan.annex1 if r.id == row_id)
     return _value_cell(value, row.measure, status)
@@ -954,7 +1044,7 @@ def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
         )
     else:
         notes.append(translate("report", "本期全部单位均已报送。"))
-    notes += summary.notes
+    notes += [fmt.true_minus(n) for n in summary.notes]
     notes += [
         translate("report", "{id}（{text}）本期 {value}：{source}。").format(
             id=r.id,

@@ -69,11 +69,17 @@ def test_choosing_a_key_opens_it_off_the_gui_thread(qtbot, settings, store, tmp_
 
     def opened(path, passphrase):
         threads.append(threading.current_thread() is threading.main_thread())
-        return signing.key_certificate(path, passphrase)
+        return signing.load_key(path, passphrase)
 
-    monkeypatch.setattr("gui.keys_dialog.key_certificate", opened)
+    def typed(self):  # the clerk types the passphrase; the dialog opens the key before it closes
+        self.passphrase.setText(PASSPHRASE)
+        self._accept()
+        qtbot.waitUntil(lambda: self.key is not None, timeout=30000)
+        return self.result()
+
+    monkeypatch.setattr("gui.passphrase_dialog.load_key", opened)
+    monkeypatch.setattr("gui.passphrase_dialog.PassphraseDialog.exec", typed)
     monkeypatch.setattr("gui.keys_dialog.QFileDialog.getOpenFileName", lambda *a: (str(key), ""))
-    monkeypatch.setattr("gui.keys_dialog.ask_passphrase", lambda *a: PASSPHRASE)
     monkeypatch.setattr("gui.keys_dialog.QMessageBox.information", lambda *a: None)
     plan = store.plans.get()
     dialog = KeysDialog(plan.unit("fengjing"), plan.district, "区发改委", settings)
@@ -84,14 +90,14 @@ def test_choosing_a_key_opens_it_off_the_gui_thread(qtbot, settings, store, tmp_
 
 
 def test_a_short_passphrase_is_refused_before_any_file_dialog_opens(qtbot, settings, store, monkeypatch):
-    warned, asked = [], []
-    monkeypatch.setattr("gui.keys_dialog.QMessageBox.warning", lambda *a: warned.append(a[2]))
+    warned, asked = [], []  # the passphrase rule is said in the passphrase dialog itself
     monkeypatch.setattr("gui.keys_dialog.QFileDialog.getSaveFileName", lambda *a: asked.append(a) or ("", ""))
 
     def typed(self):
         self.passphrase.setText("123456789")
         self.again.setText("123456789")
         self._accept()
+        warned.append(self.problem.text())
         return self.result()
 
     monkeypatch.setattr(NewKeyDialog, "exec", typed)

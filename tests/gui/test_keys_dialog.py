@@ -3,8 +3,8 @@
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from gui import keys_dialog
 from gui.keys_dialog import KeysDialog, NewKeyDialog
+from gui.passphrase_dialog import PassphraseDialog
 from model.common.untrusted import fingerprint_groups
 from model.reports import signing
 
@@ -25,15 +25,34 @@ def dialog(qtbot, store, settings, monkeypatch):
 
 
 def typed(monkeypatch, passphrase, again):
-    """The 新建密钥 dialog as the clerk fills it and presses OK."""
+    """The 新建密钥 dialog as the clerk fills it and presses OK; what the dialog itself said."""
+    problems: list[str] = []
 
     def exec_(self):
         self.passphrase.setText(passphrase)
         self.again.setText(again)
         self._accept()
+        problems.append(self.problem.text())
         return self.result()
 
     monkeypatch.setattr(NewKeyDialog, "exec", exec_)
+    return problems
+
+
+def passphrase_typed(monkeypatch, qtbot, passphrase):
+    """The passphrase dialog as the clerk fills it and presses OK (it opens the key before closing);
+    what the dialog itself said."""
+    problems: list[str] = []
+
+    def exec_(self):
+        self.passphrase.setText(passphrase)
+        self._accept()
+        qtbot.waitUntil(lambda: not self.worker.busy(), timeout=30000)
+        problems.append(self.problem.text())
+        return self.result()
+
+    monkeypatch.setattr(PassphraseDialog, "exec", exec_)
+    return problems
 
 
 def save_as(monkeypatch, path):
@@ -53,10 +72,10 @@ def test_a_key_created_in_the_dialog_is_the_units_and_becomes_the_current_key(
 
 
 def test_passphrases_that_differ_create_nothing(dialog, monkeypatch, tmp_path):
-    typed(monkeypatch, PASS, PASS + "x")
+    problems = typed(monkeypatch, PASS, PASS + "x")
     save_as(monkeypatch, tmp_path / "fengjing.p12")
     dialog.create()
-    assert dialog.said == [("warning", "两次输入的口令不一致，请重新输入。")]
+    assert problems == ["两次输入的口令不一致，请重新输入。"] and dialog.said == []  # said in the dialog
     assert not (tmp_path / "fengjing.p12").exists() and dialog.settings.key_path() == ""
 
 
@@ -66,7 +85,7 @@ def test_the_exported_certificate_is_the_keys_and_its_fingerprint_is_shown(
     key = tmp_path / "fengjing.p12"
     key.write_bytes(signing.new_key("fengjing", "枫泾镇人民政府", PASS))
     dialog.settings.set_key_path(str(key))
-    monkeypatch.setattr(keys_dialog, "ask_passphrase", lambda *_a: PASS)
+    passphrase_typed(monkeypatch, qtbot, PASS)
     save_as(monkeypatch, tmp_path / "fengjing.pem")
     dialog.export_certificate()
     qtbot.waitUntil(lambda: not dialog.worker.busy(), timeout=30000)
@@ -81,10 +100,10 @@ def test_a_wrong_passphrase_exports_nothing_and_says_so(qtbot, dialog, monkeypat
     key = tmp_path / "fengjing.p12"
     key.write_bytes(signing.new_key("fengjing", "枫泾镇人民政府", PASS))
     dialog.settings.set_key_path(str(key))
-    monkeypatch.setattr(keys_dialog, "ask_passphrase", lambda *_a: "wrong-one")
-    save_as(monkeypatch, tmp_path / "fengjing.pem")
+    problems = passphrase_typed(monkeypatch, qtbot, "wrong-one")
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", ""))
     dialog.export_certificate()
-    qtbot.waitUntil(lambda: not dialog.worker.busy(), timeout=30000)
-    [(kind, text)] = dialog.said
-    assert kind == "warning" and "口令不对" in text
+    [text] = problems  # said in the passphrase dialog, before any file dialog
+    assert "口令不对" in text and asked == [] and dialog.said == []
     assert not (tmp_path / "fengjing.pem").exists()

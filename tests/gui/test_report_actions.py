@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from gui import app as gui_app
 from gui.annex2_form import Annex2Form
@@ -127,9 +127,16 @@ def test_district_imports_a_package_and_sees_it(qtbot, store, settings, key_file
     from gui.district_page import TrustDialog
 
     monkeypatch.setattr(
-        "gui.district_page.QFileDialog.getOpenFileName", lambda *a: (str(tmp_path / "fengjing.pem"), "")
+        "gui.district_page.QFileDialog.getOpenFileNames", lambda *a: ([str(tmp_path / "fengjing.pem")], "")
     )
     monkeypatch.setattr("gui.district_page.QMessageBox.information", lambda *a: None)
+
+    def tick_all_and_trust(dialog):  # the officer checked the fingerprint over the phone
+        for r in range(dialog.table.rowCount()):
+            dialog.table.item(r, 0).setCheckState(Qt.CheckState.Checked)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr("gui.district_page.TrustConfirmDialog.exec", tick_all_and_trust)
     trust = TrustDialog(window.session)
     trust.add()
     assert trust.table.rowCount() == 1 and trust.table.item(0, 0).text() == "枫泾镇"
