@@ -14,8 +14,8 @@ from model.store import lock as lock_module
 from model.store.database import open_database
 from model.store.lock import WriterLock
 from tests.cli.conftest import run
-from tests.model.store.test_backup import damage
 from tests.model.exchange.test_exchange import _unit
+from tests.model.store.test_backup import damage
 
 ENTER = ["enter", "--unit", "fengjing", "--period", "2024-03", "energy_tce=1000"]
 
