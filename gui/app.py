@@ -24,7 +24,7 @@ from model.entry.profile import profile_unit, reports_under, set_profile
 from model.plan.spec import Plan
 from model.reports.fonts import font_path
 from model.safety.drives import location_warning
-from model.store.backup import START, backup_if_due, backup_now, restore_backup
+from model.store.backup import START, backup_if_changed, backup_if_due, restore_backup
 from model.store.database import Store, open_database
 from model.store.location import database_path
 from model.store.recovery import DamagedDatabase
@@ -124,7 +124,7 @@ def start_backups(window: MainWindow) -> None:
     def report(exc: Exception) -> None:
         window.statusBar().showMessage(str(exc), 15000)
 
-    window.worker.run(lambda: backup_now(path, START), lambda _b: None, report)
+    window.worker.run(lambda: backup_if_changed(path, START), lambda _b: None, report)
     timer = QTimer(window)
     timer.setInterval(60 * 60 * 1000)
     timer.timeout.connect(lambda: window.worker.run(lambda: backup_if_due(path), lambda _b: None, report))

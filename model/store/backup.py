@@ -26,7 +26,7 @@ from model.common.failures import BACKUP, environment_error
 from model.common.i18n import translate
 from model.safety.files import fsync_dir, make_private, replace_file
 from model.store.audit import BACKUP_RESTORE, AuditRepository
-from model.store.connection import Database, copy_database, integrity_problems, now_iso
+from model.store.connection import Database, change_mark, copy_database, integrity_problems, now_iso
 from model.store.connection import _raw as _connect
 from model.store.figures import figure_count
 from model.store.lock import WriterLock
@@ -314,12 +314,32 @@ def backup_if_due(
     keep: int = KEEP,
     months: int = KEEP_MONTHS,
 ) -> Backup | None:
-    """The daily backup: made when the newest backup is older than `every` (or there is none)."""
+    """The daily backup: made when the newest backup is older than `every` (or there is none) and the
+    data changed since it."""
     db_path = Path(store if isinstance(store, str | Path) else store.path)
     newest = next(iter(list_backups(db_path)), None)
     if newest is not None and datetime.now().astimezone() - newest.created_at < every:
         return None
-    return backup_now(db_path, DAILY, keep=keep, months=months)
+    return backup_if_changed(db_path, DAILY, keep=keep, months=months)
+
+
+def unchanged_since(backup: Backup | None, db_path: Path) -> bool:
+    """True when the database holds exactly what `backup` holds (the same audit mark)."""
+    if backup is None:
+        return False
+    mark = change_mark(db_path)
+    return mark is not None and mark == change_mark(backup.path)
+
+
+def backup_if_changed(
+    store: _OnFile | str | Path, reason: str, *, keep: int = KEEP, months: int = KEEP_MONTHS
+) -> Backup | None:
+    """A backup unless nothing changed since the newest sound one (a district database of hundreds of
+    megabytes is not copied again at every start of the window)."""
+    db_path = Path(store if isinstance(store, str | Path) else store.path)
+    if unchanged_since(next(iter(list_backups(db_path)), None), db_path):
+        return None
+    return backup_now(db_path, reason, keep=keep, months=months)
 
 
 LEFTOVER_AGE = timedelta(minutes=10)

@@ -201,6 +201,17 @@ def integrity_problems(path: Path, pragma: str, *, readonly: bool) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
+def change_mark(path: Path) -> tuple[int, int] | None:
+    """(newest audit row, number of audit rows) of a database file: every change to its data writes an
+    audit row, and the audit is append-only, so an equal mark means equal data. None when unreadable."""
+    try:
+        with _raw(path, readonly=True) as conn:
+            row = conn.execute("SELECT coalesce(max(id), 0), count(*) FROM audit").fetchone()
+    except sqlite3.Error:
+        return None
+    return int(row[0]), int(row[1])
+
+
 def copy_database(source: Path, target: Path, *, standalone: bool) -> None:
     """Page-by-page copy of the committed state of `source` onto `target` (SQLite's online backup API).
 

@@ -12,6 +12,7 @@ from model.common.periods import parse_period
 from model.entry.figures import Entry, store_entries
 from model.store import backup as backup_module
 from model.store.backup import (
+    backup_if_changed,
     backup_if_due,
     backup_now,
     backups_dir,
@@ -111,11 +112,26 @@ def test_a_migration_is_preceded_by_a_backup_of_the_old_file(tmp_path):
     assert len(list_backups(path)) == 1
 
 
-def test_the_daily_backup_is_made_once_a_day(store):
+def test_the_daily_backup_is_made_once_a_day_when_something_changed(store):
     first = backup_if_due(store)
     assert first is not None and first.reason == "daily"
     assert backup_if_due(store) is None
+    assert backup_if_due(store, every=timedelta(0)) is None  # a day later, but nothing changed
+    save(store, 100.0)
     assert backup_if_due(store, every=timedelta(0)) is not None
+    assert len(list_backups(store.path)) == 2
+
+
+def test_no_backup_at_start_when_nothing_changed_since_the_newest(store):
+    assert backup_if_changed(store, "start") is not None
+    assert backup_if_changed(store, "start") is None
+    save(store, 120.0, period="2024-04")
+    made = backup_if_changed(store, "start")
+    assert made is not None
+    copy = sqlite3.connect(f"{made.path.resolve().as_uri()}?mode=ro", uri=True)
+    assert copy.execute("SELECT value FROM figures WHERE period = '2024-04'").fetchall() == [(120.0,)]
+    copy.close()
+    assert backup_if_changed(store, "start") is None
     assert len(list_backups(store.path)) == 2
 
 
