@@ -49,6 +49,7 @@ class CarbonProgress:
     monthly_co2_t: list[float | None]  # months 1..N
     monthly_co2_t_last_year: list[float | None]
     cumulative_co2_t: list[float | None]  # months 1..N, None from the first month without a total
+    complete: bool = True  # False: a carrier is missing in a month 1..N (数据不全: no year-to-date figure)
 
 
 def _sum(values: Values, key: str, months: range) -> float | None:
@@ -127,6 +128,7 @@ def carbon_progress(
         monthly_co2_t=monthly,
         monthly_co2_t_last_year=monthly_last,
         cumulative_co2_t=running_totals(monthly, running),
+        complete=complete,
     )
 
 
