@@ -127,7 +127,14 @@ def progress_text(p: Any) -> str:
     allowance = (a2.allowance if a2 else None) or (a3.allowance if a3 else None)
     if a2 or a3:
         lines.append("  " + describe(allowance))
-    if a3 and a3.carbon:
+    carbon = p.carbon
+    if carbon and not carbon.complete:
+        lines.append(
+            translate(
+                "cli", "  碳排放：数据不全（分品种能耗有月份未填，累计碳排放暂不给出；排放因子 {v}）"
+            ).format(v=carbon.factor_version)
+        )
+    elif carbon:
         lines.append(
             translate(
                 "cli",
@@ -136,9 +143,9 @@ def progress_text(p: Any) -> str:
                 c=fmt.amount(p.ytd_co2_t),
                 cl=fmt.amount(p.ytd_co2_t_last_year),
                 d=fmt.rate(p.co2_change_pct),
-                i=fmt.intensity(a3.carbon.co2_intensity),
-                u=a3.carbon.co2_intensity_unit,
-                v=a3.carbon.factor_version,
+                i=fmt.intensity(carbon.co2_intensity),
+                u=carbon.co2_intensity_unit,
+                v=carbon.factor_version,
             )
         )
     for title, rows in (

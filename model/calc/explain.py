@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from model.calc.carbon import CarbonProgress
-from model.calc.progress import MonthTable, UnitProgress, months_due
+from model.calc.progress import MonthTable, months_due
 from model.calc.report import UnitReport
 from model.calc.summary import DistrictView
 from model.common import formatting as fmt
@@ -129,7 +129,7 @@ class _Context:
 
     @property
     def carbon(self) -> CarbonProgress | None:
-        return carbon_of(self.progress)
+        return self.progress.carbon
 
     def coefficients(self) -> list[Input]:
         a3 = self.progress.annex3
@@ -271,12 +271,6 @@ def _carbon_intensity(c: _Context) -> list[Input]:
         c.derived(translate("explain", "本年累计碳排放 ΣC"), carbon.ytd_co2_t, "吨二氧化碳"),
         *c.monthly([den]),
     ]
-
-
-def carbon_of(progress: UnitProgress) -> CarbonProgress | None:
-    """The carbon of the carriers a unit reports: annex 3's, or an annex-2 unit's optional breakdown."""
-    a3, a2 = progress.annex3, progress.annex2
-    return (a3.carbon if a3 else None) or (a2.carbon if a2 else None)
 
 
 _T = translate
@@ -460,7 +454,7 @@ def explain(report: UnitReport, figure: str) -> Explanation:
 def _notes(report: UnitReport, key: str) -> list[str]:
     notes = []
     part = report.progress.annex2 if key.startswith("annex2") else report.progress.annex3
-    carbon = carbon_of(report.progress) if ".carbon." in key else None
+    carbon = report.progress.carbon if ".carbon." in key else None
     if carbon is not None and not carbon.complete:
         notes.append(translate("explain", "碳排放数据不全：缺少的月份不按零计，累计碳排放暂不给出。"))
     elif part is not None and not part.complete and carbon is None:

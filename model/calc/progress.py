@@ -343,9 +343,14 @@ def annex2_carbon(
 ) -> Annex2Progress:
     """`a2` with the carbon of its carrier breakdown, when the unit fills one (intensity per 万元 output)."""
     n = period.month
-    carriers = [f for f in plan.fields if f.is_carbon_breakdown and not f.is_last_year]
-    keys = [k for f in carriers for k in (f.key, f.key + LAST_YEAR)]
-    if not any(table.value(m, k) is not None for m in range(1, n + 1) for k in keys):
+    carriers = [
+        f
+        for f in plan.fields
+        if f.is_carbon_breakdown
+        and not f.is_last_year
+        and any(table.value(m, k) is not None for m in range(1, n + 1) for k in (f.key, f.key + LAST_YEAR))
+    ]  # the carriers the unit fills
+    if not carriers:
         return a2
     missing = breakdown_missing(plan, table, n)
     short = {(int(c.period[5:7]), c.field.endswith(LAST_YEAR)) for c in missing}
@@ -984,6 +989,12 @@ class UnitProgress:
     @property
     def colour_label(self) -> str:
         return colour_label(self.colour) if self.complete else incomplete_label()
+
+    @property
+    def carbon(self) -> CarbonProgress | None:
+        """The carbon of the carriers the unit reports: annex 3's, or an annex-2 unit's breakdown."""
+        a3, a2 = self.annex3, self.annex2
+        return (a3.carbon if a3 else None) or (a2.carbon if a2 else None)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
