@@ -338,7 +338,8 @@ class _Plot:
 def _chart(chart: Chart) -> Flowable:
     """The monthly values against a reference line, on a 12-month axis."""
     width, height = CONTENT_W, 62 * mm
-    left, right, bottom, top = 16 * mm, (16 if chart.carbon_points else 6) * mm, 12 * mm, 9 * mm
+    carbon = bool(chart.carbon_points)  # its own axis at the right, its legend on a line of its own
+    left, right, bottom, top = 16 * mm, (16 if carbon else 6) * mm, 12 * mm, (13 if carbon else 9) * mm
     axis = axis_for([v for _m, v in chart.points] + [chart.reference], from_zero=chart.kind == "cap")
     plot = _Plot(left, bottom, width - left - right, height - bottom - top, axis)
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
@@ -346,14 +347,13 @@ def _chart(chart: Chart) -> Flowable:
     _chart_frame(d, plot, chart)
     _chart_values(d, plot, chart)
     _chart_legend(d, plot, chart, height - 5 * mm)
-    if chart.carbon_points:
-        _chart_carbon(
-            d, replace(plot, axis=axis_for([v for _m, v in chart.carbon_points], from_zero=True)), chart
-        )
+    if carbon:
+        carbon_axis = axis_for([v for _m, v in chart.carbon_points], from_zero=True)
+        _chart_carbon(d, replace(plot, axis=carbon_axis), chart, height - 9.5 * mm)
     return d
 
 
-def _chart_carbon(d: Drawing, plot: _Plot, chart: Chart) -> None:
+def _chart_carbon(d: Drawing, plot: _Plot, chart: Chart, ly: float) -> None:
     """The carbon line on its own axis at the right (tCO₂ is not energy), its ticks in its colour."""
     right = plot.left + plot.width
     for v in plot.axis.ticks:
@@ -368,7 +368,7 @@ def _chart_carbon(d: Drawing, plot: _Plot, chart: Chart) -> None:
         d.add(PolyLine(xy, strokeColor=GREEN, strokeWidth=1.2))
     for m, v in points:
         d.add(Rect(plot.x(m) - 1.4, plot.y(v) - 1.4, 2.8, 2.8, fillColor=GREEN, strokeColor=None))
-    lx, ly = plot.left + 40 * mm, plot.bottom + plot.height + 8
+    lx = plot.left + plot.width - 70 * mm
     d.add(Line(lx, ly + 1.5, lx + 8, ly + 1.5, strokeColor=GREEN, strokeWidth=1.2))
     d.add(String(lx + 10, ly, chart.carbon_label, fontName=FONT, fontSize=7))
 

@@ -1061,6 +1061,23 @@ def _summary_value(plan: Plan, row_id: str, value: float | None, status: str | N
     return _value_cell(value, row.measure, status)
 
 
+def carbon_note(summary: DistrictSummary) -> str | None:
+    """The district's carbon total over every unit that reports carriers (a sum), and what it leaves out."""
+    if summary.ytd_co2_t is None and not summary.co2_units:
+        return None
+    unsent = translate("summary", "未报送")
+    names = "、".join(f"{n}（{why}）" for _id, n, why in summary.co2_left_out if why != unsent)
+    return translate(
+        "report", "全区碳排放合计 {c} 吨二氧化碳（{n} 个单位相加），上年同期 {cl}，同比 {d}{left}。"
+    ).format(
+        c=fmt.amount(summary.ytd_co2_t),
+        n=len(summary.co2_units),
+        cl=fmt.amount(summary.ytd_co2_t_last_year),
+        d=fmt.rate(summary.co2_change_pct),
+        left=translate("report", "；已报但未计入：{names}").format(names=names) if names else "",
+    )
+
+
 def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
     notes = []
     if summary.not_reported:
@@ -1082,6 +1099,7 @@ def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
         for r in summary.annex1 + summary.annex4
         if r.source
     ]
+    notes += [note for note in [carbon_note(summary)] if note]
     notes.append(
         translate(
             "report",
