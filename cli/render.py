@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from model.calc.allowance import describe
+from model.calc.carbon import shown as carbon_shown
 from model.common import formatting as fmt
 from model.common.i18n import translate
 from model.common.untrusted import fingerprint_groups, shown
@@ -138,15 +139,8 @@ def progress_text(p: Any) -> str:
         lines.append(
             translate(
                 "cli",
-                "  碳排放：本年累计 {c} 吨二氧化碳，上年同期 {cl}，同比 {d}；碳强度 {i} {u}（排放因子 {v}）",
-            ).format(
-                c=fmt.amount(p.ytd_co2_t),
-                cl=fmt.amount(p.ytd_co2_t_last_year),
-                d=fmt.rate(p.co2_change_pct),
-                i=fmt.intensity(carbon.co2_intensity),
-                u=carbon.co2_intensity_unit,
-                v=carbon.factor_version,
-            )
+                "  碳排放：本年累计 {co2} 吨二氧化碳，上年同期 {co2l}，同比 {co2d}；碳强度 {i} {u}（排放因子 {v}）",
+            ).format(**carbon_shown(carbon))
         )
     for title, rows in (
         (translate("cli", "附件1 主要指标"), p.annex1),

@@ -13,6 +13,7 @@ from gui.chart import Reference, Series
 from gui.grid import Derived, MonthForm, MonthGridModel, wrap
 from gui.session import UnitSession
 from model.calc.allowance import describe
+from model.calc.carbon import shown
 from model.common import formatting as fmt
 from model.plan.spec import Field
 
@@ -170,10 +171,4 @@ class Annex2Form(MonthForm):
             return "<br>" + self.tr("碳排放：<b>数据不全</b>（分品种能耗有月份未填，累计碳排放暂不给出）")
         return "<br>" + self.tr(
             "碳排放：本年累计 <b>{co2}</b> 吨二氧化碳（上年同期 {co2l}，同比 {co2d}）；碳强度 {i} {u}"
-        ).format(
-            co2=fmt.amount(progress.ytd_co2_t),
-            co2l=fmt.amount(progress.ytd_co2_t_last_year),
-            co2d=fmt.rate(progress.co2_change_pct),
-            i=fmt.intensity(carbon.co2_intensity),
-            u=carbon.co2_intensity_unit,
-        )
+        ).format(**shown(carbon))

@@ -21,12 +21,17 @@ def test_the_breakdown_is_folded_away_until_the_clerk_opens_it(qtbot, open_windo
     assert "排放因子 0.00042" in model.headerData(electricity, Qt.Orientation.Horizontal)
 
 
-def test_clerk_types_carriers_and_sees_the_carbon(qtbot, open_window, store):
+def _opened(open_window):
+    """February's annex-2 form with the breakdown opened."""
     window = open_window("fengjing", "2024-02")
     form = form_of(window, Annex2Form)
     window.tabs.setCurrentWidget(form)
     form.breakdown.setChecked(True)
-    model, view = form.model, form.view
+    return form, form.model, form.view
+
+
+def test_clerk_types_carriers_and_sees_the_carbon(qtbot, open_window, store):
+    form, model, view = _opened(open_window)
     for month in (0, 1):
         type_into(qtbot, view, month, column_of(model, "industry_electricity_kwh"), "1000000")
         type_into(qtbot, view, month, column_of(model, "industry_electricity_kwh_last_year"), "900000")
@@ -45,11 +50,7 @@ def test_clerk_types_carriers_and_sees_the_carbon(qtbot, open_window, store):
 
 
 def test_a_month_missing_says_incomplete_for_carbon_only(qtbot, open_window, store):
-    window = open_window("fengjing", "2024-02")
-    form = form_of(window, Annex2Form)
-    window.tabs.setCurrentWidget(form)
-    form.breakdown.setChecked(True)
-    model, view = form.model, form.view
+    form, model, view = _opened(open_window)
     type_into(qtbot, view, 1, column_of(model, "industry_electricity_kwh"), "1000000")
     type_into(qtbot, view, 1, column_of(model, "industry_electricity_kwh_last_year"), "900000")
     type_into(qtbot, view, 0, column_of(model, "industry_electricity_kwh"), "1000000")  # last year's missing

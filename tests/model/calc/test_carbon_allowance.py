@@ -258,3 +258,26 @@ def test_a_required_carrier_in_annex_2_is_refused():
     carrier["required"] = True
     with pytest.raises(PlanError, match="选填"):
         parse_plan(json.dumps(data, ensure_ascii=False), "x.json")
+
+
+def test_a_package_carries_the_town_carbon_and_names_its_factor_table(store):
+    from dataclasses import replace
+
+    from model.calc.report import UnitReport, report_from_store
+    from model.common.errors import UserError
+
+    _town(store, "fengjing", 950, 21000)
+    _town_carriers(store)
+    report = report_from_store(store, "fengjing", parse_period("2024-04"), created_by="t", strict=False)
+    data = report.to_json()
+    assert data["progress"]["ytd_co2_t"] == pytest.approx(3236.66769598, rel=1e-9)
+    plan = store.plans.get()
+    coefficients = store.plans.coefficients(plan.coefficients)
+    factors = store.plans.emission_factors(plan.emission_factors)
+    again = UnitReport.from_json(data, plan, coefficients, factors)
+    assert again.progress.ytd_co2_t == report.progress.ytd_co2_t
+    with pytest.raises(UserError, match="排放因子表"):
+        UnitReport.from_json(data, plan, coefficients, replace(factors, version="OTHER"))
+    data["progress"]["ytd_co2_t"] = 1.0  # a figure the package shows that its own figures do not give
+    with pytest.raises(UserError, match="ytd_co2_t"):
+        UnitReport.from_json(data, plan, coefficients, factors)

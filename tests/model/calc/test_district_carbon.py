@@ -23,6 +23,11 @@ def _key_user(tmp_path, district, unit_id, kwh, kwh_last, den_key, den, den_last
         )
     for m in (1, 2, 3):
         unit.enter(f"2024-{m:02d}", f"electricity_kwh={kwh}", f"{den_key}={den}")
+    _send(tmp_path, district, unit)
+
+
+def _send(tmp_path, district, unit):
+    """The unit submits 1–3月 and the district imports the package."""
     trust_add(district, district.plans.get(), unit.cert_path, who="officer")
     path = unit.submit(
         "2024-03", tmp_path / "outbox", datetime.fromisoformat("2024-04-10T10:00:00+08:00")
@@ -60,13 +65,7 @@ def _town(tmp_path, district, unit_id, carriers):
         unit.month(f"2024-{m:02d}", 1000, 1050, 5000, 4900)
         if carriers.get(m):
             unit.enter(f"2024-{m:02d}", *carriers[m])
-    trust_add(district, district.plans.get(), unit.cert_path, who="officer")
-    path = unit.submit(
-        "2024-03", tmp_path / "outbox", datetime.fromisoformat("2024-04-10T10:00:00+08:00")
-    ).pdf_path
-    outcome = import_package(district, path, who="officer")
-    assert not outcome.refused, outcome.message
-    unit.store.close()
+    _send(tmp_path, district, unit)
 
 
 def test_district_carbon_adds_the_towns_that_fill_the_breakdown_and_names_those_left_out(tmp_path, district):
