@@ -37,9 +37,11 @@ class RefreshWhenShown:
 
 class TabSlot(QWidget):
     """A tab's place until its page is first needed: shown, or asked for. The page (and the modules behind
-    it) is made then, so the window opens without building tabs nobody has looked at yet."""
+    it) is made then, so the window opens without building tabs nobody has looked at yet. `make(parent)`
+    makes it inside the slot: made without a parent it would be a window of its own for a moment, and
+    the main window would lose the keyboard to it."""
 
-    def __init__(self, make: Callable[[], QWidget], parent: QWidget | None = None) -> None:
+    def __init__(self, make: Callable[[QWidget], QWidget], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._make = make
         self.page: QWidget | None = None
@@ -48,7 +50,7 @@ class TabSlot(QWidget):
 
     def ensure(self) -> QWidget:
         if self.page is None:
-            self.page = self._make()
+            self.page = self._make(self)
             self.layout().addWidget(self.page)
             self.setFocusProxy(self.page)
         return self.page

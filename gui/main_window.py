@@ -52,28 +52,28 @@ def default_size(available: QSize) -> QSize:
 
 
 # The pages behind the tabs, each loaded when its tab is first opened (explicit imports: PyInstaller sees them).
-def district_page(session: UnitSession, settings: Settings, worker: Worker) -> QWidget:
+def district_page(session: UnitSession, settings: Settings, worker: Worker, parent: QWidget) -> QWidget:
     from gui.district_page import DistrictPage
 
-    return DistrictPage(session, settings, worker)
+    return DistrictPage(session, settings, worker, parent)
 
 
-def annex2_form(session: UnitSession) -> QWidget:
+def annex2_form(session: UnitSession, parent: QWidget) -> QWidget:
     from gui.annex2_form import Annex2Form
 
-    return Annex2Form(session)
+    return Annex2Form(session, parent)
 
 
-def annex3_form(session: UnitSession) -> QWidget:
+def annex3_form(session: UnitSession, parent: QWidget) -> QWidget:
     from gui.annex3_form import Annex3Form
 
-    return Annex3Form(session)
+    return Annex3Form(session, parent)
 
 
-def tasks_form(session: UnitSession, annex: int) -> QWidget:
+def tasks_form(session: UnitSession, annex: int, parent: QWidget) -> QWidget:
     from gui.tasks_form import TasksForm
 
-    return TasksForm(session, annex)
+    return TasksForm(session, annex, parent)
 
 
 def grid_view(page: QWidget | None) -> GridView | None:
@@ -105,19 +105,19 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.home, self.tr("首页"))
         self._district: TabSlot | None = None
         if self.session.unit.id == plan.district_unit:
-            self._district = TabSlot(lambda: district_page(self.session, settings, self.worker))
+            self._district = TabSlot(lambda slot: district_page(self.session, settings, self.worker, slot))
             self.tabs.addTab(self._district, self.tr("全区汇总"))
             self.setAcceptDrops(True)
         self._forms: list[TabSlot] = []
         unit_id = self.session.unit.id
         if plan.annex2_row(unit_id):
-            self._add_form(lambda: annex2_form(self.session), self.tr("附件2 规上工业"))
+            self._add_form(lambda slot: annex2_form(self.session, slot), self.tr("附件2 规上工业"))
         if plan.annex3_row(unit_id):
-            self._add_form(lambda: annex3_form(self.session), self.tr("附件3 能耗双控"))
+            self._add_form(lambda slot: annex3_form(self.session, slot), self.tr("附件3 能耗双控"))
         if plan.annex1_rows_led_by(unit_id):
-            self._add_form(lambda: tasks_form(self.session, 1), self.tr("附件1 主要指标"))
+            self._add_form(lambda slot: tasks_form(self.session, 1, slot), self.tr("附件1 主要指标"))
         if plan.annex4_rows_for(unit_id):
-            self._add_form(lambda: tasks_form(self.session, 4), self.tr("附件4 重点任务"))
+            self._add_form(lambda slot: tasks_form(self.session, 4, slot), self.tr("附件4 重点任务"))
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("QLabel { background: #fff3d6; border: 1px solid #c77800; padding: 6px; }")
@@ -371,8 +371,8 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             district.import_files(paths)
 
-    def _add_form(self, make: Callable[[], QWidget], title: str) -> None:
-        slot = TabSlot(lambda: self._wire_form(make()))
+    def _add_form(self, make: Callable[[QWidget], QWidget], title: str) -> None:
+        slot = TabSlot(lambda parent: self._wire_form(make(parent)))
         self._forms.append(slot)
         self.tabs.addTab(slot, title)
 

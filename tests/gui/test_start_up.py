@@ -7,13 +7,14 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QApplication, QTabWidget
 
 from gui.lazy import TabSlot
 from gui.tasks_form import TasksForm
 from model.store.database import open_database
 from tests.conftest import ROOT
 from tests.gui.conftest import choose_unit
+from tests.gui.test_window_keys import activate
 
 # The window as `python main.py --db FILE` opens it, quitting where the event loop would start.
 OPEN_AND_LIST_MODULES = """
@@ -60,3 +61,11 @@ def test_a_tab_is_built_when_first_opened(qtbot, open_window):
     assert isinstance(held[1].page, TasksForm) and window.tabs.currentWidget() is held[1].page
     assert held[0].page is None  # annex 2 still waits
     assert window.tabs.indexOf(held[1].page) == 2
+
+
+def test_opening_a_tab_the_first_time_keeps_the_keyboard_in_the_window(qtbot, open_window):
+    window = open_window("fengjing", "2024-07")
+    activate(qtbot, window)
+    window.tabs.setCurrentIndex(1)  # annex 2, built now
+    QApplication.processEvents()
+    assert QApplication.activeWindow() is window  # no part of the new page came up as a window of its own
