@@ -16,19 +16,26 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 from model.calc import formulas as calc
-from model.calc.completeness import Completeness, completeness, expected_units, report_rate
+from model.calc.completeness import (
+    Completeness,
+    HeldVersion,
+    completeness_grid,
+    expected_units,
+    held_versions,
+    report_rate,
+)
 from model.calc.progress import DistrictTaskTotal, colour_label, district_task_total, unit_progress
 from model.common.i18n import translate
 from model.common.periods import Period
 from model.plan.spec import ANNEX2_DISTRICT_RATE, DISTRICT_SCOPE, REPORT_RATE, TASK_STATUSES, Annex4Row, Plan
 from model.store.database import Store
-from model.store.received import KeySums, PeriodPackage, held_index, period_packages
+from model.store.received import KeySums, PeriodPackage, period_packages
 
 NOT_REPORTED = "未填报"
 
@@ -219,6 +226,15 @@ class _Held:
     progress: dict[str, Any]
     sums: KeySums
     package: PeriodPackage | None
+    rows: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)  # (annex, row id) -> row
+
+    @classmethod
+    def of(cls, progress: dict[str, Any], sums: KeySums, package: PeriodPackage | None) -> _Held:
+        rows: dict[tuple[int, str], dict[str, Any]] = {}
+        for annex in (1, 4):
+            for row in reversed(progress.get(f"annex{annex}") or []):  # the first of a repeated id wins
+                rows[annex, row.get("id")] = row
+        return cls(progress, sums, package, rows)
 
 
 def _annex2(plan: Plan, held: Mapping[str, _Held]) -> tuple[list[Annex2Line], Annex2Total, list[str]]:
@@ -306,8 +322,7 @@ def _annex3(plan: Plan, held: Mapping[str, _Held]) -> list[Annex3Line]:
 
 def _row_of(held: Mapping[str, _Held], unit_id: str, annex: int, row_id: str) -> dict[str, Any] | None:
     h = held.get(unit_id)
-    rows = h.progress.get(f"annex{annex}") or [] if h else []
-    return next((r for r in rows if r.get("id") == row_id), None)
+    return h.rows.get((annex, row_id)) if h else None
 
 
 def _status(plan: Plan, held: Mapping[str, _Held], unit_id: str, mine: dict[str, Any] | None) -> UnitStatus:
@@ -498,10 +513,10 @@ def build_district_view(
     `missing_versions`: unit id -> a note on earlier versions never received ("第 2 版未收到")."""
     missing_versions = missing_versions or {}
     held: dict[str, _Held] = {
-        uid: _Held(json.loads(p.progress_json), p.sums, p) for uid, p in packages.items()
+        uid: _Held.of(json.loads(p.progress_json), p.sums, p) for uid, p in packages.items()
     }
     if own_progress is not None and plan.district_unit not in held:
-        held[plan.district_unit] = _Held(own_progress, _sums_of(own_progress), None)
+        held[plan.district_unit] = _Held.of(own_progress, _sums_of(own_progress), None)
     annex2, annex2_total, left_out = _annex2(plan, held)
     annex3 = _annex3(plan, held)
     ytd3 = [line.ytd_tce for line in annex3 if line.ytd_tce is not None]
@@ -571,7 +586,7 @@ def _carbon_total(lines: list[Annex3Line]) -> dict[str, Any]:
 
 
 def _order(plan: Plan, unit_id: str) -> int:
-    return next(i for i, u in enumerate(plan.units) if u.id == unit_id)
+    return plan.unit_index(unit_id)
 
 
 def _annex1_target(measure: str, value: float | None, unit: str, text: str) -> str:
@@ -586,11 +601,13 @@ def _counts(statuses: list[UnitStatus]) -> dict[str, int]:
 
 
 def district_view(store: Store, period: Period, *, as_of: date | None = None) -> DistrictView:
-    """The one district view of `period` that the page, `status` and both summary exports render."""
+    """The one district view of `period` that the page, `status` and both summary exports render: a
+    few set-based queries (every version held, the period's packages), whatever the number of units."""
     plan = store.plans.get()
-    grid = completeness(store, plan, upto=period, as_of=as_of)
+    held = held_versions(store, plan)
+    grid = completeness_grid(plan, held, as_of or date.today(), period)
     packages = {p.unit_id: p for p in period_packages(store.db, plan.id, str(period))}
-    missing = _missing_versions(store, plan, period, packages)
+    missing = _missing_versions(held, period, packages)
     own = None
     if plan.district_unit not in packages and plan.fields_for(plan.district_unit):
         figures = store.figures.read(plan.id, plan.district_unit)
@@ -600,16 +617,16 @@ def district_view(store: Store, period: Period, *, as_of: date | None = None) ->
 
 
 def _missing_versions(
-    store: Store, plan: Plan, period: Period, packages: Mapping[str, PeriodPackage]
+    held: Iterable[HeldVersion], period: Period, packages: Mapping[str, PeriodPackage]
 ) -> dict[str, str]:
     """unit id -> "第 2 版未收到" for packages in use whose earlier versions the district never received."""
-    held: dict[str, set[int]] = {}
-    for h in held_index(store.db, plan.id):
+    versions: dict[str, set[int]] = {}
+    for h in held:
         if h.period == str(period):
-            held.setdefault(h.unit_id, set()).add(h.version)
+            versions.setdefault(h.unit_id, set()).add(h.version)
     notes = {}
     for uid, p in packages.items():
-        missing = [v for v in range(1, p.version) if v not in held.get(uid, set())]
+        missing = [v for v in range(1, p.version) if v not in versions.get(uid, set())]
         if missing:
             notes[uid] = translate("summary", "第 {v} 版未收到").format(v="、".join(map(str, missing)))
     return notes
