@@ -600,10 +600,13 @@ def _counts(statuses: list[UnitStatus]) -> dict[str, int]:
     return {k: counts[k] for k in (*TASK_STATUSES, NOT_REPORTED) if counts[k]}
 
 
-def district_view(store: Store, period: Period, *, as_of: date | None = None) -> DistrictView:
+def district_view(
+    store: Store, period: Period, *, as_of: date | None = None, plan: Plan | None = None
+) -> DistrictView:
     """The one district view of `period` that the page, `status` and both summary exports render: a
-    few set-based queries (every version held, the period's packages), whatever the number of units."""
-    plan = store.plans.get()
+    few set-based queries (every version held, the period's packages), whatever the number of units.
+    `plan`: the database's plan already parsed (the window's, for a job on a connection of its own)."""
+    plan = plan or store.plans.get()
     held = held_versions(store, plan)
     grid = completeness_grid(plan, held, as_of or date.today(), period)
     packages = {p.unit_id: p for p in period_packages(store.db, plan.id, str(period))}
