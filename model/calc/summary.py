@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from typing import Any
 
@@ -180,10 +180,33 @@ class DistrictView:
         return [p for p in self.packages if p.version > 1]
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """As `dataclasses.asdict` gives it (with the grid's own form), without its deep copies."""
+        data = {name: _plain(getattr(self, name)) for name in _field_names(type(self)) if name != "grid"}
         data["grid"] = self.grid.to_dict()
-        data["corrections"] = [asdict(p) for p in self.corrections]
+        data["corrections"] = [_plain(p) for p in self.corrections]
         return data
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return _FIELD_NAMES[cls]
+
+
+def _plain(value: Any) -> Any:
+    """`dataclasses.asdict` of the view's parts: dataclasses, lists, tuples, dicts and plain values."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if is_dataclass(value):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    return value
 
 
 # The district summary is the district view (the name the exports and older callers use).
