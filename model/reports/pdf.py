@@ -256,20 +256,38 @@ CELL_SIZE = 8.0
 _ALIGN_NAME = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
 
 
-def _cell(cell: Any, align: int, width: float) -> Paragraph | str:
-    """A table cell; a number is never broken across lines: it is set smaller until it fits. A text that
-    fits on one line is drawn as it is (the table's font, size and alignment), without a paragraph to
-    parse and wrap: a 300-unit summary has thousands of cells."""
+def _cell(cell: Any, align: int, width: float) -> tuple[Paragraph | str, float | None]:
+    """A table cell and its font size when smaller than the table's: a number is never broken across
+    lines, it is set smaller until it fits. A text that fits, or breaks into lines as a CJK paragraph
+    would, is drawn as plain lines (the table's font and alignment), without a paragraph to parse and
+    wrap: a 300-unit summary has thousands of cells."""
     room = width - 2 * CELL_PAD - 0.5
     one_line = pdfmetrics.stringWidth(cell.text, FONT, CELL_SIZE)
     if one_line <= room and "\n" not in cell.text:
-        return str(cell.text)
+        return str(cell.text), None
     if cell.number is None and cell.text != "—" and cell.kind != HASH:
-        return _p(cell.text, 8, align)
-    size = min(8.0, 8.0 * room / max(one_line, 1.0))
-    style = _style(max(size, 4.5), align=align)
-    style.wordWrap, style.splitLongWords = None, 0
-    return Paragraph(_esc(cell.text), style)
+        return _wrapped(cell.text, room) or _p(cell.text, 8, align), None
+    return str(cell.text), max(min(8.0, 8.0 * room / max(one_line, 1.0)), 4.5)
+
+
+NO_LINE_START = set("，。、；：？！）》」』】〕…,.;:?!)%")
+
+
+def _wrapped(text: str, room: float) -> str | None:
+    """A Chinese text broken into lines that fit `room` (as a CJK paragraph breaks it: anywhere but
+    before closing punctuation), for the table to draw as plain lines; None when it has Latin words,
+    which a paragraph keeps whole."""
+    if "\n" in text or any(ch.isascii() and ch.isalpha() for ch in text):
+        return None
+    lines, line, used = [], "", 0.0
+    for ch in text:
+        w = pdfmetrics.stringWidth(ch, FONT, CELL_SIZE)
+        if line and used + w > room and ch not in NO_LINE_START:
+            lines.append(line)
+            line, used = "", 0.0
+        line += ch
+        used += w
+    return "\n".join([*lines, line])
 
 
 def _table(t: Table) -> list[Flowable]:
@@ -316,7 +334,10 @@ def _table(t: Table) -> list[Flowable]:
             numeric = cell.kind not in (TEXT, COLOUR) and not isinstance(cell.value, str)
             short = longest[j] <= (4 if j == 0 else 8) or cell.text == "—"
             align = TA_RIGHT if numeric else (TA_CENTER if cell.kind == COLOUR or short else TA_LEFT)
-            cells.append(_cell(cell, align, widths[j]))
+            value, size = _cell(cell, align, widths[j])
+            cells.append(value)
+            if size is not None:
+                style.append(("FONTSIZE", (j, r), (j, r), size))
             aligns[j].append((r, align))
             if cell.kind == COLOUR and cell.colour in FILL:
                 style.append(("BACKGROUND", (j, r), (j, r), FILL[cell.colour]))
