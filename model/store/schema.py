@@ -264,7 +264,32 @@ ALTER TABLE received ADD COLUMN received_on TEXT;
 UPDATE received SET received_on = substr(imported_at, 1, 10);
 """
 
-# v9 (district view): per received package, what the district view reads and the package row keeps
+# v9 (carbon): emission factors as versioned data beside the coefficient tables, one row per factor so each
+# keeps its table's version and year, its source and its status (confirmed / weak / assumed). The factor
+# of a fossil fuel is stored with the guideline's parameters it was derived from. Self-contained: it only
+# adds two tables (the shipped table is stored when the file is next opened for writing).
+_V9_EMISSION = """
+CREATE TABLE emission_factor_sets (
+    version TEXT PRIMARY KEY,
+    year INTEGER NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    loaded_at TEXT NOT NULL
+);
+CREATE TABLE emission_factors (
+    version TEXT NOT NULL REFERENCES emission_factor_sets(version) ON DELETE CASCADE,
+    carrier TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    t_co2_per_unit REAL NOT NULL CHECK (t_co2_per_unit > 0),
+    status TEXT NOT NULL CHECK (status IN ('confirmed', 'weak', 'assumed')),
+    source TEXT NOT NULL CHECK (source <> ''),
+    ncv_gj_per_unit REAL,
+    carbon_tc_per_tj REAL,
+    oxidation REAL,
+    PRIMARY KEY (version, carrier)
+);
+"""
+
+# v10 (district view): per received package, what the district view reads and the package row keeps
 # out of quick reach (inside its JSON data, or behind its PDF): the day received, the correction's reason
 # and the few parts of its progress the view renders (keys below; a key the view starts to read needs a
 # migration that fills this table again). Filled from the packages already held; the store adds a row
@@ -280,6 +305,7 @@ VIEW_KEYS = (
     "ytd_co2_t",
     "ytd_co2_t_last_year",
     "co2_change_pct",
+    "co2_complete",
 )
 VIEW_PARTS = {
     "annex2": (
@@ -326,7 +352,7 @@ FROM (SELECT id, coalesce(received_on, substr(imported_at, 1, 10)) AS received_o
     coalesce(json_extract(data, '$.progress'), '{{}}') AS p
     FROM received);
 """
-_V9_DISTRICT_VIEW = (
+_V10_DISTRICT_VIEW = (
     """
 CREATE TABLE received_view (
     received_id INTEGER PRIMARY KEY REFERENCES received(id),
@@ -348,7 +374,8 @@ MIGRATIONS: list[str] = [
     _V6_STORE,
     _V7_DISTRICT,
     _V8_RECEIPT,
-    _V9_DISTRICT_VIEW,
+    _V9_EMISSION,
+    _V10_DISTRICT_VIEW,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 AUDIT_VALUES_SINCE = MIGRATIONS.index(_V6_STORE) + 1  # audit rows hold JSON values from this version on

@@ -19,7 +19,7 @@ from model.common.periods import parse_period
 from model.exchange.district import import_package, trust_add
 from model.exchange.submission import correct
 from model.store.database import open_database
-from model.store.schema import _V7_DISTRICT, _V9_DISTRICT_VIEW, split_sql
+from model.store.schema import _V7_DISTRICT, _V10_DISTRICT_VIEW, split_sql
 from tests.unit_world import unit_db
 
 AT = datetime.fromisoformat
@@ -210,7 +210,7 @@ def test_an_older_district_database_gets_the_view_inputs_of_the_packages_it_hold
     assert len(imported) == 4  # both versions of fengjing's March and the other two
     view = district_view(district, parse_period("2024-03"), as_of=AS_OF)
     # as a database of the previous schema had it, then upgraded
-    for statement in ("DROP TABLE received_view", *split_sql(_V9_DISTRICT_VIEW)):
+    for statement in ("DROP TABLE received_view", *split_sql(_V10_DISTRICT_VIEW)):
         district.db.execute(statement)
     upgraded = district.db.execute(f"SELECT {columns} FROM received_view ORDER BY received_id").fetchall()
     assert [row[:4] for row in upgraded] == [row[:4] for row in imported]
