@@ -425,14 +425,9 @@ def bare_repaint(app: Any, runs: int) -> list[float]:
     """The reference of the window's interactions: a bare QTableWidget (200 × 6, as the start-up
     reference) given a new text in every cell and repainted, in this process: about what a form's
     refresh asks of Qt, without TanBao's code."""
-    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+    from startup_probe import bare_table
 
-    table = QTableWidget(200, 6)
-    for r in range(200):
-        for c in range(6):
-            table.setItem(r, c, QTableWidgetItem(f"{r * c}"))
-    table.resize(1280, 800)
-    table.show()
+    table = bare_table()
     app.processEvents()
     times = []
     for i in range(runs):
