@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint system-deps bench build build-onefile build-compat bench-build clean
+.PHONY: run test lint system-deps bench-deps bench build build-onefile build-compat bench-build clean
 
 # The system's python3 when it is 3.11 or newer, else python3.11 (scripts/system-deps.sh installs it).
 $(STAMP): pyproject.toml
@@ -27,8 +27,12 @@ lint: $(STAMP)
 test: system-deps $(STAMP) lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+# LibreOffice (the reports' reference in every run) when it is missing.
+bench-deps:
+	bash scripts/bench-deps.sh
+
+bench: system-deps bench-deps $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 # The standalone program (README: "Building the standalone program"): dist/TanBao/ and its archive,
 # or the single file dist/TanBao-onefile.

@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -347,13 +347,48 @@ def build_district(path: Path, scale: Scale) -> dict[str, Any]:
 # ---- the units' side: keys and signed packages ---------------------------------------------------
 
 
+KEYS_CACHE = Path(__file__).resolve().parent / "work" / "keys-cache"
+
+
+def unit_key(unit_id: str, full_name: str, district: str, keys_dir: Path) -> Any:
+    """The unit's key as a clerk makes it (`new_key`: ECDSA P-256, PKCS#12 with the program's KDF rounds),
+    opened; its key file and certificate (PEM) are written into `keys_dir`.
+
+    Made once and kept in benchmarks/work/keys-cache (git-ignored), since the key file's 600,000 KDF
+    rounds make a key cost ~0.5 s: a set made again reuses it (the same key, a real one) as long as the
+    certificate has over a year to run. The packages signed with it are exactly as before.
+    """
+    from cryptography.hazmat.primitives import serialization
+
+    from model.reports.signing import load_key, new_key
+
+    digest = hashlib.sha256(f"{unit_id}|{full_name}|{district}".encode()).hexdigest()[:16]
+    cached = KEYS_CACHE / f"{unit_id}-{digest}.p12"
+    key = None
+    if cached.exists():
+        p12 = cached.read_bytes()
+        key = load_key(p12, PASSPHRASE)
+        if key.certificate.not_valid_after_utc < datetime.now().astimezone() + timedelta(days=365):
+            key = None
+    if key is None:
+        p12 = new_key(unit_id, full_name, PASSPHRASE, district=district)
+        key = load_key(p12, PASSPHRASE)
+        KEYS_CACHE.mkdir(parents=True, exist_ok=True)
+        temp = cached.with_name(f".{cached.name}.{os.getpid()}")
+        temp.write_bytes(p12)
+        temp.replace(cached)
+    pem = key.certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
+    (keys_dir / f"{unit_id}.p12").write_bytes(p12)
+    (keys_dir / f"{unit_id}.pem").write_text(pem, encoding="ascii")
+    return key
+
+
 def _unit_side(args: tuple[int, list[str], str, str, str, dict[str, int]]) -> dict[str, Any]:
     """One worker: a units' database of 2024 (months 1–7), a key per unit, and each unit's submission."""
     index, units, db, keys_dir, out_dir, scale_args = args
     from model.common.periods import parse_period
     from model.exchange.submission import submit
     from model.reports.fonts import font_subset
-    from model.reports.signing import key_certificate, load_key, new_key
     from model.reports.tables import ReportPeople
 
     scale = Scale(**scale_args)
@@ -369,17 +404,14 @@ def _unit_side(args: tuple[int, list[str], str, str, str, dict[str, int]]) -> di
         font_subset(also="王芳" + "".join(plan.unit(u).name + plan.unit(u).full_name for u in units))
         for unit_id in units:
             unit = plan.unit(unit_id)
-            p12 = new_key(unit_id, unit.full_name, PASSPHRASE, district=plan.district)
-            (Path(keys_dir) / f"{unit_id}.p12").write_bytes(p12)
-            pem, _info = key_certificate(p12, PASSPHRASE)
-            (Path(keys_dir) / f"{unit_id}.pem").write_text(pem, encoding="ascii")
+            key = unit_key(unit_id, unit.full_name, plan.district, Path(keys_dir))
             people = ReportPeople(unit_head="张伟", stats_head="李强", preparer="王芳", phone="57920000")
             submit(
                 store,
                 plan,
                 unit_id,
                 period,
-                load_key(p12, PASSPHRASE),
+                key,
                 out_dir,
                 who="王芳",
                 people=people,
@@ -423,9 +455,14 @@ def trust_all(db: Path, work: Path) -> float:
 
 
 def fingerprint(scale: Scale) -> str:
-    """What the kept set depends on: the generator, the scale and the code that makes the figures."""
-    h = hashlib.sha256(f"{GENERATOR_VERSION}|{scale}".encode())
-    h.update(Path(__file__).read_bytes())
+    """What the kept set depends on: the generator, the scale, the shipped plan and the code that makes the
+    plans, figures and packages (not how keys are cached or the set is reused: a set made by another
+    worktree's copy of this file is reused as long as these are the same)."""
+    import inspect
+
+    h = hashlib.sha256(f"{GENERATOR_VERSION}|{scale}|{PERIOD}|{PASSPHRASE}".encode())
+    for part in (plan_dict, _Generator, _status, write_figures_fast, build_district, _SEASON, _NOTES):
+        h.update((part if isinstance(part, tuple) else inspect.getsource(part)).__repr__().encode())
     h.update(shipped_plan_text().encode())
     return h.hexdigest()[:16]
 

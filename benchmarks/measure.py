@@ -1,8 +1,11 @@
 """The measurements, each group in a fresh process started by benchmarks/run.py (not meant to be run alone).
 
     python benchmarks/measure.py import  WORK DB          # the district imports every package in WORK/packages
-    python benchmarks/measure.py reports WORK DB RUNS     # figures, PDFs and workbooks in process
-    python benchmarks/measure.py window  WORK DB RUNS     # the window, offscreen: open, switch period, save, paste
+    python benchmarks/measure.py reports WORK DB RUNS     # PDFs and workbooks in process
+    python benchmarks/measure.py district WORK DB RUNS    # the district view of every unit
+    python benchmarks/measure.py window  WORK DB RUNS CLERK_DB  # the window, offscreen: open, switch, save, paste
+    python benchmarks/measure.py clerk   WORK CLERK_DB    # July of the measured town and key user typed in
+    python benchmarks/measure.py backup  WORK DB RUNS     # the backup at start, unchanged and changed database
 
 Each prints one line `BENCH {json}`: the timings (seconds) of every run and the process's peak memory.
 """
@@ -10,8 +13,11 @@ Each prints one line `BENCH {json}`: the timings (seconds) of every run and the 
 from __future__ import annotations
 
 import json
+import os
 import resource
+import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -48,18 +54,122 @@ def emit(data: dict[str, Any]) -> None:
 # ---- the district imports the month's packages ---------------------------------------------------
 
 
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (a pool's workers may hang under a fork server), read from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _peak_kib(pid: int) -> int:
+    """The process's peak resident memory so far (VmHWM), 0 when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+class ChildrenPeak:
+    """The largest peak RSS of any process started below this one while it runs (sampled from /proc
+    every 0.2 s: VmHWM is a peak, so a worker is caught as long as it lives 0.2 s), and of the children
+    reaped (RUSAGE_CHILDREN)."""
+
+    def __init__(self) -> None:
+        self.kib: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.2):
+            for pid in _descendants(me):
+                self.kib[pid] = max(self.kib.get(pid, 0), _peak_kib(pid))
+
+    def __enter__(self) -> ChildrenPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def peak_mib(self) -> float:
+        reaped = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return max([reaped, *self.kib.values()]) / 1024
+
+    def count(self) -> int:
+        return len([k for k in self.kib.values() if k])
+
+
 def measure_import(work: Path, db: Path) -> None:
     from model.exchange.district import ACCEPTED, import_packages
     from model.store.database import open_database
 
     paths = sorted((work / "packages").glob("*.pdf"))
-    started = time.perf_counter()
-    with open_database(db, write=True, create=True) as store:
-        opened = time.perf_counter() - started
-        outcomes = import_packages(store, paths, who="区发改委")
-        seconds = time.perf_counter() - started
+    with ChildrenPeak() as children:
+        started = time.perf_counter()
+        with open_database(db, write=True, create=True) as store:
+            opened = time.perf_counter() - started
+            outcomes = import_packages(store, paths, who="区发改委")
+            seconds = time.perf_counter() - started
     refused = [o.message for o in outcomes if o.outcome != ACCEPTED]
-    emit({"seconds": seconds, "open_s": opened, "files": len(paths), "not_accepted": refused[:5]})
+    emit(
+        {
+            "seconds": seconds,
+            "open_s": opened,
+            "files": len(paths),
+            "outcomes": len(outcomes),
+            "in_order": [Path(o.path).name for o in outcomes] == [p.name for p in paths],
+            "not_accepted": refused[:5],
+            "children_maxrss_mib": children.peak_mib(),
+            "children": children.count(),
+        }
+    )
+
+
+# ---- the backup the window makes at start ------------------------------------------------------------
+
+
+def measure_backup(db: Path, runs: int) -> None:
+    """What the window runs at start (gui/app.py `start_backups`): `backup_if_changed(path, START)`,
+    on a database nothing changed in since its newest backup, and after one change."""
+    from model.store.backup import START, backup_if_changed, backups_dir, list_backups
+    from model.store.database import open_database
+
+    shutil.rmtree(backups_dir(db), ignore_errors=True)
+    first = timed(lambda: backup_if_changed(db, START))  # no backup yet: one is made
+    unchanged, made = [], 0
+    for _ in range(runs):
+        before = len(list_backups(db))
+        unchanged.append(timed(lambda: backup_if_changed(db, START)))
+        made += len(list_backups(db)) - before
+    changed = []
+    for i in range(max(2, runs // 3)):
+        with open_database(db, write=True) as store:
+            store.profile.set(PEOPLE | {"preparer": f"王芳{i}"}, who=dataset.WHO)
+        before = len(list_backups(db))
+        changed.append(timed(lambda: backup_if_changed(db, START)))
+        if len(list_backups(db)) != before + 1:
+            raise RuntimeError("a changed database was not backed up")
+    shutil.rmtree(backups_dir(db), ignore_errors=True)
+    emit({"first": first, "unchanged": unchanged, "unchanged_made": made, "changed": changed})
 
 
 # ---- reports and figures in process ----------------------------------------------------------------
@@ -70,9 +180,56 @@ def largest(plan: Any, units: list[str]) -> str:
     return max(units, key=lambda u: (len(plan.fields_for(u)), u))
 
 
+def clerks(plan: Any) -> tuple[str, str]:
+    """The town and the key user with the most fields, whose windows and reports are measured."""
+    senders = dataset.senders(plan)
+    town = largest(plan, [u for u in senders if plan.annex2_row(u)])
+    return town, largest(plan, [u for u in senders if plan.annex3_row(u)])
+
+
+def measure_largest(db: Path) -> None:
+    from model.store.database import open_database
+
+    with open_database(db, write=False) as store:
+        town, key_user = clerks(store.plans.get())
+    emit({"town": town, "key_user": key_user})
+
+
+def make_clerk(db: Path) -> None:
+    """A clerk's database from a copy of the district's before the import (ten years, January–June of
+    every unit): July's figures of the measured town and key user typed in, as their clerks have them.
+    (On the district's database a received month cannot be typed over.)"""
+    from model.store.database import open_database
+
+    with open_database(db, write=True) as store:
+        plan = store.plans.get()
+        town, key_user = clerks(plan)
+        dataset.write_figures_fast(store, plan, [town, key_user], range(7, 8))
+        dataset.checkpoint(store)
+    emit({"town": town, "key_user": key_user})
+
+
+def measure_district(db: Path, runs: int) -> None:
+    """The district view of every reporting unit from the received packages, as the district page and
+    both summary exports get it (`district_view`), on the district's database after the import."""
+    from model.calc.summary import district_view
+    from model.common.periods import parse_period
+    from model.store.database import open_database
+
+    period = parse_period(dataset.PERIOD)
+    out: dict[str, Any] = {}
+    with open_database(db, write=True, create=True) as store:
+        plan = store.plans.get()
+        first = time.perf_counter()
+        view = district_view(store, period)
+        out["district_view_first"] = time.perf_counter() - first
+        out["district_view"] = repeat(lambda: district_view(store, period), runs)
+        out["units"] = len(plan.reporting_units())
+        out["reported"] = len(view.reported)
+    emit(out)
+
+
 def measure_reports(work: Path, db: Path, runs: int) -> None:
-    from model.calc.progress import unit_progress
-    from model.calc.summary import summary_from_store
     from model.common.periods import parse_period
     from model.reports.export import PDF, XLSX, district_summary_file, unit_report
     from model.reports.signing import load_key
@@ -90,17 +247,6 @@ def measure_reports(work: Path, db: Path, runs: int) -> None:
         town = largest(plan, [u for u in senders if plan.annex2_row(u)])
         key_user = largest(plan, [u for u in senders if plan.annex3_row(u)])
         out["town"], out["key_user"] = town, key_user
-
-        # every unit's year-to-date figures: from the database, and the calculation alone
-        out["summary_from_store"] = repeat(lambda: summary_from_store(store, period), runs)
-        coefficients = store.plans.coefficients(plan.coefficients)
-        units = [u.id for u in plan.reporting_units()]
-        figures = {u: store.figures.read(plan.id, u) for u in units}
-        out["read_figures"] = repeat(lambda: [store.figures.read(plan.id, u) for u in units], runs)
-        out["unit_progress_all"] = repeat(
-            lambda: [unit_progress(plan, coefficients, figures[u], u, period) for u in units], runs
-        )
-        out["units_computed"] = len(units)
 
         for label, unit_id in (("town", town), ("key_user", key_user)):
             key = load_key((work / "keys" / f"{unit_id}.p12").read_bytes(), dataset.PASSPHRASE)
@@ -183,7 +329,10 @@ class WindowBench:
         return answered, time.perf_counter() - started
 
     def month(self, index: int) -> None:
-        self.box.setCurrentIndex(index)
+        """The month (0 = January) of the plan's year, picked by its period in the toolbar's list."""
+        found = self.box.findData(f"{dataset.PLAN_YEAR}-{index + 1:02d}")
+        assert found >= 0, index
+        self.box.setCurrentIndex(found)
 
     def switches(self) -> list[float]:
         """June ↔ July, as the clerk picks it in the toolbar."""
@@ -192,8 +341,15 @@ class WindowBench:
         self.settle()
         return times
 
-    def form(self, kind: type) -> Any:
-        form = next(f for f in self.window.forms if isinstance(f, kind))
+    def form(self, kind: type, field: str = "") -> Any:
+        """The clerk's form of this kind; of the task forms (annex 1, annex 4) the one whose rows hold
+        `field` ("A4-15.progress_pct")."""
+        row = field.split(".", 1)[0]
+        form = next(
+            f
+            for f in self.window.forms
+            if isinstance(f, kind) and (not hasattr(f, "annex") or not field or f"A{f.annex}" in row)
+        )
         self.window.tabs.setCurrentWidget(form)  # the clerk is on the form's tab
         self.settle()
         return form
@@ -203,7 +359,7 @@ class WindowBench:
         many, so twice the runs after the first (which follows the tab's first paint)."""
         from PySide6.QtCore import Qt
 
-        model = self.form(kind).view.grid()
+        model = self.form(kind, field).view.grid()
         index = model.locate(dataset.PERIOD, field)
         assert index is not None, (self.label, field)
         start = float(self.window.session.figure(dataset.PERIOD, field).value)
@@ -265,7 +421,30 @@ class WindowBench:
         self.settle()
 
 
-def measure_window(work: Path, db: Path, runs: int) -> None:
+def bare_repaint(app: Any, runs: int) -> list[float]:
+    """The reference of the window's interactions: a bare QTableWidget (200 × 6, as the start-up
+    reference) given a new text in every cell and repainted, in this process: about what a form's
+    refresh asks of Qt, without TanBao's code."""
+    from startup_probe import bare_table
+
+    table = bare_table()
+    app.processEvents()
+    times = []
+    for i in range(runs):
+        started = time.perf_counter()
+        for r in range(200):
+            for c in range(6):
+                table.item(r, c).setText(f"{(r * c + i) * 1.5:.2f}")
+        app.processEvents()
+        times.append(time.perf_counter() - started)
+    table.close()
+    app.processEvents()
+    return times
+
+
+def measure_window(work: Path, db: Path, runs: int, clerk_db: Path) -> None:
+    """The town's and the key user's windows on a clerk's database (`make_clerk`), the district
+    office's on the district's database after the import."""
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -282,12 +461,10 @@ def measure_window(work: Path, db: Path, runs: int) -> None:
     app.setOrganizationName("TanBao")
     gui_app.install_translations(app)
     gui_app.install_font(app)
-    out: dict[str, Any] = {}
-    with open_database(db, write=True, create=True) as store:
+    out: dict[str, Any] = {"bare_repaint": bare_repaint(app, 2 * runs)}
+    with open_database(clerk_db, write=True) as store:
         plan = store.plans.get()
-        senders = dataset.senders(plan)
-        town = largest(plan, [u for u in senders if plan.annex2_row(u)])
-        key_user = largest(plan, [u for u in senders if plan.annex3_row(u)])
+        town, key_user = clerks(plan)
         task = next(t.id for t in plan.annex4_rows_for(town) if t.quantity is None)
         out["units"] = {"town": town, "key_user": key_user, "district": plan.district_unit}
 
@@ -302,7 +479,7 @@ def measure_window(work: Path, db: Path, runs: int) -> None:
         out["key_user_open"], out["key_user_switch"] = [bench.opened], bench.switches()
         out["key_user_save"] = bench.saves(Annex3Form, "electricity_kwh")
         bench.close()
-
+    with open_database(db, write=True) as store:
         bench = WindowBench(app, store, work, "district", plan.district_unit, runs)
         out["district_open"], out["district_switch"] = [bench.opened], bench.switches()
         out["district_save"] = bench.saves(TasksForm, "A1-01.value")
@@ -318,7 +495,15 @@ def main() -> int:
     elif part == "reports":
         measure_reports(work, db, int(sys.argv[4]))
     elif part == "window":
-        measure_window(work, db, int(sys.argv[4]))
+        measure_window(work, db, int(sys.argv[4]), Path(sys.argv[5]))
+    elif part == "clerk":
+        make_clerk(db)
+    elif part == "largest":
+        measure_largest(db)
+    elif part == "district":
+        measure_district(db, int(sys.argv[4]))
+    elif part == "backup":
+        measure_backup(db, int(sys.argv[4]))
     else:
         raise SystemExit(f"unknown part {part}")
     return 0

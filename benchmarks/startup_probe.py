@@ -43,16 +43,24 @@ def _report(app) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-def bare() -> int:
-    from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
+def bare_table():  # type: ignore[no-untyped-def]
+    """The reference window: a bare QTableWidget, 200 rows × 6, at 1280 × 800, shown."""
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
-    app = QApplication(sys.argv)
     table = QTableWidget(200, 6)
     for r in range(200):
         for c in range(6):
             table.setItem(r, c, QTableWidgetItem(f"{r * c}"))
     table.resize(1280, 800)
     table.show()
+    return table
+
+
+def bare() -> int:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)
+    table = bare_table()  # noqa: F841 (kept alive until the report)
     return _report(app)
 
 
