@@ -15,7 +15,7 @@ Each check raises a UserError whose message says what is wrong (the import turns
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from model.calc.report import Correction, UnitReport, report_data_sha256
@@ -23,8 +23,8 @@ from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.periods import parse_period
 from model.entry.figures import convert
+from model.plan.coefficients import CoefficientSet
 from model.plan.spec import Plan
-from model.store.database import Store
 from model.store.submissions import ReceivedPackage
 
 MAX_VERSION = 99  # no unit corrects one month a hundred times; a larger number is a crafted file
@@ -72,11 +72,14 @@ def check_figures(plan: Plan, data: dict[str, Any]) -> None:
             )
 
 
-def revalidated(store: Store, plan: Plan, data: dict[str, Any]) -> UnitReport:
+def revalidated(
+    coefficients: Callable[[str], CoefficientSet], plan: Plan, data: dict[str, Any]
+) -> UnitReport:
     """The package's report recomputed from its figures, after the field rules; refused (UserError) when a
-    figure breaks a rule, a computed figure it carries differs, or a check would have blocked submission."""
+    figure breaks a rule, a computed figure it carries differs, or a check would have blocked submission.
+    `coefficients(version)`: the district's coefficient table of that version (UserError when it has none)."""
     check_figures(plan, data)
-    report = UnitReport.from_json(data, plan, store.plans.coefficients(data["coefficient_version"]))
+    report = UnitReport.from_json(data, plan, coefficients(data["coefficient_version"]))
     errors = [p for p in report.problems if p.blocking]
     if errors:
         first = errors[0]

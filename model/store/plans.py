@@ -72,14 +72,23 @@ class PlansRepository:
             self.audit.record(who, COEFFICIENTS_LOAD, new={"version": coefficients.version})
         self._coefficients.pop(coefficients.version, None)
 
+    def all_coefficients(self) -> dict[str, CoefficientSet]:
+        """Every coefficient table held, by version."""
+        versions = self.db.execute("SELECT version FROM coefficient_sets ORDER BY version", ())
+        return {str(v): self.coefficients(str(v)) for (v,) in versions.fetchall()}
+
     def coefficients(self, version: str) -> CoefficientSet:
         if version not in self._coefficients:
             source = self.db.scalar("SELECT source FROM coefficient_sets WHERE version = ?", (version,))
             if source is None:
-                raise UserError(
-                    translate("store", "数据库中没有系数表“{version}”，请用 main.py init 重新载入。").format(
-                        version=version
-                    )
-                )
+                raise no_coefficients(version)
             self._coefficients[version] = parse_coefficients(source, f"{self.db.path}#{version}")
         return self._coefficients[version]
+
+
+def no_coefficients(version: str) -> UserError:
+    return UserError(
+        translate("store", "数据库中没有系数表“{version}”，请用 main.py init 重新载入。").format(
+            version=version
+        )
+    )
