@@ -59,7 +59,17 @@ def measure_import(work: Path, db: Path) -> None:
         outcomes = import_packages(store, paths, who="区发改委")
         seconds = time.perf_counter() - started
     refused = [o.message for o in outcomes if o.outcome != ACCEPTED]
-    emit({"seconds": seconds, "open_s": opened, "files": len(paths), "not_accepted": refused[:5]})
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    emit(
+        {
+            "seconds": seconds,
+            "open_s": opened,
+            "files": len(paths),
+            "not_accepted": refused[:5],
+            "cpu_s": own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime,
+            "worker_maxrss_mib": workers.ru_maxrss / 1024,  # the largest worker process (0: none)
+        }
+    )
 
 
 # ---- reports and figures in process ----------------------------------------------------------------

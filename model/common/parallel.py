@@ -18,6 +18,7 @@ import contextlib
 import itertools
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -56,6 +57,14 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def _spawn_can_start() -> bool:
+    """A spawned worker first runs this program's main module again (as `__mp_main__`): it must be a file
+    (or the frozen program, or none, as with `python -c`). A worker that cannot start may leave the pool
+    waiting for ever (Python 3.11), so a main read from standard input checks here instead."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    return bool(getattr(sys, "frozen", False)) or path is None or os.path.isfile(path)
+
+
 def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     with contextlib.suppress(ValueError, OSError):  # Ctrl-C reaches the whole console: the parent decides
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -76,7 +85,7 @@ def in_order(
     """Pending results of `fn(item)` in the items' order. With `workers` ≤ 1 each is `local(item)` (default
     `fn`) computed in this process when asked for; otherwise `fn` runs in a pool of that many processes,
     each set up once by `initializer(*initargs)` (both picklable, module-level)."""
-    if workers <= 1:
+    if workers <= 1 or not _spawn_can_start():
         yield (_Later(local or fn, item) for item in items)
         return
     import multiprocessing

@@ -26,3 +26,11 @@ def test_one_worker_computes_in_this_process_when_asked():
         assert asked == [] and not first.done()
         first.result()
         assert asked == ["a"]
+
+
+def test_a_main_module_a_worker_cannot_start_from_means_computing_here(monkeypatch):
+    import __main__
+
+    monkeypatch.setattr(__main__, "__file__", "/nowhere/<stdin>", raising=False)
+    with in_order(abs, [-1, -2], workers=2, local=str) as pending:
+        assert [p.result() for p in pending] == ["-1", "-2"]  # `local`, not a worker's `abs`
