@@ -26,6 +26,7 @@ from model.common.parallel import Pending, cores, in_order
 from model.common.text import clean_text
 from model.common.untrusted import fingerprint_groups, shown
 from model.plan.coefficients import CoefficientSet
+from model.plan.emission import EmissionFactorSet, load_shipped_emission_factors
 from model.plan.spec import Plan
 from model.reports.signing import MAX_PACKAGE_BYTES, VerifyResult
 from model.safety.files import read_bounded
@@ -33,7 +34,7 @@ from model.store.changes import Changes
 from model.store.connection import now_iso
 from model.store.database import Store
 from model.store.figures import Figure
-from model.store.plans import no_coefficients
+from model.store.plans import no_coefficients, no_emission_factors
 from model.store.received import KeySums, add_received_sums
 from model.store.submissions import ACCEPTED, NEWER, OLDER, ReceivedPackage
 from model.store.trust import TrustedCert
@@ -514,6 +515,8 @@ class ImportContext:
     plan: Plan
     certificates: tuple[TrustedCert, ...]  # trusted and revoked
     coefficient_sets: dict[str, CoefficientSet]
+    factor_sets: dict[str, EmissionFactorSet]
+    shipped_factors: str  # the version of the emission-factor table a plan that names none uses
     held: frozenset[str] = frozenset()  # the SHA-256 of the files held (pool only): not checked again
 
     def coefficients(self, version: str) -> CoefficientSet:
@@ -522,12 +525,21 @@ class ImportContext:
         except KeyError:
             raise no_coefficients(version) from None
 
+    def emission_factors(self, version: str = "") -> EmissionFactorSet:
+        version = version or self.shipped_factors
+        try:
+            return self.factor_sets[version]
+        except KeyError:
+            raise no_emission_factors(version) from None
+
 
 def import_context(store: Store, plan: Plan, *, held: bool) -> ImportContext:
     return ImportContext(
         plan,
         tuple(store.trust.all(include_revoked=True)),
         store.plans.all_coefficients(),
+        store.plans.all_emission_factors(),
+        load_shipped_emission_factors().version,
         store.received.sha256s() if held else frozenset(),
     )
 
@@ -764,7 +776,7 @@ def _revalidated(context: ImportContext, raw: bytes, data: dict[str, Any], finge
     from model.exchange.revalidate import check_printed, revalidated
 
     try:
-        check_printed(raw, revalidated(context.coefficients, context.plan, data))
+        check_printed(raw, revalidated(context, context.plan, data))
     except UserError as exc:
         raise _Refused([exc.message], fingerprint, data) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError):

@@ -15,8 +15,8 @@ Each check raises a UserError whose message says what is wrong (the import turns
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from model.calc.report import Correction, UnitReport, report_data_sha256
 from model.common.errors import UserError
@@ -24,6 +24,7 @@ from model.common.i18n import translate
 from model.common.periods import parse_period
 from model.entry.figures import convert
 from model.plan.coefficients import CoefficientSet
+from model.plan.emission import EmissionFactorSet
 from model.plan.spec import Plan
 from model.store.submissions import ReceivedPackage
 
@@ -72,14 +73,25 @@ def check_figures(plan: Plan, data: dict[str, Any]) -> None:
             )
 
 
-def revalidated(
-    coefficients: Callable[[str], CoefficientSet], plan: Plan, data: dict[str, Any]
-) -> UnitReport:
+class Tables(Protocol):
+    """The district's coefficient and emission-factor tables (`store.plans`, or a batch's `ImportContext`)."""
+
+    def coefficients(self, version: str) -> CoefficientSet: ...
+
+    def emission_factors(self, version: str = "") -> EmissionFactorSet: ...
+
+
+def revalidated(tables: Tables, plan: Plan, data: dict[str, Any]) -> UnitReport:
     """The package's report recomputed from its figures, after the field rules; refused (UserError) when a
     figure breaks a rule, a computed figure it carries differs, or a check would have blocked submission.
-    `coefficients(version)`: the district's coefficient table of that version (UserError when it has none)."""
+    The tables are the district's, of the versions the package names (UserError when it has none)."""
     check_figures(plan, data)
-    report = UnitReport.from_json(data, plan, coefficients(data["coefficient_version"]))
+    coefficients = tables.coefficients(data["coefficient_version"])
+    factor_version = (
+        data["progress"].get("emission_factor_version") if isinstance(data.get("progress"), dict) else None
+    )
+    factors = tables.emission_factors(factor_version or plan.emission_factors)
+    report = UnitReport.from_json(data, plan, coefficients, factors)
     errors = [p for p in report.problems if p.blocking]
     if errors:
         first = errors[0]
