@@ -130,6 +130,7 @@ def measure_import(work: Path, db: Path) -> None:
             outcomes = import_packages(store, paths, who="区发改委")
             seconds = time.perf_counter() - started
     refused = [o.message for o in outcomes if o.outcome != ACCEPTED]
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     emit(
         {
             "seconds": seconds,
@@ -140,6 +141,7 @@ def measure_import(work: Path, db: Path) -> None:
             "not_accepted": refused[:5],
             "children_maxrss_mib": children.peak_mib(),
             "children": children.count(),
+            "cpu_s": own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime,
         }
     )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -90,12 +92,21 @@ def _day(option: str, text: str | None) -> date | None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from model.exchange.district import import_packages
+    from model.exchange.district import import_cancelled, import_packages
 
     received_on = _day("--received-on", args.received_on)
-    with open_store(args, write=True) as store:
-        outcomes = import_packages(store, args.files, who=who(), received_on=received_on)
+    cancel = _CtrlC()
+
+    def line(o: Any) -> None:
+        if not args.json:  # one line per file as soon as it is stored, in the order given
+            print(f"{shown(o.path)}：{o.message}", flush=True)
+
+    with open_store(args, write=True) as store, cancel:
+        outcomes = import_packages(
+            store, args.files, who=who(), received_on=received_on, progress=cancel.go_on, on_outcome=line
+        )
     refused = sum(o.refused for o in outcomes)
+    cancelled = import_cancelled(args.files, outcomes) if len(outcomes) < len(args.files) else ""
 
     def human() -> str:
         from collections import Counter
@@ -104,12 +115,44 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         counts = Counter(o.outcome for o in outcomes)
         tally = "，".join(f"{outcome_label(k)} {counts[k]} 个" for k in OUTCOMES if counts[k])
-        lines = [f"{shown(o.path)}：{o.message}" for o in outcomes]
-        lines.append(translate("cli", "共 {n} 个文件：{tally}。").format(n=len(outcomes), tally=tally))
-        return "\n".join(lines)
+        lines = [translate("cli", "共 {n} 个文件：{tally}。").format(n=len(outcomes), tally=tally)]
+        return "\n".join([*lines, cancelled] if cancelled else lines)
 
     emit(args, [{**asdict(o), "label": o.label} for o in outcomes], human)
-    return 1 if refused else 0
+    if cancelled and args.json:
+        print(cancelled, file=sys.stderr)
+    return 1 if refused or cancelled else 0  # 1: not every file was imported
+
+
+class _CtrlC:
+    """Ctrl-C during an import: stop before the next file (what is stored stays); a second one stops at once."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self.before: Any = None
+
+    def __enter__(self) -> _CtrlC:
+        try:
+            self.before = signal.signal(signal.SIGINT, self._pressed)
+        except ValueError:  # not the main thread (tests): no Ctrl-C to catch
+            self.before = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.before is not None:
+            signal.signal(signal.SIGINT, self.before)
+
+    def _pressed(self, _signum: int, _frame: Any) -> None:
+        self.pressed = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        print(
+            translate("cli", "正在取消：当前文件处理完后停止…（再按一次 Ctrl-C 立即停止）"),
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def go_on(self, _done: int, _total: int, _path: str) -> bool:
+        return not self.pressed
 
 
 def cmd_status(args: argparse.Namespace) -> int:

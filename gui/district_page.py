@@ -49,6 +49,7 @@ from model.common.untrusted import fingerprint_groups, shown
 from model.exchange.district import (
     ImportOutcome,
     ReplaceNeeded,
+    import_cancelled,
     import_changes,
     import_packages,
     trust_add,
@@ -411,8 +412,9 @@ class DistrictPage(RefreshWhenShown, QWidget):
             self.import_files([Path(p) for p in paths])
 
     def import_files(self, paths: list[Path]) -> None:
-        """Import off the GUI thread with a progress bar per file; 取消 stops between two files (the files
-        already imported stay imported and are listed)."""
+        """Import off the GUI thread with a progress bar per file (the packages are checked in worker
+        processes); 取消 stops between two files (the files already imported stay imported and are listed,
+        and so are the files not processed)."""
         s = self.session
         self.settings.set_folder("imports", str(paths[0].parent))
         self.import_progress = progress = ImportProgress(len(paths), self)
@@ -424,7 +426,8 @@ class DistrictPage(RefreshWhenShown, QWidget):
         def done(outcomes: list[ImportOutcome]) -> None:
             progress.finish()
             s.absorb(import_changes(outcomes))
-            ImportResultDialog(outcomes, self, cancelled=len(paths) - len(outcomes)).exec()
+            note = import_cancelled(paths, outcomes) if len(outcomes) < len(paths) else ""
+            ImportResultDialog(outcomes, self, cancelled=note).exec()
 
         def failed(exc: Exception) -> None:
             progress.finish()
@@ -556,16 +559,15 @@ class ImportProgress(QObject):
 
 class ImportResultDialog(QDialog):
     def __init__(
-        self, outcomes: list[ImportOutcome], parent: QWidget | None = None, *, cancelled: int = 0
+        self, outcomes: list[ImportOutcome], parent: QWidget | None = None, *, cancelled: str = ""
     ) -> None:
+        """`cancelled`: what a cancelled batch did and which files it did not get to (`import_cancelled`)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("导入结果"))
         self.list = QListWidget()
         self.list.setWordWrap(True)
         if cancelled:
-            self.list.addItem(
-                self.tr("已取消：其余 {n} 个文件没有导入，可以再次选择它们导入。").format(n=cancelled)
-            )
+            self.list.addItem(cancelled)
         for outcome in outcomes:
             item = QListWidgetItem(f"【{outcome.label}】{shown(Path(outcome.path).name)}：{outcome.message}")
             if outcome.refused:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,8 +22,11 @@ from typing import Any
 from model.calc.progress import MonthTable
 from model.common.errors import StorageError, UserError
 from model.common.i18n import translate
+from model.common.parallel import Pending, cores, in_order
 from model.common.text import clean_text
 from model.common.untrusted import fingerprint_groups, shown
+from model.plan.coefficients import CoefficientSet
+from model.plan.emission import EmissionFactorSet, load_shipped_emission_factors
 from model.plan.spec import Plan
 from model.reports.signing import MAX_PACKAGE_BYTES, VerifyResult
 from model.safety.files import read_bounded
@@ -31,6 +34,7 @@ from model.store.changes import Changes
 from model.store.connection import now_iso
 from model.store.database import Store
 from model.store.figures import Figure
+from model.store.plans import no_coefficients, no_emission_factors
 from model.store.received import KeySums, add_received_sums
 from model.store.submissions import ACCEPTED, NEWER, OLDER, ReceivedPackage
 from model.store.trust import TrustedCert
@@ -316,6 +320,10 @@ class _Refused(Exception):
         self.data = data or {}
 
 
+MIN_POOL_FILES = 4  # fewer files are checked in this process: starting a worker costs about what 3 files do
+CHUNK = 64  # packages stored in one transaction at most
+
+
 def import_packages(
     store: Store,
     paths: Iterable[str | Path],
@@ -323,45 +331,145 @@ def import_packages(
     who: str,
     progress: Callable[[int, int, str], bool | None] | None = None,
     received_on: date | None = None,
+    on_outcome: Callable[[ImportOutcome], None] | None = None,
+    workers: int | None = None,
 ) -> list[ImportOutcome]:
     """Import each file in the order given; one outcome per file, whatever happens. `progress(done,
     total, path)` is called before each file; when it returns False the import stops there (cancelled
-    between files) and the outcomes of the files already imported are returned. `received_on`: the day
-    the district received the files (default today; an officer may set an earlier day for a batch that
-    lay waiting); it decides 按时/迟报 and is kept, audited, with each package.
+    between files) and the outcomes of the files already imported are returned. `on_outcome(outcome)` is
+    called for each file in input order as soon as its outcome is stored. `received_on`: the day the
+    district received the files (default today; an officer may set an earlier day for a batch that lay
+    waiting); it decides 按时/迟报 and is kept, audited, with each package.
+
+    The files are checked (signature, trust, data, recomputation, the printed form) in parallel, in
+    `workers` processes (default: one per core; a batch under `MIN_POOL_FILES` files is checked in this
+    process), against the trust list, plan and coefficients as they were when the batch began. They are
+    stored here, in input order, so what the district holds decides each file's outcome exactly as if the
+    files came one by one (the same file twice, two versions of a month, in one batch).
 
     A checked backup is made first, so a batch can be undone with `backup restore`; when it cannot be
     made (a full disk), nothing is imported and every file says why. A file that cannot be stored (the
     disk fills part way) is `NOT_STORED`, changes nothing, and the batch goes on."""
     from model.store.backup import IMPORT, backup_now
 
-    received_on = receipt_date(store.plans.get(), received_on)
-    items = list(paths)
-    failed: StorageError | None = None
-    if items:
+    plan = store.plans.get()
+    received_on = receipt_date(plan, received_on)
+    batch = _Batch(store, plan, [str(p) for p in paths], progress, on_outcome, who, received_on)
+    if not batch.items:
+        return []
+    try:
+        backup_now(store, IMPORT)
+    except StorageError as exc:
+        batch.refuse_all(exc)
+        return batch.outcomes
+    pool = min(workers or cores(), len(batch.items)) if len(batch.items) >= MIN_POOL_FILES else 1
+    context = import_context(store, plan, held=pool > 1)
+    local = _LocalCheck(store, context)
+    with in_order(
+        _check_in_worker,
+        batch.items,
+        workers=pool,
+        local=local,
+        initializer=_start_worker,
+        initargs=(context,),
+    ) as checks:
+        batch.store_in_order(checks, local)
+    if len(batch.outcomes) == len(batch.items) and progress is not None:
+        progress(len(batch.items), len(batch.items), "")
+    return batch.outcomes
+
+
+class _Batch:
+    """Storing a batch's checked files in input order: the results already known go into one transaction
+    (each file in a savepoint of its own), committed — and only then told — before waiting for the next."""
+
+    def __init__(
+        self,
+        store: Store,
+        plan: Plan,
+        items: list[str],
+        progress: Callable[[int, int, str], bool | None] | None,
+        on_outcome: Callable[[ImportOutcome], None] | None,
+        who: str,
+        received_on: date,
+    ) -> None:
+        self.store, self.plan, self.items, self.who, self.received_on = store, plan, items, who, received_on
+        self.progress, self.on_outcome = progress, on_outcome
+        self.outcomes: list[ImportOutcome] = []
+        self._asked: dict[int, bool] = {}
+
+    def stopped(self, i: int) -> bool:
+        """Asks `progress` once per file whether to go on."""
+        if i not in self._asked:
+            self._asked[i] = self.progress is not None and (
+                self.progress(i, len(self.items), self.items[i]) is False
+            )
+        return self._asked[i]
+
+    def tell(self, outcomes: list[ImportOutcome]) -> None:
+        for outcome in outcomes:
+            self.outcomes.append(outcome)
+            if self.on_outcome is not None:
+                self.on_outcome(outcome)
+
+    def refuse_all(self, failure: StorageError) -> None:
+        for i, name in enumerate(self.items):
+            if self.stopped(i):
+                return
+            self.tell([_not_stored(name, failure)])
+        if self.progress is not None:
+            self.progress(len(self.items), len(self.items), "")
+
+    def store_in_order(self, checks: Iterator[Pending[Checked]], local: Callable[[str], Checked]) -> None:
+        pending = next(checks, None)
+        while pending is not None and not self.stopped(len(self.outcomes)):
+            stored: list[ImportOutcome] = []
+            current = ""  # the file being stored, when storing it fails
+            try:
+                with self.store.transaction():
+                    while pending is not None:
+                        checked = pending.result()
+                        current = checked.name
+                        stored.append(self._store(checked, local))
+                        current, pending = "", next(checks, None)
+                        at = len(self.outcomes) + len(stored)
+                        if pending is None or not pending.done() or len(stored) >= CHUNK or self.stopped(at):
+                            break
+            except StorageError as exc:  # the transaction is undone: none of its files is stored
+                stored = [_not_stored(o.path, exc) for o in stored]
+                if current:
+                    stored.append(_not_stored(current, exc))
+                    pending = next(checks, None)
+            self.tell(stored)
+
+    def _store(self, checked: Checked, local: Callable[[str], Checked]) -> ImportOutcome:
+        plan, name, sha = self.plan, checked.name, checked.sha
+        held = self.store.received.by_sha256(sha) if sha else None
+        if held is not None:
+            return _identical(plan, name, held, sha, same_file=True)
+        if checked.held:  # held when the batch began, not now (cannot happen under the writer lock)
+            checked = local(name)
+        if checked.reasons or checked.data is None or checked.signer is None:
+            return _refused(name, _Refused(checked.reasons, checked.fingerprint, checked.data), sha)
         try:
-            backup_now(store, IMPORT)
-        except StorageError as exc:
-            failed = exc
-    outcomes: list[ImportOutcome] = []
-    for i, path in enumerate(items):
-        if progress is not None and progress(i, len(items), str(path)) is False:
-            return outcomes
-        if failed is not None:
-            outcomes.append(_not_stored(str(path), failed))
-            continue
-        try:
-            outcomes.append(import_package(store, path, who=who, received_on=received_on))
-        except StorageError as exc:
-            outcomes.append(_not_stored(str(path), exc))
-    if progress is not None:
-        progress(len(items), len(items), "")
-    return outcomes
+            return _keep(self.store, plan, checked, who=self.who, received_on=self.received_on)
+        except _Refused as refusal:
+            return _refused(name, refusal, sha)
 
 
 def _not_stored(name: str, failure: StorageError) -> ImportOutcome:
     message = translate("exchange", "未导入：{msg}").format(msg=failure.message)
     return ImportOutcome(name, NOT_STORED, message, reasons=[failure.message])
+
+
+def import_cancelled(items: Iterable[str | Path], outcomes: list[ImportOutcome]) -> str:
+    """What a cancelled batch did, and the files it did not get to, to be chosen again."""
+    left = [Path(p).name for p in list(items)[len(outcomes) :]]
+    taken = sum(not o.refused for o in outcomes)
+    return translate(
+        "exchange",
+        "已取消：已处理 {done} 个文件（其中 {taken} 个已导入，已导入的保留）；以下 {n} 个文件没有处理，可以再次选择它们导入：{names}",
+    ).format(done=len(outcomes), taken=taken, n=len(left), names="、".join(shown(n) for n in left))
 
 
 def receipt_date(plan: Plan, received_on: date | None) -> date:
@@ -391,27 +499,120 @@ def import_package(
 ) -> ImportOutcome:
     plan = store.plans.get()
     received_on = receipt_date(plan, received_on)
-    name = str(path)
+    batch = _Batch(store, plan, [str(path)], None, None, who, received_on)
+    local = _LocalCheck(store, import_context(store, plan, held=False))
+    return batch._store(local(str(path)), local)
+
+
+# ---- checking a file: in a worker process, or here -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What checking a package needs from the district's database, read once per batch and handed to each
+    worker process (picklable)."""
+
+    plan: Plan
+    certificates: tuple[TrustedCert, ...]  # trusted and revoked
+    coefficient_sets: dict[str, CoefficientSet]
+    factor_sets: dict[str, EmissionFactorSet]
+    shipped_factors: str  # the version of the emission-factor table a plan that names none uses
+    held: frozenset[str] = frozenset()  # the SHA-256 of the files held (pool only): not checked again
+
+    def coefficients(self, version: str) -> CoefficientSet:
+        try:
+            return self.coefficient_sets[version]
+        except KeyError:
+            raise no_coefficients(version) from None
+
+    def emission_factors(self, version: str = "") -> EmissionFactorSet:
+        version = version or self.shipped_factors
+        try:
+            return self.factor_sets[version]
+        except KeyError:
+            raise no_emission_factors(version) from None
+
+
+def import_context(store: Store, plan: Plan, *, held: bool) -> ImportContext:
+    return ImportContext(
+        plan,
+        tuple(store.trust.all(include_revoked=True)),
+        store.plans.all_coefficients(),
+        store.plans.all_emission_factors(),
+        load_shipped_emission_factors().version,
+        store.received.sha256s() if held else frozenset(),
+    )
+
+
+@dataclass(frozen=True)
+class _Signer:
+    name: str
+    fingerprint: str
+    signed_at: str | None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A file checked against a batch's `ImportContext`: refused with `reasons`, or sound, with the bytes
+    and data to store; `held` when the district held the very file when the batch began (not checked)."""
+
+    name: str
+    sha: str = ""
+    raw: bytes = b""
+    data: dict[str, Any] | None = None
+    signer: _Signer | None = None
+    sums: KeySums | None = None
+    reasons: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+    held: bool = False
+
+
+def check_package(context: ImportContext, name: str, known: Callable[[str], bool]) -> Checked:
+    """Everything about a file that does not depend on what the batch stores before it: read, signature,
+    trust, data, the plan's rules, recomputation, the printed form. `known(sha256)`: the district holds it."""
     try:
-        raw = read_bounded(path, MAX_PACKAGE_BYTES, translate("exchange", "文件"))
+        raw = read_bounded(name, MAX_PACKAGE_BYTES, translate("exchange", "文件"))
     except OSError as exc:
-        reason = translate("exchange", "无法读取文件：{err}").format(err=exc.strerror or exc)
-        return _refused(name, _Refused([reason]), "")
+        return Checked(
+            name, reasons=[translate("exchange", "无法读取文件：{err}").format(err=exc.strerror or exc)]
+        )
     except UserError as exc:
-        return _refused(name, _Refused([exc.message]), "")
+        return Checked(name, reasons=[exc.message])
     sha = hashlib.sha256(raw).hexdigest()
-    held = store.received.by_sha256(sha)
-    if held is not None:
-        return _identical(plan, name, held, sha, same_file=True)
+    if known(sha):
+        return Checked(name, sha, held=True)
     try:
         try:
-            data, signer = _verified(store, plan, raw)
+            data, signer = _verified(context, raw)
         except UserError as exc:  # e.g. a stored certificate that no longer reads
             raise _Refused([exc.message]) from None
-        _revalidated(store, plan, raw, data, signer.fingerprint)
-        return _keep(store, plan, name, raw, sha, data, signer, who=who, received_on=received_on)
+        _revalidated(context, raw, data, signer.fingerprint)
     except _Refused as refusal:
-        return _refused(name, refusal, sha)
+        return Checked(name, sha, data=refusal.data, reasons=refusal.reasons, fingerprint=refusal.fingerprint)
+    return Checked(name, sha, raw, data, signer, package_sums(context.plan, data))
+
+
+class _LocalCheck:
+    """Checking in this process: a file the district holds is looked up in the database."""
+
+    def __init__(self, store: Store, context: ImportContext) -> None:
+        self.store, self.context = store, context
+
+    def __call__(self, name: str) -> Checked:
+        return check_package(self.context, name, lambda sha: self.store.received.by_sha256(sha) is not None)
+
+
+_WORKER: ImportContext | None = None  # a worker process's batch
+
+
+def _start_worker(context: ImportContext) -> None:
+    global _WORKER
+    _WORKER = context
+
+
+def _check_in_worker(name: str) -> Checked:
+    assert _WORKER is not None
+    return check_package(_WORKER, name, _WORKER.held.__contains__)
 
 
 def _refused(name: str, refusal: _Refused, sha: str) -> ImportOutcome:
@@ -465,20 +666,20 @@ def _identical(plan: Plan, name: str, held: ReceivedPackage, sha: str, *, same_f
     )
 
 
-@dataclass(frozen=True)
-class _Signer:
-    name: str
-    fingerprint: str
-    signed_at: str | None
-
-
 def verify_package(store: Store, source: str | Path | bytes) -> VerifyResult:
     """`verify` against the district's own trusted certificates: the signature, its coverage, the
     certificate's validity when it signed, trust (a revoked certificate named as such), the certificate's
     unit against the report's, and the data — what import checks before the plan, without storing."""
+    return verify_against(store.trust.all(include_revoked=True), store.plans.get, source)
+
+
+def verify_against(
+    certificates: Iterable[TrustedCert], plan: Callable[[], Plan], source: str | Path | bytes
+) -> VerifyResult:
+    """`verify_package` against these certificates (trusted and revoked); `plan()` names units."""
     from model.reports.signing import verify_pdf
 
-    certs = {c.fingerprint: c for c in store.trust.all(include_revoked=True)}
+    certs = {c.fingerprint: c for c in certificates}
     active = [c.pem for c in certs.values() if c.revoked_at is None]
     revoked = {fp: c.revoked_at for fp, c in certs.items() if c.revoked_at is not None}
     result = verify_pdf(source, active, revoked=revoked)
@@ -491,19 +692,19 @@ def verify_package(store: Store, source: str | Path | bytes) -> VerifyResult:
             ).format(fp=fingerprint_groups(result.fingerprint_sha256))
         )
     elif result.data is not None and held is not None and held.unit_id not in (None, result.data["unit_id"]):
-        plan = store.plans.get()
         result.reasons.append(
             translate("exchange", "签名证书属于“{owner}”，不能为“{unit}”报送（证书指纹 {fp}）").format(
-                owner=_unit_name(plan, held.unit_id),
-                unit=_unit_name(plan, shown(result.data["unit_id"])),
+                owner=_unit_name(plan(), held.unit_id),
+                unit=_unit_name(plan(), shown(result.data["unit_id"])),
                 fp=fingerprint_groups(result.fingerprint_sha256),
             )
         )
     return result
 
 
-def _verified(store: Store, plan: Plan, raw: bytes) -> tuple[dict[str, Any], _Signer]:
-    result = verify_package(store, raw)
+def _verified(context: ImportContext, raw: bytes) -> tuple[dict[str, Any], _Signer]:
+    plan = context.plan
+    result = verify_against(context.certificates, lambda: plan, raw)
     data = result.data or {}
     fp = result.fingerprint_sha256
     if not result.ok:
@@ -569,13 +770,13 @@ def _refuse_control_characters(data: dict[str, Any], fingerprint: str) -> None:
                     raise _Refused([exc.message], fingerprint, data) from None
 
 
-def _revalidated(store: Store, plan: Plan, raw: bytes, data: dict[str, Any], fingerprint: str) -> None:
+def _revalidated(context: ImportContext, raw: bytes, data: dict[str, Any], fingerprint: str) -> None:
     """After the signature: the figures pass entry's rules, the report recomputes to what the package
     carries, and the form prints what the data says (`model.exchange.revalidate`)."""
     from model.exchange.revalidate import check_printed, revalidated
 
     try:
-        check_printed(raw, revalidated(store, plan, data))
+        check_printed(raw, revalidated(context, context.plan, data))
     except UserError as exc:
         raise _Refused([exc.message], fingerprint, data) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError):
@@ -601,18 +802,9 @@ def _own_figures(data: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:
     )
 
 
-def _keep(
-    store: Store,
-    plan: Plan,
-    name: str,
-    raw: bytes,
-    sha: str,
-    data: dict[str, Any],
-    signer: _Signer,
-    *,
-    who: str,
-    received_on: date,
-) -> ImportOutcome:
+def _keep(store: Store, plan: Plan, checked: Checked, *, who: str, received_on: date) -> ImportOutcome:
+    name, raw, sha, data, signer = checked.name, checked.raw, checked.sha, checked.data, checked.signer
+    assert data is not None and signer is not None and checked.sums is not None
     unit_id, period, version = data["unit_id"], data["period"], int(data["version"])
     unit_name = plan.unit(unit_id).name
     with store.transaction():
@@ -660,7 +852,7 @@ def _keep(
             received_on=received_on.isoformat(),
         )
         received_id = store.received.add(package, raw, who=who)
-        add_received_sums(store.db, received_id, package_sums(plan, data))
+        add_received_sums(store.db, received_id, checked.sums)
     where = translate("exchange", "{unit} {period} 第 {v} 版").format(
         unit=unit_name, period=period, v=version
     )

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from model.calc.report import Correction, UnitReport, report_data_sha256
 from model.common.errors import UserError
 from model.common.i18n import translate
 from model.common.periods import parse_period
 from model.entry.figures import convert
+from model.plan.coefficients import CoefficientSet
+from model.plan.emission import EmissionFactorSet
 from model.plan.spec import Plan
-from model.store.database import Store
 from model.store.submissions import ReceivedPackage
 
 MAX_VERSION = 99  # no unit corrects one month a hundred times; a larger number is a crafted file
@@ -72,15 +73,24 @@ def check_figures(plan: Plan, data: dict[str, Any]) -> None:
             )
 
 
-def revalidated(store: Store, plan: Plan, data: dict[str, Any]) -> UnitReport:
+class Tables(Protocol):
+    """The district's coefficient and emission-factor tables (`store.plans`, or a batch's `ImportContext`)."""
+
+    def coefficients(self, version: str) -> CoefficientSet: ...
+
+    def emission_factors(self, version: str = "") -> EmissionFactorSet: ...
+
+
+def revalidated(tables: Tables, plan: Plan, data: dict[str, Any]) -> UnitReport:
     """The package's report recomputed from its figures, after the field rules; refused (UserError) when a
-    figure breaks a rule, a computed figure it carries differs, or a check would have blocked submission."""
+    figure breaks a rule, a computed figure it carries differs, or a check would have blocked submission.
+    The tables are the district's, of the versions the package names (UserError when it has none)."""
     check_figures(plan, data)
-    coefficients = store.plans.coefficients(data["coefficient_version"])
+    coefficients = tables.coefficients(data["coefficient_version"])
     factor_version = (
         data["progress"].get("emission_factor_version") if isinstance(data.get("progress"), dict) else None
     )
-    factors = store.plans.emission_factors(factor_version or plan.emission_factors)
+    factors = tables.emission_factors(factor_version or plan.emission_factors)
     report = UnitReport.from_json(data, plan, coefficients, factors)
     errors = [p for p in report.problems if p.blocking]
     if errors:

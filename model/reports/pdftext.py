@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
 MAX_PAGES = 500
 MAX_RUNS = 200_000
+MAX_STREAM_BYTES = 32 * 2**20  # one content stream decompressed, as signing bounds pyHanko
 _DEPTH = 32
 
 _LITERAL = rb"\(((?:[^()\\]|\\.)*)\)"
@@ -117,20 +120,76 @@ def _content(page: Any) -> bytes:
         return b""
     contents = contents.get_object()
     if isinstance(contents, list):
-        return b"\n".join(part.get_object().data for part in contents)
-    return bytes(contents.data)
+        return b"\n".join(_stream_data(part.get_object()) for part in contents)
+    return _stream_data(contents)
 
 
-def _fonts(page: Any) -> dict[str, tuple[dict[bytes, str], int]]:
+_A85_FLATE = ["/ASCII85Decode", "/FlateDecode"]
+_A85_OFFSET = 33 * (85**4 + 85**3 + 85**2 + 85 + 1)  # each digit is its byte minus 33 ("!")
+
+
+def _stream_data(stream: Any) -> bytes:
+    """A stream's decoded bytes. What reportlab writes (ASCII85 then Flate) in a file that is not
+    encrypted is decoded here, several times faster than pyHanko's byte-by-byte ASCII85 and bounded as
+    pyHanko bounds it; anything else by pyHanko."""
+    if stream.get("/Filter") != _A85_FLATE or "/DecodeParms" in stream or _encrypted(stream):
+        return bytes(stream.data)
+    inflate = zlib.decompressobj()
+    data = inflate.decompress(_ascii85(bytes(stream.encoded_data)), MAX_STREAM_BYTES)
+    if inflate.unconsumed_tail:
+        raise ValueError("a content stream decompresses to more than the limit")
+    return data
+
+
+def _encrypted(stream: Any) -> bool:
+    try:
+        return stream.container_ref.get_pdf_handler().security_handler is not None
+    except AttributeError:  # not read from a file, or no handler: let pyHanko decide
+        return True
+
+
+def _ascii85(encoded: bytes) -> bytes:
+    """ASCII85 (PDF's ASCII85Decode): five digits ("!" to "u") for four bytes, "z" for four zero bytes, a
+    short last group, "~>" at the end; whitespace ignored."""
+    body = re.sub(rb"\s", b"", encoded.split(b"~>", 1)[0]).replace(b"z", b"!!!!!")
+    if body.strip(bytes(range(0x21, 0x76))):
+        raise ValueError("not ASCII85")
+    short = len(body) % 5
+    if short == 1:
+        raise ValueError("an ASCII85 group of one digit")
+    if short:
+        body += b"u" * (5 - short)
+    groups = iter(body)
+    values = [
+        (((a * 85 + b) * 85 + c) * 85 + d) * 85 + e - _A85_OFFSET
+        for a, b, c, d, e in zip(groups, groups, groups, groups, groups, strict=True)
+    ]
+    if any(v > 0xFFFFFFFF for v in values):
+        raise ValueError("an ASCII85 group over 32 bits")
+    decoded = struct.pack(f">{len(values)}L", *values)
+    return decoded[: len(decoded) - (5 - short)] if short else decoded
+
+
+Font = tuple[dict[bytes, str], int]
+
+
+def _fonts(page: Any, known: dict[Any, Font]) -> dict[str, Font]:
+    """The page's fonts by resource name; `known` keeps each font read once per file (pages share them)."""
     try:
         fonts = page["/Resources"].get_object()["/Font"].get_object()
     except (KeyError, TypeError, AttributeError):
         return {}
-    return {str(name)[1:]: _to_unicode(ref.get_object()) for name, ref in fonts.items()}
+    named = {}
+    for name, ref in fonts.items():
+        key = getattr(ref, "reference", None) or id(ref)
+        if key not in known:
+            known[key] = _to_unicode(ref.get_object())
+        named[str(name)[1:]] = known[key]
+    return named
 
 
-def _page_runs(page: Any) -> Iterator[str]:
-    fonts = _fonts(page)
+def _page_runs(page: Any, known: dict[Any, Font]) -> Iterator[str]:
+    fonts = _fonts(page, known)
     font = None
     for m in _TEXT_OPS.finditer(_content(page)):
         name, literal, hexdigits, array = m.groups()
@@ -155,10 +214,11 @@ def text_runs(pdf: bytes) -> list[str]:
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         runs: list[str] = []
+        known: dict[Any, Font] = {}
         for n, page in enumerate(_pages(reader.root["/Pages"])):
             if n >= MAX_PAGES:
                 break
-            for run in _page_runs(page):
+            for run in _page_runs(page, known):
                 runs.append(run)
                 if len(runs) >= MAX_RUNS:
                     return runs

@@ -75,15 +75,16 @@ class PlansRepository:
             self.audit.record(who, COEFFICIENTS_LOAD, new={"version": coefficients.version})
         self._coefficients.pop(coefficients.version, None)
 
+    def all_coefficients(self) -> dict[str, CoefficientSet]:
+        """Every coefficient table held, by version."""
+        versions = self.db.execute("SELECT version FROM coefficient_sets ORDER BY version", ())
+        return {str(v): self.coefficients(str(v)) for (v,) in versions.fetchall()}
+
     def coefficients(self, version: str) -> CoefficientSet:
         if version not in self._coefficients:
             source = self.db.scalar("SELECT source FROM coefficient_sets WHERE version = ?", (version,))
             if source is None:
-                raise UserError(
-                    translate("store", "数据库中没有系数表“{version}”，请用 main.py init 重新载入。").format(
-                        version=version
-                    )
-                )
+                raise no_coefficients(version)
             self._coefficients[version] = parse_coefficients(source, f"{self.db.path}#{version}")
         return self._coefficients[version]
 
@@ -124,11 +125,7 @@ class PlansRepository:
                 "SELECT year, title FROM emission_factor_sets WHERE version = ?", (version,)
             ).fetchone()
             if head is None:
-                raise UserError(
-                    translate(
-                        "store", "数据库中没有排放因子表“{version}”，请用 main.py init 重新载入。"
-                    ).format(version=version)
-                )
+                raise no_emission_factors(version)
             rows = self.db.execute(
                 "SELECT carrier, unit, t_co2_per_unit, status, source, ncv_gj_per_unit, carbon_tc_per_tj, "
                 "oxidation FROM emission_factors WHERE version = ? ORDER BY carrier",
@@ -140,3 +137,24 @@ class PlansRepository:
             }
             self._factors[version] = EmissionFactorSet(version, int(head[0]), factors, str(head[1]))
         return self._factors[version]
+
+    def all_emission_factors(self) -> dict[str, EmissionFactorSet]:
+        """Every emission-factor table held, by version."""
+        versions = self.db.execute("SELECT version FROM emission_factor_sets ORDER BY version", ())
+        return {str(v): self.emission_factors(str(v)) for (v,) in versions.fetchall()}
+
+
+def no_coefficients(version: str) -> UserError:
+    return UserError(
+        translate("store", "数据库中没有系数表“{version}”，请用 main.py init 重新载入。").format(
+            version=version
+        )
+    )
+
+
+def no_emission_factors(version: str) -> UserError:
+    return UserError(
+        translate("store", "数据库中没有排放因子表“{version}”，请用 main.py init 重新载入。").format(
+            version=version
+        )
+    )

@@ -243,6 +243,10 @@ class ReceivedRepository:
     ) -> list[ReceivedPackage]:
         return _versions(self.db, ReceivedPackage, "received", plan_id, unit_id, period)
 
+    def sha256s(self) -> frozenset[str]:
+        """The SHA-256 of every file held."""
+        return frozenset(str(sha) for (sha,) in self.db.execute("SELECT sha256 FROM received").fetchall())
+
     def by_sha256(self, sha256: str) -> ReceivedPackage | None:
         return self.db.one(
             ReceivedPackage, f"SELECT {columns_of(ReceivedPackage)} FROM received WHERE sha256 = ?", (sha256,)
