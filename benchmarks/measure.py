@@ -183,7 +183,9 @@ class WindowBench:
         return answered, time.perf_counter() - started
 
     def month(self, index: int) -> None:
-        self.box.setCurrentIndex(index)
+        """Month `index` (0 = January) of the plan year, as the clerk picks it in the toolbar (the box
+        starts at the plan's first report period, so its positions are not months)."""
+        self.box.setCurrentIndex(self.box.findData(f"{dataset.PLAN_YEAR}-{index + 1:02d}"))
 
     def switches(self) -> list[float]:
         """June ↔ July, as the clerk picks it in the toolbar."""

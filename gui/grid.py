@@ -49,7 +49,7 @@ from gui import style
 from gui.chart import MonthChart
 from gui.session import CellChange, UnitSession, raw_text
 from gui.text_dialog import ask_text
-from model.calc.checks import ERROR
+from model.calc.checks import ERROR, Problem
 from model.common.errors import UserError
 from model.common.paste import format_block, parse_block
 from model.common.periods import parse_period
@@ -96,6 +96,8 @@ class GridModel(QAbstractTableModel):
     def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self._cells: dict[tuple[str, str], tuple[int, int]] | None = None
+        self._seen: tuple[dict[tuple[int, int], Derived], dict[tuple[str, str], list[Problem]]] = ({}, {})
         events = session.events
         for whole in (events.plan_changed, events.period_changed, events.state_changed):
             whole.connect(self.refresh)  # the period, the plan or which months are locked
@@ -121,34 +123,57 @@ class GridModel(QAbstractTableModel):
     def refresh(self) -> None:
         # The shape never changes while a unit is open, so repaint rather than reset: a reset would close
         # the editor whose commit caused this refresh.
+        self._cells = None  # the period may move a form's cells (tasks show the period's month)
         if self.rowCount() and self.columnCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+        self._seen = self._snapshot()
+
+    def _where(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """(row, column) of each stored cell by (period, field key)."""
+        if self._cells is None:
+            self._cells = {}
+            for row in range(self.rowCount()):
+                for column in range(self.columnCount()):
+                    where = self.address(row, column)
+                    if where is not None:
+                        self._cells[(where[0], where[1].key)] = (row, column)
+        return self._cells
+
+    def _snapshot(self) -> tuple[dict[tuple[int, int], Derived], dict[tuple[str, str], list[Problem]]]:
+        """What the report puts on screen: each derived cell, and the checks that mark stored cells."""
+        derived = {
+            (row, column): self.derived(row, column)
+            for row in range(self.rowCount())
+            for column in range(self.columnCount())
+            if self.address(row, column) is None
+        }
+        return derived, dict(self.session.flagged())
 
     def cells_changed(self, cells: frozenset[tuple[str, str]]) -> None:
         """Repaint the stored cells whose value, note or refused text changed."""
-        for row in range(self.rowCount()):
-            for column in range(self.columnCount()):
-                where = self.address(row, column)
-                if where is not None and (where[0], where[1].key) in cells:
-                    index = self.index(row, column)
-                    self.dataChanged.emit(index, index)
+        where = self._where()
+        for cell in cells:
+            if cell in where:
+                index = self.index(*where[cell])
+                self.dataChanged.emit(index, index)
 
     def derived_changed(self) -> None:
-        """The report was computed again: repaint each column's runs of derived cells, and the colours
-        and tooltips of stored cells (a check may flag a cell other than the one edited)."""
-        rows, columns = self.rowCount(), self.columnCount()
+        """The report was computed again: repaint the derived cells whose text, colour or tooltip changed,
+        and the colours and tooltips of stored cells a check marks or no longer marks (a check may flag
+        a cell other than the one edited)."""
+        derived, flagged = self._snapshot()
+        seen_derived, seen_flagged = self._seen
+        self._seen = derived, flagged
+        for (row, column), cell in derived.items():
+            if seen_derived.get((row, column)) != cell:
+                index = self.index(row, column)
+                self.dataChanged.emit(index, index)
+        where = self._where()
         marks = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
-        for column in range(columns):
-            start = None
-            for row in range(rows + 1):
-                derived = row < rows and self.address(row, column) is None
-                if derived and start is None:
-                    start = row
-                elif not derived and start is not None:
-                    self.dataChanged.emit(self.index(start, column), self.index(row - 1, column))
-                    start = None
-        if rows and columns:
-            self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, columns - 1), marks)
+        for cell in flagged.keys() | seen_flagged.keys():
+            if cell in where and flagged.get(cell) != seen_flagged.get(cell):
+                index = self.index(*where[cell])
+                self.dataChanged.emit(index, index, marks)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -232,12 +257,8 @@ class GridModel(QAbstractTableModel):
         return True
 
     def locate(self, period: str, field: str) -> QModelIndex | None:
-        for row in range(self.rowCount()):
-            for column in range(self.columnCount()):
-                where = self.address(row, column)
-                if where and where[0] == period and where[1].key == field:
-                    return self.index(row, column)
-        return None
+        cell = self._where().get((period, field))
+        return None if cell is None else self.index(*cell)
 
 
 class CellHistoryDialog(QDialog):
@@ -790,20 +811,56 @@ class MonthForm(QWidget):
         layout.addWidget(QLabel(f"<b>{session.plan.annexes[annex].title}</b>"))
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
+        self.fitted: dict[tuple[int, int], Any] = {}  # the text each cell's width was measured for
+        self.unfitted: set[tuple[int, int]] = set()  # cells with a new text, measured when shown
         for signal in (session.events.report_changed, session.events.plan_changed):
             signal.connect(self.refresh)
-            signal.connect(self.fit_columns)
+        session.events.plan_changed.connect(self.fit_columns)  # the headers too
+        model.dataChanged.connect(self.fit_cells)
         self.refresh()
         self.fit_columns()
 
     def fit_columns(self) -> None:
         """Every column as wide as its widest text (never "绿…"), growing only, so a clerk's widening
         stays."""
-        header = self.view.horizontalHeader()
-        for column in range(self.model.columnCount()):
+        header, model = self.view.horizontalHeader(), self.model
+        for column in range(model.columnCount()):
             wanted = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
             if wanted > self.view.columnWidth(column):
                 self.view.setColumnWidth(column, wanted)
+        self.fitted = {
+            (r, c): model.index(r, c).data()
+            for r in range(model.rowCount())
+            for c in range(model.columnCount())
+        }
+        self.unfitted.clear()
+
+    def fit_cells(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Any = ()) -> None:
+        """Columns grow to the new texts of repainted cells; only a cell whose text changed is measured
+        (on another tab: when the form is shown)."""
+        if roles and Qt.ItemDataRole.DisplayRole not in roles:
+            return
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            for column in range(top_left.column(), bottom_right.column() + 1):
+                text = self.model.index(row, column).data()
+                if self.fitted.get((row, column)) != text:
+                    self.fitted[(row, column)] = text
+                    self.unfitted.add((row, column))
+        if not self.isHidden():
+            self._fit_unfitted()
+
+    def _fit_unfitted(self) -> None:
+        view, grid_line = self.view, int(self.view.showGrid())
+        for row, column in sorted(self.unfitted):
+            wanted = view.sizeHintForIndex(self.model.index(row, column)).width() + grid_line
+            if wanted > view.columnWidth(column):
+                view.setColumnWidth(column, wanted)
+        self.unfitted.clear()
+
+    def showEvent(self, event: Any) -> None:
+        if self.unfitted:
+            self._fit_unfitted()
+        super().showEvent(event)
 
     def grid_height(self) -> int:
         """The height that shows the header and all twelve months without scrolling."""

@@ -99,6 +99,7 @@ class UnitSession(QObject):
         self.report: UnitReport
         self.progress: UnitProgress
         self.problems: list[Problem] = []
+        self._problems_at: dict[tuple[str, str], list[Problem]] = {}
         self.state: PeriodState
         self.lock: Submission | None = None  # the submitted report that locks months 1..P of the year
         self.reload()
@@ -145,6 +146,9 @@ class UnitSession(QObject):
             strict=False,
         )
         self.progress, self.problems = self.report.progress, self.report.problems
+        self._problems_at = {}
+        for p in self.problems:  # a grid asks for each cell it paints
+            self._problems_at.setdefault((p.period, p.field), []).append(p)
 
     def _read_state(self) -> None:
         """The period's submission state and the months a submitted report locks (from the store)."""
@@ -206,7 +210,11 @@ class UnitSession(QObject):
             stack.push(_EditCommand(self, new, old, text))
 
     def problems_at(self, period: str, field: str) -> list[Problem]:
-        return [p for p in self.problems if p.period == period and p.field == field]
+        return list(self._problems_at.get((period, field), ()))
+
+    def flagged(self) -> dict[tuple[str, str], list[Problem]]:
+        """The report's problems by (period, field): the cells a check marks."""
+        return self._problems_at
 
     # ---- editing -------------------------------------------------------------------------------
     def check(self, change: CellChange) -> str | None:
