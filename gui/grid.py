@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
+    QSize,
     Qt,
     Signal,
 )
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -779,6 +781,42 @@ class MonthGridModel(GridModel):
         return row + 1 <= self.session.period.month
 
 
+class Summary(QWidget):
+    """A wrapped paragraph whose new text does not lay the window out again.
+
+    A word-wrapped QLabel asks its parents to lay out on every new text, so after each save the whole
+    window was laid out and painted again (~5 ms). Here the label sits alone in a box whose height is
+    fixed, and changes only when the text needs more or fewer lines.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def setText(self, text: str) -> None:
+        self.label.setText(text)
+        self._fit()
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.label.minimumSizeHint().width(), self.height())
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        height = self.label.heightForWidth(self.width())
+        self.label.setGeometry(0, 0, self.width(), height)
+        if height != self.minimumHeight() or height != self.maximumHeight():
+            self.setFixedHeight(height)
+
+
 class MonthForm(QWidget):
     """An annex form of months: title, a one-paragraph summary, the grid and a chart under it."""
 
@@ -792,9 +830,7 @@ class MonthForm(QWidget):
     ) -> None:
         super().__init__(parent)
         self.session = session
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary = Summary()
         self.model = model
         model.setParent(self)
         self.view = GridView(self)
