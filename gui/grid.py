@@ -101,8 +101,9 @@ class GridModel(QAbstractTableModel):
         self._cells: dict[tuple[str, str], tuple[int, int]] | None = None
         self._seen: tuple[dict[tuple[int, int], Derived], dict[tuple[str, str], list[Problem]]] = ({}, {})
         events = session.events
+        self._drawn: tuple[Any, ...] = ()  # what the last whole repaint showed (see whole_changed)
         for whole in (events.plan_changed, events.period_changed, events.state_changed):
-            whole.connect(self.refresh)  # the period, the plan or which months are locked
+            whole.connect(self.whole_changed)  # the period, the plan or which months are locked
         events.cells_changed.connect(self.cells_changed)
         events.report_changed.connect(self.derived_changed)
 
@@ -122,10 +123,21 @@ class GridModel(QAbstractTableModel):
         return None
 
     # -- shared --
+    def whole_changed(self) -> None:
+        """The period, the plan or the locked months changed: repaint everything, once (a period switch
+        says that the period, its state and its report changed, one after the other)."""
+        s = self.session
+        drawn = (s.period, s.lock, s.state, s.report)
+        if len(self._drawn) == len(drawn) and all(a is b for a, b in zip(drawn, self._drawn, strict=True)):
+            return
+        self.refresh()
+
     def refresh(self) -> None:
         # The shape never changes while a unit is open, so repaint rather than reset: a reset would close
         # the editor whose commit caused this refresh.
         self._cells = None  # the period may move a form's cells (tasks show the period's month)
+        s = self.session
+        self._drawn = (s.period, s.lock, s.state, s.report)
         if self.rowCount() and self.columnCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
         self._seen = self._snapshot()
@@ -154,10 +166,7 @@ class GridModel(QAbstractTableModel):
     def cells_changed(self, cells: frozenset[tuple[str, str]]) -> None:
         """Repaint the stored cells whose value, note or refused text changed."""
         where = self._where()
-        for cell in cells:
-            if cell in where:
-                index = self.index(*where[cell])
-                self.dataChanged.emit(index, index)
+        self._repaint([where[cell] for cell in cells if cell in where])
 
     def derived_changed(self) -> None:
         """The report was computed again: repaint the derived cells whose text, colour or tooltip changed,
@@ -166,16 +175,25 @@ class GridModel(QAbstractTableModel):
         derived, flagged = self._snapshot()
         seen_derived, seen_flagged = self._seen
         self._seen = derived, flagged
-        for (row, column), cell in derived.items():
-            if seen_derived.get((row, column)) != cell:
-                index = self.index(row, column)
-                self.dataChanged.emit(index, index)
+        self._repaint([cell for cell, shown in derived.items() if seen_derived.get(cell) != shown])
         where = self._where()
         marks = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
-        for cell in flagged.keys() | seen_flagged.keys():
-            if cell in where and flagged.get(cell) != seen_flagged.get(cell):
-                index = self.index(*where[cell])
-                self.dataChanged.emit(index, index, marks)
+        changed = flagged.keys() | seen_flagged.keys()
+        self._repaint(
+            [where[c] for c in changed if c in where and flagged.get(c) != seen_flagged.get(c)], marks
+        )
+
+    def _repaint(self, cells: list[tuple[int, int]], roles: list[Qt.ItemDataRole] | None = None) -> None:
+        """dataChanged for these (row, column) cells: one signal per run of rows in a column (a pasted
+        block is a few signals, not one per cell)."""
+        extra = [] if roles is None else [roles]
+        cells = sorted(cells, key=lambda rc: (rc[1], rc[0]))
+        start = 0
+        for i, (row, column) in enumerate(cells):
+            last = i + 1 == len(cells) or cells[i + 1] != (row + 1, column)
+            if last:
+                self.dataChanged.emit(self.index(cells[start][0], column), self.index(row, column), *extra)
+                start = i + 1
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -714,7 +732,7 @@ class GridView(QTableView):
         if skipped:
             self.message.emit(self.tr("有 {n} 个单元格超出表格或属于计算列，未粘贴。").format(n=skipped))
         if good:
-            model.session.edit(good, self.tr("粘贴 {n} 个单元格").format(n=len(good)))
+            model.session.edit(good, self.tr("粘贴 {n} 个单元格").format(n=len(good)), checked=True)
 
     def _ask_with_dialog(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(self, title, question)
@@ -849,6 +867,7 @@ class MonthForm(QWidget):
         layout.addWidget(self.splitter, 1)
         self.fitted: dict[tuple[int, int], Any] = {}  # the text each cell's width was measured for
         self.unfitted: set[tuple[int, int]] = set()  # cells with a new text, measured when shown
+        self.padding: int | None = None  # the delegate's width around a line of text, once measured
         for signal in (session.events.report_changed, session.events.plan_changed):
             signal.connect(self.refresh)
         session.events.plan_changed.connect(self.fit_columns)  # the headers too
@@ -876,21 +895,30 @@ class MonthForm(QWidget):
         (on another tab: when the form is shown)."""
         if roles and Qt.ItemDataRole.DisplayRole not in roles:
             return
-        for row in range(top_left.row(), bottom_right.row() + 1):
-            for column in range(top_left.column(), bottom_right.column() + 1):
-                text = self.model.index(row, column).data()
-                if self.fitted.get((row, column)) != text:
-                    self.fitted[(row, column)] = text
-                    self.unfitted.add((row, column))
+        rows = range(top_left.row(), bottom_right.row() + 1)
+        self.unfitted.update(
+            (r, c) for r in rows for c in range(top_left.column(), bottom_right.column() + 1)
+        )
         if not self.isHidden():
             self._fit_unfitted()
 
     def _fit_unfitted(self) -> None:
         view, grid_line = self.view, int(self.view.showGrid())
+        metrics = view.fontMetrics()
         for row, column in sorted(self.unfitted):
-            wanted = view.sizeHintForIndex(self.model.index(row, column)).width() + grid_line
-            if wanted > view.columnWidth(column):
-                view.setColumnWidth(column, wanted)
+            index = self.model.index(row, column)
+            text, width = index.data(), view.columnWidth(column)
+            if self.fitted.get((row, column)) == text:
+                continue
+            self.fitted[(row, column)] = text
+            line = isinstance(text, str) and "\n" not in text
+            if line and self.padding is not None and metrics.horizontalAdvance(text) + self.padding < width:
+                continue  # fits: a line of text takes its advance and the delegate's fixed padding
+            wanted = view.sizeHintForIndex(index).width()
+            if line and text:
+                self.padding = wanted - metrics.horizontalAdvance(text)
+            if wanted + grid_line > width:
+                view.setColumnWidth(column, wanted + grid_line)
         self.unfitted.clear()
 
     def showEvent(self, event: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -75,6 +77,7 @@ class HomePage(RefreshWhenShown, QScrollArea):
         self.cards: list[Card] = []
         self.header = QLabel()
         self.due = QLabel()
+        self.shown: tuple[Any, tuple[Any, ...]] = (None, ())  # the report and refused cells on show
         self.stale = False
         self._build()
 
@@ -84,6 +87,10 @@ class HomePage(RefreshWhenShown, QScrollArea):
         number changes (another plan)."""
         self.stale = False
         s = self.session
+        shown = (s.report, tuple(s.invalid))
+        if shown[0] is self.shown[0] and shown[1] == self.shown[1]:
+            return  # the same report (a period switch says its state and its report changed)
+        self.shown = shown
         self.header.setText(
             self.tr("<h2>{unit}</h2><p>报告期：<b>{label}</b>　序时进度 {elapsed}　计划：{plan}</p>").format(
                 unit=s.unit.full_name,

@@ -228,11 +228,14 @@ class UnitSession(QObject):
             return exc.message
         return None
 
-    def edit(self, changes: list[CellChange], description: str) -> list[tuple[CellChange, str]]:
-        """Save accepted changes as one undoable step; refused ones are kept as invalid and returned."""
+    def edit(
+        self, changes: list[CellChange], description: str, *, checked: bool = False
+    ) -> list[tuple[CellChange, str]]:
+        """Save accepted changes as one undoable step; refused ones are kept as invalid and returned.
+        `checked`: the caller has just had each change pass `check` (a paste), so it is not asked again."""
         refused, accepted = [], []
         for change in changes:
-            reason = self.check(change)
+            reason = None if checked else self.check(change)
             if reason is None:
                 accepted.append(change)
             else:

@@ -93,14 +93,20 @@ class RowsModel(GridModel):
 
     def refresh(self) -> None:
         s = self.session
+        self._rows: list[Any] | None = None
         self._evidence: dict[str, int] = {}
         for item in s.store.evidence.list(s.plan.id, s.unit.id):
             self._evidence[item.row_id] = self._evidence.get(item.row_id, 0) + 1
         super().refresh()
 
     def rows(self) -> list[Any]:
-        plan, unit_id = self.session.plan, self.session.unit.id
-        return plan.annex1_rows_led_by(unit_id) if self.annex == 1 else plan.annex4_rows_for(unit_id)
+        if getattr(self, "_rows", None) is None:  # asked for each cell painted: kept until a refresh
+            plan, unit_id = self.session.plan, self.session.unit.id
+            self._rows = (
+                plan.annex1_rows_led_by(unit_id) if self.annex == 1 else plan.annex4_rows_for(unit_id)
+            )
+        assert self._rows is not None
+        return self._rows
 
     def progress_rows(self) -> list[RowProgress]:
         progress = self.session.progress

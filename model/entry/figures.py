@@ -69,7 +69,7 @@ class EntryPreview:
 def unit_field(plan: Plan, unit_id: str, key: str) -> Field:
     """One of the fields this unit reports, or a UserError saying where to find them."""
     unit = plan.unit(unit_id)
-    allowed = {f.key: f for f in plan.fields_for(unit_id)}
+    allowed = plan.unit_fields(unit_id)
     if key not in allowed:
         where = how_to(
             translate("entry", "用 main.py plan --unit {uid} 查看本单位的填报项。"),

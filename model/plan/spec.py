@@ -259,10 +259,14 @@ class Plan:
 
     # ---- units -------------------------------------------------------------------------------
     def unit(self, unit_id: str) -> Unit:
+        return self._units_by_id[unit_id]
+
+    @cached_property
+    def _units_by_id(self) -> dict[str, Unit]:
+        units: dict[str, Unit] = {}
         for unit in self.units:
-            if unit.id == unit_id:
-                return unit
-        raise KeyError(unit_id)
+            units.setdefault(unit.id, unit)
+        return units
 
     def check_period(self, period: Period) -> Period:
         """The period, when it lies in this plan's year; else a UserError that says so."""
@@ -316,10 +320,24 @@ class Plan:
 
     # ---- who reports what ---------------------------------------------------------------------
     def annex2_row(self, unit_id: str) -> Annex2Row | None:
-        return next((r for r in self.annex2 if r.unit == unit_id), None)
+        return self._annex2_by_unit.get(unit_id)
 
     def annex3_row(self, unit_id: str) -> Annex3Row | None:
-        return next((r for r in self.annex3 if r.unit == unit_id), None)
+        return self._annex3_by_unit.get(unit_id)
+
+    @cached_property
+    def _annex2_by_unit(self) -> dict[str, Annex2Row]:
+        rows: dict[str, Annex2Row] = {}
+        for r in self.annex2:
+            rows.setdefault(r.unit, r)  # the first, as a search in order finds
+        return rows
+
+    @cached_property
+    def _annex3_by_unit(self) -> dict[str, Annex3Row]:
+        rows: dict[str, Annex3Row] = {}
+        for r in self.annex3:
+            rows.setdefault(r.unit, r)
+        return rows
 
     def annex1_rows_led_by(self, unit_id: str) -> list[Annex1Row]:
         return [r for r in self.annex1 if r.lead == unit_id]
@@ -351,6 +369,21 @@ class Plan:
 
     def fields_for(self, unit_id: str) -> list[Field]:
         """Every field this unit enters, in form order."""
+        return list(self.unit_fields(unit_id).values())
+
+    def unit_fields(self, unit_id: str) -> Mapping[str, Field]:
+        """The fields this unit enters by key, in form order (worked out once per unit: checking each
+        typed or pasted cell asks for them)."""
+        known = self._unit_fields
+        if unit_id not in known:
+            known[unit_id] = {f.key: f for f in self._fields_for(unit_id)}
+        return known[unit_id]
+
+    @cached_property
+    def _unit_fields(self) -> dict[str, dict[str, Field]]:
+        return {}
+
+    def _fields_for(self, unit_id: str) -> list[Field]:
         by_key = self._fields_by_key
         keys: list[str] = []
         if self.annex2_row(unit_id):
