@@ -90,7 +90,7 @@ class FiguresRepository:
         changed: list[FigureChange] = []
         at = now_iso()
         with self.db.transaction():
-            stored = self._stored(plan_id, unit_id, {w.period for w in writes})
+            stored = self._stored(plan_id, unit_id, {(w.period, w.field) for w in writes})
             final: dict[tuple[str, str], tuple[Any, ...] | None] = {}  # what each cell becomes; None: cleared
             audits: list[tuple[str, str, dict[str, Any]]] = []
             checked: set[str] = set()  # the months found open (neither submitted nor received)
@@ -147,15 +147,16 @@ class FiguresRepository:
         return changed
 
     def _stored(
-        self, plan_id: str, unit_id: str, periods: set[str]
+        self, plan_id: str, unit_id: str, cells: set[tuple[str, str]]
     ) -> dict[tuple[str, str], tuple[Any, ...]]:
-        """(value, text, note) of the unit's stored figures in these months, by (period, field)."""
+        """(value, text, note) of these stored (period, field) cells of the unit."""
+        periods, keys = sorted({p for p, _f in cells}), sorted({f for _p, f in cells})
         rows = self.db.execute(
             "SELECT period, field, value, text, note FROM figures WHERE plan_id = ? AND unit_id = ? "
-            f"AND period IN ({', '.join('?' * len(periods))})",
-            (plan_id, unit_id, *sorted(periods)),
+            f"AND period IN ({', '.join('?' * len(periods))}) AND field IN ({', '.join('?' * len(keys))})",
+            (plan_id, unit_id, *periods, *keys),
         )
-        return {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows}
+        return {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows if (r[0], r[1]) in cells}
 
     def _apply(
         self, plan_id: str, unit_id: str, final: dict[tuple[str, str], tuple[Any, ...] | None]
