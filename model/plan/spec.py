@@ -10,12 +10,12 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from model.common.errors import PlanError, UserError
 from model.common.i18n import translate
@@ -218,6 +218,17 @@ class Annex:
     electricity_basis: ElectricityBasis | None = None
 
 
+T = TypeVar("T")
+
+
+def _first_by(items: Iterable[T], key: Callable[[T], str]) -> dict[str, T]:
+    """Items by key, the first of each (as a search in order finds it): the plan's lookups by id."""
+    found: dict[str, T] = {}
+    for item in items:
+        found.setdefault(key(item), item)
+    return found
+
+
 @dataclass(frozen=True)
 class Plan:
     id: str
@@ -263,10 +274,7 @@ class Plan:
 
     @cached_property
     def _units_by_id(self) -> dict[str, Unit]:
-        units: dict[str, Unit] = {}
-        for unit in self.units:
-            units.setdefault(unit.id, unit)
-        return units
+        return _first_by(self.units, lambda u: u.id)
 
     def check_period(self, period: Period) -> Period:
         """The period, when it lies in this plan's year; else a UserError that says so."""
@@ -327,17 +335,11 @@ class Plan:
 
     @cached_property
     def _annex2_by_unit(self) -> dict[str, Annex2Row]:
-        rows: dict[str, Annex2Row] = {}
-        for r in self.annex2:
-            rows.setdefault(r.unit, r)  # the first, as a search in order finds
-        return rows
+        return _first_by(self.annex2, lambda r: r.unit)
 
     @cached_property
     def _annex3_by_unit(self) -> dict[str, Annex3Row]:
-        rows: dict[str, Annex3Row] = {}
-        for r in self.annex3:
-            rows.setdefault(r.unit, r)
-        return rows
+        return _first_by(self.annex3, lambda r: r.unit)
 
     def annex1_rows_led_by(self, unit_id: str) -> list[Annex1Row]:
         return [r for r in self.annex1 if r.lead == unit_id]
