@@ -63,6 +63,12 @@ Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 1  # the cell's note (comment), drawn as a corner mark
 NOTE_MARK = QColor("#d32f2f")  # WPS marks a comment with a small red corner
+# Flags and alignments worked out once: a paint asks for them cell by cell, and combining Qt's enums
+# in Python is slow.
+SHOWN = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+TYPED = SHOWN | Qt.ItemFlag.ItemIsEditable
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 # The roles a grid cell answers (subclasses may answer more).
 ROLES = frozenset(
     {
@@ -198,11 +204,10 @@ class GridModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         where = self.address(index.row(), index.column())
         if where and self.editable_row(index.row()) and not self.session.locked(where[0]):
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+            return TYPED
+        return SHOWN
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Painting asks each cell for some eight roles; most have no answer here and need no lookups.
@@ -249,7 +254,7 @@ class GridModel(QAbstractTableModel):
                 lines.append(f"{self.tr('说明')}：{figure.note}")
             return "\n".join(lines) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and f.kind == NUMBER:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         return None
 
     def _derived_data(self, cell: Derived, role: int) -> Any:
@@ -262,8 +267,7 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return cell.tooltip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if cell.numeric else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT if cell.numeric else LEFT
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
