@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from gui import style
 from gui.chart import MonthChart
+from gui.lazy import out_of_sight
 from gui.session import CellChange, UnitSession, raw_text
 from gui.text_dialog import ask_text
 from model.calc.checks import ERROR, Problem
@@ -903,7 +904,7 @@ class MonthForm(QWidget):
         self.unfitted.update(
             (r, c) for r in rows for c in range(top_left.column(), bottom_right.column() + 1)
         )
-        if not self.isHidden():
+        if not out_of_sight(self):
             self._fit_unfitted()
 
     def _fit_unfitted(self) -> None:
