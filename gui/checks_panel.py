@@ -40,42 +40,44 @@ class ChecksPanel(QWidget):
             session.events.plan_changed,
         ):
             signal.connect(self.refresh)
+        self.shown: list[tuple[str, str, str, object]] | None = None
         self.refresh()
 
     def refresh(self) -> None:
+        """The list again, when what it says changed (a save that changes no check leaves it, and the
+        clerk's place in it, as it was)."""
+        entries = self._entries()
+        if entries == self.shown:
+            return
+        self.shown = entries
         self.list.clear()
-        plan = self.session.plan
-        for (period, key), (_typed, reason) in self.session.invalid.items():
-            self._add(self.tr("错误：{reason}").format(reason=reason), period, key, style.ERROR_CELL)
-        # the same list as `main.py check`, from the session's report
-        for item in check_items(plan, self.session.problems):
-            if item.kind == ERROR:
-                self._add(
-                    self.tr("错误：{msg}").format(msg=item.message), item.period, item.field, style.ERROR_CELL
-                )
-            elif item.kind == NEEDS_REASON:
-                self._add(
-                    self.tr("需说明：{msg}").format(msg=item.message),
-                    item.period,
-                    item.field,
-                    style.WARNING_CELL,
-                )
-            else:
-                self._add(
-                    self.tr("已说明：{msg}（原因：{r}）").format(msg=item.message, r=item.reason),
-                    item.period,
-                    item.field,
-                    style.EXPLAINED_CELL,
-                )
+        for text, period, field, colour in entries:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, (period, field))
+            item.setBackground(colour)  # type: ignore[arg-type]
+            self.list.addItem(item)
         if self.list.count() == 0:
             self.list.addItem(self.tr("检查全部通过。"))
         self.reason_button.setEnabled(any(p.severity != ERROR for p in self.session.problems))
 
-    def _add(self, text: str, period: str, field: str, colour: object) -> None:
-        item = QListWidgetItem(text)
-        item.setData(Qt.ItemDataRole.UserRole, (period, field))
-        item.setBackground(colour)  # type: ignore[arg-type]
-        self.list.addItem(item)
+    def _entries(self) -> list[tuple[str, str, str, object]]:
+        """(text, period, field, colour) of each line: refused typing, then the report's checks."""
+        plan = self.session.plan
+        entries: list[tuple[str, str, str, object]] = [
+            (self.tr("错误：{reason}").format(reason=reason), period, key, style.ERROR_CELL)
+            for (period, key), (_typed, reason) in self.session.invalid.items()
+        ]
+        # the same list as `main.py check`, from the session's report
+        for item in check_items(plan, self.session.problems):
+            if item.kind == ERROR:
+                text, colour = self.tr("错误：{msg}").format(msg=item.message), style.ERROR_CELL
+            elif item.kind == NEEDS_REASON:
+                text, colour = self.tr("需说明：{msg}").format(msg=item.message), style.WARNING_CELL
+            else:
+                text = self.tr("已说明：{msg}（原因：{r}）").format(msg=item.message, r=item.reason)
+                colour = style.EXPLAINED_CELL
+            entries.append((text, item.period, item.field, colour))
+        return entries
 
     def _activated(self, item: QListWidgetItem) -> None:
         where = item.data(Qt.ItemDataRole.UserRole)

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
+    QSize,
     Qt,
     Signal,
 )
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -47,9 +49,10 @@ from PySide6.QtWidgets import (
 
 from gui import style
 from gui.chart import MonthChart
+from gui.lazy import out_of_sight
 from gui.session import CellChange, UnitSession, raw_text
 from gui.text_dialog import ask_text
-from model.calc.checks import ERROR
+from model.calc.checks import ERROR, Problem
 from model.common.errors import UserError
 from model.common.paste import format_block, parse_block
 from model.common.periods import parse_period
@@ -61,6 +64,12 @@ Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 1  # the cell's note (comment), drawn as a corner mark
 NOTE_MARK = QColor("#d32f2f")  # WPS marks a comment with a small red corner
+# Flags and alignments worked out once: a paint asks for them cell by cell, and combining Qt's enums
+# in Python is slow.
+SHOWN = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+TYPED = SHOWN | Qt.ItemFlag.ItemIsEditable
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 # The roles a grid cell answers (subclasses may answer more).
 ROLES = frozenset(
     {
@@ -96,9 +105,12 @@ class GridModel(QAbstractTableModel):
     def __init__(self, session: UnitSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self._cells: dict[tuple[str, str], tuple[int, int]] | None = None
+        self._seen: tuple[dict[tuple[int, int], Derived], dict[tuple[str, str], list[Problem]]] = ({}, {})
         events = session.events
+        self._drawn: tuple[Any, ...] = ()  # what the last whole repaint showed (see whole_changed)
         for whole in (events.plan_changed, events.period_changed, events.state_changed):
-            whole.connect(self.refresh)  # the period, the plan or which months are locked
+            whole.connect(self.whole_changed)  # the period, the plan or which months are locked
         events.cells_changed.connect(self.cells_changed)
         events.report_changed.connect(self.derived_changed)
 
@@ -118,46 +130,85 @@ class GridModel(QAbstractTableModel):
         return None
 
     # -- shared --
+    def whole_changed(self) -> None:
+        """The period, the plan or the locked months changed: repaint everything, once (a period switch
+        says that the period, its state and its report changed, one after the other)."""
+        s = self.session
+        drawn = (s.period, s.lock, s.state, s.report)
+        if len(self._drawn) == len(drawn) and all(a is b for a, b in zip(drawn, self._drawn, strict=True)):
+            return
+        self.refresh()
+
     def refresh(self) -> None:
         # The shape never changes while a unit is open, so repaint rather than reset: a reset would close
         # the editor whose commit caused this refresh.
+        self._cells = None  # the period may move a form's cells (tasks show the period's month)
+        s = self.session
+        self._drawn = (s.period, s.lock, s.state, s.report)
         if self.rowCount() and self.columnCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+        self._seen = self._snapshot()
+
+    def _where(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """(row, column) of each stored cell by (period, field key)."""
+        if self._cells is None:
+            self._cells = {}
+            for row in range(self.rowCount()):
+                for column in range(self.columnCount()):
+                    where = self.address(row, column)
+                    if where is not None:
+                        self._cells[(where[0], where[1].key)] = (row, column)
+        return self._cells
+
+    def _snapshot(self) -> tuple[dict[tuple[int, int], Derived], dict[tuple[str, str], list[Problem]]]:
+        """What the report puts on screen: each derived cell, and the checks that mark stored cells."""
+        derived = {
+            (row, column): self.derived(row, column)
+            for row in range(self.rowCount())
+            for column in range(self.columnCount())
+            if self.address(row, column) is None
+        }
+        return derived, dict(self.session.flagged())
 
     def cells_changed(self, cells: frozenset[tuple[str, str]]) -> None:
         """Repaint the stored cells whose value, note or refused text changed."""
-        for row in range(self.rowCount()):
-            for column in range(self.columnCount()):
-                where = self.address(row, column)
-                if where is not None and (where[0], where[1].key) in cells:
-                    index = self.index(row, column)
-                    self.dataChanged.emit(index, index)
+        where = self._where()
+        self._repaint([where[cell] for cell in cells if cell in where])
 
     def derived_changed(self) -> None:
-        """The report was computed again: repaint each column's runs of derived cells, and the colours
-        and tooltips of stored cells (a check may flag a cell other than the one edited)."""
-        rows, columns = self.rowCount(), self.columnCount()
+        """The report was computed again: repaint the derived cells whose text, colour or tooltip changed,
+        and the colours and tooltips of stored cells a check marks or no longer marks (a check may flag
+        a cell other than the one edited)."""
+        derived, flagged = self._snapshot()
+        seen_derived, seen_flagged = self._seen
+        self._seen = derived, flagged
+        self._repaint([cell for cell, shown in derived.items() if seen_derived.get(cell) != shown])
+        where = self._where()
         marks = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
-        for column in range(columns):
-            start = None
-            for row in range(rows + 1):
-                derived = row < rows and self.address(row, column) is None
-                if derived and start is None:
-                    start = row
-                elif not derived and start is not None:
-                    self.dataChanged.emit(self.index(start, column), self.index(row - 1, column))
-                    start = None
-        if rows and columns:
-            self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, columns - 1), marks)
+        changed = flagged.keys() | seen_flagged.keys()
+        self._repaint(
+            [where[c] for c in changed if c in where and flagged.get(c) != seen_flagged.get(c)], marks
+        )
+
+    def _repaint(self, cells: list[tuple[int, int]], roles: list[Qt.ItemDataRole] | None = None) -> None:
+        """dataChanged for these (row, column) cells: one signal per run of rows in a column (a pasted
+        block is a few signals, not one per cell)."""
+        extra = [] if roles is None else [roles]
+        cells = sorted(cells, key=lambda rc: (rc[1], rc[0]))
+        start = 0
+        for i, (row, column) in enumerate(cells):
+            last = i + 1 == len(cells) or cells[i + 1] != (row + 1, column)
+            if last:
+                self.dataChanged.emit(self.index(cells[start][0], column), self.index(row, column), *extra)
+                start = i + 1
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         where = self.address(index.row(), index.column())
         if where and self.editable_row(index.row()) and not self.session.locked(where[0]):
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+            return TYPED
+        return SHOWN
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Painting asks each cell for some eight roles; most have no answer here and need no lookups.
@@ -204,7 +255,7 @@ class GridModel(QAbstractTableModel):
                 lines.append(f"{self.tr('说明')}：{figure.note}")
             return "\n".join(lines) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and f.kind == NUMBER:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         return None
 
     def _derived_data(self, cell: Derived, role: int) -> Any:
@@ -217,8 +268,7 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return cell.tooltip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if cell.numeric else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT if cell.numeric else LEFT
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -232,12 +282,8 @@ class GridModel(QAbstractTableModel):
         return True
 
     def locate(self, period: str, field: str) -> QModelIndex | None:
-        for row in range(self.rowCount()):
-            for column in range(self.columnCount()):
-                where = self.address(row, column)
-                if where and where[0] == period and where[1].key == field:
-                    return self.index(row, column)
-        return None
+        cell = self._where().get((period, field))
+        return None if cell is None else self.index(*cell)
 
 
 class CellHistoryDialog(QDialog):
@@ -691,7 +737,7 @@ class GridView(QTableView):
         if skipped:
             self.message.emit(self.tr("有 {n} 个单元格超出表格或属于计算列，未粘贴。").format(n=skipped))
         if good:
-            model.session.edit(good, self.tr("粘贴 {n} 个单元格").format(n=len(good)))
+            model.session.edit(good, self.tr("粘贴 {n} 个单元格").format(n=len(good)), checked=True)
 
     def _ask_with_dialog(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(self, title, question)
@@ -758,6 +804,42 @@ class MonthGridModel(GridModel):
         return row + 1 <= self.session.period.month
 
 
+class Summary(QWidget):
+    """A wrapped paragraph whose new text does not lay the window out again.
+
+    A word-wrapped QLabel asks its parents to lay out on every new text, so after each save the whole
+    window was laid out and painted again (~5 ms). Here the label sits alone in a box whose height is
+    fixed, and changes only when the text needs more or fewer lines.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def setText(self, text: str) -> None:
+        self.label.setText(text)
+        self._fit()
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.label.minimumSizeHint().width(), self.height())
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        height = self.label.heightForWidth(self.width())
+        self.label.setGeometry(0, 0, self.width(), height)
+        if height != self.minimumHeight() or height != self.maximumHeight():
+            self.setFixedHeight(height)
+
+
 class MonthForm(QWidget):
     """An annex form of months: title, a one-paragraph summary, the grid and a chart under it."""
 
@@ -771,9 +853,7 @@ class MonthForm(QWidget):
     ) -> None:
         super().__init__(parent)
         self.session = session
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary = Summary()
         self.model = model
         model.setParent(self)
         self.view = GridView(self)
@@ -790,20 +870,66 @@ class MonthForm(QWidget):
         layout.addWidget(QLabel(f"<b>{session.plan.annexes[annex].title}</b>"))
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
+        self.fitted: dict[tuple[int, int], Any] = {}  # the text each cell's width was measured for
+        self.unfitted: set[tuple[int, int]] = set()  # cells with a new text, measured when shown
+        self.padding: int | None = None  # the delegate's width around a line of text, once measured
         for signal in (session.events.report_changed, session.events.plan_changed):
             signal.connect(self.refresh)
-            signal.connect(self.fit_columns)
+        session.events.plan_changed.connect(self.fit_columns)  # the headers too
+        model.dataChanged.connect(self.fit_cells)
         self.refresh()
         self.fit_columns()
 
     def fit_columns(self) -> None:
         """Every column as wide as its widest text (never "绿…"), growing only, so a clerk's widening
         stays."""
-        header = self.view.horizontalHeader()
-        for column in range(self.model.columnCount()):
+        header, model = self.view.horizontalHeader(), self.model
+        for column in range(model.columnCount()):
             wanted = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
             if wanted > self.view.columnWidth(column):
                 self.view.setColumnWidth(column, wanted)
+        self.fitted = {
+            (r, c): model.index(r, c).data()
+            for r in range(model.rowCount())
+            for c in range(model.columnCount())
+        }
+        self.unfitted.clear()
+
+    def fit_cells(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Any = ()) -> None:
+        """Columns grow to the new texts of repainted cells; only a cell whose text changed is measured
+        (on another tab: when the form is shown)."""
+        if roles and Qt.ItemDataRole.DisplayRole not in roles:
+            return
+        rows = range(top_left.row(), bottom_right.row() + 1)
+        self.unfitted.update(
+            (r, c) for r in rows for c in range(top_left.column(), bottom_right.column() + 1)
+        )
+        if not out_of_sight(self):
+            self._fit_unfitted()
+
+    def _fit_unfitted(self) -> None:
+        view, grid_line = self.view, int(self.view.showGrid())
+        metrics = view.fontMetrics()
+        for row, column in sorted(self.unfitted):
+            index = self.model.index(row, column)
+            text, width = index.data(), view.columnWidth(column)
+            if self.fitted.get((row, column)) == text:
+                continue
+            self.fitted[(row, column)] = text
+            line = isinstance(text, str) and "\n" not in text
+            if line and self.padding is not None and metrics.horizontalAdvance(text) + self.padding < width:
+                continue  # fits: a line of text takes its advance and the delegate's fixed padding
+            wanted = view.sizeHintForIndex(index).width()
+            if line and text:
+                self.padding = wanted - metrics.horizontalAdvance(text)
+            if wanted + grid_line > width:
+                view.setColumnWidth(column, wanted + grid_line)
+        self.unfitted.clear()
+
+    def showEvent(self, event: Any) -> None:
+        if self.unfitted:
+            self._fit_unfitted()
+        super().showEvent(event)
 
     def grid_height(self) -> int:
         """The height that shows the header and all twelve months without scrolling."""

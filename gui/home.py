@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -15,6 +17,8 @@ from model.common import formatting as fmt
 
 
 class Card(QFrame):
+    """One target: its title, a few lines and the warning word, in the warning's colours."""
+
     def __init__(
         self,
         title: str,
@@ -25,25 +29,41 @@ class Card(QFrame):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("card")
-        background = style.COLOUR_BACKGROUND.get(colour or "", QColor("#f4f4f4")).name()
-        border = style.COLOUR_LINE.get(colour or "", QColor("#b0b0b0")).name()
-        self.setStyleSheet(
-            f"#card {{ background: {background}; border: 2px solid {border}; border-radius: 6px; }}"
-        )
-        layout = QVBoxLayout(self)
-        heading = QLabel(f"<b>{title}</b>")
-        heading.setWordWrap(True)
-        layout.addWidget(heading)
-        for line in lines:
-            label = QLabel(line)
+        self._layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self._layout.addWidget(self.heading)
+        self.lines: list[QLabel] = []
+        self.word = QLabel()
+        self._layout.addWidget(self.word)
+        self._layout.addStretch(1)
+        self.shown: tuple[str, list[str], str | None, str | None] | None = None
+        self.colour, self.title = colour, title
+        self.show_data(title, lines, colour, word)
+
+    def show_data(self, title: str, lines: list[str], colour: str | None, word: str | None) -> None:
+        """Show these texts and colours, changing only the labels whose text changed."""
+        if self.shown == (title, lines, colour, word):
+            return
+        if self.shown is None or colour != self.colour:
+            background = style.COLOUR_BACKGROUND.get(colour or "", QColor("#f4f4f4")).name()
+            border = style.COLOUR_LINE.get(colour or "", QColor("#b0b0b0")).name()
+            self.setStyleSheet(
+                f"#card {{ background: {background}; border: 2px solid {border}; border-radius: 6px; }}"
+            )
+            self.word.setStyleSheet(f"color: {border};")
+        self.shown, self.colour, self.title = (title, lines, colour, word), colour, title
+        self.heading.setText(f"<b>{title}</b>")
+        while len(self.lines) > len(lines):
+            self.lines.pop().setParent(None)  # type: ignore[call-overload]
+        while len(self.lines) < len(lines):
+            label = QLabel()
             label.setWordWrap(True)
-            layout.addWidget(label)
-        label = QLabel(f"<b>{word if word is not None else colour_label(colour)}</b>")
-        label.setStyleSheet(f"color: {border};")
-        layout.addWidget(label)
-        layout.addStretch(1)
-        self.colour = colour
-        self.title = title
+            self._layout.insertWidget(1 + len(self.lines), label)
+            self.lines.append(label)
+        for label, line in zip(self.lines, lines, strict=True):
+            label.setText(line)
+        self.word.setText(f"<b>{word if word is not None else colour_label(colour)}</b>")
 
 
 class HomePage(RefreshWhenShown, QScrollArea):
@@ -55,15 +75,23 @@ class HomePage(RefreshWhenShown, QScrollArea):
         for signal in (events.report_changed, events.state_changed, events.plan_changed):
             signal.connect(self.refresh)
         self.cards: list[Card] = []
+        self.header = QLabel()
+        self.due = QLabel()
+        self.shown: tuple[Any, tuple[Any, ...]] = (None, ())  # the report and refused cells on show
         self.stale = False
         self._build()
 
     def _build(self) -> None:
+        """Fill the page in place: after an edit or a period switch only the texts that changed are set
+        (a new page of cards costs tens of milliseconds); the cards are made again only when their
+        number changes (another plan)."""
         self.stale = False
         s = self.session
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        header = QLabel(
+        shown = (s.report, tuple(s.invalid))
+        if shown[0] is self.shown[0] and shown[1] == self.shown[1]:
+            return  # the same report (a period switch says its state and its report changed)
+        self.shown = shown
+        self.header.setText(
             self.tr("<h2>{unit}</h2><p>报告期：<b>{label}</b>　序时进度 {elapsed}　计划：{plan}</p>").format(
                 unit=s.unit.full_name,
                 label=s.period.label(),
@@ -71,11 +99,20 @@ class HomePage(RefreshWhenShown, QScrollArea):
                 plan=s.plan.title,
             )
         )
-        header.setWordWrap(True)
-        layout.addWidget(header)
-        layout.addWidget(self._due_label())
+        self.due.setText(self._due_text())
+        data = self._card_data()
+        if len(data) == len(self.cards):
+            for card, (title, lines, colour, word) in zip(self.cards, data, strict=True):
+                card.show_data(title, lines, colour, word)
+            return
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.header, self.due = QLabel(self.header.text()), QLabel(self.due.text())
+        for label in (self.header, self.due):
+            label.setWordWrap(True)
+            layout.addWidget(label)
         grid = QGridLayout()
-        self.cards = [Card(title, lines, colour, word) for title, lines, colour, word in self._card_data()]
+        self.cards = [Card(title, lines, colour, word) for title, lines, colour, word in data]
         columns = 3
         for i, card in enumerate(self.cards):
             grid.addWidget(card, i // columns, i % columns)
@@ -83,7 +120,7 @@ class HomePage(RefreshWhenShown, QScrollArea):
         layout.addStretch(1)
         self.setWidget(page)
 
-    def _due_label(self) -> QLabel:
+    def _due_text(self) -> str:
         s = self.session
         errors = [p for p in s.problems if p.severity == ERROR]
         reasons = [p for p in s.problems if p.severity != ERROR and p.blocking]
@@ -95,9 +132,7 @@ class HomePage(RefreshWhenShown, QScrollArea):
             ).format(e=len(errors), w=len(reasons))
         else:
             text = self.tr("本期数据已齐全，检查全部通过。")
-        label = QLabel(text)
-        label.setWordWrap(True)
-        return label
+        return text
 
     def _card_data(self) -> list[tuple[str, list[str], str | None, str | None]]:
         """(title, lines, colour, word) of each card; the word is the report's (e.g. 数据不全)."""

@@ -100,6 +100,7 @@ class UnitSession(QObject):
         self.report: UnitReport
         self.progress: UnitProgress
         self.problems: list[Problem] = []
+        self._problems_at: dict[tuple[str, str], list[Problem]] = {}
         self.state: PeriodState
         self.lock: Submission | None = None  # the submitted report that locks months 1..P of the year
         self.reload()
@@ -148,6 +149,9 @@ class UnitSession(QObject):
             factors=self.factors,
         )
         self.progress, self.problems = self.report.progress, self.report.problems
+        self._problems_at = {}
+        for p in self.problems:  # a grid asks for each cell it paints
+            self._problems_at.setdefault((p.period, p.field), []).append(p)
 
     def _read_state(self) -> None:
         """The period's submission state and the months a submitted report locks (from the store)."""
@@ -209,7 +213,11 @@ class UnitSession(QObject):
             stack.push(_EditCommand(self, new, old, text))
 
     def problems_at(self, period: str, field: str) -> list[Problem]:
-        return [p for p in self.problems if p.period == period and p.field == field]
+        return list(self._problems_at.get((period, field), ()))
+
+    def flagged(self) -> dict[tuple[str, str], list[Problem]]:
+        """The report's problems by (period, field): the cells a check marks."""
+        return self._problems_at
 
     # ---- editing -------------------------------------------------------------------------------
     def check(self, change: CellChange) -> str | None:
@@ -223,11 +231,14 @@ class UnitSession(QObject):
             return exc.message
         return None
 
-    def edit(self, changes: list[CellChange], description: str) -> list[tuple[CellChange, str]]:
-        """Save accepted changes as one undoable step; refused ones are kept as invalid and returned."""
+    def edit(
+        self, changes: list[CellChange], description: str, *, checked: bool = False
+    ) -> list[tuple[CellChange, str]]:
+        """Save accepted changes as one undoable step; refused ones are kept as invalid and returned.
+        `checked`: the caller has just had each change pass `check` (a paste), so it is not asked again."""
         refused, accepted = [], []
         for change in changes:
-            reason = self.check(change)
+            reason = None if checked else self.check(change)
             if reason is None:
                 accepted.append(change)
             else:

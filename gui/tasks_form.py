@@ -94,14 +94,20 @@ class RowsModel(GridModel):
 
     def refresh(self) -> None:
         s = self.session
+        self._rows: list[Any] | None = None
         self._evidence: dict[str, int] = {}
         for item in s.store.evidence.list(s.plan.id, s.unit.id):
             self._evidence[item.row_id] = self._evidence.get(item.row_id, 0) + 1
         super().refresh()
 
     def rows(self) -> list[Any]:
-        plan, unit_id = self.session.plan, self.session.unit.id
-        return plan.annex1_rows_led_by(unit_id) if self.annex == 1 else plan.annex4_rows_for(unit_id)
+        if getattr(self, "_rows", None) is None:  # asked for each cell painted: kept until a refresh
+            plan, unit_id = self.session.plan, self.session.unit.id
+            self._rows = (
+                plan.annex1_rows_led_by(unit_id) if self.annex == 1 else plan.annex4_rows_for(unit_id)
+            )
+        assert self._rows is not None
+        return self._rows
 
     def progress_rows(self) -> list[RowProgress]:
         progress = self.session.progress
@@ -173,16 +179,10 @@ class TasksForm(QWidget):
         self.view.resizeColumnsToContents()
         self.fit_widths()
         self.view.viewport().installEventFilter(self)
-        self.unfitted = False
+        self.unfitted: set[int] = set()  # rows repainted with maybe another text, fitted when shown
         self.fitted: tuple[tuple[int, ...], list[tuple[Any, ...]]] = ((), [])  # column widths, row texts
         self.fit_changed_rows()
-        for signal in (
-            session.events.report_changed,
-            session.events.cells_changed,
-            session.events.plan_changed,
-        ):
-            signal.connect(self.fit_rows)
-        session.events.evidence_changed.connect(self.fit_rows)
+        self.model.dataChanged.connect(self.rows_changed)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{session.plan.annexes[annex].title}</b>"))
         hint = QLabel(
@@ -220,34 +220,40 @@ class TasksForm(QWidget):
             self.fit_rows()
         return super().eventFilter(watched, event)
 
+    def rows_changed(self, top_left: Any, bottom_right: Any, roles: Any = ()) -> None:
+        """Rows the model repainted with maybe another text are fitted again (the grid repaints only the
+        cells an edit or the new report changed, so usually one row)."""
+        if roles and Qt.ItemDataRole.DisplayRole not in roles:
+            return
+        self.unfitted.update(range(top_left.row(), bottom_right.row() + 1))
+        self.fit_rows()
+
     def fit_rows(self) -> None:
         # Measuring wrapped text takes ~0.4 ms a row: on another tab wait until shown.
-        if out_of_sight(self):
-            self.unfitted = True
-            return
-        self.fit_changed_rows()
+        if not out_of_sight(self):
+            self.fit_changed_rows()
 
     def fit_changed_rows(self) -> None:
         """Row heights for the rows whose text changed (every row when a column's width changed)."""
         model, view = self.model, self.view
         widths = tuple(view.columnWidth(c) for c in range(model.columnCount()))
-        texts = [
-            tuple(model.index(r, c).data() for c in range(model.columnCount()))
-            for r in range(model.rowCount())
-        ]
-        old_widths, old_texts = self.fitted
-        if widths != old_widths or len(texts) != len(old_texts):
+        old_widths, texts = self.fitted
+        rows, columns = model.rowCount(), model.columnCount()
+        if widths != old_widths or len(texts) != rows:
+            texts = [tuple(model.index(r, c).data() for c in range(columns)) for r in range(rows)]
             view.resizeRowsToContents()
         else:
-            for row, (new, old) in enumerate(zip(texts, old_texts, strict=True)):
-                if new != old:
+            texts = list(texts)
+            for row in sorted(r for r in self.unfitted if r < rows):
+                new = tuple(model.index(row, c).data() for c in range(columns))
+                if new != texts[row]:
+                    texts[row] = new
                     view.resizeRowToContents(row)
+        self.unfitted.clear()
         self.fitted = (widths, texts)
 
     def showEvent(self, event: QShowEvent) -> None:
-        if self.unfitted:
-            self.unfitted = False
-            self.fit_changed_rows()
+        self.fit_changed_rows()  # rows changed while hidden, or every row when the widths changed
         super().showEvent(event)
 
     def open_evidence(self) -> None:

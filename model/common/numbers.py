@@ -67,6 +67,7 @@ UNITS = sorted(
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_BARE = re.compile(r"^[\d,. ()+-]*$")  # no unit can be written with these alone (a paste is mostly such)
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,8 @@ def parse_number(raw: str | float | int | None) -> Parsed:
     if text.endswith("%"):
         percent, text = True, text[:-1].strip()
     unit = ""
-    lowered = text.lower()
-    for candidate in UNITS:
+    lowered = "" if _BARE.match(text) else text.lower()
+    for candidate in UNITS if lowered else ():
         if lowered.endswith(candidate.lower()) and len(text) > len(candidate):
             unit, text = candidate, text[: -len(candidate)].strip()
             break

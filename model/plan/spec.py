@@ -10,12 +10,12 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from model.common.errors import PlanError, UserError
 from model.common.i18n import translate
@@ -224,6 +224,17 @@ class Annex:
     electricity_basis: ElectricityBasis | None = None
 
 
+T = TypeVar("T")
+
+
+def _first_by(items: Iterable[T], key: Callable[[T], str]) -> dict[str, T]:
+    """Items by key, the first of each (as a search in order finds it): the plan's lookups by id."""
+    found: dict[str, T] = {}
+    for item in items:
+        found.setdefault(key(item), item)
+    return found
+
+
 @dataclass(frozen=True)
 class Plan:
     id: str
@@ -332,10 +343,18 @@ class Plan:
 
     # ---- who reports what ---------------------------------------------------------------------
     def annex2_row(self, unit_id: str) -> Annex2Row | None:
-        return next((r for r in self.annex2 if r.unit == unit_id), None)
+        return self._annex2_by_unit.get(unit_id)
 
     def annex3_row(self, unit_id: str) -> Annex3Row | None:
-        return next((r for r in self.annex3 if r.unit == unit_id), None)
+        return self._annex3_by_unit.get(unit_id)
+
+    @cached_property
+    def _annex2_by_unit(self) -> dict[str, Annex2Row]:
+        return _first_by(self.annex2, lambda r: r.unit)
+
+    @cached_property
+    def _annex3_by_unit(self) -> dict[str, Annex3Row]:
+        return _first_by(self.annex3, lambda r: r.unit)
 
     def annex1_rows_led_by(self, unit_id: str) -> list[Annex1Row]:
         return [r for r in self.annex1 if r.lead == unit_id]
@@ -378,6 +397,21 @@ class Plan:
 
     def fields_for(self, unit_id: str) -> list[Field]:
         """Every field this unit enters, in form order."""
+        return list(self.unit_fields(unit_id).values())
+
+    def unit_fields(self, unit_id: str) -> Mapping[str, Field]:
+        """The fields this unit enters by key, in form order (worked out once per unit: checking each
+        typed or pasted cell asks for them)."""
+        known = self._unit_fields
+        if unit_id not in known:
+            known[unit_id] = {f.key: f for f in self._fields_for(unit_id)}
+        return known[unit_id]
+
+    @cached_property
+    def _unit_fields(self) -> dict[str, dict[str, Field]]:
+        return {}
+
+    def _fields_for(self, unit_id: str) -> list[Field]:
         by_key = self._fields_by_key
         keys: list[str] = []
         if self.annex2_row(unit_id):

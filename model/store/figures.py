@@ -86,40 +86,31 @@ class FiguresRepository:
         A write whose value, text and note equal what is stored changes nothing and is not audited.
         A write with neither value nor text deletes the figure.
         """
+        writes = list(writes)
         changed: list[FigureChange] = []
         at = now_iso()
         with self.db.transaction():
+            stored = self._stored(plan_id, unit_id, {(w.period, w.field) for w in writes})
+            final: dict[tuple[str, str], tuple[Any, ...] | None] = {}  # what each cell becomes; None: cleared
+            audits: list[tuple[str, str, dict[str, Any]]] = []
+            checked: set[str] = set()  # the months found open (neither submitted nor received)
             for w in writes:
-                where = (plan_id, unit_id, w.period, w.field)
-                old = self.db.execute(
-                    "SELECT value, text, note FROM figures WHERE plan_id=? AND unit_id=? AND period=? AND field=?",
-                    where,
-                ).fetchone()
-                note = w.note if w.note is not None else (old["note"] if old else "")
-                if old is not None and tuple(old) == (w.value, w.text, note):
-                    continue
-                if w.value is None and w.text is None and old is None:
-                    continue
-                self.submissions.refuse_if_locked(plan_id, unit_id, w.period)
-                refuse_if_received(self.db, plan_id, unit_id, w.period)
-                if w.value is None and w.text is None:
-                    self.db.execute(
-                        "DELETE FROM figures WHERE plan_id=? AND unit_id=? AND period=? AND field=?", where
-                    )
-                else:
-                    self.db.execute(
-                        "INSERT INTO figures (plan_id, unit_id, period, field, value, text, note, updated_at, "
-                        "updated_by, coef_version, electricity_basis) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-                        "ON CONFLICT (plan_id, unit_id, period, field) DO UPDATE SET value=excluded.value, "
-                        "text=excluded.text, note=excluded.note, updated_at=excluded.updated_at, "
-                        "updated_by=excluded.updated_by, coef_version=excluded.coef_version, "
-                        "electricity_basis=excluded.electricity_basis",
-                        (*where, w.value, w.text, note, at, who, coef_version, electricity_basis),
-                    )
+                old = stored.get((w.period, w.field))
+                note = w.note if w.note is not None else (old[2] if old else "")
                 cleared = w.value is None and w.text is None
-                stored = None
-                if not cleared:
-                    stored = Figure(
+                if (old is not None and old == (w.value, w.text, note)) or (cleared and old is None):
+                    continue
+                if w.period not in checked:
+                    self.submissions.refuse_if_locked(plan_id, unit_id, w.period)
+                    refuse_if_received(self.db, plan_id, unit_id, w.period)
+                    checked.add(w.period)
+                figure = None
+                if cleared:
+                    stored.pop((w.period, w.field), None)
+                    final[(w.period, w.field)] = None
+                else:
+                    stored[(w.period, w.field)] = (w.value, w.text, note)
+                    row = (
                         unit_id,
                         w.period,
                         w.field,
@@ -131,21 +122,58 @@ class FiguresRepository:
                         coef_version,
                         electricity_basis,
                     )
-                changed.append(FigureChange(unit_id, w.period, w.field, stored))
-                self.audit.record(
-                    who,
-                    FIGURE_SET,
-                    plan_id=plan_id,
-                    unit_id=unit_id,
-                    period=w.period,
-                    field=w.field,
-                    old=None if old is None else _audited(*old),
-                    new=None if cleared else _audited(w.value, w.text, note),
-                    at=at,
+                    final[(w.period, w.field)] = row
+                    figure = Figure(*row)
+                changed.append(FigureChange(unit_id, w.period, w.field, figure))
+                audits.append(
+                    (
+                        who,
+                        FIGURE_SET,
+                        {
+                            "plan_id": plan_id,
+                            "unit_id": unit_id,
+                            "period": w.period,
+                            "field": w.field,
+                            "old": None if old is None else _audited(*old),
+                            "new": None if cleared else _audited(w.value, w.text, note),
+                            "at": at,
+                        },
+                    )
                 )
+            self._apply(plan_id, unit_id, final)
+            self.audit.record_many(audits)
             if before_commit is not None:
                 before_commit()
         return changed
+
+    def _stored(
+        self, plan_id: str, unit_id: str, cells: set[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[Any, ...]]:
+        """(value, text, note) of these stored (period, field) cells of the unit."""
+        periods, keys = sorted({p for p, _f in cells}), sorted({f for _p, f in cells})
+        rows = self.db.execute(
+            "SELECT period, field, value, text, note FROM figures WHERE plan_id = ? AND unit_id = ? "
+            f"AND period IN ({', '.join('?' * len(periods))}) AND field IN ({', '.join('?' * len(keys))})",
+            (plan_id, unit_id, *periods, *keys),
+        )
+        return {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows if (r[0], r[1]) in cells}
+
+    def _apply(
+        self, plan_id: str, unit_id: str, final: dict[tuple[str, str], tuple[Any, ...] | None]
+    ) -> None:
+        """Each cell's last write, in two statements (cells differ, so their order does not matter)."""
+        self.db.executemany(
+            "DELETE FROM figures WHERE plan_id=? AND unit_id=? AND period=? AND field=?",
+            [(plan_id, unit_id, *cell) for cell, row in final.items() if row is None],
+        )
+        self.db.executemany(
+            f"INSERT INTO figures (plan_id, {columns_of(Figure)}) VALUES (?{', ?' * len(fields(Figure))}) "
+            "ON CONFLICT (plan_id, unit_id, period, field) DO UPDATE SET value=excluded.value, "
+            "text=excluded.text, note=excluded.note, updated_at=excluded.updated_at, "
+            "updated_by=excluded.updated_by, coef_version=excluded.coef_version, "
+            "electricity_basis=excluded.electricity_basis",
+            [(plan_id, *row) for row in final.values() if row is not None],
+        )
 
     def insert_new(self, plan_id: str, figures: list[Figure]) -> int:
         """Figures where none are stored yet (a data set being built), in bulk, each audited as `write` would."""

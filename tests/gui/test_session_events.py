@@ -114,3 +114,55 @@ def test_a_period_switch_computes_from_the_figures_held(heard, reads):
     assert [name for name, _ in log] == ["period_changed", "state_changed", "report_changed"]
     assert "figures.read" not in reads
     assert window.session.report.period == parse_period("2024-03")
+
+
+def test_a_period_switch_repaints_each_grid_once(heard):
+    window, _log = heard
+    model = next(f for f in window.forms if isinstance(f, Annex2Form)).model
+    whole = []
+    model.dataChanged.connect(
+        lambda a, b, roles=(): (
+            whole.append(1)
+            if (a.row(), a.column(), b.row(), b.column())
+            == (0, 0, model.rowCount() - 1, model.columnCount() - 1)
+            else None
+        )
+    )
+    window.period_box.setCurrentIndex(window.period_box.findData("2024-06"))
+    assert whole == [1]  # not once for the period and again for its state
+    assert model.editable_row(5) and not model.editable_row(6)
+
+
+def test_a_pasted_block_is_repainted_a_column_at_a_time(heard):
+    window, _log = heard
+    form = next(f for f in window.forms if isinstance(f, Annex2Form))
+    window.tabs.setCurrentWidget(form)
+    model, view = form.model, form.view
+    painted = []
+    model.dataChanged.connect(lambda a, b, roles=(): painted.append((a.column(), b.column(), list(roles))))
+    view.setCurrentIndex(model.index(0, 0))
+    view.paste("1000\t1010\n1100\t1110\n1200\t1210\n")
+    stored = [(left, right) for left, right, roles in painted if not roles and left in (0, 1)]
+    assert stored == [(0, 0), (1, 1)]  # one signal per column of the block, not one per cell
+    assert model.index(2, 1).data() == "1,210"
+
+
+def test_a_save_that_changes_no_check_keeps_the_place_in_the_checks_list(open_window):
+    window = open_window("fengjing", "2024-07")
+    checks = window.checks.list
+    assert checks.count() > 1  # months 1–7 of annex 2 are missing
+    checks.setCurrentRow(1)
+    task = window.session.plan.annex4_rows_for("fengjing")[0].id
+    window.session.edit([CellChange("2024-07", f"{task}.narrative", "按计划推进")], "说明")
+    assert checks.currentRow() == 1
+
+
+def test_the_form_summary_takes_the_lines_its_text_needs(open_window):
+    window = open_window("fengjing", "2024-07")
+    form = next(f for f in window.forms if isinstance(f, Annex2Form))
+    window.tabs.setCurrentWidget(form)
+    window.resize(1600, 800)
+    wide = form.summary.height()
+    window.resize(700, 800)
+    narrow = form.summary.height()
+    assert narrow > wide

@@ -140,3 +140,35 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     path.write_text("这不是数据库" * 100, encoding="utf-8")
     with pytest.raises(UserError, match="无法打开数据库"):
         open_database(path, write=True, create=True)
+
+
+def test_a_cell_written_several_times_in_one_call_ends_as_the_last_write_with_each_step_audited(store):
+    _write(store, FigureWrite("2024-03", "energy_tce", 100.0))
+    writes = [
+        FigureWrite("2024-03", "energy_tce", 120.0),
+        FigureWrite("2024-03", "energy_tce", None),
+        FigureWrite("2024-04", "energy_tce", None),  # nothing stored: nothing to clear
+        FigureWrite("2024-04", "energy_tce", 80.0),
+        FigureWrite("2024-04", "energy_tce", 80.0),  # as stored a moment ago: unchanged
+    ]
+    changed = store.figures.write_changes(
+        "jinshan-2024", "fengjing", writes, who="clerk", coef_version="v", electricity_basis="calorific"
+    )
+    assert [(c.period, c.figure and c.figure.value) for c in changed] == [
+        ("2024-03", 120.0),
+        ("2024-03", None),
+        ("2024-04", 80.0),
+    ]
+    assert [(f.period, f.value) for f in store.figures.read("jinshan-2024", "fengjing")] == [
+        ("2024-04", 80.0)
+    ]
+    history = store.audit.entries(unit_id="fengjing", field="energy_tce")
+    steps = [
+        (h.period, (h.value("old") or {}).get("value"), (h.value("new") or {}).get("value")) for h in history
+    ]
+    assert steps == [
+        ("2024-03", None, 100.0),
+        ("2024-03", 100.0, 120.0),
+        ("2024-03", 120.0, None),
+        ("2024-04", None, 80.0),
+    ]
