@@ -2,34 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QMenu, QScrollArea, QVBoxLayout, QWidget
 
 from gui import style
 from gui.lazy import RefreshWhenShown
 from gui.session import UnitSession
 from model.calc.allowance import describe
 from model.calc.checks import ERROR
-from model.calc.progress import colour_label
+from model.calc.progress import RowProgress, colour_label
 from model.common import formatting as fmt
+
+# (title, lines, colour, word, figures): a card's figures are (name, key of `progress --json`) for 计算过程
+CardData = tuple[str, list[str], str | None, str | None, list[tuple[str, str]]]
 
 
 class Card(QFrame):
+    """One target. Tab reaches it; F2 or Enter explains its main figure, the context menu each figure."""
+
+    explain_requested = Signal(str)
+
     def __init__(
         self,
         title: str,
         lines: list[str],
         colour: str | None,
         word: str | None = None,
+        figures: list[tuple[str, str]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("card")
+        self.figures = figures or []
         background = style.COLOUR_BACKGROUND.get(colour or "", QColor("#f4f4f4")).name()
         border = style.COLOUR_LINE.get(colour or "", QColor("#b0b0b0")).name()
         self.setStyleSheet(
             f"#card {{ background: {background}; border: 2px solid {border}; border-radius: 6px; }}"
+            f"#card:focus {{ border: 3px solid {style.FOCUS_COLOUR}; }}"
         )
+        if self.figures:
+            self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            self.setToolTip(self.tr("按 F2 查看计算过程"))
+        self.setAccessibleName(title)
+        self.show_menu: Callable[[QMenu, Any], Any] = lambda menu, where: menu.exec(where)
         layout = QVBoxLayout(self)
         heading = QLabel(f"<b>{title}</b>")
         heading.setWordWrap(True)
@@ -44,6 +63,25 @@ class Card(QFrame):
         layout.addStretch(1)
         self.colour = colour
         self.title = title
+
+    def keyPressEvent(self, event: Any) -> None:
+        explain_keys = (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if self.figures and event.key() in explain_keys:
+            self.explain_requested.emit(self.figures[0][1])
+        else:
+            super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: Any) -> None:
+        if not self.figures:
+            return
+        menu = QMenu(self)
+        for name, figure in self.figures:
+            menu.addAction(
+                self.tr("计算过程：{name}…").format(name=name),
+                lambda f=figure: self.explain_requested.emit(f),
+            )
+        keyboard = event.reason() == event.Reason.Keyboard
+        self.show_menu(menu, self.mapToGlobal(self.rect().center()) if keyboard else event.globalPos())
 
 
 class HomePage(RefreshWhenShown, QScrollArea):
@@ -75,7 +113,9 @@ class HomePage(RefreshWhenShown, QScrollArea):
         layout.addWidget(header)
         layout.addWidget(self._due_label())
         grid = QGridLayout()
-        self.cards = [Card(title, lines, colour, word) for title, lines, colour, word in self._card_data()]
+        self.cards = [Card(*data) for data in self._card_data()]
+        for card in self.cards:
+            card.explain_requested.connect(self.explain)
         columns = 3
         for i, card in enumerate(self.cards):
             grid.addWidget(card, i // columns, i % columns)
@@ -99,10 +139,18 @@ class HomePage(RefreshWhenShown, QScrollArea):
         label.setWordWrap(True)
         return label
 
-    def _card_data(self) -> list[tuple[str, list[str], str | None, str | None]]:
-        """(title, lines, colour, word) of each card; the word is the report's (e.g. 数据不全)."""
+    def explain(self, figure: str) -> None:
+        """计算过程 of a card's figure: the same explanation as `main.py explain`."""
+        from gui.explain_dialog import ExplainDialog
+        from model.calc.explain import explain
+
+        self.explain_dialog = ExplainDialog(explain(self.session.report, figure), self)
+        self.explain_dialog.show()
+
+    def _card_data(self) -> list[CardData]:
+        """(title, lines, colour, word, figures) of each card; the word is the report's (e.g. 数据不全)."""
         p = self.session.progress
-        cards: list[tuple[str, list[str], str | None, str | None]] = []
+        cards: list[CardData] = []
         if p.annex2:
             a = p.annex2
             cards.append(
@@ -116,44 +164,13 @@ class HomePage(RefreshWhenShown, QScrollArea):
                     ],
                     a.colour,
                     a.colour_label,
-                )
-            )
-        if p.annex3:
-            b = p.annex3
-            cards.append(
-                (
-                    self.tr("能耗总量"),
                     [
-                        self.tr("本年累计 {ytd} 吨标准煤，预计全年 {proj}（{method}）").format(
-                            ytd=fmt.amount(b.ytd_tce),
-                            proj=fmt.amount(b.projected_tce),
-                            method=b.projection_method_label,
-                        ),
-                        self.tr("总量控制 {cap} 吨标准煤，已用 {used}").format(
-                            cap=fmt.amount(b.cap_tce), used=fmt.pct(b.cap_used_pct)
-                        ),
+                        (self.tr("累计变化率"), "annex2.ytd_change_rate_pct"),
+                        (self.tr("目标完成率"), "annex2.completion_rate_pct"),
                     ],
-                    b.total_colour,
-                    None if b.complete else b.colour_label,
                 )
             )
-            cards.append(
-                (
-                    self.tr("能耗强度"),
-                    [
-                        self.tr("{i}（目标 {t} {u}）").format(
-                            i=fmt.intensity(b.intensity),
-                            t=fmt.intensity(b.intensity_target),
-                            u=b.intensity_unit,
-                        ),
-                        self.tr("同比 {yoy}（要求 {yt}）").format(
-                            yoy=fmt.rate(b.intensity_yoy_change_pct), yt=fmt.rate(b.intensity_yoy_target_pct)
-                        ),
-                    ],
-                    self._worse(b.intensity_colour, b.intensity_yoy_colour),
-                    None if b.complete else b.colour_label,
-                )
-            )
+        cards += self._annex3_cards()
         cards += self._allowance_cards()
         for row in p.annex1 + p.annex4:
             lines = [self.tr("目标：{t}").format(t=row.target)] if row.target else []
@@ -167,10 +184,70 @@ class HomePage(RefreshWhenShown, QScrollArea):
                 )
             lines.append(self.tr("状态：{s}").format(s=row.status or self.tr("未填")))
             text = row.text if len(row.text) <= 40 else row.text[:40] + "…"
-            cards.append((f"{row.id} {text}", lines, row.colour, row.colour_label))
+            cards.append((f"{row.id} {text}", lines, row.colour, row.colour_label, self._row_figures(row)))
         return cards
 
-    def _allowance_cards(self) -> list[tuple[str, list[str], str | None, str | None]]:
+    def _annex3_cards(self) -> list[CardData]:
+        """能耗总量 and 能耗强度 of a key energy user."""
+        b = self.session.progress.annex3
+        if b is None:
+            return []
+        cards: list[CardData] = []
+        cards.append(
+            (
+                self.tr("能耗总量"),
+                [
+                    self.tr("本年累计 {ytd} 吨标准煤，预计全年 {proj}（{method}）").format(
+                        ytd=fmt.amount(b.ytd_tce),
+                        proj=fmt.amount(b.projected_tce),
+                        method=b.projection_method_label,
+                    ),
+                    self.tr("总量控制 {cap} 吨标准煤，已用 {used}").format(
+                        cap=fmt.amount(b.cap_tce), used=fmt.pct(b.cap_used_pct)
+                    ),
+                ],
+                b.total_colour,
+                None if b.complete else b.colour_label,
+                [
+                    (self.tr("预计全年"), "annex3.projected_tce"),
+                    (self.tr("本年累计"), "annex3.ytd_tce"),
+                    (self.tr("总量已用比例"), "annex3.cap_used_pct"),
+                ],
+            )
+        )
+        cards.append(
+            (
+                self.tr("能耗强度"),
+                [
+                    self.tr("{i}（目标 {t} {u}）").format(
+                        i=fmt.intensity(b.intensity),
+                        t=fmt.intensity(b.intensity_target),
+                        u=b.intensity_unit,
+                    ),
+                    self.tr("同比 {yoy}（要求 {yt}）").format(
+                        yoy=fmt.rate(b.intensity_yoy_change_pct), yt=fmt.rate(b.intensity_yoy_target_pct)
+                    ),
+                ],
+                self._worse(b.intensity_colour, b.intensity_yoy_colour),
+                None if b.complete else b.colour_label,
+                [
+                    (self.tr("能耗强度"), "annex3.intensity"),
+                    (self.tr("强度同比"), "annex3.intensity_yoy_change_pct"),
+                ],
+            )
+        )
+        return cards
+
+    def _row_figures(self, row: RowProgress) -> list[tuple[str, str]]:
+        key = f"annex{row.annex}.{row.id}"
+        figures = [(self.tr("预警"), f"{key}.colour")]
+        if row.share_of_target_pct is not None:
+            figures.append((self.tr("完成目标比例"), f"{key}.share_of_target_pct"))
+        if row.elapsed_pct is not None:
+            figures.append((self.tr("序时进度"), f"{key}.elapsed_pct"))
+        return figures
+
+    def _allowance_cards(self) -> list[CardData]:
         """剩余用能空间 (annex 2 or 3) and, for a unit reporting carriers, its carbon."""
         p = self.session.progress
         part = p.annex2 or p.annex3
@@ -190,7 +267,18 @@ class HomePage(RefreshWhenShown, QScrollArea):
             if a is None
             else (self.tr("已无法达标") if colour == "red" else self.tr("尚有空间"))
         )
-        cards = [(self.tr("剩余用能空间"), lines, colour, word)]
+        cards: list[CardData] = [
+            (
+                self.tr("剩余用能空间"),
+                lines,
+                colour,
+                word,
+                [
+                    (self.tr("剩余用能空间"), "remaining_allowance_tce"),
+                    (self.tr("月均"), "remaining_allowance_per_month_tce"),
+                ],
+            )
+        ]
         if p.annex3 and p.annex3.carbon:
             c = p.annex3.carbon
             cards.append(
@@ -208,6 +296,12 @@ class HomePage(RefreshWhenShown, QScrollArea):
                     ],
                     None,
                     self.tr("排放因子 {v}").format(v=c.factor_version),
+                    [
+                        (self.tr("本年累计碳排放"), "ytd_co2_t"),
+                        (self.tr("上年同期碳排放"), "ytd_co2_t_last_year"),
+                        (self.tr("碳排放同比"), "co2_change_pct"),
+                        (self.tr("碳强度"), "annex3.carbon.co2_intensity"),
+                    ],
                 )
             )
         return cards
