@@ -774,6 +774,9 @@ class MonthForm(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        # the figures of the summary are links: a click, or Tab to one and Enter, shows its 计算过程
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.summary.linkActivated.connect(self.explain_figure)
         self.model = model
         model.setParent(self)
         self.view = GridView(self)
@@ -795,6 +798,19 @@ class MonthForm(QWidget):
             signal.connect(self.fit_columns)
         self.refresh()
         self.fit_columns()
+
+    @staticmethod
+    def figure_link(figure: str, text: str) -> str:
+        """A figure of the summary line, linked to its 计算过程 (a key of `progress --json`)."""
+        return f"<a href='{figure}'>{text}</a>"
+
+    def explain_figure(self, figure: str) -> None:
+        """计算过程 of a summary figure, with its input cells selected in the grid."""
+        from gui.explain_dialog import ExplainDialog
+        from model.calc.explain import explain
+
+        self.explain_dialog = ExplainDialog(explain(self.session.report, figure), self, self.view.highlight)
+        self.explain_dialog.show()
 
     def fit_columns(self) -> None:
         """Every column as wide as its widest text (never "绿…"), growing only, so a clerk's widening

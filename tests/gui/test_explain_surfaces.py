@@ -169,3 +169,27 @@ def test_district_totals_and_computed_figures_explain_who_is_in_and_who_is_out(
     assert page.explain_dialog.text.toPlainText() == expected
     assert "未计入：枫泾镇：未报（区里没有本期报表包）" in expected
     page.explain_dialog.close()
+
+
+def test_a_figure_of_the_form_header_links_to_its_explanation(qtbot, capsys, open_window, store):
+    from gui.annex3_form import Annex3Form
+
+    store_entries(store, store.plans.get(), plant_entries(), who="t")
+    window = open_window("paihai", "2024-03")
+    form = next(
+        window.tabs.widget(i)
+        for i in range(window.tabs.count())
+        if isinstance(window.tabs.widget(i), Annex3Form)
+    )
+    assert "<a href='ytd_co2_t'>2,520.00</a>" in form.summary.text()  # 6e6 kWh × 4.2 tCO₂/万kWh
+    assert form.summary.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    form.summary.linkActivated.emit("ytd_co2_t")  # a click, or Tab to the link and Enter
+    expected = cli_explain(capsys, store.path, "--unit", "paihai", "--period", "2024-03", "ytd_co2_t")
+    assert form.explain_dialog.text.toPlainText() == expected
+    model = form.model
+    chosen = {
+        (model.period_of(i.row()), model.address(i.row(), i.column())[1].key)
+        for i in form.view.selectedIndexes()
+    }
+    assert chosen == {(f"2024-0{m}", "electricity_kwh") for m in (1, 2, 3)}
+    form.explain_dialog.close()
