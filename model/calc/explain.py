@@ -335,8 +335,8 @@ def _month_input(c: _Context) -> Input:
         else translate("explain", "月份 N"),
         12 if done else c.n,
         translate("explain", "月"),
-        c.period(c.n),
-        translate("explain", "报告期"),
+        "",  # not a stored cell: nothing to select in the form
+        translate("explain", "报告期 {p}").format(p=c.period(c.n)),
     )
 
 

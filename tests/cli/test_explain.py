@@ -165,7 +165,8 @@ def test_annex1_elapsed_and_warnings_against_it(capsys, bureaus):
     e = explain_july(capsys, bureaus, "greening", "annex1.A1-12.elapsed_pct")
     assert e["value"] == pytest.approx(7 / 12 * 100) and e["shown"] == "58.33%"
     assert e["formula"] == "e = N / 12 × 100%"
-    assert [(i["label"], i["value"], i["period"]) for i in e["inputs"]] == [("月份 N", 7, "2024-07")]
+    assert [(i["label"], i["value"], i["field"]) for i in e["inputs"]] == [("月份 N", 7, "报告期 2024-07")]
+    assert e["input_cells"] == []  # nothing stored to select
     # 45 % of the target against 58.33 % of the year: below 58.33 × 0.9 = 52.5 % → red
     red = explain_july(capsys, bureaus, "greening", "annex1.A1-12.colour")
     assert (red["value"], red["shown"]) == ("red", "红·未达标")
