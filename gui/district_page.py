@@ -412,7 +412,9 @@ class DistrictPage(RefreshWhenShown, QWidget):
         if event.type() != QEvent.Type.KeyPress or event.key() != Qt.Key.Key_F2:
             return super().eventFilter(watched, event)
         if watched is self.summary_table:
-            self.explain_total(self.summary_table.currentIndex().column())
+            current = self.summary_table.currentIndex()
+            if self._is_total(current.row()):  # a unit's own row: its figures come from its package
+                self.explain_total(current.column())
             return True
         if watched is self.computed and self.computed.currentItem() is not None:
             self.explain_figure(self.computed.currentItem().data(Qt.ItemDataRole.UserRole))
