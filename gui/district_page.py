@@ -42,7 +42,7 @@ from gui.session import UnitSession
 from gui.settings import Settings
 from gui.worker import Worker, on_own_store
 from model.calc.completeness import CORRECTED, LATE, MISSING, ON_TIME, Completeness
-from model.calc.summary import DistrictView, district_view
+from model.calc.summary import DistrictView, RowLine, district_view
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.periods import Period, parse_period
@@ -58,6 +58,7 @@ from model.exchange.district import (
 )
 from model.exchange.received import CertificatePreview, certificate_preview, newest_reported_period
 from model.exchange.targets import apply_target_changes, export_targets, read_target_changes
+from model.plan.spec import ANNEX2_DISTRICT_RATE, REPORT_RATE
 from model.reports.export import PDF, XLSX, district_summary_file
 from model.safety import files
 from model.store.database import Store, open_database
@@ -334,12 +335,20 @@ class DistrictPage(RefreshWhenShown, QWidget):
         if self.computed.count():
             self.computed.setCurrentRow(0)
 
+    def _row_value(self, row: RowLine) -> str:
+        """A rate (A1-02), a share of reports (A4-23), or a district task value in its target's unit."""
+        if row.computed == ANNEX2_DISTRICT_RATE:
+            return fmt.rate(row.value)
+        if row.computed == REPORT_RATE:
+            return fmt.pct(row.value)
+        return self.tr("{value}（目标 {target}）").format(value=fmt.amount(row.value), target=row.target)
+
     def _computed_lines(self, summary: DistrictView) -> list[tuple[str, str]]:
         """(text, district figure) of each value the district computes rather than receives."""
         lines = [
             (
                 self.tr("{id} 本期 {value}：{source}").format(
-                    id=r.id, value=fmt.rate(r.value) if r.annex == 1 else fmt.pct(r.value), source=r.source
+                    id=r.id, value=self._row_value(r), source=r.source
                 ),
                 f"annex{r.annex}.{r.id}.value",
             )

@@ -852,6 +852,9 @@ def _explain_district_row(view: DistrictView, row: RowLine, figure: str) -> Expl
         for u in row.units
         if u.value is not None
     ]
+    if row.target:
+        where = translate("explain", "计划附件{n}").format(n=row.annex)
+        inputs.append(Input(translate("explain", "全区目标"), row.target, "", "", where))
     left = [
         translate("explain", "{name}：{why}").format(
             name=u.unit_name,

@@ -147,11 +147,14 @@ def test_district_totals_and_computed_figures_explain_who_is_in_and_who_is_out(
     figures = [page.computed.item(i).data(Qt.ItemDataRole.UserRole) for i in range(page.computed.count())]
     assert {"annex1.A1-02.value", "annex4.A4-13.value", "annex4.A4-23.value"} <= set(figures)
 
+    a4_13 = page.computed.item(figures.index("annex4.A4-13.value")).text()
+    assert a4_13.startswith("A4-13 本期 0.60（目标 全区≥1.7亿度）：")  # in 亿度, not a percentage
     page.computed.setCurrentRow(figures.index("annex4.A4-13.value"))
     qtbot.keyClick(page.computed, Qt.Key.Key_F2)
     expected = cli_explain(capsys, store.path, "--period", "2024-06", "annex4.A4-13.value")
     assert page.explain_dialog.text.toPlainText() == expected
     assert "2024-06  区发改委  0.6" in expected and "没有数值：枫泾镇：未报" in expected
+    assert "计划附件4  全区目标  全区≥1.7亿度" in expected
     page.explain_dialog.close()
 
     page.computed.setCurrentRow(figures.index("annex4.A4-23.value"))
