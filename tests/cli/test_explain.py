@@ -207,7 +207,10 @@ def test_a_district_task_total_names_the_lead_and_the_units_without_a_value(caps
     assert code == 0, err
     e = json.loads(out)
     assert e["value"] == 0.6  # the lead's district value (区发改委 typed it in this database)
-    assert [(i["label"], i["value"]) for i in e["inputs"]] == [("区发改委", 0.6), ("全区目标", "全区≥1.7亿度")]
+    assert [(i["label"], i["value"]) for i in e["inputs"]] == [
+        ("区发改委", 0.6),
+        ("全区目标", "全区≥1.7亿度"),
+    ]
     assert "全区值：牵头单位区发改委填报" in e["notes"] and "没有数值：枫泾镇：未报" in e["notes"]
     code, out, err = run(capsys, bureaus, "explain", "--period", "2024-06", "annex4.A4-23.value", "--json")
     assert code == 0, err
