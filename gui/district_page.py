@@ -375,6 +375,9 @@ class DistrictPage(RefreshWhenShown, QWidget):
                     "annex3_ytd_tce",
                 )
             )
+        from model.reports.tables import carbon_note
+
+        lines += [(note, "ytd_co2_t") for note in [carbon_note(summary)] if note]
         return lines
 
     def show_cell(self, index: Index) -> None:

@@ -279,31 +279,31 @@ class HomePage(RefreshWhenShown, QScrollArea):
                 ],
             )
         ]
-        if p.annex3 and p.annex3.carbon:
-            c = p.annex3.carbon
-            cards.append(
-                (
-                    self.tr("碳排放"),
-                    [
-                        self.tr("本年累计 {co2} 吨二氧化碳，上年同期 {last}").format(
-                            co2=fmt.amount(p.ytd_co2_t), last=fmt.amount(p.ytd_co2_t_last_year)
-                        ),
-                        self.tr("同比 {d}；碳强度 {i} {u}").format(
-                            d=fmt.rate(p.co2_change_pct),
-                            i=fmt.intensity(c.co2_intensity),
-                            u=c.co2_intensity_unit,
-                        ),
-                    ],
-                    None,
-                    self.tr("排放因子 {v}").format(v=c.factor_version),
-                    [
-                        (self.tr("本年累计碳排放"), "ytd_co2_t"),
-                        (self.tr("上年同期碳排放"), "ytd_co2_t_last_year"),
-                        (self.tr("碳排放同比"), "co2_change_pct"),
-                        (self.tr("碳强度"), "annex3.carbon.co2_intensity"),
-                    ],
-                )
+        c = p.carbon
+        if c is not None:
+            lines = (
+                [
+                    self.tr("本年累计 {co2} 吨二氧化碳，上年同期 {last}").format(
+                        co2=fmt.amount(p.ytd_co2_t), last=fmt.amount(p.ytd_co2_t_last_year)
+                    ),
+                    self.tr("同比 {d}；碳强度 {i} {u}").format(
+                        d=fmt.rate(p.co2_change_pct),
+                        i=fmt.intensity(c.co2_intensity),
+                        u=c.co2_intensity_unit,
+                    ),
+                ]
+                if c.complete
+                else [self.tr("数据不全：分品种能耗有月份未填，累计碳排放暂不给出")]
             )
+            annex = "annex3" if p.annex3 is not None and p.annex3.carbon is c else "annex2"
+            figures = [
+                (self.tr("本年累计碳排放"), "ytd_co2_t"),
+                (self.tr("上年同期碳排放"), "ytd_co2_t_last_year"),
+                (self.tr("碳排放同比"), "co2_change_pct"),
+                (self.tr("碳强度"), f"{annex}.carbon.co2_intensity"),
+            ]
+            word = self.tr("排放因子 {v}").format(v=c.factor_version)
+            cards.append((self.tr("碳排放"), lines, None, word, figures))
         return cards
 
     @staticmethod

@@ -264,7 +264,42 @@ ALTER TABLE received ADD COLUMN received_on TEXT;
 UPDATE received SET received_on = substr(imported_at, 1, 10);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5_LOCKS, _V6_STORE, _V7_DISTRICT, _V8_RECEIPT]
+# v9 (carbon): emission factors as versioned data beside the coefficient tables, one row per factor so each
+# keeps its table's version and year, its source and its status (confirmed / weak / assumed). The factor
+# of a fossil fuel is stored with the guideline's parameters it was derived from. Self-contained: it only
+# adds two tables (the shipped table is stored when the file is next opened for writing).
+_V9_EMISSION = """
+CREATE TABLE emission_factor_sets (
+    version TEXT PRIMARY KEY,
+    year INTEGER NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    loaded_at TEXT NOT NULL
+);
+CREATE TABLE emission_factors (
+    version TEXT NOT NULL REFERENCES emission_factor_sets(version) ON DELETE CASCADE,
+    carrier TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    t_co2_per_unit REAL NOT NULL CHECK (t_co2_per_unit > 0),
+    status TEXT NOT NULL CHECK (status IN ('confirmed', 'weak', 'assumed')),
+    source TEXT NOT NULL CHECK (source <> ''),
+    ncv_gj_per_unit REAL,
+    carbon_tc_per_tj REAL,
+    oxidation REAL,
+    PRIMARY KEY (version, carrier)
+);
+"""
+
+MIGRATIONS: list[str] = [
+    _V1,
+    _V2,
+    _V3,
+    _V4,
+    _V5_LOCKS,
+    _V6_STORE,
+    _V7_DISTRICT,
+    _V8_RECEIPT,
+    _V9_EMISSION,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 AUDIT_VALUES_SINCE = MIGRATIONS.index(_V6_STORE) + 1  # audit rows hold JSON values from this version on
 
