@@ -192,51 +192,37 @@ class HomePage(RefreshWhenShown, QScrollArea):
         b = self.session.progress.annex3
         if b is None:
             return []
-        cards: list[CardData] = []
-        cards.append(
-            (
-                self.tr("能耗总量"),
-                [
-                    self.tr("本年累计 {ytd} 吨标准煤，预计全年 {proj}（{method}）").format(
-                        ytd=fmt.amount(b.ytd_tce),
-                        proj=fmt.amount(b.projected_tce),
-                        method=b.projection_method_label,
-                    ),
-                    self.tr("总量控制 {cap} 吨标准煤，已用 {used}").format(
-                        cap=fmt.amount(b.cap_tce), used=fmt.pct(b.cap_used_pct)
-                    ),
-                ],
-                b.total_colour,
-                None if b.complete else b.colour_label,
-                [
-                    (self.tr("预计全年"), "annex3.projected_tce"),
-                    (self.tr("本年累计"), "annex3.ytd_tce"),
-                    (self.tr("总量已用比例"), "annex3.cap_used_pct"),
-                ],
-            )
-        )
-        cards.append(
-            (
-                self.tr("能耗强度"),
-                [
-                    self.tr("{i}（目标 {t} {u}）").format(
-                        i=fmt.intensity(b.intensity),
-                        t=fmt.intensity(b.intensity_target),
-                        u=b.intensity_unit,
-                    ),
-                    self.tr("同比 {yoy}（要求 {yt}）").format(
-                        yoy=fmt.rate(b.intensity_yoy_change_pct), yt=fmt.rate(b.intensity_yoy_target_pct)
-                    ),
-                ],
-                self._worse(b.intensity_colour, b.intensity_yoy_colour),
-                None if b.complete else b.colour_label,
-                [
-                    (self.tr("能耗强度"), "annex3.intensity"),
-                    (self.tr("强度同比"), "annex3.intensity_yoy_change_pct"),
-                ],
-            )
-        )
-        return cards
+        word = None if b.complete else b.colour_label
+        total = [
+            self.tr("本年累计 {ytd} 吨标准煤，预计全年 {proj}（{method}）").format(
+                ytd=fmt.amount(b.ytd_tce), proj=fmt.amount(b.projected_tce), method=b.projection_method_label
+            ),
+            self.tr("总量控制 {cap} 吨标准煤，已用 {used}").format(
+                cap=fmt.amount(b.cap_tce), used=fmt.pct(b.cap_used_pct)
+            ),
+        ]
+        intensity = [
+            self.tr("{i}（目标 {t} {u}）").format(
+                i=fmt.intensity(b.intensity), t=fmt.intensity(b.intensity_target), u=b.intensity_unit
+            ),
+            self.tr("同比 {yoy}（要求 {yt}）").format(
+                yoy=fmt.rate(b.intensity_yoy_change_pct), yt=fmt.rate(b.intensity_yoy_target_pct)
+            ),
+        ]
+        total_figures = [
+            (self.tr("预计全年"), "annex3.projected_tce"),
+            (self.tr("本年累计"), "annex3.ytd_tce"),
+            (self.tr("总量已用比例"), "annex3.cap_used_pct"),
+        ]
+        intensity_figures = [
+            (self.tr("能耗强度"), "annex3.intensity"),
+            (self.tr("强度同比"), "annex3.intensity_yoy_change_pct"),
+        ]
+        worse = self._worse(b.intensity_colour, b.intensity_yoy_colour)
+        return [
+            (self.tr("能耗总量"), total, b.total_colour, word, total_figures),
+            (self.tr("能耗强度"), intensity, worse, word, intensity_figures),
+        ]
 
     def _row_figures(self, row: RowProgress) -> list[tuple[str, str]]:
         key = f"annex{row.annex}.{row.id}"
