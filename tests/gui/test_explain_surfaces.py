@@ -163,8 +163,8 @@ def test_district_totals_and_computed_figures_explain_who_is_in_and_who_is_out(
     assert page.explain_dialog.text.toPlainText() == expected
     page.explain_dialog.close()
 
-    last = page.summary_table.rowCount() - 1
-    page.summary_table.setCurrentCell(last, 9)  # 上年同期产值 of the total row
+    last = page.summary_model.rowCount() - 1
+    page.summary_table.setCurrentIndex(page.summary_model.index(last, 9))  # 上年同期产值 of the total row
     qtbot.keyClick(page.summary_table, Qt.Key.Key_F2)
     expected = cli_explain(
         capsys, store.path, "--period", "2024-06", "annex2_total.output_wan_yuan_last_year"
