@@ -122,6 +122,7 @@ class Annex2Form(MonthForm):
         if p is None:
             return
         colour = style.COLOUR_LINE.get(p.colour or "", QColor("#555")).name()
+        link = self.figure_link
         self.summary.setText(
             self.tr(
                 "{label}：本年累计综合能耗 <b>{e}</b> 吨标准煤（上年同期 {el}），产值 <b>{y}</b> 万元"
@@ -130,17 +131,19 @@ class Annex2Form(MonthForm):
                 "<span style='color:{colour}'><b>【{word}】</b></span><br>"
                 "<b>{allowance}</b>　（选中计算结果按 F2 查看计算过程）"
             ).format(
-                allowance=describe(p.allowance),
+                allowance=link("remaining_allowance_tce", describe(p.allowance)),
                 label=self.session.period.label(),
-                e=fmt.amount(p.ytd_energy_tce),
-                el=fmt.amount(p.ytd_energy_tce_last_year),
-                y=fmt.amount(p.ytd_output_wan_yuan),
-                yl=fmt.amount(p.ytd_output_wan_yuan_last_year),
-                i=fmt.intensity(p.ytd_intensity_tce_per_wan_yuan),
+                e=link("annex2.ytd_energy_tce", fmt.amount(p.ytd_energy_tce)),
+                el=link("annex2.ytd_energy_tce_last_year", fmt.amount(p.ytd_energy_tce_last_year)),
+                y=link("annex2.ytd_output_wan_yuan", fmt.amount(p.ytd_output_wan_yuan)),
+                yl=link("annex2.ytd_output_wan_yuan_last_year", fmt.amount(p.ytd_output_wan_yuan_last_year)),
+                i=link(
+                    "annex2.ytd_intensity_tce_per_wan_yuan", fmt.intensity(p.ytd_intensity_tce_per_wan_yuan)
+                ),
                 il=fmt.intensity(p.ytd_intensity_last_year_tce_per_wan_yuan),
-                r=fmt.rate(p.ytd_change_rate_pct),
+                r=link("annex2.ytd_change_rate_pct", fmt.rate(p.ytd_change_rate_pct)),
                 t=fmt.rate(p.target_pct),
-                c=fmt.pct(p.completion_rate_pct),
+                c=link("annex2.completion_rate_pct", fmt.pct(p.completion_rate_pct)),
                 colour=colour,
                 word=p.colour_label,
             )

@@ -82,9 +82,11 @@ class Annex3Form(MonthForm):
         return f"<span style='color:{css}'><b>【{word}】</b></span>"
 
     def refresh(self) -> None:
-        p = self.session.progress.annex3
+        whole = self.session.progress
+        p = whole.annex3
         if p is None:
             return
+        link = self.figure_link
         self.summary.setText(
             self.tr(
                 "{label}（{basis}；折标系数 {version}）<br>"
@@ -94,24 +96,24 @@ class Annex3Form(MonthForm):
                 "碳排放：本年累计 <b>{co2}</b> 吨二氧化碳（上年同期 {co2l}，同比 {co2d}）<br>"
                 "<b>{allowance}</b>　（选中计算结果按 F2 查看计算过程）"
             ).format(
-                co2=fmt.amount(self.session.progress.ytd_co2_t),
-                co2l=fmt.amount(self.session.progress.ytd_co2_t_last_year),
-                co2d=fmt.rate(self.session.progress.co2_change_pct),
-                allowance=describe(p.allowance),
+                co2=link("ytd_co2_t", fmt.amount(whole.ytd_co2_t)),
+                co2l=link("ytd_co2_t_last_year", fmt.amount(whole.ytd_co2_t_last_year)),
+                co2d=link("co2_change_pct", fmt.rate(whole.co2_change_pct)),
+                allowance=link("remaining_allowance_tce", describe(p.allowance)),
                 label=self.session.period.label(),
                 basis=p.electricity_basis_line,
                 version=p.coefficient_version,
-                ytd=fmt.amount(p.ytd_tce),
+                ytd=link("annex3.ytd_tce", fmt.amount(p.ytd_tce)),
                 cap=fmt.amount(p.cap_tce),
-                used=fmt.pct(p.cap_used_pct),
-                proj=fmt.amount(p.projected_tce),
+                used=link("annex3.cap_used_pct", fmt.pct(p.cap_used_pct)),
+                proj=link("annex3.projected_tce", fmt.amount(p.projected_tce)),
                 method=p.projection_method_label,
                 total=self._badge(p.total_colour),
-                i=fmt.intensity(p.intensity),
+                i=link("annex3.intensity", fmt.intensity(p.intensity)),
                 unit=p.intensity_unit,
                 t=fmt.intensity(p.intensity_target),
                 icol=self._badge(p.intensity_colour),
-                yoy=fmt.rate(p.intensity_yoy_change_pct),
+                yoy=link("annex3.intensity_yoy_change_pct", fmt.rate(p.intensity_yoy_change_pct)),
                 yt=fmt.rate(p.intensity_yoy_target_pct),
                 ycol=self._badge(p.intensity_yoy_colour),
             )

@@ -4,11 +4,12 @@ and the district summary with ΣE/ΣY totals. Everything across units is read-on
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -41,7 +42,7 @@ from gui.session import UnitSession
 from gui.settings import Settings
 from gui.worker import Worker, on_own_store
 from model.calc.completeness import CORRECTED, LATE, MISSING, ON_TIME, Completeness
-from model.calc.summary import DistrictView, district_view
+from model.calc.summary import DistrictView, RowLine, district_view
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.periods import Period, parse_period
@@ -58,6 +59,7 @@ from model.exchange.district import (
 )
 from model.exchange.received import CertificatePreview, certificate_preview, newest_reported_period
 from model.exchange.targets import apply_target_changes, export_targets, read_target_changes
+from model.plan.spec import ANNEX2_DISTRICT_RATE, REPORT_RATE
 from model.reports.export import PDF, XLSX, district_summary_file
 from model.safety import files
 from model.store.database import Store, open_database
@@ -213,6 +215,9 @@ TOTAL_FIGURES = {
     0: "annex2_total.energy_tce",
     1: "annex2_total.change_rate_pct",
     6: "annex2_total.energy_tce",
+    7: "annex2_total.energy_tce_last_year",
+    8: "annex2_total.output_wan_yuan",
+    9: "annex2_total.output_wan_yuan_last_year",
 }
 
 
@@ -267,19 +272,33 @@ class DistrictPage(RefreshWhenShown, QWidget):
         self.summary_table.setModel(self.summary_model)
         self.summary_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.summary_table.customContextMenuRequested.connect(self._summary_menu)
-        explain_key = QShortcut(QKeySequence(Qt.Key.Key_F2), self.summary_table)
-        explain_key.activated.connect(lambda: self.explain_total(self.summary_table.currentIndex().column()))
+        self.summary_table.installEventFilter(self)  # F2: 计算过程 of the total row's figure
+        self.show_menu: Callable[[QMenu, Any], Any] = lambda menu, where: menu.exec(where)
         header = self.summary_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(0)  # the rows in sight: the figures below are alike in width
         for table in (self.grid_view, self.summary_table):  # rows of one height, never measured
             table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.notes = QLabel()  # 同口径 exclusions, corrections with their reasons, computed indicators
+        self.notes = QLabel()  # 同口径 exclusions, corrections with their reasons
         self.notes.setWordWrap(True)
+        # the figures the district computes (A1-02, A4-23, district task totals, carbon): F2 explains
+        self.computed = QListWidget()
+        self.computed.setAccessibleName(self.tr("区里计算的数字"))
+        self.computed.setToolTip(self.tr("选中后按 F2 或回车查看计算过程"))
+        self.computed.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.computed.customContextMenuRequested.connect(self._computed_menu)
+        self.computed.itemActivated.connect(
+            lambda item: self.explain_figure(item.data(Qt.ItemDataRole.UserRole))
+        )
+        self.computed.installEventFilter(self)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.grid_view)
         splitter.addWidget(self.summary_table)
+        splitter.addWidget(self.computed)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.heading)
@@ -346,25 +365,59 @@ class DistrictPage(RefreshWhenShown, QWidget):
             )
         )
         self.summary_model.set_rows(summary_rows(summary))
-        computed = [
-            self.tr("{id} 本期 {value}：{source}").format(
-                id=r.id, value=fmt.rate(r.value) if r.annex == 1 else fmt.pct(r.value), source=r.source
+        self.notes.setText("\n".join(summary.notes))
+        self.computed.clear()
+        for text, figure in self._computed_lines(summary):
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, figure)
+            self.computed.addItem(item)
+        if self.computed.count():
+            self.computed.setCurrentRow(0)
+
+    def _row_value(self, row: RowLine) -> str:
+        """A rate (A1-02), a share of reports (A4-23), or a district task value in its target's unit."""
+        if row.computed == ANNEX2_DISTRICT_RATE:
+            return fmt.rate(row.value)
+        if row.computed == REPORT_RATE:
+            return fmt.pct(row.value)
+        return self.tr("{value}（目标 {target}）").format(value=fmt.amount(row.value), target=row.target)
+
+    def _computed_lines(self, summary: DistrictView) -> list[tuple[str, str]]:
+        """(text, district figure) of each value the district computes rather than receives."""
+        lines = [
+            (
+                self.tr("{id} 本期 {value}：{source}").format(
+                    id=r.id, value=self._row_value(r), source=r.source
+                ),
+                f"annex{r.annex}.{r.id}.value",
             )
             for r in summary.annex1 + summary.annex4
             if r.source
         ]
         if summary.annex3_ytd_co2_t is not None:
-            computed.append(
-                self.tr("重点用能单位碳排放合计 {c} 吨二氧化碳（{n} 个单位），同比 {d}").format(
-                    c=fmt.amount(summary.annex3_ytd_co2_t),
-                    n=len(summary.annex3_co2_units),
-                    d=fmt.rate(summary.annex3_co2_change_pct),
+            lines.append(
+                (
+                    self.tr("重点用能单位碳排放合计 {c} 吨二氧化碳（{n} 个单位），同比 {d}").format(
+                        c=fmt.amount(summary.annex3_ytd_co2_t),
+                        n=len(summary.annex3_co2_units),
+                        d=fmt.rate(summary.annex3_co2_change_pct),
+                    ),
+                    "annex3_ytd_co2_t",
+                )
+            )
+        if summary.annex3_ytd_tce is not None:
+            lines.append(
+                (
+                    self.tr("重点用能单位累计综合能耗合计 {e} 吨标准煤（{n} 个单位）").format(
+                        e=fmt.amount(summary.annex3_ytd_tce), n=summary.annex3_units_counted
+                    ),
+                    "annex3_ytd_tce",
                 )
             )
         from model.reports.tables import carbon_note
 
-        computed += [note for note in [carbon_note(summary)] if note]
-        self.notes.setText("\n".join(summary.notes + computed))
+        lines += [(note, "ytd_co2_t") for note in [carbon_note(summary)] if note]
+        return lines
 
     def show_cell(self, index: Index) -> None:
         grid = self.grid_model.grid
@@ -385,20 +438,49 @@ class DistrictPage(RefreshWhenShown, QWidget):
             return
         menu = QMenu(self)
         menu.addAction(self.tr("计算过程(&E)…"), lambda: self.explain_total(index.column()))
-        menu.exec(self.summary_table.viewport().mapToGlobal(pos))
+        self.show_menu(menu, self.summary_table.viewport().mapToGlobal(pos))
 
     def _is_total(self, row: int) -> bool:
         return row == self.summary_model.rowCount() - 1 and row >= 0
 
     def explain_total(self, column: int) -> None:
         """The district total of that column: formula, units counted and units left out with why."""
-        if self.view is None or column not in TOTAL_FIGURES:
+        if column in TOTAL_FIGURES:
+            self.explain_figure(TOTAL_FIGURES[column])
+
+    def explain_figure(self, figure: str) -> None:
+        """A district figure explained by the same model function as `main.py explain --period P FIGURE`."""
+        if self.view is None:
             return
         from gui.explain_dialog import ExplainDialog
         from model.calc.explain import explain_district
 
-        self.explain_dialog = ExplainDialog(explain_district(self.view, TOTAL_FIGURES[column]), self)
+        self.explain_dialog = ExplainDialog(explain_district(self.view, figure), self)
         self.explain_dialog.show()
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        """F2 in the summary table or the list of computed figures: 计算过程 of the current one."""
+        if event.type() != QEvent.Type.KeyPress or event.key() != Qt.Key.Key_F2:
+            return super().eventFilter(watched, event)
+        if watched is self.summary_table:
+            current = self.summary_table.currentIndex()
+            if self._is_total(current.row()):  # a unit's own row: its figures come from its package
+                self.explain_total(current.column())
+            return True
+        if watched is self.computed and self.computed.currentItem() is not None:
+            self.explain_figure(self.computed.currentItem().data(Qt.ItemDataRole.UserRole))
+            return True
+        return super().eventFilter(watched, event)
+
+    def _computed_menu(self, pos: Any) -> None:
+        item = self.computed.itemAt(pos)
+        if item is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(
+            self.tr("计算过程(&E)…"), lambda: self.explain_figure(item.data(Qt.ItemDataRole.UserRole))
+        )
+        self.show_menu(menu, self.computed.viewport().mapToGlobal(pos))
 
     # ---- import --------------------------------------------------------------------------------
     def choose_packages(self) -> None:

@@ -805,19 +805,28 @@ class MonthGridModel(GridModel):
 
 
 class Summary(QWidget):
-    """A wrapped paragraph whose new text does not lay the window out again.
+    """A wrapped paragraph whose new text does not lay the window out again; its links say which figure
+    to explain (`linkActivated`).
 
     A word-wrapped QLabel asks its parents to lay out on every new text, so after each save the whole
     window was laid out and painted again (~5 ms). Here the label sits alone in a box whose height is
     fixed, and changes only when the text needs more or fewer lines.
     """
 
+    linkActivated = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.RichText)
+        # the figures of the summary are links: a click, or Tab to one and Enter, shows its 计算过程
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.label.linkActivated.connect(self.linkActivated)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def textInteractionFlags(self) -> Qt.TextInteractionFlag:
+        return self.label.textInteractionFlags()
 
     def text(self) -> str:
         return self.label.text()
@@ -854,6 +863,7 @@ class MonthForm(QWidget):
         super().__init__(parent)
         self.session = session
         self.summary = Summary()
+        self.summary.linkActivated.connect(self.explain_figure)
         self.model = model
         model.setParent(self)
         self.view = GridView(self)
@@ -879,6 +889,19 @@ class MonthForm(QWidget):
         model.dataChanged.connect(self.fit_cells)
         self.refresh()
         self.fit_columns()
+
+    @staticmethod
+    def figure_link(figure: str, text: str) -> str:
+        """A figure of the summary line, linked to its 计算过程 (a key of `progress --json`)."""
+        return f"<a href='{figure}'>{text}</a>"
+
+    def explain_figure(self, figure: str) -> None:
+        """计算过程 of a summary figure, with its input cells selected in the grid."""
+        from gui.explain_dialog import ExplainDialog
+        from model.calc.explain import explain
+
+        self.explain_dialog = ExplainDialog(explain(self.session.report, figure), self, self.view.highlight)
+        self.explain_dialog.show()
 
     def fit_columns(self) -> None:
         """Every column as wide as its widest text (never "绿…"), growing only, so a clerk's widening

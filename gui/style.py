@@ -10,3 +10,4 @@ EXPLAINED_CELL = QColor("#fff3d6")
 DERIVED_CELL = QColor("#f2f4f7")
 LOCKED_CELL = QColor("#e6e6e6")
 LOCKED_TEXT = QColor("#6b6b6b")
+FOCUS_COLOUR = "#1a56c4"  # the keyboard focus on a home card

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QColor, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -29,6 +29,7 @@ class Column:
     suffix: str = ""  # a stored field "<row id>.<suffix>"; empty for a derived column
     derive: Callable[[Any, RowProgress | None], Derived] | None = None
     share: int = 0  # words that wrap: the column's share of the free width (0: as wide as its content)
+    figure: str = ""  # the row's derived figure the column shows (a key of `progress --json`), for F2
 
 
 def _colour(_row: Any, p: RowProgress | None) -> Derived:
@@ -67,8 +68,9 @@ class RowsModel(GridModel):
                     derive=lambda r, p: Derived(
                         fmt.pct(p.share_of_target_pct) if p and p.share_of_target_pct is not None else ""
                     ),
+                    figure="share_of_target_pct",
                 ),
-                Column(self.tr("预警"), derive=_colour),
+                Column(self.tr("预警"), derive=_colour, figure="colour"),
             ]
         return [
             Column(self.tr("主要领域"), derive=lambda r, p: Derived(r.area, numeric=False)),
@@ -83,7 +85,7 @@ class RowsModel(GridModel):
             Column(self.tr("量化指标完成值"), "value"),
             Column(self.tr("工作进展说明"), "narrative", share=2),
             Column(self.tr("证明材料"), derive=self._evidence_count),
-            Column(self.tr("预警"), derive=_colour),
+            Column(self.tr("预警"), derive=_colour, figure="colour"),
         ]
 
     def _evidence_count(self, row: Any, _p: RowProgress | None) -> Derived:
@@ -134,6 +136,19 @@ class RowsModel(GridModel):
             return None
         f = self._fields.get(f"{self.rows()[row].id}.{suffix}")
         return (str(self.session.period), f) if f else None
+
+    def figure_of(self, row: int, column: int) -> str | None:
+        figure = self.columns[column].figure
+        return f"annex{self.annex}.{self.rows()[row].id}.{figure}" if figure else None
+
+    def locate(self, period: str, field: str) -> QModelIndex | None:
+        """The cell of a field: values carry forward, so an earlier month's entry shows in this row."""
+        row_id, _, suffix = field.rpartition(".")
+        for row, plan_row in enumerate(self.rows()):
+            for column, c in enumerate(self.columns):
+                if plan_row.id == row_id and c.suffix == suffix and period <= str(self.session.period):
+                    return self.index(row, column)
+        return None
 
     def derived(self, row: int, column: int) -> Derived:
         derive = self.columns[column].derive

@@ -142,6 +142,7 @@ def main() -> int:
                 settle()
                 save(window, name)
             if unit_id == "fengjing":
+                explain_by_keyboard(window, settle, save)
                 QTimer.singleShot(
                     300,
                     lambda: (save(qapp.activeModalWidget(), "shortcuts"), qapp.activeModalWidget().reject()),
@@ -150,6 +151,63 @@ def main() -> int:
             window.close()
         store.close()
     return 0
+
+
+def explain_by_keyboard(window, settle, save) -> None:  # type: ignore[no-untyped-def]
+    """计算过程 reached with the keyboard only: Tab to the allowance card, F2; then Ctrl+3 to annex 4, the
+    arrow keys to a task's 预警 cell, F2 (its input cells are selected in the grid behind the dialog)."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    settle()
+    home = window.tabs.currentWidget()
+    for _ in range(60):  # Tab round the window until the allowance card has the focus
+        focused = QApplication.focusWidget()
+        if getattr(focused, "title", "") == "剩余用能空间":
+            break
+        QTest.keyClick(focused or window, Qt.Key.Key_Tab)
+        settle()
+    card = QApplication.focusWidget()
+    page = home.widget()
+    bottom = max(c.geometry().bottom() for c in home.cards[:3]) + 3
+    save_crop(page, QRect(0, 0, page.width(), bottom), save, "allowance-card")
+    QTest.keyClick(card, Qt.Key.Key_F2)
+    settle()
+    save(home.explain_dialog, "explain-card")
+    home.explain_dialog.close()
+    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    settle()
+    form = window.tabs.currentWidget()
+    view, model = form.view, form.model
+    target_row = [r.id for r in model.rows()].index("A4-12")
+    target_column = next(c for c, column in enumerate(model.columns) if column.figure == "colour")
+    view.setFocus()
+    for key, done in (
+        (Qt.Key.Key_Down, lambda: view.currentIndex().row() >= target_row),
+        (Qt.Key.Key_Right, lambda: view.currentIndex().column() >= target_column),
+    ):
+        for _ in range(80):
+            if done():
+                break
+            QTest.keyClick(view, key)
+        settle()
+    QTest.keyClick(view, Qt.Key.Key_F2)
+    settle()
+    save(window, "explain-task-grid")
+    save(view.explain_dialog, "explain-task")
+    view.explain_dialog.close()
+
+
+def save_crop(widget, rect, save, name) -> None:  # type: ignore[no-untyped-def]
+    """`save` of a part of a widget (the home page's first row of cards)."""
+
+    class Part:
+        def grab(self):  # type: ignore[no-untyped-def]
+            return widget.grab(rect)
+
+    save(Part(), name)
 
 
 if __name__ == "__main__":

@@ -174,6 +174,38 @@ def test_the_built_program_reads_workbooks_through_defusedxml(office: Office) ->
     assert refused.returncode != 0 and "不安全的 XML" in refused.stderr and "Traceback" not in refused.stderr
 
 
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+def test_the_built_program_reads_the_qr_code_of_a_printed_page(office: Office) -> None:
+    """verify-print: the bundled zxing-cpp and Pillow decode a page scanned to PNG or photographed to
+    JPEG; a PDF goes through the external pdftoppm, and without it the program says so in one line."""
+    from PIL import Image
+
+    office.run("init")
+    office.run("enter", "--unit", "枫泾镇", "--period", "2024-02", *FIGURES)
+    office.run("keys", "new", "--unit", "枫泾镇", "-o", "k.p12")
+    office.run("export", "pdf", "--unit", "枫泾镇", "--period", "2024-02", "--key", "k.p12", "-o", "r.pdf")
+    folder = office.folder
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-f", "2", "-l", "2", "-png", "r.pdf", "scan"], cwd=folder, check=True
+    )
+    scan = next(folder.glob("scan*.png"))
+    Image.open(scan).convert("RGB").save(folder / "photo.jpg", quality=85)
+    for name in (scan.name, "photo.jpg"):
+        checked = json.loads(office.run("verify-print", name, "--json", ok=False).stdout)
+        (page,) = checked["pages"]
+        assert (page["mark"]["unit_id"], page["mark"]["period"], page["mark"]["page"]) == (
+            "fengjing",
+            "2024-02",
+            2,
+        )
+        assert page["held"] is False  # read, and this database received no package: it says so
+    pages = json.loads(office.run("verify-print", "r.pdf", "--json", ok=False).stdout)["pages"]
+    assert [p["mark"]["page"] for p in pages] == list(range(1, pages[0]["mark"]["pages"] + 1))  # every page
+    without = office.run("verify-print", "r.pdf", env={"PATH": str(folder / "empty")}, ok=False)
+    assert without.returncode != 0 and without.stdout == ""
+    assert "缺少 pdftoppm（poppler-utils）" in without.stderr and "Traceback" not in without.stderr
+
+
 @pytest.mark.skipif(not LINUX, reason="the window's settings are placed through XDG_CONFIG_HOME (Linux)")
 def test_window_starts_offscreen_and_quits(office: Office) -> None:
     office.run("init")

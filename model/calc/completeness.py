@@ -213,6 +213,7 @@ class ReportRate:
 
     on_time: int
     expected: int  # cells due (or already received) of units that are neither exempt nor the district office
+    by_unit: tuple[tuple[str, int, int], ...] = ()  # (unit id, on time, expected) of each expected unit
 
     @property
     def pct(self) -> float | None:
@@ -221,14 +222,12 @@ class ReportRate:
 
 def report_rate(plan: Plan, grid: Completeness) -> ReportRate:
     expected = {u.id for u in expected_units(plan)}
-    cells = [
-        c
-        for row in grid.units
-        if row.unit_id in expected
-        for c in row.cells
-        if c.state in (*RECEIVED_STATES, MISSING)
-    ]
-    return ReportRate(sum(1 for c in cells if c.on_time), len(cells))
+    by_unit = []
+    for row in grid.units:
+        if row.unit_id in expected:
+            cells = [c for c in row.cells if c.state in (*RECEIVED_STATES, MISSING)]
+            by_unit.append((row.unit_id, sum(1 for c in cells if c.on_time), len(cells)))
+    return ReportRate(sum(u[1] for u in by_unit), sum(u[2] for u in by_unit), tuple(by_unit))
 
 
 def held_versions(store: Store, plan: Plan) -> list[HeldVersion]:

@@ -10,19 +10,21 @@ it is. `explain_district(view, figure)` explains a district total: the units inc
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from model.calc.carbon import CarbonProgress
-from model.calc.progress import MonthTable, months_due
+from model.calc.formulas import DONE
+from model.calc.progress import MonthTable, RowProgress, colour_label, months_due
 from model.calc.report import UnitReport
-from model.calc.summary import DistrictView
+from model.calc.summary import DISTRICT_TOTAL, DistrictView, RowLine
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.i18n import translate
-from model.plan.spec import LAST_YEAR
+from model.plan.spec import ANNEX2_DISTRICT_RATE, LAST_YEAR, REPORT_RATE, Annex1Row, Annex4Row
 
-AMOUNT, RATE, PCT, INTENSITY, TEXT = "amount", "rate", "pct", "intensity", "text"
+_T = translate
+AMOUNT, RATE, PCT, INTENSITY, TEXT, COLOUR = "amount", "rate", "pct", "intensity", "text", "colour"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class _Recipe:
     formula: str
     kind: str
     inputs: Callable[[_Context], list[Input]]
+    # for a row's verdict the words and formula depend on the row (its measure, its targets)
+    describe: Callable[[_Context], tuple[str, str]] | None = None
 
 
 class _Context:
@@ -87,6 +91,7 @@ class _Context:
         self.table = MonthTable(report.plan.year, report.figures)
         self.n = report.period.month
         self.used = {key for values in self.table.values.values() for key in values}
+        self.row: RowProgress | None = None  # the annex-1 / annex-4 row a row figure belongs to
 
     def period(self, month: int) -> str:
         return f"{self.plan.year:04d}-{month:02d}"
@@ -112,6 +117,21 @@ class _Context:
     def cell(self, month: int, key: str) -> Input:
         f = self.plan.field(key)
         return Input(f.display_label, self.table.value(month, key), f.unit, self.period(month), key)
+
+    def latest(self, key: str) -> Input:
+        """A cumulative field of annex 1 or 4 in month N: the newest month up to N that holds it (an
+        earlier month's entry carries forward); when none does, the cell of month N, 未填."""
+        t = self.table
+        month = next(
+            (m for m in range(self.n, 0, -1) if key in t.values.get(m, {}) or key in t.texts.get(m, {})),
+            self.n,
+        )
+        f = self.plan.field(key)
+        value = t.texts.get(month, {}).get(key, t.value(month, key))
+        return Input(f.display_label, value, f.unit, self.period(month), key)
+
+    def has_field(self, key: str) -> bool:
+        return any(f.key == key for f in self.plan.fields_for(self.progress.unit_id))
 
     def derived(self, label: str, value: float | None, unit: str = "") -> Input:
         return Input(label, value, unit, "", translate("explain", "本表计算"))
@@ -273,7 +293,162 @@ def _carbon_intensity(c: _Context) -> list[Input]:
     ]
 
 
-_T = translate
+# ---- annex 1 and 4 rows: share of the target, 序时进度, the warning -------------------------------
+
+
+def _plan_row(c: _Context) -> Annex1Row | Annex4Row:
+    assert c.row is not None
+    rows = c.plan.annex1 if c.row.annex == 1 else c.plan.annex4
+    return next(r for r in rows if r.id == c.row.id)
+
+
+def _computed(c: _Context) -> bool:
+    row = _plan_row(c)
+    return bool(row.computed if isinstance(row, Annex1Row) else row.quantity and row.quantity.computed)
+
+
+def _row_targets(c: _Context) -> list[tuple[str, float, str, str]]:
+    """(field suffix, target value, unit, op) of the row's quantitative targets judged for this unit."""
+    row = _plan_row(c)
+    if isinstance(row, Annex1Row):
+        if row.measure in ("rate", "quantity") and row.target_value is not None:
+            return [("value", row.target_value, row.target_unit, "<=" if row.measure == "rate" else ">=")]
+        return []
+    uid = c.progress.unit_id
+    return [
+        (suffix, q.value, q.unit, q.op)
+        for suffix, q in row.quantities
+        if not q.computed and row.role_of(uid, q) != "contribution"
+    ]
+
+
+def _target_input(c: _Context, value: float, unit: str, op: str) -> Input:
+    sign = {">=": "≥", "<=": "≤"}.get(op, "")
+    where = translate("explain", "计划附件{n}").format(n=c.row.annex if c.row else "")
+    return Input(translate("explain", "全年目标（{sign}）").format(sign=sign), value, unit, "", where)
+
+
+def _row_cell(c: _Context, suffix: str) -> list[Input]:
+    key = f"{c.row.id}.{suffix}" if c.row else ""
+    return [c.latest(key)] if c.has_field(key) else []
+
+
+def _month_input(c: _Context) -> Input:
+    done = c.row is not None and c.row.annex == 4 and c.row.status == DONE
+    return Input(
+        translate("explain", "月份 N（任务已完成时按全年 12 个月）")
+        if done
+        else translate("explain", "月份 N"),
+        12 if done else c.n,
+        translate("explain", "月"),
+        "",  # not a stored cell: nothing to select in the form
+        translate("explain", "报告期 {p}").format(p=c.period(c.n)),
+    )
+
+
+def _row_share(c: _Context) -> list[Input]:
+    targets = _row_targets(c)[:1]
+    return [*_row_cell(c, "value"), *[_target_input(c, v, unit, op) for _s, v, unit, op in targets]]
+
+
+def _row_elapsed(c: _Context) -> list[Input]:
+    return [*(_row_cell(c, "status") if c.row and c.row.annex == 4 else []), _month_input(c)]
+
+
+def _row_colour(c: _Context) -> list[Input]:
+    row = _plan_row(c)
+    inputs = [*_row_cell(c, "status"), *_row_cell(c, "progress_pct")]
+    for suffix, value, unit, op in _row_targets(c):
+        inputs += [*_row_cell(c, suffix), _target_input(c, value, unit, op)]
+    if isinstance(row, Annex1Row):
+        for i, cond in enumerate(row.conditions, start=1):
+            inputs += [*_row_cell(c, f"condition{i}"), _target_input(c, cond.value, cond.unit, cond.op)]
+    assert c.row is not None
+    if c.row.elapsed_pct is not None or c.row.progress_pct is not None:
+        inputs.append(_month_input(c))
+    return inputs
+
+
+def _judged(c: _Context) -> list[str]:
+    """How each quantitative target of the row is judged: "rate", "elapsed", "level" or "year_end"."""
+    row = _plan_row(c)
+    if isinstance(row, Annex1Row):
+        return (
+            {"rate": ["rate"], "quantity": ["elapsed"]}.get(row.measure, [])
+            if row.target_value is not None
+            else []
+        )
+    uid = c.progress.unit_id
+    return [q.judged for _s, q in row.quantities if not q.computed and row.role_of(uid, q) != "contribution"]
+
+
+_JUDGED_WORDS = {
+    "rate": (
+        _T("explain", "变化率 r 不高于目标 t 为绿色；未达到但差距不超过目标的 {gap} 为黄色；否则红色"),
+        "r ≤ t → 绿；r − t ≤ |t| × {gap} → 黄；否则红",
+    ),
+    "rate2021": (
+        _T("explain", "变化率 r 不高于目标 t 为绿色；有所下降（r ≤ 0）但未达到为黄色；不降反升为红色"),
+        "r ≤ t → 绿；r ≤ 0 → 黄；否则红",
+    ),
+    "elapsed": (
+        _T("explain", "完成目标比例 s 与序时进度 e 比较：不低于为绿色；不低于 e × (1 − {gap}) 为黄色；否则红色"),
+        "s ≥ e → 绿；s ≥ e × (1 − {gap}) → 黄；否则红",
+    ),
+    "level": (
+        _T("explain", "完成值 v 须保持在目标 t：达到为绿色；差距不超过目标的 {gap} 为黄色；否则红色"),
+        "v 达到 t → 绿；|t − v| ≤ |t| × {gap} → 黄；否则红",
+    ),
+    "year_end": (
+        _T("explain", "年底评价的目标：已达到为绿色；未达到时 12 月前不定色，12 月（或任务已完成）为红色"),
+        "v 达到 t → 绿；N = 12 且未达到 → 红",
+    ),
+    "status": (
+        _T(
+            "explain",
+            "按进展状态定色：滞后为红色；未开始不为绿色；推进中且填了完成进度 p 时，"
+            "p 不低于序时进度 N/12 为绿色，不低于 N/12 × (1 − {gap}) 为黄色，否则红色",
+        ),
+        "推进中：p ≥ N/12 → 绿；p ≥ N/12 × (1 − {gap}) → 黄；否则红",
+    ),
+}  # fmt: skip
+
+
+def _row_colour_words(c: _Context) -> tuple[str, str]:
+    """The rules the row's colour comes from, with the plan's yellow band filled in."""
+    rules, row = c.plan.rules, _plan_row(c)
+    kinds = _judged(c)
+    if rules.warning_rule == "ndrc2021":
+        kinds = ["rate2021" if k == "rate" else k for k in kinds]
+    if isinstance(row, Annex4Row) or row.measure not in ("rate", "quantity"):
+        kinds = ["status", *kinds]
+    if isinstance(row, Annex1Row) and row.conditions:
+        kinds.append("level")
+    gap = fmt.pct(rules.yellow_gap_share * 100)
+    chosen = [_JUDGED_WORDS[k] for k in dict.fromkeys(kinds)]
+    words = "；".join(w.format(gap=gap) for w, _f in chosen)
+    formula = "；".join(f.format(gap=gap) for _w, f in chosen) or "—"
+    return words + translate("explain", "；各项取较差的颜色"), formula
+
+
+def _row_recipes(annex: int) -> dict[str, _Recipe]:
+    n = "annex1" if annex == 1 else "annex4"
+    return {
+        f"{n}.*.share_of_target_pct": _Recipe(
+            _T("explain", "完成目标比例"),
+            _T("explain", "本年累计完成值（取报告期及以前最近一次填报的值）除以全年目标"),
+            "s = 完成值 / 全年目标 × 100%", PCT, _row_share,
+        ),
+        f"{n}.*.elapsed_pct": _Recipe(
+            _T("explain", "序时进度"), _T("explain", "报告期已过月份占全年的比例"),
+            "e = N / 12 × 100%", PCT, _row_elapsed,
+        ),
+        f"{n}.*.colour": _Recipe(
+            _T("explain", "预警"), "", "", COLOUR, _row_colour, _row_colour_words,
+        ),
+    }  # fmt: skip
+
+
 _RECIPES: dict[str, _Recipe] = {
     "annex2.ytd_energy_tce": _Recipe(
         _T("explain", "本年累计综合能耗"), _T("explain", "1–N月各月综合能耗（考核口径）相加"),
@@ -367,6 +542,7 @@ for _annex, _denominator in (
         ),
     }  # fmt: skip
 _CARBON_KEYS = ("ytd_co2_t", "ytd_co2_t_last_year", "co2_change_pct")
+_RECIPES.update(_row_recipes(1) | _row_recipes(4))
 _PER_MONTH = ".allowance.per_month_tce"
 
 
@@ -386,12 +562,18 @@ def _lookup(data: Any, path: str) -> tuple[bool, Any]:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
+        elif isinstance(node, list) and (
+            rows := [n for n in node if isinstance(n, dict) and n.get("id") == part]
+        ):
+            node = rows[0]  # an annex-1 / annex-4 row by its id (annex4.A4-13.colour)
         else:
             return False, None
     return True, node
 
 
 def _shown(kind: str, value: Any) -> tuple[str, str]:
+    if kind == COLOUR:
+        return colour_label(value), ""  # a verdict: nothing is rounded
     if kind == TEXT or not isinstance(value, int | float) or isinstance(value, bool):
         return ("—" if value is None else str(value)), translate("explain", "不舍入")
     if kind == RATE:
@@ -416,7 +598,22 @@ def _canonical(report: UnitReport, figure: str) -> tuple[str, bool]:
         return f"{annex}.allowance.remaining_tce", True
     if figure.endswith(_PER_MONTH):
         return figure[: -len(_PER_MONTH)] + ".allowance.remaining_tce", True
+    parts = figure.split(".")
+    if len(parts) == 3 and parts[0] in ("annex1", "annex4"):
+        return f"{parts[0]}.*.{parts[2]}", False
     return figure, False
+
+
+def _row(report: UnitReport, figure: str) -> RowProgress | None:
+    """The annex-1 / annex-4 row a figure such as `annex4.A4-13.colour` or `annex4.0.colour` belongs to."""
+    parts = figure.split(".")
+    if len(parts) != 3 or parts[0] not in ("annex1", "annex4"):
+        return None
+    rows = report.progress.annex1 if parts[0] == "annex1" else report.progress.annex4
+    by_id = [r for r in rows if r.id == parts[1]]
+    if by_id:
+        return by_id[0]
+    return rows[int(parts[1])] if parts[1].isdigit() and int(parts[1]) < len(rows) else None
 
 
 def explain(report: UnitReport, figure: str) -> Explanation:
@@ -432,20 +629,33 @@ def explain(report: UnitReport, figure: str) -> Explanation:
     key, per_month = _canonical(report, figure)
     recipe = _RECIPES.get(key)
     ctx = _Context(report)
+    ctx.row = _row(report, figure)
     a3 = report.progress.annex3
     basis = a3.electricity_basis_line if a3 else translate("explain", "附件2按吨标准煤填报，不涉及电力折标")
     versions = (report.coefficient_version, basis, report.progress.emission_factor_version or "")
+    if _row(report, figure) is not None:
+        versions = ("", "", "")  # a task or indicator: no coefficient, no factor
     if recipe is None:
         shown, rounding = _shown(TEXT, value)
         words = translate("explain", "此项不是计算结果：取自计划或录入数据，原样显示。")
         return Explanation(figure, figure, words, "—", [], value, shown, rounding, *versions)
     label, words, formula = recipe.label, recipe.words, recipe.formula
+    if recipe.describe is not None:
+        words, formula = recipe.describe(ctx)
+    if ctx.row is not None:
+        label = f"{ctx.row.id} {label}"
     if per_month:
         label = translate("explain", "剩余用能空间（月均）")
         words += translate("explain", "；再除以本年剩余月数（目标已无法完成时不给月均）")
         formula += "；R月均 = R / (12 − N)"
     shown, rounding = _shown(recipe.kind, value)
+    if recipe.kind == COLOUR and ctx.row is not None:
+        shown = ctx.row.colour_label
     notes = _notes(report, key)
+    if ctx.row is not None and _computed(ctx):
+        notes.append(translate("explain", "此项的完成值由区里计算（见区汇总的计算过程），本单位不填报。"))
+    if ctx.row is not None and ctx.row.role == "contribution":
+        notes.append(translate("explain", "本单位填报的是对全区目标的贡献值，由区里合计，不单独预警。"))
     return Explanation(
         figure, label, words, formula, recipe.inputs(ctx), value, shown, rounding, *versions, notes
     )
@@ -483,11 +693,14 @@ def _notes(report: UnitReport, key: str) -> list[str]:
 
 def explain_text(e: Explanation) -> str:
     """The explanation as the CLI prints it and the window's dialog shows it."""
+    result = (
+        translate("explain", "结果：{shown}（{rounding}；未舍入值 {raw}）")
+        if e.rounding
+        else translate("explain", "结果：{shown}")
+    )
     lines = [
         f"{e.label}（{e.figure}）",
-        translate("explain", "结果：{shown}（{rounding}；未舍入值 {raw}）").format(
-            shown=e.shown, rounding=e.rounding, raw=e.value
-        ),
+        result.format(shown=e.shown, rounding=e.rounding, raw=e.value),
         translate("explain", "算法：{words}").format(words=e.words),
         translate("explain", "公式：{formula}").format(formula=e.formula),
     ]
@@ -495,7 +708,8 @@ def explain_text(e: Explanation) -> str:
         lines.append(translate("explain", "输入："))
         for i in e.inputs:
             where = i.period or i.field
-            lines.append(f"  {where}  {i.label}  {i.shown} {i.unit}".rstrip())
+            unit = i.unit if i.value is not None else ""
+            lines.append(f"  {where}  {i.label}  {i.shown} {unit}".rstrip())
     if e.coefficient_version:
         lines.append(translate("explain", "折标系数版本：{v}").format(v=e.coefficient_version))
     if e.electricity_basis:
@@ -557,6 +771,13 @@ _DISTRICT: dict[str, tuple[str, str, str, str]] = {
         _T("explain", "各单位能耗、产值分别相加后再计算变化率，不是各单位变化率的平均"),
         "r = (ΣE / ΣE上年) ÷ (ΣY / ΣY上年) − 1", RATE,
     ),
+    "annex2_total.output_wan_yuan_last_year": (
+        _T("explain", "全区上年同期累计产值（附件2）"), _T("explain", "同一批单位的上年同期累计产值相加"), "ΣY上年 = Σ单位 ΣY上年", AMOUNT,
+    ),
+    "report_rate_pct": (
+        _T("explain", "节能月报上报率"), _T("explain", "各单位按时收到的月报份数之和除以应报份数之和（免报单位和汇总单位本身不计）"),
+        "上报率 = Σ按时 / Σ应报 × 100%", PCT,
+    ),
     "annex3_ytd_tce": (
         _T("explain", "重点用能单位累计综合能耗合计（附件3）"), _T("explain", "数据齐全的单位累计能耗相加"), "ΣE = Σ单位 ΣE单位", AMOUNT,
     ),
@@ -572,16 +793,22 @@ _DISTRICT: dict[str, tuple[str, str, str, str]] = {
 
 def explain_district(view: DistrictView, figure: str) -> Explanation:
     """A district total: its formula, the units included with their figures, and those left out with why."""
+    row = _district_row(view, figure)
+    if row is not None:
+        return _explain_district_row(view, row, figure)
     if figure not in _DISTRICT:
+        rows = [f"annex{r.annex}.{r.id}.value" for r in view.annex1 + view.annex4 if r.computed]
         raise UserError(
             translate("explain", "没有名为“{figure}”的全区合计。可查看：{keys}").format(
-                figure=figure, keys="、".join(_DISTRICT)
+                figure=figure, keys="、".join([*_DISTRICT, *rows])
             )
         )
     label, words, formula, kind = _DISTRICT[figure]
     _found, value = _lookup(view.to_dict(), figure)
     if figure.startswith("annex2_total."):
         inputs, left = _district_annex2(view, figure.split(".", 1)[1])
+    elif figure == "report_rate_pct":
+        inputs, left = _district_report_rate(view)
     elif figure == "ytd_co2_t":
         co2 = {x.unit_id: (x.unit_name, x.ytd_co2_t) for x in view.annex2} | {
             x.unit_id: (x.unit_name, x.ytd_co2_t) for x in view.annex3
@@ -602,3 +829,70 @@ def explain_district(view: DistrictView, figure: str) -> Explanation:
     notes = [translate("explain", "计入 {n} 个单位。").format(n=len({i.label for i in inputs}))]
     notes += [translate("explain", "未计入：{why}").format(why=why) for why in left]
     return Explanation(figure, label, words, formula, inputs, value, shown, rounding, notes=notes)
+
+
+def _district_report_rate(view: DistrictView) -> tuple[list[Input], list[str]]:
+    inputs = [
+        Input(
+            name,
+            translate("explain", "按时 {a} 份 / 应报 {b} 份").format(a=a, b=b),
+            "",
+            view.period,
+            "report_rate",
+        )
+        for _uid, name, a, b in view.report_rate_units
+    ]
+    left = [translate("explain", "{name}：免报").format(name=name) for _uid, name in view.exempt]
+    return inputs, left
+
+
+def _district_row(view: DistrictView, figure: str) -> RowLine | None:
+    """The annex-1 / annex-4 line of `annex1.A1-02.value` or `annex4.A4-23.value` (by id or position)."""
+    parts = figure.split(".")
+    if len(parts) != 3 or parts[0] not in ("annex1", "annex4") or parts[2] != "value":
+        return None
+    rows = view.annex1 if parts[0] == "annex1" else view.annex4
+    found = [r for r in rows if r.id == parts[1]]
+    if not found and parts[1].isdigit() and int(parts[1]) < len(rows):
+        found = [rows[int(parts[1])]]
+    return found[0] if found else None
+
+
+def _explain_district_row(view: DistrictView, row: RowLine, figure: str) -> Explanation:
+    """A1-02 is the annex-2 district rate, A4-23 the report rate, a district-scope task the lead's value
+    (else the contributions' sum); any other row is the lead unit's own figure, not computed here."""
+    title = f"{row.id} {row.text if len(row.text) <= 30 else row.text[:30] + '…'}"
+    if row.computed in (ANNEX2_DISTRICT_RATE, REPORT_RATE):
+        base = explain_district(
+            view,
+            "annex2_total.change_rate_pct" if row.computed == ANNEX2_DISTRICT_RATE else "report_rate_pct",
+        )
+        return replace(base, figure=figure, label=f"{title}（{base.label}）", notes=[row.source, *base.notes])
+    inputs = [
+        Input(u.unit_name, u.value, "", view.period, f"{row.id}.value")
+        for u in row.units
+        if u.value is not None
+    ]
+    if row.target:
+        where = translate("explain", "计划附件{n}").format(n=row.annex)
+        inputs.append(Input(translate("explain", "全区目标"), row.target, "", "", where))
+    left = [
+        translate("explain", "{name}：{why}").format(
+            name=u.unit_name,
+            why=translate("explain", "未填写完成值") if u.reported else translate("explain", "未报"),
+        )
+        for u in row.units
+        if u.value is None
+    ]
+    if row.computed == DISTRICT_TOTAL:
+        words = translate(
+            "explain", "全区目标：取牵头单位填报的全区值；牵头单位未填报时，按计划把各责任单位的贡献值相加"
+        )
+        formula = "全区值 = 牵头单位值；牵头单位未填时 = Σ贡献值"
+    else:
+        words = translate("explain", "牵头单位填报的值，区里不计算")
+        formula = "—"
+    shown, rounding = _shown(AMOUNT, row.value)
+    notes = [n for n in [row.source] if n]
+    notes += [translate("explain", "没有数值：{why}").format(why=why) for why in left]
+    return Explanation(figure, title, words, formula, inputs, row.value, shown, rounding, notes=notes)

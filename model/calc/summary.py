@@ -113,6 +113,9 @@ class UnitStatus:
     colour: str | None
 
 
+DISTRICT_TOTAL = "district_total"  # a district-scope task target: the lead's value, else Σ contributions
+
+
 @dataclass(frozen=True)
 class RowLine:
     """An annex-1 indicator or annex-4 task: the lead unit's figure and every responsible unit's status."""
@@ -132,6 +135,7 @@ class RowLine:
     units: list[UnitStatus]
     status_counts: dict[str, int]
     source: str = ""  # for a value the district computes: where it comes from
+    computed: str = ""  # how: the plan's COMPUTED kind, DISTRICT_TOTAL, or "" (the lead's own figure)
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,8 @@ class DistrictView:
     co2_change_pct: float | None = None
     co2_units: list[str] = field(default_factory=list)  # unit ids counted
     co2_left_out: list[tuple[str, str, str]] = field(default_factory=list)  # (unit id, name, why)
+    # A4-23: (unit id, name, reports on time, reports expected) of each unit the report rate counts
+    report_rate_units: list[tuple[str, str, int, int]] = field(default_factory=list)
 
     @property
     def corrections(self) -> list[PackageLine]:
@@ -384,8 +390,9 @@ def _annex1(plan: Plan, held: Mapping[str, _Held], total: Annex2Total, n_counted
         mine = _row_of(held, lead.id, 1, r1.id)
         status = _status(plan, held, lead.id, mine)
         value, colour = status.value, status.colour
-        source = ""
+        source, computed = "", ""
         if r1.computed == ANNEX2_DISTRICT_RATE and r1.target_value is not None:
+            computed = r1.computed
             value = total.change_rate_pct
             rules = plan.rules
             colour = calc.rate_colour(value, r1.target_value, rules.warning_rule, rules.yellow_gap_share)
@@ -409,6 +416,7 @@ def _annex1(plan: Plan, held: Mapping[str, _Held], total: Annex2Total, n_counted
                 units=[status],
                 status_counts=_counts([status]),
                 source=source,
+                computed=computed,
             )
         )
     return out
@@ -454,6 +462,7 @@ def _annex4(
         first = statuses[0]
         value, colour, source = first.value, calc.worst(s.colour for s in statuses), ""
         q = task.quantity
+        computed = q.computed if q is not None else ""
         if q is not None and q.computed == REPORT_RATE:
             on_time, expected, value = rate
             colour = calc.worst(
@@ -471,6 +480,7 @@ def _annex4(
         )
         share = lead_row.get("share_of_target_pct") if lead_row else None
         if total is not None:  # the district's value, judged against the whole target
+            computed = DISTRICT_TOTAL
             value, colour, share, source = (
                 total.value,
                 total.colour,
@@ -498,6 +508,7 @@ def _annex4(
                 units=statuses,
                 status_counts=_counts(statuses),
                 source=source,
+                computed=computed,
             )
         )
     return out
@@ -608,6 +619,7 @@ def build_district_view(
         report_rate_on_time=rate.on_time,
         report_rate_expected=rate.expected,
         report_rate_pct=rate.pct,
+        report_rate_units=[(uid, plan.unit(uid).name, a, b) for uid, a, b in rate.by_unit],
         notes=notes,
         **_carbon_total(annex3, "annex3_"),
         **_carbon_total([*annex2, *annex3], ""),
