@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from model.store.audit import FIGURE_SET, AuditRepository
-from model.store.connection import Database, columns_of, now_iso
+from model.store.connection import Database, has_table, now_iso
+from model.store.names import Names
 from model.store.received import refuse_if_received
 from model.store.submissions import SubmissionsRepository
 
@@ -50,7 +51,22 @@ def _audited(value: float | None, text: str | None, note: str) -> dict[str, Any]
 
 
 def figure_count(db: Database) -> int:
-    return int(db.scalar("SELECT count(*) FROM figures"))
+    table = "figure_rows" if has_table(db, "figure_rows") else "figures"  # also backups of older schemas
+    return int(db.scalar(f"SELECT count(*) FROM {table}"))
+
+
+_READ = (
+    "SELECT t.name AS period, f.name AS field, r.value, r.text, r.note, s.at AS updated_at, "
+    "s.who AS updated_by, s.coef_version, s.electricity_basis FROM figure_rows r "
+    "JOIN names t ON t.id = r.period JOIN names f ON f.id = r.field JOIN stamps s ON s.id = r.stamp "
+    "WHERE r.plan = ? AND r.unit = ?"
+)
+_KEY = "plan = ? AND unit = ? AND period = ? AND field = ?"
+_UPSERT = (
+    "INSERT INTO figure_rows (plan, unit, period, field, value, text, note, stamp) VALUES (?,?,?,?,?,?,?,?) "
+    "ON CONFLICT (plan, unit, period, field) DO UPDATE SET value = excluded.value, text = excluded.text, "
+    "note = excluded.note, stamp = excluded.stamp"
+)
 
 
 class FiguresRepository:
@@ -58,13 +74,18 @@ class FiguresRepository:
         self.db, self.audit, self.submissions = db, audit, submissions
 
     def read(self, plan_id: str, unit_id: str, periods: Iterable[str] | None = None) -> list[Figure]:
-        sql = f"SELECT {columns_of(Figure)} FROM figures WHERE plan_id = ? AND unit_id = ?"
-        params: list[Any] = [plan_id, unit_id]
+        names = Names(self.db)
+        plan, unit = names.find(plan_id), names.find(unit_id)
+        if plan is None or unit is None:
+            return []
+        sql = _READ
+        params: list[Any] = [plan, unit]
         if periods is not None:
             wanted = list(periods)
-            sql += f" AND period IN ({', '.join('?' * len(wanted))})"
+            sql += f" AND r.period IN (SELECT id FROM names WHERE name IN ({', '.join('?' * len(wanted))}))"
             params += wanted
-        return self.db.all(Figure, sql + " ORDER BY period, field", params)
+        rows = self.db.execute(sql + " ORDER BY t.name, f.name", params)
+        return [Figure(unit_id, *row) for row in rows]
 
     def write(self, plan_id: str, unit_id: str, writes: Iterable[FigureWrite], **options: Any) -> int:
         """As `write_changes` (same keyword options), returning only how many figures changed."""
@@ -88,35 +109,31 @@ class FiguresRepository:
         """
         changed: list[FigureChange] = []
         at = now_iso()
+        names = Names(self.db)
+        stamp: int | None = None
         with self.db.transaction():
             for w in writes:
-                where = (plan_id, unit_id, w.period, w.field)
-                old = self.db.execute(
-                    "SELECT value, text, note FROM figures WHERE plan_id=? AND unit_id=? AND period=? AND field=?",
-                    where,
-                ).fetchone()
+                key = (names.find(plan_id), names.find(unit_id), names.find(w.period), names.find(w.field))
+                old = None
+                if None not in key:
+                    old = self.db.execute(
+                        f"SELECT value, text, note FROM figure_rows WHERE {_KEY}", key
+                    ).fetchone()
                 note = w.note if w.note is not None else (old["note"] if old else "")
                 if old is not None and tuple(old) == (w.value, w.text, note):
                     continue
-                if w.value is None and w.text is None and old is None:
+                cleared = w.value is None and w.text is None
+                if cleared and old is None:
                     continue
                 self.submissions.refuse_if_locked(plan_id, unit_id, w.period)
                 refuse_if_received(self.db, plan_id, unit_id, w.period)
-                if w.value is None and w.text is None:
-                    self.db.execute(
-                        "DELETE FROM figures WHERE plan_id=? AND unit_id=? AND period=? AND field=?", where
-                    )
+                if stamp is None:
+                    stamp = names.stamp(at, who, coef_version, electricity_basis)
+                if cleared:
+                    self.db.execute(f"DELETE FROM figure_rows WHERE {_KEY}", key)
                 else:
-                    self.db.execute(
-                        "INSERT INTO figures (plan_id, unit_id, period, field, value, text, note, updated_at, "
-                        "updated_by, coef_version, electricity_basis) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-                        "ON CONFLICT (plan_id, unit_id, period, field) DO UPDATE SET value=excluded.value, "
-                        "text=excluded.text, note=excluded.note, updated_at=excluded.updated_at, "
-                        "updated_by=excluded.updated_by, coef_version=excluded.coef_version, "
-                        "electricity_basis=excluded.electricity_basis",
-                        (*where, w.value, w.text, note, at, who, coef_version, electricity_basis),
-                    )
-                cleared = w.value is None and w.text is None
+                    key = (names.id(plan_id), names.id(unit_id), names.id(w.period), names.id(w.field))
+                    self.db.execute(_UPSERT, (*key, w.value, w.text, note, stamp))
                 stored = None
                 if not cleared:
                     stored = Figure(
@@ -142,6 +159,7 @@ class FiguresRepository:
                     old=None if old is None else _audited(*old),
                     new=None if cleared else _audited(w.value, w.text, note),
                     at=at,
+                    stamp=stamp,
                 )
             if before_commit is not None:
                 before_commit()
@@ -149,10 +167,25 @@ class FiguresRepository:
 
     def insert_new(self, plan_id: str, figures: list[Figure]) -> int:
         """Figures where none are stored yet (a data set being built), in bulk, each audited as `write` would."""
+        names = Names(self.db)
+        stamps: dict[tuple[str, str, str | None, str | None], int] = {}
+        ids: dict[str, int | None] = {}
+
+        def row(f: Figure) -> tuple[Any, ...]:
+            provenance = (f.updated_at, f.updated_by, f.coef_version, f.electricity_basis)
+            if provenance not in stamps:
+                stamps[provenance] = names.stamp(*provenance)
+            for name in (plan_id, f.unit_id, f.period, f.field):
+                if name not in ids:
+                    ids[name] = names.id(name)
+            key = (ids[plan_id], ids[f.unit_id], ids[f.period], ids[f.field])
+            return (*key, f.value, f.text, f.note, stamps[provenance])
+
         with self.db.transaction():
             self.db.executemany(
-                f"INSERT INTO figures (plan_id, {columns_of(Figure)}) VALUES (?{', ?' * len(fields(Figure))})",
-                [(plan_id, *astuple(f)) for f in figures],
+                "INSERT INTO figure_rows (plan, unit, period, field, value, text, note, stamp) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                [row(f) for f in figures],
             )
             self.audit.record_many(
                 (
