@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from model.calc.allowance import describe
+from model.calc.carbon import shown as carbon_shown
 from model.common import formatting as fmt
 from model.common.i18n import translate
 from model.common.untrusted import fingerprint_groups, shown
@@ -127,19 +128,19 @@ def progress_text(p: Any) -> str:
     allowance = (a2.allowance if a2 else None) or (a3.allowance if a3 else None)
     if a2 or a3:
         lines.append("  " + describe(allowance))
-    if a3 and a3.carbon:
+    carbon = p.carbon
+    if carbon and not carbon.complete:
+        lines.append(
+            translate(
+                "cli", "  碳排放：数据不全（分品种能耗有月份未填，累计碳排放暂不给出；排放因子 {v}）"
+            ).format(v=carbon.factor_version)
+        )
+    elif carbon:
         lines.append(
             translate(
                 "cli",
-                "  碳排放：本年累计 {c} 吨二氧化碳，上年同期 {cl}，同比 {d}；碳强度 {i} {u}（排放因子 {v}）",
-            ).format(
-                c=fmt.amount(p.ytd_co2_t),
-                cl=fmt.amount(p.ytd_co2_t_last_year),
-                d=fmt.rate(p.co2_change_pct),
-                i=fmt.intensity(a3.carbon.co2_intensity),
-                u=a3.carbon.co2_intensity_unit,
-                v=a3.carbon.factor_version,
-            )
+                "  碳排放：本年累计 {co2} 吨二氧化碳，上年同期 {co2l}，同比 {co2d}；碳强度 {i} {u}（排放因子 {v}）",
+            ).format(**carbon_shown(carbon))
         )
     for title, rows in (
         (translate("cli", "附件1 主要指标"), p.annex1),

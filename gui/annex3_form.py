@@ -130,5 +130,7 @@ class Annex3Form(MonthForm):
             )
         if p.carbon is not None:
             carbon = list(enumerate(p.carbon.cumulative_co2_t, start=1))
-            series.append(Series(self.tr("本年累计碳排放（吨二氧化碳）"), carbon, QColor("#2e7d32")))
+            series.append(
+                Series(self.tr("本年累计碳排放（吨二氧化碳，右轴）"), carbon, QColor("#2e7d32"), right=True)
+            )
         self.chart.set_data(series, [Reference(self.tr("总量控制目标"), p.cap_tce, QColor("#c62828"))])

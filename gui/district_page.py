@@ -322,6 +322,9 @@ class DistrictPage(RefreshWhenShown, QWidget):
                     d=fmt.rate(summary.annex3_co2_change_pct),
                 )
             )
+        from model.reports.tables import carbon_note
+
+        computed += [note for note in [carbon_note(summary)] if note]
         self.notes.setText("\n".join(summary.notes + computed))
 
     def show_cell(self, index: Index) -> None:

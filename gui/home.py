@@ -191,25 +191,23 @@ class HomePage(RefreshWhenShown, QScrollArea):
             else (self.tr("已无法达标") if colour == "red" else self.tr("尚有空间"))
         )
         cards = [(self.tr("剩余用能空间"), lines, colour, word)]
-        if p.annex3 and p.annex3.carbon:
-            c = p.annex3.carbon
-            cards.append(
-                (
-                    self.tr("碳排放"),
-                    [
-                        self.tr("本年累计 {co2} 吨二氧化碳，上年同期 {last}").format(
-                            co2=fmt.amount(p.ytd_co2_t), last=fmt.amount(p.ytd_co2_t_last_year)
-                        ),
-                        self.tr("同比 {d}；碳强度 {i} {u}").format(
-                            d=fmt.rate(p.co2_change_pct),
-                            i=fmt.intensity(c.co2_intensity),
-                            u=c.co2_intensity_unit,
-                        ),
-                    ],
-                    None,
-                    self.tr("排放因子 {v}").format(v=c.factor_version),
-                )
+        c = p.carbon
+        if c is not None:
+            lines = (
+                [
+                    self.tr("本年累计 {co2} 吨二氧化碳，上年同期 {last}").format(
+                        co2=fmt.amount(p.ytd_co2_t), last=fmt.amount(p.ytd_co2_t_last_year)
+                    ),
+                    self.tr("同比 {d}；碳强度 {i} {u}").format(
+                        d=fmt.rate(p.co2_change_pct),
+                        i=fmt.intensity(c.co2_intensity),
+                        u=c.co2_intensity_unit,
+                    ),
+                ]
+                if c.complete
+                else [self.tr("数据不全：分品种能耗有月份未填，累计碳排放暂不给出")]
             )
+            cards.append((self.tr("碳排放"), lines, None, self.tr("排放因子 {v}").format(v=c.factor_version)))
         return cards
 
     @staticmethod

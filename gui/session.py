@@ -90,6 +90,7 @@ class UnitSession(QObject):
         self.events = SessionEvents(self)
         self.plan: Plan = store.plans.get()
         self.coefficients = store.plans.coefficients(self.plan.coefficients)
+        self.factors = store.plans.emission_factors(self.plan.emission_factors)
         self.unit = self.plan.unit(unit_id)
         self.period = period
         self.who = who
@@ -107,6 +108,7 @@ class UnitSession(QObject):
     def reload(self) -> None:
         """Read everything again (the plan or its targets changed under the session): every form redraws."""
         self.coefficients = self.store.plans.coefficients(self.plan.coefficients)
+        self.factors = self.store.plans.emission_factors(self.plan.emission_factors)
         figures = self.store.figures.read(self.plan.id, self.unit.id)
         self._figures = {(f.period, f.field): f for f in figures}
         self._compute()
@@ -143,6 +145,7 @@ class UnitSession(QObject):
             version=None,
             created_by=self.who,
             strict=False,
+            factors=self.factors,
         )
         self.progress, self.problems = self.report.progress, self.report.problems
 

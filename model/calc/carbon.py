@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from model.calc import formulas as calc
+from model.common import formatting as fmt
 from model.common.i18n import translate
 from model.plan.emission import EmissionFactorSet
 from model.plan.spec import LAST_YEAR, Field
@@ -49,6 +50,20 @@ class CarbonProgress:
     monthly_co2_t: list[float | None]  # months 1..N
     monthly_co2_t_last_year: list[float | None]
     cumulative_co2_t: list[float | None]  # months 1..N, None from the first month without a total
+    complete: bool = True  # False: a carrier is missing in a month 1..N (数据不全: no year-to-date figure)
+
+
+def shown(carbon: CarbonProgress) -> dict[str, str]:
+    """The carbon figures as every surface prints them: co2, co2l (last year), co2d (change), i and u
+    (intensity and its unit), v (factor table version)."""
+    return {
+        "co2": fmt.amount(carbon.ytd_co2_t),
+        "co2l": fmt.amount(carbon.ytd_co2_t_last_year),
+        "co2d": fmt.rate(carbon.co2_change_pct),
+        "i": fmt.intensity(carbon.co2_intensity),
+        "u": carbon.co2_intensity_unit,
+        "v": carbon.factor_version,
+    }
 
 
 def _sum(values: Values, key: str, months: range) -> float | None:
@@ -127,6 +142,7 @@ def carbon_progress(
         monthly_co2_t=monthly,
         monthly_co2_t_last_year=monthly_last,
         cumulative_co2_t=running_totals(monthly, running),
+        complete=complete,
     )
 
 

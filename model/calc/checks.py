@@ -80,7 +80,7 @@ def _swing_problems(plan: Plan, fields: list[Field], table: MonthTable, month: i
     out = []
     for f in fields:
         last_key = f.key + LAST_YEAR
-        if f.is_last_year or f.accumulate != "sum" or last_key not in keys:
+        if f.is_last_year or f.is_carbon_breakdown or f.accumulate != "sum" or last_key not in keys:
             continue
         value, last = table.value(month, f.key), table.value(month, last_key)
         if value is None or not last:

@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from model.calc.carbon import CarbonProgress
 from model.calc.progress import MonthTable, months_due
 from model.calc.report import UnitReport
 from model.calc.summary import DistrictView
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.i18n import translate
-from model.plan.emission import load_shipped_emission_factors
 from model.plan.spec import LAST_YEAR
 
 AMOUNT, RATE, PCT, INTENSITY, TEXT = "amount", "rate", "pct", "intensity", "text"
@@ -120,11 +120,16 @@ class _Context:
         return next(f.key for f in self.plan.fields if f.annex == 2 and f.role == role)
 
     def carriers(self, last_year: bool) -> list[str]:
+        """The unit's carrier fields: annex 3's, or the optional breakdown of an annex-2 unit."""
         return [
             f.key
             for f in self.plan.fields_for(self.progress.unit_id)
-            if f.annex == 3 and f.carrier and f.is_last_year == last_year
+            if f.annex in (2, 3) and f.carrier and f.is_last_year == last_year
         ]
+
+    @property
+    def carbon(self) -> CarbonProgress | None:
+        return self.progress.carbon
 
     def coefficients(self) -> list[Input]:
         a3 = self.progress.annex3
@@ -141,7 +146,7 @@ class _Context:
         ]
 
     def factors(self) -> list[Input]:
-        carbon = self.progress.annex3.carbon if self.progress.annex3 else None
+        carbon = self.carbon
         if carbon is None:
             return []
         return [
@@ -258,11 +263,12 @@ def _carbon_all(c: _Context) -> list[Input]:
 
 
 def _carbon_intensity(c: _Context) -> list[Input]:
+    carbon = c.carbon
+    assert carbon is not None
     a3 = c.progress.annex3
-    assert a3 is not None and a3.carbon is not None
-    den = a3.denominator_field
+    den = a3.denominator_field if a3 else c.a2_key("output")  # annex 2: per 万元 output (ΣY)
     return [
-        c.derived(translate("explain", "本年累计碳排放 ΣC"), a3.carbon.ytd_co2_t, "吨二氧化碳"),
+        c.derived(translate("explain", "本年累计碳排放 ΣC"), carbon.ytd_co2_t, "吨二氧化碳"),
         *c.monthly([den]),
     ]
 
@@ -336,28 +342,31 @@ _RECIPES: dict[str, _Recipe] = {
            "处理量按上年月度分布推算全年"),
         "R = min(总量目标 − ΣE, 强度目标 × D全年 − ΣE)", AMOUNT, _a3_allowance,
     ),
-    "annex3.carbon.ytd_co2_t": _Recipe(
-        _T("explain", "本年累计碳排放"), _T("explain", "各月各能源品种实物量乘排放因子，相加"),
-        "ΣC = Σ月 Σ品种 实物量 × 排放因子", AMOUNT, _carbon(False),
-    ),
-    "annex3.carbon.ytd_co2_t_last_year": _Recipe(
-        _T("explain", "上年同期累计碳排放"), _T("explain", "上年同期各月各品种实物量乘排放因子，相加"),
-        "ΣC上年 = Σ月 Σ品种 实物量上年 × 排放因子", AMOUNT, _carbon(True),
-    ),
-    "annex3.carbon.co2_change_pct": _Recipe(
-        _T("explain", "碳排放同比变化"), _T("explain", "本年累计碳排放除以上年同期，减 1"),
-        "ΔC = ΣC / ΣC上年 − 1", RATE, _carbon_all,
-    ),
-    "annex3.carbon.co2_intensity": _Recipe(
-        _T("explain", "碳排放强度"), _T("explain", "本年累计碳排放除以附件3的强度分母"),
-        "碳强度 = ΣC / D", INTENSITY, _carbon_intensity,
-    ),
 }  # fmt: skip
-_ALIASES = {
-    "ytd_co2_t": "annex3.carbon.ytd_co2_t",
-    "ytd_co2_t_last_year": "annex3.carbon.ytd_co2_t_last_year",
-    "co2_change_pct": "annex3.carbon.co2_change_pct",
-}
+for _annex, _denominator in (
+    ("annex3", _T("explain", "附件3的强度分母")),
+    ("annex2", _T("explain", "本年累计工业总产值 ΣY（附件2的强度分母）")),
+):
+    _RECIPES |= {
+        f"{_annex}.carbon.ytd_co2_t": _Recipe(
+            _T("explain", "本年累计碳排放"), _T("explain", "各月各能源品种实物量乘排放因子，相加"),
+            "ΣC = Σ月 Σ品种 实物量 × 排放因子", AMOUNT, _carbon(False),
+        ),
+        f"{_annex}.carbon.ytd_co2_t_last_year": _Recipe(
+            _T("explain", "上年同期累计碳排放"), _T("explain", "上年同期各月各品种实物量乘排放因子，相加"),
+            "ΣC上年 = Σ月 Σ品种 实物量上年 × 排放因子", AMOUNT, _carbon(True),
+        ),
+        f"{_annex}.carbon.co2_change_pct": _Recipe(
+            _T("explain", "碳排放同比变化"), _T("explain", "本年累计碳排放除以上年同期，减 1"),
+            "ΔC = ΣC / ΣC上年 − 1", RATE, _carbon_all,
+        ),
+        f"{_annex}.carbon.co2_intensity": _Recipe(
+            _T("explain", "碳排放强度"),
+            _T("explain", "本年累计碳排放除以{d}").format(d=_denominator),
+            "碳强度 = ΣC / D", INTENSITY, _carbon_intensity,
+        ),
+    }  # fmt: skip
+_CARBON_KEYS = ("ytd_co2_t", "ytd_co2_t_last_year", "co2_change_pct")
 _PER_MONTH = ".allowance.per_month_tce"
 
 
@@ -398,8 +407,8 @@ def _shown(kind: str, value: Any) -> tuple[str, str]:
 
 def _canonical(report: UnitReport, figure: str) -> tuple[str, bool]:
     """The recipe key of a figure and whether it is the per-month share of an allowance."""
-    if figure in _ALIASES:
-        return _ALIASES[figure], False
+    if figure in _CARBON_KEYS:
+        return ("annex2" if report.progress.annex3 is None else "annex3") + f".carbon.{figure}", False
     annex = "annex2" if report.progress.annex2 else "annex3"
     if figure == "remaining_allowance_tce":
         return f"{annex}.allowance.remaining_tce", False
@@ -445,7 +454,10 @@ def explain(report: UnitReport, figure: str) -> Explanation:
 def _notes(report: UnitReport, key: str) -> list[str]:
     notes = []
     part = report.progress.annex2 if key.startswith("annex2") else report.progress.annex3
-    if part is not None and not part.complete:
+    carbon = report.progress.carbon if ".carbon." in key else None
+    if carbon is not None and not carbon.complete:
+        notes.append(translate("explain", "碳排放数据不全：缺少的月份不按零计，累计碳排放暂不给出。"))
+    elif part is not None and not part.complete and carbon is None:
         notes.append(translate("explain", "数据不全：缺少的月份不按零计，累计数和结论暂不给出。"))
     allowance = None
     if key.startswith("annex2.allowance") and report.progress.annex2:
@@ -458,10 +470,9 @@ def _notes(report: UnitReport, key: str) -> list[str]:
                 x=fmt.amount(allowance.out_of_reach_by_tce)
             )
         )
-    if key.startswith("annex3.carbon"):
-        factors = load_shipped_emission_factors()
+    if carbon is not None:
         notes.append(
-            translate("explain", "排放因子表 {v}（{y} 年）").format(v=factors.version, y=factors.year)
+            translate("explain", "排放因子表 {v}（各因子的来源与状态见输入）").format(v=carbon.factor_version)
         )
     if key == "annex3.projected_tce" and report.progress.annex3:
         notes.append(
@@ -552,6 +563,10 @@ _DISTRICT: dict[str, tuple[str, str, str, str]] = {
     "annex3_ytd_co2_t": (
         _T("explain", "重点用能单位碳排放合计（附件3）"), _T("explain", "本年与上年同期均齐全的单位碳排放相加"), "ΣC = Σ单位 ΣC单位", AMOUNT,
     ),
+    "ytd_co2_t": (
+        _T("explain", "全区碳排放合计（附件3及填报分品种能耗的附件2单位）"),
+        _T("explain", "本年与上年同期均齐全的单位碳排放相加，不是平均"), "ΣC = Σ单位 ΣC单位", AMOUNT,
+    ),
 }  # fmt: skip
 
 
@@ -567,6 +582,12 @@ def explain_district(view: DistrictView, figure: str) -> Explanation:
     _found, value = _lookup(view.to_dict(), figure)
     if figure.startswith("annex2_total."):
         inputs, left = _district_annex2(view, figure.split(".", 1)[1])
+    elif figure == "ytd_co2_t":
+        co2 = {x.unit_id: (x.unit_name, x.ytd_co2_t) for x in view.annex2} | {
+            x.unit_id: (x.unit_name, x.ytd_co2_t) for x in view.annex3
+        }
+        inputs = [Input(*co2[uid], "", view.period, "ytd_co2_t") for uid in view.co2_units]
+        left = [f"{name}：{why}" for _uid, name, why in view.co2_left_out]
     else:
         attr = "ytd_co2_t" if figure == "annex3_ytd_co2_t" else "ytd_tce"
         counted = set(view.annex3_co2_units) if attr == "ytd_co2_t" else None

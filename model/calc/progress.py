@@ -229,6 +229,9 @@ class Annex2Progress:
     missing: list[MissingCell]
     indicators: list[Annex2Indicator]
     allowance: Allowance | None = None
+    # the optional carrier breakdown's carbon: None when the unit fills no carrier in months 1..N
+    carbon: CarbonProgress | None = None
+    carbon_missing: list[MissingCell] = field(default_factory=list)  # only the carbon is 数据不全
 
 
 def _role_keys(plan: Plan) -> dict[str, str]:
@@ -323,9 +326,62 @@ def last_year_monthly(plan: Plan, table: MonthTable, key: str) -> list[float | N
     ]
 
 
-def annex2_progress(plan: Plan, unit_id: str, table: MonthTable, period: Period) -> Annex2Progress | None:
+def breakdown_missing(plan: Plan, table: MonthTable, month: int) -> list[MissingCell]:
+    """The optional carrier breakdown of annex 2: each carrier entered in a month the period needs (this
+    year or last year) must be there in every such month, this year and last year (0 when none was
+    used); otherwise the carbon is 数据不全 (the energy figures are not affected)."""
+    carriers = [f for f in plan.fields if f.is_carbon_breakdown and not f.is_last_year]
+    required = [f.key for f in plan.fields if f.annex == 2 and f.required]
+    due = months_due(plan, table, required + [f.key for f in carriers], month)
+    pairs = [(f.key, f.key + LAST_YEAR) for f in carriers]
+    used = [p for p in pairs if any(table.value(m, k) is not None for m in due for k in p)]
+    return [_cell(plan, m, k) for m in due for p in used for k in p if table.value(m, k) is None]
+
+
+def annex2_carbon(
+    plan: Plan, table: MonthTable, period: Period, a2: Annex2Progress, factors: EmissionFactorSet
+) -> Annex2Progress:
+    """`a2` with the carbon of its carrier breakdown, when the unit fills one (intensity per 万元 output)."""
+    n = period.month
+    carriers = [
+        f
+        for f in plan.fields
+        if f.is_carbon_breakdown
+        and not f.is_last_year
+        and any(table.value(m, k) is not None for m in range(1, n + 1) for k in (f.key, f.key + LAST_YEAR))
+    ]  # the carriers the unit fills
+    if not carriers:
+        return a2
+    missing = breakdown_missing(plan, table, n)
+    short = {(int(c.period[5:7]), c.field.endswith(LAST_YEAR)) for c in missing}
+    gap = _first_gap(missing)
+    per_output = "/" + plan.field(_role_keys(plan)["output"]).unit  # tCO₂ per 万元, the annex's denominator
+    carbon = carbon_progress(
+        carriers,
+        factors,
+        table.values,
+        n,
+        not missing,
+        short,
+        a2.ytd_output_wan_yuan,
+        per_output,
+        [m < gap for m in range(1, n + 1)],
+    )
+    return replace(a2, carbon=carbon, carbon_missing=missing)
+
+
+def annex2_progress(
+    plan: Plan,
+    unit_id: str,
+    table: MonthTable,
+    period: Period,
+    factors: EmissionFactorSet | None = None,
+) -> Annex2Progress | None:
     a2 = _annex2_core(plan, unit_id, table, period)
-    if a2 is None or a2.ytd_energy_tce is None or a2.ytd_output_wan_yuan is None:
+    if a2 is None:
+        return None
+    a2 = annex2_carbon(plan, table, period, a2, factors or load_shipped_emission_factors())
+    if a2.ytd_energy_tce is None or a2.ytd_output_wan_yuan is None:
         return a2
     keys = _role_keys(plan)
     allowance = annex2_allowance(
@@ -906,7 +962,8 @@ class UnitProgress:
     annex1: list[RowProgress]
     annex4: list[RowProgress]
     missing: list[MissingCell]  # every required figure missing in months 1..N, all annexes
-    # carbon of the carriers the unit reports (annex 3); None while incomplete or without carriers
+    # carbon of the carriers the unit reports (annex 3, or annex 2's optional breakdown); None while
+    # incomplete or without carriers
     ytd_co2_t: float | None = None
     ytd_co2_t_last_year: float | None = None
     co2_change_pct: float | None = None
@@ -914,6 +971,8 @@ class UnitProgress:
     # the energy the unit may still use this year and meet its target (annex 2, else annex 3)
     remaining_allowance_tce: float | None = None
     remaining_allowance_per_month_tce: float | None = None
+    # None: no carbon figures (no carriers); False: carriers entered but a month is missing (数据不全)
+    co2_complete: bool | None = None
 
     @property
     def complete(self) -> bool:
@@ -930,6 +989,12 @@ class UnitProgress:
     @property
     def colour_label(self) -> str:
         return colour_label(self.colour) if self.complete else incomplete_label()
+
+    @property
+    def carbon(self) -> CarbonProgress | None:
+        """The carbon of the carriers the unit reports: annex 3's, or an annex-2 unit's breakdown."""
+        a3, a2 = self.annex3, self.annex2
+        return (a3.carbon if a3 else None) or (a2.carbon if a2 else None)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -948,10 +1013,10 @@ def unit_progress(
     factors: EmissionFactorSet | None = None,
 ) -> UnitProgress:
     table = MonthTable(plan.year, figures)
-    annex2 = annex2_progress(plan, unit_id, table, period)
+    annex2 = annex2_progress(plan, unit_id, table, period, factors)
     annex3 = annex3_progress(plan, unit_id, coefficients, table, period, factors)
     missing = missing_cells(plan, unit_id, table, period.month)
-    carbon = annex3.carbon if annex3 else None
+    carbon = (annex3.carbon if annex3 else None) or (annex2.carbon if annex2 else None)
     allowance = (annex2.allowance if annex2 else None) or (annex3.allowance if annex3 else None)
     return UnitProgress(
         plan_id=plan.id,
@@ -969,6 +1034,7 @@ def unit_progress(
         ytd_co2_t_last_year=carbon.ytd_co2_t_last_year if carbon else None,
         co2_change_pct=carbon.co2_change_pct if carbon else None,
         emission_factor_version=carbon.factor_version if carbon else None,
+        co2_complete=carbon.complete if carbon else None,
         remaining_allowance_tce=allowance.remaining_tce if allowance else None,
         remaining_allowance_per_month_tce=allowance.per_month_tce if allowance else None,
     )

@@ -42,6 +42,7 @@ from model.common.i18n import translate
 from model.common.periods import Period, parse_period
 from model.common.untrusted import UntrustedJsonError, loads_bounded
 from model.plan.coefficients import CoefficientSet
+from model.plan.emission import EmissionFactorSet
 from model.plan.spec import LAST_YEAR, Plan, Unit
 from model.store.database import Store
 from model.store.figures import Figure
@@ -143,11 +144,17 @@ class UnitReport:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any] | bytes, plan: Plan, coefficients: CoefficientSet) -> UnitReport:
+    def from_json(
+        cls,
+        data: dict[str, Any] | bytes,
+        plan: Plan,
+        coefficients: CoefficientSet,
+        factors: EmissionFactorSet | None = None,
+    ) -> UnitReport:
         """The report recomputed from the figures inside `data` (a package's attachment, parsed or not).
 
-        Refused (UserError) when the data is not report data, belongs to another plan or coefficient
-        table, or when a figure it shows differs from what its own figures give."""
+        Refused (UserError) when the data is not report data, belongs to another plan, coefficient or
+        emission-factor table, or when a figure it shows differs from what its own figures give."""
         data = parse_report_data(data if isinstance(data, bytes) else encode_report_data(data))
         if data["plan_id"] != plan.id:
             raise _refuse(
@@ -159,6 +166,13 @@ class UnitReport:
             raise _refuse(
                 translate("report", "报表按折标系数 {v} 计算，本机为 {mine}").format(
                     v=data["coefficient_version"], mine=coefficients.version
+                )
+            )
+        factor_version = data["progress"].get("emission_factor_version")
+        if factors is not None and factor_version and factor_version != factors.version:
+            raise _refuse(
+                translate("report", "报表按排放因子表 {v} 计算，本机为 {mine}").format(
+                    v=factor_version, mine=factors.version
                 )
             )
         figures = [
@@ -175,6 +189,7 @@ class UnitReport:
             created_by=data["created_by"],
             created_at=datetime.fromisoformat(data["created_at"]),
             correction=Correction.of(data),
+            factors=factors,
         )
         mine = json.loads(encode_report_data(report.to_json()))
         for key in ("progress", "problems"):
@@ -245,6 +260,7 @@ def build_report(
     created_at: datetime | None = None,
     strict: bool = True,
     correction: Correction | None = None,
+    factors: EmissionFactorSet | None = None,
 ) -> UnitReport:
     """The one computation of a period's report. `strict=False` (the window) allows a unit without
     anything to report, whose report is empty."""
@@ -261,7 +277,7 @@ def build_report(
         unit=plan.unit(unit_id),
         period=period,
         figures=kept,
-        progress=unit_progress(plan, coefficients, kept, unit_id, period),
+        progress=unit_progress(plan, coefficients, kept, unit_id, period, factors),
         problems=check_period(plan, unit_id, period, kept),
         version=version,
         created_at=at.isoformat(timespec="seconds"),
@@ -292,6 +308,7 @@ def report_from_store(
         created_by=created_by,
         created_at=created_at,
         strict=strict,
+        factors=store.plans.emission_factors(plan.emission_factors),
     )
 
 

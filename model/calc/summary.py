@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -52,6 +52,11 @@ class Annex2Line:
     comparable: bool = True  # last year's ΣE and ΣY present and non-zero (同口径)
     remaining_allowance_tce: float | None = None  # as the unit's package computed it
     remaining_allowance_per_month_tce: float | None = None
+    # the carbon of the optional carrier breakdown, as the package computed it (None: none filled)
+    ytd_co2_t: float | None = None
+    ytd_co2_t_last_year: float | None = None
+    co2_change_pct: float | None = None
+    co2_complete: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ class Annex3Line:
     ytd_co2_t: float | None = None
     ytd_co2_t_last_year: float | None = None
     co2_change_pct: float | None = None
+    co2_complete: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,13 @@ class DistrictView:
     annex3_ytd_co2_t_last_year: float | None = None
     annex3_co2_change_pct: float | None = None
     annex3_co2_units: list[str] = field(default_factory=list)  # unit ids counted
+    # the district's carbon over every unit that reports carriers (annex 3, and annex-2 units that fill
+    # the optional breakdown): a sum, never an average; the units left out are named with why
+    ytd_co2_t: float | None = None
+    ytd_co2_t_last_year: float | None = None
+    co2_change_pct: float | None = None
+    co2_units: list[str] = field(default_factory=list)  # unit ids counted
+    co2_left_out: list[tuple[str, str, str]] = field(default_factory=list)  # (unit id, name, why)
 
     @property
     def corrections(self) -> list[PackageLine]:
@@ -221,6 +234,12 @@ class _Held:
     package: PeriodPackage | None
 
 
+def _carbon_of(h: _Held | None) -> dict[str, Any]:
+    """A unit's carbon as its package computed it (the keys of `progress --json`)."""
+    keys = ("ytd_co2_t", "ytd_co2_t_last_year", "co2_change_pct", "co2_complete")
+    return {k: h.progress.get(k) if h else None for k in keys}
+
+
 def _annex2(plan: Plan, held: Mapping[str, _Held]) -> tuple[list[Annex2Line], Annex2Total, list[str]]:
     lines, parts, left_out = [], [], []
     for row in plan.annex2:
@@ -253,6 +272,7 @@ def _annex2(plan: Plan, held: Mapping[str, _Held]) -> tuple[list[Annex2Line], An
                 remaining_allowance_per_month_tce=h.progress.get("remaining_allowance_per_month_tce")
                 if h
                 else None,
+                **_carbon_of(h),
             )
         )
     total = calc.total(parts) if parts else None
@@ -296,9 +316,7 @@ def _annex3(plan: Plan, held: Mapping[str, _Held]) -> list[Annex3Line]:
                 remaining_allowance_per_month_tce=h.progress.get("remaining_allowance_per_month_tce")
                 if h
                 else None,
-                ytd_co2_t=h.progress.get("ytd_co2_t") if h else None,
-                ytd_co2_t_last_year=h.progress.get("ytd_co2_t_last_year") if h else None,
-                co2_change_pct=h.progress.get("co2_change_pct") if h else None,
+                **_carbon_of(h),
             )
         )
     return lines
@@ -553,21 +571,36 @@ def build_district_view(
         report_rate_expected=rate.expected,
         report_rate_pct=rate.pct,
         notes=notes,
-        **_carbon_total(annex3),
+        **_carbon_total(annex3, "annex3_"),
+        **_carbon_total([*annex2, *annex3], ""),
     )
 
 
-def _carbon_total(lines: list[Annex3Line]) -> dict[str, Any]:
-    """ΣtCO₂ over the key users with this year's and last year's figures: a sum, never an average."""
+def _carbon_total(lines: Sequence[Annex2Line | Annex3Line], prefix: str) -> dict[str, Any]:
+    """ΣtCO₂ over the units with this year's and last year's figures: a sum, never an average. With no
+    prefix, also the units left out and why (annex-3 totals keep their own keys)."""
     counted = [x for x in lines if x.ytd_co2_t is not None and x.ytd_co2_t_last_year is not None]
     total = sum(x.ytd_co2_t or 0.0 for x in counted) if counted else None
     last = sum(x.ytd_co2_t_last_year or 0.0 for x in counted) if counted else None
-    return {
-        "annex3_ytd_co2_t": total,
-        "annex3_ytd_co2_t_last_year": last,
-        "annex3_co2_change_pct": calc.pct_change(total, last),
-        "annex3_co2_units": [x.unit_id for x in counted],
+    data: dict[str, Any] = {
+        f"{prefix}ytd_co2_t": total,
+        f"{prefix}ytd_co2_t_last_year": last,
+        f"{prefix}co2_change_pct": calc.pct_change(total, last),
+        f"{prefix}co2_units": [x.unit_id for x in counted],
     }
+    if not prefix:
+        data["co2_left_out"] = [
+            (x.unit_id, x.unit_name, _why_no_carbon(x)) for x in lines if x not in counted
+        ]
+    return data
+
+
+def _why_no_carbon(line: Annex2Line | Annex3Line) -> str:
+    if not line.reported:
+        return translate("summary", "未报送")
+    if line.co2_complete is None and isinstance(line, Annex2Line):
+        return translate("summary", "未填分品种能耗（选填）")
+    return translate("summary", "碳排放数据不全")
 
 
 def _order(plan: Plan, unit_id: str) -> int:
@@ -595,7 +628,8 @@ def district_view(store: Store, period: Period, *, as_of: date | None = None) ->
     if plan.district_unit not in packages and plan.fields_for(plan.district_unit):
         figures = store.figures.read(plan.id, plan.district_unit)
         coefficients = store.plans.coefficients(plan.coefficients)
-        own = unit_progress(plan, coefficients, figures, plan.district_unit, period).to_dict()
+        factors = store.plans.emission_factors(plan.emission_factors)
+        own = unit_progress(plan, coefficients, figures, plan.district_unit, period, factors).to_dict()
     return build_district_view(plan, period, grid, packages, own, missing)
 
 

@@ -76,7 +76,12 @@ def revalidated(store: Store, plan: Plan, data: dict[str, Any]) -> UnitReport:
     """The package's report recomputed from its figures, after the field rules; refused (UserError) when a
     figure breaks a rule, a computed figure it carries differs, or a check would have blocked submission."""
     check_figures(plan, data)
-    report = UnitReport.from_json(data, plan, store.plans.coefficients(data["coefficient_version"]))
+    coefficients = store.plans.coefficients(data["coefficient_version"])
+    factor_version = (
+        data["progress"].get("emission_factor_version") if isinstance(data.get("progress"), dict) else None
+    )
+    factors = store.plans.emission_factors(factor_version or plan.emission_factors)
+    report = UnitReport.from_json(data, plan, coefficients, factors)
     errors = [p for p in report.problems if p.blocking]
     if errors:
         first = errors[0]

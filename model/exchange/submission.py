@@ -243,7 +243,10 @@ def _blocking(store: Store, plan: Plan, unit_id: str, period: Period, figures: l
     from model.calc.report import build_report
 
     coefficients = store.plans.coefficients(plan.coefficients)
-    return build_report(plan, coefficients, figures, unit_id, period, version=None, created_by="").blocking
+    factors = store.plans.emission_factors(plan.emission_factors)
+    return build_report(
+        plan, coefficients, figures, unit_id, period, version=None, created_by="", factors=factors
+    ).blocking
 
 
 def correct(store: Store, plan: Plan, unit_id: str, period: Period, reason: str, *, who: str) -> PeriodState:
@@ -484,6 +487,7 @@ def _build_package(
         created_by=who,
         created_at=at,
         correction=_correction(store, plan, unit_id, period, version),
+        factors=store.plans.emission_factors(plan.emission_factors),
     )
     people = replace(people, report_date=at.date()) if people else ReportPeople(report_date=at.date())
     items, files = report_evidence(store, plan, unit_id, period)

@@ -39,6 +39,7 @@ class EmissionFactorSet:
     version: str
     year: int
     factors: dict[str, EmissionFactor]
+    title: str = ""
 
     def factor(self, carrier: str) -> EmissionFactor:
         try:
@@ -91,7 +92,8 @@ def parse_emission_factors(text: str, source_name: str) -> EmissionFactorSet:
         raise fail("year", translate("emission", "缺少年份"))
     if not isinstance(raw, dict) or not raw:
         raise fail("factors", translate("emission", "应为非空对象"))
-    return EmissionFactorSet(version, year, {k: _parse_factor(k, v, fail) for k, v in raw.items()})
+    factors = {k: _parse_factor(k, v, fail) for k, v in raw.items()}
+    return EmissionFactorSet(version, year, factors, str(data.get("title", "")))
 
 
 @lru_cache(maxsize=1)

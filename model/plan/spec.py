@@ -90,6 +90,12 @@ class Field:
         return self.key.endswith(LAST_YEAR)
 
     @property
+    def is_carbon_breakdown(self) -> bool:
+        """An annex-2 carrier: the optional breakdown of a town's energy by carrier, for its carbon only
+        (never required, never checked for swings, never part of the energy figures)."""
+        return self.annex == 2 and bool(self.carrier)
+
+    @property
     def display_label(self) -> str:
         """The label as the form prints it, with the row number where the row has one."""
         return f"{self.row_id} {self.label}" if self.row_id else self.label
@@ -245,6 +251,7 @@ class Plan:
     annex4: tuple[Annex4Row, ...]
     fields: tuple[Field, ...]
     source: str = field(repr=False, default="")  # the file's text, stored with the database
+    emission_factors: str = ""  # the emission-factor table's version; "" for the shipped table
 
     # ---- electricity basis -------------------------------------------------------------------
     def electricity_basis_for(self, annex: int) -> ElectricityBasis:
@@ -618,7 +625,8 @@ def _derived_fields(
 
 
 def _listed_fields(r: _Reader, data: dict[str, Any]) -> list[Field]:
-    """Annex 2 and 3 fields from the plan's `fields`; annex 3 adds last year's beside each one."""
+    """Annex 2 and 3 fields from the plan's `fields`; annex 3 adds last year's beside each one, annex 2
+    beside each carrier of its optional breakdown."""
     fields_data = r.obj(r.get(data, "fields", ""), "fields")
     fields: list[Field] = []
     for annex_name, annex in (("annex2", 2), ("annex3", 3)):
@@ -626,10 +634,6 @@ def _listed_fields(r: _Reader, data: dict[str, Any]) -> list[Field]:
         for i, item in enumerate(items):
             path = f"fields.{annex_name}[{i}]"
             f = r.obj(item, path)
-            if annex == 3 and r.text(f, "key", path).endswith(LAST_YEAR):  # annex 3 derives those itself
-                raise r.fail(
-                    f"{path}.key", translate("plan", "字段名不能以 {suffix} 结尾").format(suffix=LAST_YEAR)
-                )
             base = Field(
                 key=r.text(f, "key", path),
                 label=r.text(f, "label", path),
@@ -640,14 +644,21 @@ def _listed_fields(r: _Reader, data: dict[str, Any]) -> list[Field]:
                 required=bool(f.get("required", False)),
                 accumulate=r.choice(f, "accumulate", path, ("sum", "latest")),
             )
+            twin = annex == 3 or base.is_carbon_breakdown  # last year's derived beside this year's
+            if twin and base.is_last_year:
+                raise r.fail(
+                    f"{path}.key", translate("plan", "字段名不能以 {suffix} 结尾").format(suffix=LAST_YEAR)
+                )
+            if base.is_carbon_breakdown and base.required:
+                raise r.fail(f"{path}.required", translate("plan", "附件2的分品种能耗是选填项，不能设为必填"))
             fields.append(base)
-            if annex == 3:  # annex 3 enters last year's figures beside this year's, per carrier
+            if twin:
                 fields.append(
                     Field(
                         key=base.key + LAST_YEAR,
                         label=translate("plan", "上年同期{label}").format(label=base.label),
                         unit=base.unit,
-                        annex=3,
+                        annex=annex,
                         role=base.role + LAST_YEAR if base.role else "",
                         carrier=base.carrier,
                         required=False,
@@ -1056,6 +1067,7 @@ def parse_plan(text: str, source_name: str) -> Plan:
         body_text=r.text(data, "body_text", "", default=""),
         district_unit=known.unit(r.text(data, "district_unit", ""), "district_unit"),
         coefficients=r.text(data, "coefficients", ""),
+        emission_factors=r.text(data, "emission_factors", "", default=""),
         report_form=report_form,
         rules=rules,
         unit_sets=unit_sets,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -315,6 +315,7 @@ BLUE, LIGHT_BLUE, RED_LINE = (
     colors.HexColor("#7ea6d8"),
     colors.HexColor("#b00000"),
 )
+GREEN = colors.HexColor("#2e7d32")  # carbon, on its own axis
 
 
 @dataclass(frozen=True)
@@ -337,7 +338,8 @@ class _Plot:
 def _chart(chart: Chart) -> Flowable:
     """The monthly values against a reference line, on a 12-month axis."""
     width, height = CONTENT_W, 62 * mm
-    left, right, bottom, top = 16 * mm, 6 * mm, 12 * mm, 9 * mm
+    carbon = bool(chart.carbon_points)  # its own axis at the right, its legend on a line of its own
+    left, right, bottom, top = 16 * mm, (16 if carbon else 6) * mm, 12 * mm, (13 if carbon else 9) * mm
     axis = axis_for([v for _m, v in chart.points] + [chart.reference], from_zero=chart.kind == "cap")
     plot = _Plot(left, bottom, width - left - right, height - bottom - top, axis)
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
@@ -345,7 +347,30 @@ def _chart(chart: Chart) -> Flowable:
     _chart_frame(d, plot, chart)
     _chart_values(d, plot, chart)
     _chart_legend(d, plot, chart, height - 5 * mm)
+    if carbon:
+        carbon_axis = axis_for([v for _m, v in chart.carbon_points], from_zero=True)
+        _chart_carbon(d, replace(plot, axis=carbon_axis), chart, height - 9.5 * mm)
     return d
+
+
+def _chart_carbon(d: Drawing, plot: _Plot, chart: Chart, ly: float) -> None:
+    """The carbon line on its own axis at the right (tCO₂ is not energy), its ticks in its colour."""
+    right = plot.left + plot.width
+    for v in plot.axis.ticks:
+        d.add(Line(right, plot.y(v), right + 2, plot.y(v), strokeColor=GREEN, strokeWidth=0.6))
+        label = plot.axis.label(v)
+        d.add(String(right + 3, plot.y(v) - 2.5, label, fontName=FONT, fontSize=6.5, fillColor=GREEN))
+    unit = translate("report", "吨二氧化碳")
+    d.add(String(right, plot.bottom + plot.height + 8, unit, fontName=FONT, fontSize=6.5, fillColor=GREEN))
+    points = chart.carbon_points
+    if len(points) > 1:
+        xy = [c for m, v in points for c in (plot.x(m), plot.y(v))]
+        d.add(PolyLine(xy, strokeColor=GREEN, strokeWidth=1.2))
+    for m, v in points:
+        d.add(Rect(plot.x(m) - 1.4, plot.y(v) - 1.4, 2.8, 2.8, fillColor=GREEN, strokeColor=None))
+    lx = plot.left + plot.width - 70 * mm
+    d.add(Line(lx, ly + 1.5, lx + 8, ly + 1.5, strokeColor=GREEN, strokeWidth=1.2))
+    d.add(String(lx + 10, ly, chart.carbon_label, fontName=FONT, fontSize=7))
 
 
 def _chart_frame(d: Drawing, plot: _Plot, chart: Chart) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from model.calc.allowance import Allowance, describe
 from model.calc.carbon import CarbonProgress
@@ -97,6 +98,9 @@ class Chart:
     reference_label: str
     y_label: str
     series_label: str
+    # the cumulative tCO₂ of the carriers reported, drawn against its own axis on the right
+    carbon_points: list[tuple[int, float]] = field(default_factory=list)
+    carbon_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -280,6 +284,7 @@ def _annex2_section(report: UnitReport) -> Section:
         reference_label=translate("report", "年度目标 {t}").format(t=fmt.rate(a2.target_pct)),
         y_label="%",
         series_label=translate("report", "本年累计变化率"),
+        **_carbon_series(a2.carbon),
     )
     units = "、".join(dict.fromkeys(f[2] for f in (energy_unit, output_unit) if f))
     return Section(
@@ -292,6 +297,7 @@ def _annex2_section(report: UnitReport) -> Section:
             result,
             monthly,
             allowance_table(a2.allowance, translate("report", "四、剩余用能空间")),
+            *([carbon_table(a2.carbon, translate("report", "五"))] if a2.carbon else []),
         ],
         chart=chart,
     )
@@ -421,6 +427,7 @@ def _annex3_section(report: UnitReport) -> Section:
         reference_label=translate("report", "总量控制目标 {cap} 吨标准煤").format(cap=fmt.amount(a3.cap_tce)),
         y_label=translate("report", "吨标准煤"),
         series_label=translate("report", "本年累计"),
+        **_carbon_series(a3.carbon),
     )
     return Section(
         annex=3,
@@ -452,9 +459,25 @@ def _denominator_row(plan: Plan, a3: Annex3Progress) -> list[Cell]:
     ]
 
 
-def carbon_table(carbon: CarbonProgress) -> Table:
-    """tCO₂ by carrier, this year to date and last year, with the factors and their version."""
-    used = [c for c in carbon.carriers if c.ytd_amount or c.ytd_amount_last_year or c.month_amount]
+def _carbon_series(carbon: CarbonProgress | None) -> dict[str, Any]:
+    """The chart's carbon line (right axis): the cumulative tCO₂ of the months that have one."""
+    if carbon is None:
+        return {}
+    points = [(m, v) for m, v in enumerate(carbon.cumulative_co2_t, start=1) if v is not None]
+    return {
+        "carbon_points": points,
+        "carbon_label": translate("report", "本年累计碳排放（右轴，吨二氧化碳）"),
+    }
+
+
+def carbon_table(carbon: CarbonProgress, number: str = "") -> Table:
+    """tCO₂ by carrier, this year to date and last year, with the factors and their version; while a
+    carrier is missing in a month (数据不全) the caption says so and no year-to-date figure is given."""
+    used = [
+        c
+        for c in carbon.carriers
+        if c.ytd_amount or c.ytd_amount_last_year or c.month_amount or not carbon.complete
+    ]
     rows = [
         [
             text(c.label),
@@ -497,7 +520,11 @@ def carbon_table(carbon: CarbonProgress) -> Table:
         ]
     )
     return Table(
-        caption=translate("report", "四、碳排放（排放因子 {version}）").format(version=carbon.factor_version),
+        caption=translate("report", "{n}、碳排放（排放因子 {version}）{incomplete}").format(
+            n=number or translate("report", "四"),
+            version=carbon.factor_version,
+            incomplete="" if carbon.complete else translate("report", "：数据不全，累计数暂不给出"),
+        ),
         columns=[
             translate("report", "能源品种"),
             translate("report", "计量单位"),
@@ -1034,6 +1061,23 @@ def _summary_value(plan: Plan, row_id: str, value: float | None, status: str | N
     return _value_cell(value, row.measure, status)
 
 
+def carbon_note(summary: DistrictSummary) -> str | None:
+    """The district's carbon total over every unit that reports carriers (a sum), and what it leaves out."""
+    if summary.ytd_co2_t is None and not summary.co2_units:
+        return None
+    unsent = translate("summary", "未报送")
+    names = "、".join(f"{n}（{why}）" for _id, n, why in summary.co2_left_out if why != unsent)
+    return translate(
+        "report", "全区碳排放合计 {c} 吨二氧化碳（{n} 个单位相加），上年同期 {cl}，同比 {d}{left}。"
+    ).format(
+        c=fmt.amount(summary.ytd_co2_t),
+        n=len(summary.co2_units),
+        cl=fmt.amount(summary.ytd_co2_t_last_year),
+        d=fmt.rate(summary.co2_change_pct),
+        left=translate("report", "；已报但未计入：{names}").format(names=names) if names else "",
+    )
+
+
 def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
     notes = []
     if summary.not_reported:
@@ -1055,6 +1099,7 @@ def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
         for r in summary.annex1 + summary.annex4
         if r.source
     ]
+    notes += [note for note in [carbon_note(summary)] if note]
     notes.append(
         translate(
             "report",

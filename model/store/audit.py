@@ -30,6 +30,7 @@ SUBMISSION_SUBMIT, SUBMISSION_REOPEN, PACKAGE_IMPORT = (
 TRUST_ADD, TRUST_REVOKE, TRUST_REPLACE = "trust.add", "trust.revoke", "trust.replace"
 EVIDENCE_ADD, EVIDENCE_REMOVE = "evidence.add", "evidence.remove"
 BACKUP_RESTORE, PROFILE_SET = "backup.restore", "profile.set"
+EMISSION_FACTORS_LOAD = "emission_factors.load"
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ def action_label(action: str) -> str:
         PLAN_LOAD: translate("audit", "载入计划"),
         PLAN_TARGET: translate("audit", "修改目标"),
         COEFFICIENTS_LOAD: translate("audit", "载入系数表"),
+        EMISSION_FACTORS_LOAD: translate("audit", "载入排放因子表"),
         SUBMISSION_SUBMIT: translate("audit", "报送"),
         SUBMISSION_REOPEN: translate("audit", "更正（重新打开）"),
         PACKAGE_IMPORT: translate("audit", "导入报送包"),

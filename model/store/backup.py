@@ -153,7 +153,7 @@ def tanbao_file_problem(path: str | Path) -> str | None:
     try:
         with _connect(path, readonly=True) as conn:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            tables = {  # figures and audit are views over compact tables since v9
+            tables = {  # figures and audit are views over compact tables (COMPACT_SINCE)
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
             }
     except sqlite3.Error as exc:
@@ -530,7 +530,7 @@ def _same_name(column: str) -> str:
     return f"(SELECT m.id FROM main.names m JOIN before.names b ON b.name = m.name WHERE b.id = a.{column})"
 
 
-# Schema 9 on both sides: the rows as they are stored, their names and stamps matched by what they say.
+# The compact schema on both sides: the rows as they are stored, their names and stamps matched by what they say.
 _CARRY_COMPACT_AUDIT = (
     "INSERT INTO main.names (name) SELECT b.name FROM before.names b "
     "WHERE NOT EXISTS (SELECT 1 FROM main.names m WHERE m.name = b.name) ORDER BY b.id",

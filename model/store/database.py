@@ -129,6 +129,8 @@ def open_database(
             if write and seed and store.plans.active_id() is None:
                 store.plans.load_coefficients(load_shipped_coefficients(), who="system")
                 store.plans.load(load_shipped_plan(), who="system")
+            if write:
+                store.plans.ensure_shipped_emission_factors(who="system")
         except BaseException:
             db.close()
             raise

@@ -1,4 +1,4 @@
-"""The numbers that `figure_rows` and `audit_rows` keep instead of repeated text (schema v9).
+"""The numbers that `figure_rows` and `audit_rows` keep instead of repeated text (since `COMPACT_SINCE`).
 
 `names` holds each plan id, unit id, period, field key and audit action once; `stamps` each (when, who,
 coefficient table, electricity basis) of a write once. Both are append-only. Ids are looked up or made

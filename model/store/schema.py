@@ -271,14 +271,39 @@ ALTER TABLE received ADD COLUMN received_on TEXT;
 UPDATE received SET received_on = substr(imported_at, 1, 10);
 """
 
-# v9 (compact): a figure was ~400 bytes (four text keys in the row and twice more in two indexes, the
+# v9 (carbon): emission factors as versioned data beside the coefficient tables, one row per factor so each
+# keeps its table's version and year, its source and its status (confirmed / weak / assumed). The factor
+# of a fossil fuel is stored with the guideline's parameters it was derived from. Self-contained: it only
+# adds two tables (the shipped table is stored when the file is next opened for writing).
+_V9_EMISSION = """
+CREATE TABLE emission_factor_sets (
+    version TEXT PRIMARY KEY,
+    year INTEGER NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    loaded_at TEXT NOT NULL
+);
+CREATE TABLE emission_factors (
+    version TEXT NOT NULL REFERENCES emission_factor_sets(version) ON DELETE CASCADE,
+    carrier TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    t_co2_per_unit REAL NOT NULL CHECK (t_co2_per_unit > 0),
+    status TEXT NOT NULL CHECK (status IN ('confirmed', 'weak', 'assumed')),
+    source TEXT NOT NULL CHECK (source <> ''),
+    ncv_gj_per_unit REAL,
+    carbon_tc_per_tj REAL,
+    oxidation REAL,
+    PRIMARY KEY (version, carrier)
+);
+"""
+
+# v10 (compact): a figure was ~400 bytes (four text keys in the row and twice more in two indexes, the
 # provenance repeated in every row, an audit row of ~170 bytes). Names (plan, unit, period, field, action)
 # are stored once in `names` and referred to by number; who/when/coefficient table/electricity basis once
 # per write in `stamps`; figures in a table ordered by their key (no second index); an audit row of a
 # figure keeps its old and new value, text and note in columns, not as JSON. `figures` and `audit` stay as
 # views with the columns they had, so reading (and the triggers' refusals) work as before; names and
 # stamps are append-only like the audit they are part of.
-_V9_TABLES = """
+_V10_TABLES = """
 CREATE TABLE names (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE
@@ -404,7 +429,7 @@ def _compact_row(ids: _Interned, row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _compact_audit(conn: sqlite3.Connection) -> None:
-    """v9: every audit row into audit_rows, ids and order kept."""
+    """The compact migration: every audit row into audit_rows, ids and order kept."""
     ids = _Interned(conn)
     rows = conn.execute(
         "SELECT id, at, who, action, plan_id, unit_id, period, field, old, new, encoding FROM audit ORDER BY id"
@@ -497,7 +522,7 @@ _LOCKED = "BEGIN SELECT RAISE(ABORT, 'month locked by a submitted report that co
 _RECEIVED = "BEGIN SELECT RAISE(ABORT, 'figure received in a package'); END;"
 _APPEND_ONLY = "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
 
-_V9_VIEWS = f"""
+_V10_VIEWS = f"""
 DROP TABLE audit;
 CREATE VIEW figures AS
 SELECT p.name AS plan_id, u.name AS unit_id, t.name AS period, f.name AS field, r.value, r.text, r.note,
@@ -563,7 +588,7 @@ CREATE TRIGGER stamps_no_delete BEFORE DELETE ON stamps {_APPEND_ONLY}
 """
 
 Migration = str | tuple[str | Callable[[sqlite3.Connection], None], ...]
-_V9_COMPACT: Migration = (_V9_TABLES, _compact_audit, _V9_VIEWS)
+_V10_COMPACT: Migration = (_V10_TABLES, _compact_audit, _V10_VIEWS)
 
 MIGRATIONS: list[Migration] = [
     _V1,
@@ -574,11 +599,12 @@ MIGRATIONS: list[Migration] = [
     _V6_STORE,
     _V7_DISTRICT,
     _V8_RECEIPT,
-    _V9_COMPACT,
+    _V9_EMISSION,
+    _V10_COMPACT,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 AUDIT_VALUES_SINCE = MIGRATIONS.index(_V6_STORE) + 1  # audit rows hold JSON values from this version on
-COMPACT_SINCE = MIGRATIONS.index(_V9_COMPACT) + 1  # figures and audit rows in figure_rows, audit_rows
+COMPACT_SINCE = MIGRATIONS.index(_V10_COMPACT) + 1  # figures and audit rows in figure_rows, audit_rows
 
 
 def steps(migration: Migration) -> Iterator[str | Callable[[sqlite3.Connection], None]]:

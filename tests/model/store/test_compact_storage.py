@@ -1,5 +1,6 @@
-"""Schema 9 stores figures and their audit compactly: a saved schema-8 file upgrades with every figure,
-text, note, lock and audit row as it was, and the old views (`figures`, `audit`) still read and refuse."""
+"""The compact schema (`COMPACT_SINCE`) stores figures and their audit compactly: a saved schema-8 file
+upgrades with every figure, text, note, lock and audit row as it was, and the old views (`figures`,
+`audit`) still read and refuse."""
 
 import json
 import shutil
@@ -13,6 +14,7 @@ from model.store.audit import AuditEntry, render
 from model.store.backup import list_backups, restore_backup
 from model.store.database import open_database
 from model.store.figures import Figure, FigureWrite
+from model.store.schema import COMPACT_SINCE
 from tests.conftest import ROOT
 
 FIGURE_COLUMNS = (
@@ -53,7 +55,7 @@ def test_every_figure_reads_back_identical_after_the_upgrade(v8):
     assert any(f[4] for f in figures) and any(f[5] for f in figures)  # the file holds texts and notes
     assert 0.30000000000000004 in [f[3] for f in figures] and 1000.1234567890123 in [f[3] for f in figures]
     with open_database(path, write=True) as store:
-        assert store.db.user_version >= 9
+        assert store.db.user_version >= COMPACT_SINCE
         assert store.figures.read(PLAN, "fengjing") == [Figure(*row) for row in figures]
         assert store.figures.read(PLAN, "fengjing", ["2024-02"]) == [
             Figure(*r) for r in figures if r[1] == "2024-02"
