@@ -83,10 +83,12 @@ class AuditRepository:
         new: Any = None,
         at: str | None = None,
         stamp: int | None = None,
+        names: Names | None = None,
     ) -> None:
         """A row for a change; call it inside the transaction that makes the change. `stamp`: the id of
-        the write's stamp (when and who) when the caller made one already."""
-        names = Names(self.db)
+        the write's stamp (when and who) when the caller made one already; `names`: the caller's ids of
+        this transaction."""
+        names = names or Names(self.db)
         row = _row(names, who, action, (plan_id, unit_id, period, field), old, new, at or now_iso(), stamp)
         self.db.execute(_INSERT, row)
 

@@ -160,6 +160,7 @@ class FiguresRepository:
                     new=None if cleared else _audited(w.value, w.text, note),
                     at=at,
                     stamp=stamp,
+                    names=names,
                 )
             if before_commit is not None:
                 before_commit()

@@ -23,7 +23,10 @@ class Names:
         if name in self._names:
             return self._names[name]
         found = self.db.scalar("SELECT id FROM names WHERE name = ?", (name,))
-        return None if found is None else int(found)
+        if found is None:
+            return None
+        self._names[name] = int(found)
+        return self._names[name]
 
     def id(self, name: str | None) -> int | None:
         """The id of a name, made when it is new (inside a transaction)."""
