@@ -168,6 +168,45 @@ def summary_rows(summary: DistrictView) -> list[list[tuple[str, str | None]]]:
     return rows
 
 
+class SummaryModel(QAbstractTableModel):
+    """The annex-2 table of the summary (`summary_rows`), replaced whole in one model reset."""
+
+    def __init__(self, headers: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.headers = headers
+        self.rows: list[list[tuple[str, str | None]]] = []
+
+    def set_rows(self, rows: list[list[tuple[str, str | None]]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        text, colour = self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return style.COLOUR_BACKGROUND[colour] if colour else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and (index.column() in (1, 2, 3) or index.column() >= 5):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # numbers line up
+        return None
+
+
 # the district total each column of the summary's total row explains (计算过程)
 TOTAL_FIGURES = {
     0: "annex2_total.energy_tce",
@@ -222,15 +261,18 @@ class DistrictPage(RefreshWhenShown, QWidget):
             self.tr("累计产值 ΣY"),
             self.tr("上年同期产值"),
         ]
-        self.summary_table = QTableWidget(0, len(headers))
-        self.summary_table.setHorizontalHeaderLabels(headers)
+        self.summary_model = SummaryModel(headers, self)
+        self.summary_table = QTableView()
+        self.summary_table.setModel(self.summary_model)
         self.summary_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.summary_table.customContextMenuRequested.connect(self._summary_menu)
         explain_key = QShortcut(QKeySequence(Qt.Key.Key_F2), self.summary_table)
         explain_key.activated.connect(lambda: self.explain_total(self.summary_table.currentIndex().column()))
-        self.summary_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.summary_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(0)  # the rows in sight: the figures below are alike in width
+        for table in (self.grid_view, self.summary_table):  # rows of one height, never measured
+            table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.notes = QLabel()  # 同口径 exclusions, corrections with their reasons, computed indicators
         self.notes.setWordWrap(True)
@@ -258,7 +300,12 @@ class DistrictPage(RefreshWhenShown, QWidget):
         0.5 s for 300 units): the window stays responsive and the page fills in when they are ready."""
         self.stale = False
         self.builds += 1
-        build, path, period = self.builds, self.session.store.path, self.session.period
+        build, path, period, plan = (
+            self.builds,
+            self.session.store.path,
+            self.session.period,
+            self.session.plan,
+        )
         first = not self.opened
         self.opened = True
         self.heading.setText(self.tr("<b>{label}</b>：正在汇总各单位的数据…").format(label=period.label()))
@@ -266,10 +313,10 @@ class DistrictPage(RefreshWhenShown, QWidget):
         def job() -> tuple[Period, DistrictView]:
             with open_database(path, write=False) as store:
                 shown = period
-                view = district_view(store, period)
-                newest = newest_reported_period(store, store.plans.get()) if first else None
+                view = district_view(store, period, plan=plan)  # the window's plan, not parsed again
+                newest = newest_reported_period(store, plan) if first else None
                 if newest is not None and not view.reported and newest != period:
-                    shown, view = newest, district_view(store, newest)  # open on a month with packages
+                    shown, view = newest, district_view(store, newest, plan=plan)  # a month with packages
                 return shown, view
 
         def done(result: tuple[Period, DistrictView]) -> None:
@@ -297,16 +344,7 @@ class DistrictPage(RefreshWhenShown, QWidget):
                 day=grid.deadline_day,
             )
         )
-        rows = summary_rows(summary)
-        self.summary_table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, (text, colour) in enumerate(row):
-                item = QTableWidgetItem(text)
-                if colour:
-                    item.setBackground(style.COLOUR_BACKGROUND[colour])
-                if c in (1, 2, 3) or c >= 5:  # numbers line up on the right
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.summary_table.setItem(r, c, item)
+        self.summary_model.set_rows(summary_rows(summary))
         computed = [
             self.tr("{id} 本期 {value}：{source}").format(
                 id=r.id, value=fmt.rate(r.value) if r.annex == 1 else fmt.pct(r.value), source=r.source
@@ -349,7 +387,7 @@ class DistrictPage(RefreshWhenShown, QWidget):
         menu.exec(self.summary_table.viewport().mapToGlobal(pos))
 
     def _is_total(self, row: int) -> bool:
-        return row == self.summary_table.rowCount() - 1 and row >= 0
+        return row == self.summary_model.rowCount() - 1 and row >= 0
 
     def explain_total(self, column: int) -> None:
         """The district total of that column: formula, units counted and units left out with why."""

@@ -146,42 +146,51 @@ def completeness_grid(plan: Plan, held: Iterable[HeldVersion], as_of: date, upto
         by_cell.setdefault((h.unit_id, h.period), []).append(h)
     # Months before the first cumulative period (no January-only report) come with it, not on their own.
     first_month = min(max(plan.rules.first_cumulative_month, 1), upto.month)
-    months = [Period(plan.year, m) for m in range(first_month, upto.month + 1)]
+    months = [
+        (str(p), deadline(plan, p))
+        for p in (Period(plan.year, m) for m in range(first_month, upto.month + 1))
+    ]
+    labels = {state: state_label(state) for state in STATES}
+    absent: dict[tuple[str, str], Cell] = {}  # a month without a package looks alike for every unit
     rows = []
     for unit in plan.reporting_units():
         cells = []
-        for period in months:
-            due = deadline(plan, period)
-            versions = by_cell.get((unit.id, str(period)), [])
-            if not versions:
-                state = _without_package(plan, unit.id, as_of <= due)
-                cells.append(Cell(str(period), state, state_label(state), due.isoformat()))
+        for period, due in months:
+            versions = by_cell.get((unit.id, period))
+            if versions:
+                cells.append(_received_cell(period, due, versions, labels))
                 continue
-            earliest = min(versions, key=lambda v: (v.arrived, v.version))
-            used = next((v for v in versions if v.in_use), max(versions, key=lambda v: v.version))
-            on_time = date.fromisoformat(earliest.arrived) <= due
-            corrected = used.version > 1 or len(versions) > 1
-            state = CORRECTED if corrected else ON_TIME if on_time else LATE
-            cells.append(
-                Cell(
-                    str(period),
-                    state,
-                    state_label(state),
-                    due.isoformat(),
-                    used.version,
-                    earliest.created_at,
-                    on_time,
-                    used.correction_reason,
-                    earliest.arrived,
-                    earliest.signed_at,
-                )
-            )
+            state = _without_package(plan, unit.id, as_of <= due)
+            if (period, state) not in absent:
+                absent[period, state] = Cell(period, state, labels[state], due.isoformat())
+            cells.append(absent[period, state])
         rows.append(UnitRow(unit.id, unit.name, cells))
     counts = {state: 0 for state in STATES}
     for row in rows:
         counts[row.cells[-1].state] += 1
     return Completeness(
         plan.id, plan.year, str(upto), plan.rules.deadline_day, as_of.isoformat(), rows, counts
+    )
+
+
+def _received_cell(period: str, due: date, versions: list[HeldVersion], labels: dict[str, str]) -> Cell:
+    """A month the district holds a package of: the version in use, and whether the first came in time."""
+    earliest = min(versions, key=lambda v: (v.arrived, v.version))
+    used = next((v for v in versions if v.in_use), max(versions, key=lambda v: v.version))
+    on_time = date.fromisoformat(earliest.arrived) <= due
+    corrected = used.version > 1 or len(versions) > 1
+    state = CORRECTED if corrected else ON_TIME if on_time else LATE
+    return Cell(
+        period,
+        state,
+        labels[state],
+        due.isoformat(),
+        used.version,
+        earliest.created_at,
+        on_time,
+        used.correction_reason,
+        earliest.arrived,
+        earliest.signed_at,
     )
 
 

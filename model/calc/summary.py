@@ -16,19 +16,26 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from typing import Any
 
 from model.calc import formulas as calc
-from model.calc.completeness import Completeness, completeness, expected_units, report_rate
+from model.calc.completeness import (
+    Completeness,
+    HeldVersion,
+    completeness_grid,
+    expected_units,
+    held_versions,
+    report_rate,
+)
 from model.calc.progress import DistrictTaskTotal, colour_label, district_task_total, unit_progress
 from model.common.i18n import translate
 from model.common.periods import Period
 from model.plan.spec import ANNEX2_DISTRICT_RATE, DISTRICT_SCOPE, REPORT_RATE, TASK_STATUSES, Annex4Row, Plan
 from model.store.database import Store
-from model.store.received import KeySums, PeriodPackage, held_index, period_packages
+from model.store.received import KeySums, PeriodPackage, period_packages
 
 NOT_REPORTED = "未填报"
 
@@ -186,10 +193,33 @@ class DistrictView:
         return [p for p in self.packages if p.version > 1]
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """As `dataclasses.asdict` gives it (with the grid's own form), without its deep copies."""
+        data = {name: _plain(getattr(self, name)) for name in _field_names(type(self)) if name != "grid"}
         data["grid"] = self.grid.to_dict()
-        data["corrections"] = [asdict(p) for p in self.corrections]
+        data["corrections"] = [_plain(p) for p in self.corrections]
         return data
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return _FIELD_NAMES[cls]
+
+
+def _plain(value: Any) -> Any:
+    """`dataclasses.asdict` of the view's parts: dataclasses, lists, tuples, dicts and plain values."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if is_dataclass(value):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    return value
 
 
 # The district summary is the district view (the name the exports and older callers use).
@@ -232,6 +262,15 @@ class _Held:
     progress: dict[str, Any]
     sums: KeySums
     package: PeriodPackage | None
+    rows: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)  # (annex, row id) -> row
+
+    @classmethod
+    def of(cls, progress: dict[str, Any], sums: KeySums, package: PeriodPackage | None) -> _Held:
+        rows: dict[tuple[int, str], dict[str, Any]] = {}
+        for annex in (1, 4):
+            for row in reversed(progress.get(f"annex{annex}") or []):  # the first of a repeated id wins
+                rows[annex, row.get("id")] = row
+        return cls(progress, sums, package, rows)
 
 
 def _carbon_of(h: _Held | None) -> dict[str, Any]:
@@ -324,8 +363,7 @@ def _annex3(plan: Plan, held: Mapping[str, _Held]) -> list[Annex3Line]:
 
 def _row_of(held: Mapping[str, _Held], unit_id: str, annex: int, row_id: str) -> dict[str, Any] | None:
     h = held.get(unit_id)
-    rows = h.progress.get(f"annex{annex}") or [] if h else []
-    return next((r for r in rows if r.get("id") == row_id), None)
+    return h.rows.get((annex, row_id)) if h else None
 
 
 def _status(plan: Plan, held: Mapping[str, _Held], unit_id: str, mine: dict[str, Any] | None) -> UnitStatus:
@@ -516,10 +554,10 @@ def build_district_view(
     `missing_versions`: unit id -> a note on earlier versions never received ("第 2 版未收到")."""
     missing_versions = missing_versions or {}
     held: dict[str, _Held] = {
-        uid: _Held(json.loads(p.progress_json), p.sums, p) for uid, p in packages.items()
+        uid: _Held.of(json.loads(p.progress_json), p.sums, p) for uid, p in packages.items()
     }
     if own_progress is not None and plan.district_unit not in held:
-        held[plan.district_unit] = _Held(own_progress, _sums_of(own_progress), None)
+        held[plan.district_unit] = _Held.of(own_progress, _sums_of(own_progress), None)
     annex2, annex2_total, left_out = _annex2(plan, held)
     annex3 = _annex3(plan, held)
     ytd3 = [line.ytd_tce for line in annex3 if line.ytd_tce is not None]
@@ -604,7 +642,7 @@ def _why_no_carbon(line: Annex2Line | Annex3Line) -> str:
 
 
 def _order(plan: Plan, unit_id: str) -> int:
-    return next(i for i, u in enumerate(plan.units) if u.id == unit_id)
+    return plan.unit_index(unit_id)
 
 
 def _annex1_target(measure: str, value: float | None, unit: str, text: str) -> str:
@@ -618,12 +656,17 @@ def _counts(statuses: list[UnitStatus]) -> dict[str, int]:
     return {k: counts[k] for k in (*TASK_STATUSES, NOT_REPORTED) if counts[k]}
 
 
-def district_view(store: Store, period: Period, *, as_of: date | None = None) -> DistrictView:
-    """The one district view of `period` that the page, `status` and both summary exports render."""
-    plan = store.plans.get()
-    grid = completeness(store, plan, upto=period, as_of=as_of)
+def district_view(
+    store: Store, period: Period, *, as_of: date | None = None, plan: Plan | None = None
+) -> DistrictView:
+    """The one district view of `period` that the page, `status` and both summary exports render: a
+    few set-based queries (every version held, the period's packages), whatever the number of units.
+    `plan`: the database's plan already parsed (the window's, for a job on a connection of its own)."""
+    plan = plan or store.plans.get()
+    held = held_versions(store, plan)
+    grid = completeness_grid(plan, held, as_of or date.today(), period)
     packages = {p.unit_id: p for p in period_packages(store.db, plan.id, str(period))}
-    missing = _missing_versions(store, plan, period, packages)
+    missing = _missing_versions(held, period, packages)
     own = None
     if plan.district_unit not in packages and plan.fields_for(plan.district_unit):
         figures = store.figures.read(plan.id, plan.district_unit)
@@ -634,16 +677,16 @@ def district_view(store: Store, period: Period, *, as_of: date | None = None) ->
 
 
 def _missing_versions(
-    store: Store, plan: Plan, period: Period, packages: Mapping[str, PeriodPackage]
+    held: Iterable[HeldVersion], period: Period, packages: Mapping[str, PeriodPackage]
 ) -> dict[str, str]:
     """unit id -> "第 2 版未收到" for packages in use whose earlier versions the district never received."""
-    held: dict[str, set[int]] = {}
-    for h in held_index(store.db, plan.id):
+    versions: dict[str, set[int]] = {}
+    for h in held:
         if h.period == str(period):
-            held.setdefault(h.unit_id, set()).add(h.version)
+            versions.setdefault(h.unit_id, set()).add(h.version)
     notes = {}
     for uid, p in packages.items():
-        missing = [v for v in range(1, p.version) if v not in held.get(uid, set())]
+        missing = [v for v in range(1, p.version) if v not in versions.get(uid, set())]
         if missing:
             notes[uid] = translate("summary", "第 {v} 版未收到").format(v="、".join(map(str, missing)))
     return notes

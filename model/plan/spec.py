@@ -265,11 +265,20 @@ class Plan:
         return self.electricity_basis_for(3).basis
 
     # ---- units -------------------------------------------------------------------------------
+    @cached_property
+    def _units_by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in reversed(self.units)}  # the first of a repeated id, as before
+
     def unit(self, unit_id: str) -> Unit:
-        for unit in self.units:
-            if unit.id == unit_id:
-                return unit
-        raise KeyError(unit_id)
+        return self._units_by_id[unit_id]
+
+    def unit_index(self, unit_id: str) -> int:
+        """The unit's place in the plan's order (the order every list of units follows)."""
+        return self._unit_order[unit_id]
+
+    @cached_property
+    def _unit_order(self) -> dict[str, int]:
+        return {u.id: i for i, u in reversed(list(enumerate(self.units)))}
 
     def check_period(self, period: Period) -> Period:
         """The period, when it lies in this plan's year; else a UserError that says so."""
@@ -383,7 +392,11 @@ class Plan:
 
     def reporting_units(self) -> list[Unit]:
         """Units with anything to report under this plan."""
-        return [u for u in self.units if self.fields_for(u.id)]
+        return list(self._reporting_units)
+
+    @cached_property
+    def _reporting_units(self) -> tuple[Unit, ...]:
+        return tuple(u for u in self.units if self.fields_for(u.id))
 
     # ---- report periods ----------------------------------------------------------------------
     def report_periods(self) -> list[Period]:

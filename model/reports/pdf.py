@@ -125,11 +125,7 @@ def _p(text: str, size: float = 8.5, align: int = TA_LEFT, colour: Any = None) -
 def _draw_mark(canvas: Canvas, mark: PrintMark) -> None:
     """The page's QR code at the bottom right (reportlab's QR encoder, drawn module by module so that no
     font state of the page changes), its content in readable text beside it."""
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-
-    widget = QrCodeWidget(mark.payload, barLevel="M")
-    widget.qr.make()
-    modules = widget.qr.modules
+    modules = _qr_modules(mark.payload)
     border = 2
     box = QR_SIZE / (len(modules) + 2 * border)
     left, top = PAGE_W - MARGIN_X - QR_SIZE, 3 * mm + QR_SIZE
@@ -144,6 +140,17 @@ def _draw_mark(canvas: Canvas, mark: PrintMark) -> None:
     canvas.setFont(FONT, 6.5)
     for i, line in enumerate(mark.readable):
         canvas.drawString(MARGIN_X, 22 * mm - i * 3.4 * mm, line)
+
+
+def _qr_modules(payload: str) -> list[list[bool]]:
+    """The QR code's modules (True is dark), level M, from zxing-cpp (the reader verify-print uses): a
+    page's code in well under a millisecond, where reportlab's encoder in Python takes ~0.1 s a page."""
+    import zxingcpp
+
+    code = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    image: Any = code.to_image(scale=1, add_quiet_zones=False)  # one byte a module, 0 for dark
+    rows: list[list[int]] = memoryview(image).tolist()  # type: ignore[assignment]
+    return [[value < 128 for value in row] for row in rows]
 
 
 def _numbered_canvas(running: str, mark: PrintMark | None = None) -> type[Canvas]:
@@ -245,15 +252,42 @@ def _header(header: FormHeader) -> Flowable:
 CELL_PAD = 2.5
 
 
-def _cell(cell: Any, align: int, width: float) -> Paragraph:
-    """A table cell; a number is never broken across lines: it is set smaller until it fits."""
-    if cell.number is None and cell.text != "—" and cell.kind != HASH:
-        return _p(cell.text, 8, align)
+CELL_SIZE = 8.0
+_ALIGN_NAME = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
+
+
+def _cell(cell: Any, align: int, width: float) -> tuple[Paragraph | str, float | None]:
+    """A table cell and its font size when smaller than the table's: a number is never broken across
+    lines, it is set smaller until it fits. A text that fits, or breaks into lines as a CJK paragraph
+    would, is drawn as plain lines (the table's font and alignment), without a paragraph to parse and
+    wrap: a 300-unit summary has thousands of cells."""
     room = width - 2 * CELL_PAD - 0.5
-    size = min(8.0, 8.0 * room / max(pdfmetrics.stringWidth(cell.text, FONT, 8.0), 1.0))
-    style = _style(max(size, 4.5), align=align)
-    style.wordWrap, style.splitLongWords = None, 0
-    return Paragraph(_esc(cell.text), style)
+    one_line = pdfmetrics.stringWidth(cell.text, FONT, CELL_SIZE)
+    if one_line <= room and "\n" not in cell.text:
+        return str(cell.text), None
+    if cell.number is None and cell.text != "—" and cell.kind != HASH:
+        return _wrapped(cell.text, room) or _p(cell.text, 8, align), None
+    return str(cell.text), max(min(8.0, 8.0 * room / max(one_line, 1.0)), 4.5)
+
+
+NO_LINE_START = set("，。、；：？！）》」』】〕…,.;:?!)%")
+
+
+def _wrapped(text: str, room: float) -> str | None:
+    """A Chinese text broken into lines that fit `room` (as a CJK paragraph breaks it: anywhere but
+    before closing punctuation), for the table to draw as plain lines; None when it has Latin words,
+    which a paragraph keeps whole."""
+    if "\n" in text or any(ch.isascii() and ch.isalpha() for ch in text):
+        return None
+    lines, line, used = [], "", 0.0
+    for ch in text:
+        w = pdfmetrics.stringWidth(ch, FONT, CELL_SIZE)
+        if line and used + w > room and ch not in NO_LINE_START:
+            lines.append(line)
+            line, used = "", 0.0
+        line += ch
+        used += w
+    return "\n".join([*lines, line])
 
 
 def _table(t: Table) -> list[Flowable]:
@@ -270,6 +304,8 @@ def _table(t: Table) -> list[Flowable]:
         header_rows = 2
     style: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
+        ("LEADING", (0, 0), (-1, -1), CELL_SIZE * 1.35),  # as a paragraph's: rows keep their height
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -286,6 +322,7 @@ def _table(t: Table) -> list[Flowable]:
         )
         for j in range(len(t.columns))
     ]
+    aligns: list[list[tuple[int, int]]] = [[] for _ in t.columns]  # per column: (row, alignment)
     for i, row in enumerate(t.rows):
         r = i + header_rows
         if i in t.spans:
@@ -297,16 +334,35 @@ def _table(t: Table) -> list[Flowable]:
             numeric = cell.kind not in (TEXT, COLOUR) and not isinstance(cell.value, str)
             short = longest[j] <= (4 if j == 0 else 8) or cell.text == "—"
             align = TA_RIGHT if numeric else (TA_CENTER if cell.kind == COLOUR or short else TA_LEFT)
-            cells.append(_cell(cell, align, widths[j]))
+            value, size = _cell(cell, align, widths[j])
+            cells.append(value)
+            if size is not None:
+                style.append(("FONTSIZE", (j, r), (j, r), size))
+            aligns[j].append((r, align))
             if cell.kind == COLOUR and cell.colour in FILL:
                 style.append(("BACKGROUND", (j, r), (j, r), FILL[cell.colour]))
         data.append(cells)
         if i in t.total_rows:
             style.append(("LINEABOVE", (0, r), (-1, r), 1.0, colors.black))
+    style += _align_runs(aligns)
     table = RLTable(data, colWidths=widths, repeatRows=header_rows)
     table.setStyle(TableStyle(style))
     out.append(table)
     out.append(Spacer(1, 3.5 * mm))
+    return out
+
+
+def _align_runs(aligns: list[list[tuple[int, int]]]) -> list[tuple[Any, ...]]:
+    """ALIGN commands for the cells drawn as plain text: one per run of rows alike in a column."""
+    out: list[tuple[Any, ...]] = []
+    for j, column in enumerate(aligns):
+        start = 0
+        for k in range(1, len(column) + 1):
+            if k == len(column) or column[k][1] != column[start][1] or column[k][0] != column[k - 1][0] + 1:
+                first, align = column[start]
+                if align != TA_LEFT:
+                    out.append(("ALIGN", (j, first), (j, column[k - 1][0]), _ALIGN_NAME[align]))
+                start = k
     return out
 
 

@@ -1,10 +1,13 @@
 """What the district holds, read set-based for its view: the packages of a period, and the index of every
-version held. Received figures stay in the received tables (the package's data and `received_sums`);
-they are never copied into `figures`, which holds only what is typed in this database.
+version held. Received figures stay in the received tables (the package's data, `received_sums` and
+`received_view`, what the view renders of each package); they are never copied into `figures`, which
+holds only what is typed in this database. The view reads `received_view`, never the packages' JSON,
+so it takes a few queries whatever the number of units.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +15,7 @@ from typing import Any, Protocol
 
 from model.common.errors import UserError
 from model.common.i18n import how_to, translate
+from model.store.schema import VIEW_KEYS, VIEW_PARTS, VIEW_ROW_KEYS, VIEW_ROWS
 
 
 class Executes(Protocol):
@@ -80,6 +84,35 @@ def add_received_sums(db: Executes, received_id: int, sums: KeySums) -> None:
     )
 
 
+def view_progress(progress: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a package's progress the district view renders (the same cut as the migration that
+    filled `received_view` for packages held before)."""
+
+    def part(value: Any, keys: tuple[str, ...]) -> Any:
+        return {k: value.get(k) for k in keys} if isinstance(value, dict) else value
+
+    out = {k: part(progress.get(k), VIEW_PARTS.get(k, ())) for k in VIEW_KEYS}
+    for annex in VIEW_ROWS:
+        out[annex] = [part(row, VIEW_ROW_KEYS) for row in progress.get(annex) or []]
+    return out
+
+
+def add_received_view(db: Executes, received_id: int, data: dict[str, Any], received_on: str | None) -> None:
+    """What the district view reads of a package just kept, inside the transaction that keeps it."""
+    replaces = data.get("replaces_version")
+    db.execute(
+        "INSERT INTO received_view (received_id, received_on, correction_reason, replaces_version, "
+        "progress) VALUES (?,?,?,?,?)",
+        (
+            received_id,
+            received_on,
+            str(data.get("correction_reason") or ""),
+            None if replaces is None else int(replaces),
+            json.dumps(view_progress(data.get("progress") or {}), ensure_ascii=False, separators=(",", ":")),
+        ),
+    )
+
+
 _PROGRESS_SUMS = ", ".join(
     f"json_extract({{t}}.data, '$.progress.annex2.{key}')"
     for key in (
@@ -90,12 +123,19 @@ _PROGRESS_SUMS = ", ".join(
     )
 )
 
+# A package's reason and day from `received_view` (a row the import kept), else from the package itself
+# (its JSON data, and the day column that lies behind its PDF): the same values, read slowly.
+_REASON = "coalesce(v.correction_reason, json_extract(r.data, '$.correction_reason'), '')"
+_RECEIVED_ON = "coalesce(v.received_on, r.received_on, substr(r.imported_at, 1, 10))"
+
 _PERIOD_PACKAGES = f"""
-SELECT r.unit_id, r.period, r.version, r.created_at, '{RECEIVED}', json_extract(r.data, '$.progress'),
-    coalesce(json_extract(r.data, '$.correction_reason'), ''), json_extract(r.data, '$.replaces_version'),
+SELECT r.unit_id, r.period, r.version, r.created_at, '{RECEIVED}',
+    coalesce(v.progress, json_extract(r.data, '$.progress')),
+    {_REASON}, CASE WHEN v.received_id IS NULL THEN json_extract(r.data, '$.replaces_version')
+                    ELSE v.replaces_version END,
     s.energy_tce, s.energy_tce_last_year, s.output_wan_yuan, s.output_wan_yuan_last_year,
-    coalesce(r.received_on, substr(r.imported_at, 1, 10)), r.signed_at
-FROM received r LEFT JOIN received_sums s ON s.received_id = r.id
+    {_RECEIVED_ON}, r.signed_at
+FROM received r LEFT JOIN received_sums s ON s.received_id = r.id LEFT JOIN received_view v ON v.received_id = r.id
 WHERE r.plan_id = ? AND r.period = ? AND r.in_use = 1
 UNION ALL
 SELECT u.unit_id, u.period, u.version, coalesce(u.submitted_at, u.created_at), '{OWN_SUBMISSION}',
@@ -133,9 +173,8 @@ def held_index(db: Executes, plan_id: str) -> list[HeldRow]:
     """Every version held of every unit and month (received, or submitted in this database), without
     the packages' bytes."""
     rows = db.execute(
-        "SELECT unit_id, period, version, created_at, in_use, "
-        "coalesce(json_extract(data, '$.correction_reason'), ''), "
-        "coalesce(received_on, substr(imported_at, 1, 10)), signed_at FROM received WHERE plan_id = ? "
+        f"SELECT r.unit_id, r.period, r.version, r.created_at, r.in_use, {_REASON}, {_RECEIVED_ON}, "
+        "r.signed_at FROM received r LEFT JOIN received_view v ON v.received_id = r.id WHERE r.plan_id = ? "
         "UNION ALL SELECT u.unit_id, u.period, u.version, coalesce(u.submitted_at, u.created_at), "
         "u.status = 'submitted', u.reason, substr(coalesce(u.submitted_at, u.created_at), 1, 10), "
         "u.submitted_at FROM submissions u WHERE u.plan_id = ? "

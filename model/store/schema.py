@@ -296,14 +296,90 @@ CREATE TABLE emission_factors (
 );
 """
 
-# v10 (compact): a figure was ~400 bytes (four text keys in the row and twice more in two indexes, the
+# v10 (district view): per received package, what the district view reads and the package row keeps
+# out of quick reach (inside its JSON data, or behind its PDF): the day received, the correction's reason
+# and the few parts of its progress the view renders (keys below; a key the view starts to read needs a
+# migration that fills this table again). Filled from the packages already held; the store adds a row
+# for each package it keeps (`model.store.received.add_received_view`). `->` keeps each number's text
+# as written, so a filled row holds exactly what the import would have written.
+VIEW_KEYS = (
+    "annex2",
+    "annex3",
+    "annex1",
+    "annex4",
+    "remaining_allowance_tce",
+    "remaining_allowance_per_month_tce",
+    "ytd_co2_t",
+    "ytd_co2_t_last_year",
+    "co2_change_pct",
+    "co2_complete",
+)
+VIEW_PARTS = {
+    "annex2": (
+        "ytd_intensity_tce_per_wan_yuan",
+        "ytd_change_rate_pct",
+        "completion_rate_pct",
+        "colour",
+        "colour_label",
+    ),
+    "annex3": (
+        "ytd_tce",
+        "cap_used_pct",
+        "projected_tce",
+        "intensity",
+        "intensity_yoy_change_pct",
+        "colour",
+        "colour_label",
+    ),
+}
+VIEW_ROWS = ("annex1", "annex4")
+VIEW_ROW_KEYS = ("id", "target", "value", "status", "share_of_target_pct", "colour")
+
+
+def _json_object(source: str, keys: tuple[str, ...]) -> str:
+    return "json_object(" + ", ".join(f"'{k}', {source} -> '$.{k}'" for k in keys) + ")"
+
+
+def _view_value(key: str) -> str:
+    if key in VIEW_PARTS:
+        part = _json_object(f"(p -> '$.{key}')", VIEW_PARTS[key])
+        return f"CASE WHEN json_type(p, '$.{key}') = 'object' THEN {part} ELSE p -> '$.{key}' END"
+    if key in VIEW_ROWS:
+        row = _json_object("e.value", VIEW_ROW_KEYS)
+        return f"(SELECT json(json_group_array({row})) FROM json_each(p, '$.{key}') e)"
+    return f"p -> '$.{key}'"
+
+
+VIEW_FILL = f"""
+INSERT INTO received_view (received_id, received_on, correction_reason, replaces_version, progress)
+SELECT id, received_on, reason, replaces, json_object({", ".join(f"'{k}', {_view_value(k)}" for k in VIEW_KEYS)})
+FROM (SELECT id, coalesce(received_on, substr(imported_at, 1, 10)) AS received_on,
+    coalesce(json_extract(data, '$.correction_reason'), '') AS reason,
+    json_extract(data, '$.replaces_version') AS replaces,
+    coalesce(json_extract(data, '$.progress'), '{{}}') AS p
+    FROM received);
+"""
+_V10_DISTRICT_VIEW = (
+    """
+CREATE TABLE received_view (
+    received_id INTEGER PRIMARY KEY REFERENCES received(id),
+    received_on TEXT,
+    correction_reason TEXT NOT NULL DEFAULT '',
+    replaces_version INTEGER,
+    progress TEXT NOT NULL
+);
+"""
+    + VIEW_FILL
+)
+
+# v11 (compact): a figure was ~400 bytes (four text keys in the row and twice more in two indexes, the
 # provenance repeated in every row, an audit row of ~170 bytes). Names (plan, unit, period, field, action)
 # are stored once in `names` and referred to by number; who/when/coefficient table/electricity basis once
 # per write in `stamps`; figures in a table ordered by their key (no second index); an audit row of a
 # figure keeps its old and new value, text and note in columns, not as JSON. `figures` and `audit` stay as
 # views with the columns they had, so reading (and the triggers' refusals) work as before; names and
 # stamps are append-only like the audit they are part of.
-_V10_TABLES = """
+_V11_TABLES = """
 CREATE TABLE names (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE
@@ -522,7 +598,7 @@ _LOCKED = "BEGIN SELECT RAISE(ABORT, 'month locked by a submitted report that co
 _RECEIVED = "BEGIN SELECT RAISE(ABORT, 'figure received in a package'); END;"
 _APPEND_ONLY = "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
 
-_V10_VIEWS = f"""
+_V11_VIEWS = f"""
 DROP TABLE audit;
 CREATE VIEW figures AS
 SELECT p.name AS plan_id, u.name AS unit_id, t.name AS period, f.name AS field, r.value, r.text, r.note,
@@ -588,7 +664,7 @@ CREATE TRIGGER stamps_no_delete BEFORE DELETE ON stamps {_APPEND_ONLY}
 """
 
 Migration = str | tuple[str | Callable[[sqlite3.Connection], None], ...]
-_V10_COMPACT: Migration = (_V10_TABLES, _compact_audit, _V10_VIEWS)
+_V11_COMPACT: Migration = (_V11_TABLES, _compact_audit, _V11_VIEWS)
 
 MIGRATIONS: list[Migration] = [
     _V1,
@@ -600,11 +676,12 @@ MIGRATIONS: list[Migration] = [
     _V7_DISTRICT,
     _V8_RECEIPT,
     _V9_EMISSION,
-    _V10_COMPACT,
+    _V10_DISTRICT_VIEW,
+    _V11_COMPACT,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 AUDIT_VALUES_SINCE = MIGRATIONS.index(_V6_STORE) + 1  # audit rows hold JSON values from this version on
-COMPACT_SINCE = MIGRATIONS.index(_V10_COMPACT) + 1  # figures and audit rows in figure_rows, audit_rows
+COMPACT_SINCE = MIGRATIONS.index(_V11_COMPACT) + 1  # figures and audit rows in figure_rows, audit_rows
 
 
 def steps(migration: Migration) -> Iterator[str | Callable[[sqlite3.Connection], None]]:

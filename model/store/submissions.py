@@ -7,6 +7,7 @@ version never points at a missing file. A submitted version locks its period (al
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ from model.common.i18n import how_to, translate
 from model.common.periods import Period
 from model.store.audit import PACKAGE_IMPORT, SUBMISSION_REOPEN, SUBMISSION_SUBMIT, AuditRepository
 from model.store.connection import Database, columns_of, now_iso
+from model.store.received import add_received_view
 
 T = TypeVar("T")
 
@@ -259,6 +261,12 @@ class ReceivedRepository:
             cursor = self.db.execute(
                 f"INSERT INTO received ({columns}, pdf) VALUES ({', '.join('?' * (len(values) + 1))})",
                 (*values, pdf),
+            )
+            add_received_view(
+                self.db,
+                int(cursor.lastrowid or 0),
+                json.loads(package.data),
+                package.received_on or package.imported_at[:10],
             )
             self.audit.record(
                 who,

@@ -149,13 +149,16 @@ def test_status_page_and_both_summaries_agree_on_packages_only(qtbot, capsys, tm
     grid = shown_here.pop("grid")
     assert shown_here == status_view(status)
     assert grid == {k: status[k] for k in grid}
-    last = page.summary_table.rowCount() - 1
-    assert page.summary_table.item(last, 1).text() == fmt.rate(total["change_rate_pct"])
+    table = page.summary_model
+    last = table.rowCount() - 1
+    assert table.index(last, 1).data() == fmt.rate(total["change_rate_pct"])
     assert f"已报 {len(reported)} 个单位" in page.heading.text()
     assert "亭林镇" in page.notes.text() and "同口径" in page.notes.text() and "第 2 版" in page.notes.text()
-    tinglin_row = next(r for r in range(last) if page.summary_table.item(r, 0).text().startswith("亭林镇"))
-    assert "未计入" in page.summary_table.item(tinglin_row, 0).text()
-    page.summary_table.setCurrentCell(last, 1)  # 计算过程 of the district rate: who is in, who is out
+    tinglin_row = next(r for r in range(last) if table.index(r, 0).data().startswith("亭林镇"))
+    assert "未计入" in table.index(tinglin_row, 0).data()
+    page.summary_table.setCurrentIndex(
+        table.index(last, 1)
+    )  # 计算过程 of the district rate: who is in, who is out
     qtbot.keyClick(page.summary_table, Qt.Key.Key_F2)
     explained = page.explain_dialog.text.toPlainText()
     assert "计入 2 个单位" in explained and "亭林镇：上年同期数据缺失或为零，非同口径" in explained

@@ -80,12 +80,11 @@ def test_the_page_opens_on_the_newest_month_with_packages(qtbot, tmp_path, world
 def test_the_summary_shows_the_sums_the_pdf_has(qtbot, tmp_path, world, settings):
     store = _district(tmp_path, world)
     _window, page = _page(qtbot, store, settings, "2024-02")
-    headers = [
-        page.summary_table.horizontalHeaderItem(c).text() for c in range(page.summary_table.columnCount())
-    ]
+    table = page.summary_model
+    headers = [table.headerData(c, Qt.Orientation.Horizontal) for c in range(table.columnCount())]
     total = page.view.annex2_total
-    last = page.summary_table.rowCount() - 1
-    shown = {h: page.summary_table.item(last, c).text() for c, h in enumerate(headers)}
+    last = table.rowCount() - 1
+    shown = {h: table.index(last, c).data() for c, h in enumerate(headers)}
     assert shown["累计能耗 ΣE"] == fmt.amount(total.energy_tce)
     assert shown["累计产值 ΣY"] == fmt.amount(total.output_wan_yuan)
     assert shown["上年同期能耗"] == fmt.amount(total.energy_tce_last_year)

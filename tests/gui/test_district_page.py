@@ -12,7 +12,7 @@ def test_the_page_shows_the_view_of_the_period_and_follows_a_switch(qtbot, store
     views = {p: view_of_reports(store, (TOWN, KEY_USER, BUREAU), period=p) for p in ("2024-06", "2024-07")}
     asked: list[str] = []
 
-    def view_of(_store, period):
+    def view_of(_store, period, **_given):  # the page passes the window's plan along
         asked.append(str(period))
         return views[str(period)]
 
@@ -26,10 +26,8 @@ def test_the_page_shows_the_view_of_the_period_and_follows_a_switch(qtbot, store
     window.tabs.setCurrentWidget(page)
     qtbot.waitUntil(lambda: not window.worker.busy(), timeout=30000)
     view = views["2024-07"]
-    table = [
-        [page.summary_table.item(r, c).text() for c in range(page.summary_table.columnCount())]
-        for r in range(page.summary_table.rowCount())
-    ]
+    model = page.summary_model
+    table = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
     assert table == [[text for text, _colour in row] for row in summary_rows(view)]
     assert f"已报 {len(view.reported)} 个单位，未报 {len(view.not_reported)} 个" in page.heading.text()
     assert page.grid_model.rowCount() == len(view.grid.units)

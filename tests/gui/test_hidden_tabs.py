@@ -69,4 +69,4 @@ def test_district_page_fills_in_off_the_gui_thread(qtbot, open_window):
     window.tabs.setCurrentWidget(page)
     assert "正在汇总" in page.heading.text()
     qtbot.waitUntil(lambda: not window.worker.busy(), timeout=30000)
-    assert "已报" in page.heading.text() and page.summary_table.rowCount() > 0
+    assert "已报" in page.heading.text() and page.summary_model.rowCount() > 0

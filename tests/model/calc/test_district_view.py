@@ -5,6 +5,7 @@ period the district's figures are those of the unit's newest package for that pe
 one is 未报 in the grid, the counts and ΣE/ΣY alike.
 """
 
+import json
 import sqlite3
 from datetime import date, datetime
 
@@ -16,8 +17,9 @@ from model.calc.summary import district_view
 from model.common.errors import UserError
 from model.common.periods import parse_period
 from model.exchange.district import import_package, trust_add
+from model.exchange.submission import correct
 from model.store.database import open_database
-from model.store.schema import _V7_DISTRICT, split_sql
+from model.store.schema import _V7_DISTRICT, _V10_DISTRICT_VIEW, split_sql
 from tests.unit_world import unit_db
 
 AT = datetime.fromisoformat
@@ -172,3 +174,44 @@ def test_an_older_district_database_gets_the_key_sums_of_the_packages_it_holds(t
     assert (after.energy_tce, after.output_wan_yuan_last_year) == (400, 7600)
     assert after == before
     older.close()
+
+
+def _corrected_world(district, world, tmp_path):
+    """Two towns in March: fengjing's second version corrects its first (both received), zhujing with
+    tasks and a unit without comparable figures beside them."""
+    fengjing = world("fengjing", {"2024-03": (400, 420, 8000, 7600)})
+    _send(district, fengjing, "2024-03", tmp_path, "2024-04-08T10:00:00+08:00")
+    correct(fengjing.store, fengjing.plan, "fengjing", parse_period("2024-03"), "能耗抄表有误", who="clerk")
+    fengjing.month("2024-03", 410, 420, 8000, 7600)
+    _send(district, fengjing, "2024-03", tmp_path, "2024-04-12T10:00:00+08:00")
+    for unit_id, figures in (("zhujing", (500, 520, 8000, 7900)), ("tangu", (300, 0, 5000, 0))):
+        _send(
+            district, world(unit_id, {"2024-03": figures}), "2024-03", tmp_path, "2024-04-09T10:00:00+08:00"
+        )
+
+
+def test_the_view_reads_the_same_from_the_kept_inputs_as_from_the_packages_themselves(
+    district, world, tmp_path
+):
+    _corrected_world(district, world, tmp_path)
+    kept = district_view(district, parse_period("2024-03"), as_of=AS_OF)
+    assert [(p.unit_id, p.version) for p in kept.corrections] == [("fengjing", 2)]
+    assert kept.corrections[0].correction_reason == "能耗抄表有误"
+    district.db.execute("DELETE FROM received_view")  # every value read from the packages' own data
+    from_packages = district_view(district, parse_period("2024-03"), as_of=AS_OF)
+    assert kept.to_dict() == from_packages.to_dict()
+
+
+def test_an_older_district_database_gets_the_view_inputs_of_the_packages_it_holds(district, world, tmp_path):
+    _corrected_world(district, world, tmp_path)
+    columns = "received_id, received_on, correction_reason, replaces_version, progress"
+    imported = district.db.execute(f"SELECT {columns} FROM received_view ORDER BY received_id").fetchall()
+    assert len(imported) == 4  # both versions of fengjing's March and the other two
+    view = district_view(district, parse_period("2024-03"), as_of=AS_OF)
+    # as a database of the previous schema had it, then upgraded
+    for statement in ("DROP TABLE received_view", *split_sql(_V10_DISTRICT_VIEW)):
+        district.db.execute(statement)
+    upgraded = district.db.execute(f"SELECT {columns} FROM received_view ORDER BY received_id").fetchall()
+    assert [row[:4] for row in upgraded] == [row[:4] for row in imported]
+    assert [json.loads(row[4]) for row in upgraded] == [json.loads(row[4]) for row in imported]
+    assert district_view(district, parse_period("2024-03"), as_of=AS_OF) == view
