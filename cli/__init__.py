@@ -6,6 +6,7 @@ too, and renders what they return (text, or JSON with --json).
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -23,11 +24,32 @@ def utf8_output() -> None:
             stream.reconfigure(encoding="utf-8")
 
 
+def window_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments when they only open the window (none, or `--db PATH`): then the parser of every
+    command, and the modules behind it, need not be loaded before the window. None otherwise."""
+    from cli.window import cmd_window
+
+    args = list(argv)
+    if args[:1] == ["--db"] and len(args) == 2 and not args[1].startswith("-"):
+        db: str | None = args[1]
+    elif len(args) == 1 and args[0].startswith("--db=") and len(args[0]) > len("--db="):
+        db = args[0][len("--db=") :]
+    elif not args:
+        db = None
+    else:
+        return None
+    return argparse.Namespace(db=None, global_db=db, json=False, global_json=False, func=cmd_window)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    from cli.parser import build_parser, cmd_window
+    from cli.window import cmd_window
 
     utf8_output()
-    args = build_parser().parse_args(argv)
+    args = window_only(sys.argv[1:] if argv is None else argv)
+    if args is None:
+        from cli.parser import build_parser
+
+        args = build_parser().parse_args(argv)
     args.db = getattr(args, "db", None) or args.global_db
     args.json = getattr(args, "json", False) or args.global_json
     try:

@@ -8,15 +8,10 @@ from pathlib import Path
 
 from cli import backups, district, evidence, figures, reports, setup, submissions
 from cli.common import Parser
+from cli.window import cmd_window
 from model.common.i18n import translate
 
 GROUPS = (setup, figures, evidence, reports, submissions, district, backups)
-
-
-def cmd_window(args: argparse.Namespace) -> int:
-    from gui.app import run
-
-    return run(args.db)
 
 
 def build_parser() -> Parser:

@@ -100,13 +100,15 @@ class Annex2Form(MonthForm):
             QCoreApplication.translate("Annex2Form", "分品种能耗与碳排放（选填，不影响报送）")
         )
         super().__init__(session, 2, model, title, parent)
-        self.breakdown.setVisible(bool(model.breakdown_columns()))
         # open when the unit already fills carriers, else folded away
         self.breakdown.setChecked(session.progress.carbon is not None)
         self.breakdown.toggled.connect(self.show_breakdown)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(2, self.breakdown)
+        # only once inside the form: shown without a parent it would be a window of its own, taking the
+        # keyboard from the main window when the tab is first opened
+        self.breakdown.setVisible(bool(model.breakdown_columns()))
         self.show_breakdown(self.breakdown.isChecked())
 
     def show_breakdown(self, shown: bool) -> None:

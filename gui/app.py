@@ -5,18 +5,18 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from gui.errors import install as install_errors
 from gui.main_window import MainWindow
 from gui.settings import Settings
-from gui.setup_dialog import SetupDialog
 from model.common import i18n
 from model.common.errors import UserError
 from model.common.periods import due_period, parse_period
@@ -64,6 +64,8 @@ def create_window(store: Store, settings: Settings, today: date | None = None) -
     plan = store.plans.get()
     move_old_identity(store, plan, settings)
     if profile_unit(store, plan) is None:
+        from gui.setup_dialog import SetupDialog
+
         dialog = SetupDialog(plan, store.profile.get())
         if dialog.exec() != SetupDialog.DialogCode.Accepted:
             return None
@@ -91,30 +93,79 @@ def move_old_identity(store: Store, plan: Plan, settings: Settings) -> None:
 
 def open_for_writing(path: Path) -> Store | None:
     """The database with this program as its one writer; offers the newest sound backup when the file is
-    damaged. None when it cannot be opened (the user was told why)."""
-    title = QCoreApplication.translate("app", "无法打开数据库")
+    damaged. None when it cannot be opened (the user was told why). After a clean exit the file is
+    checked while the window opens (`watch_startup_check`)."""
     while True:
         try:
-            return open_database(path, write=True, create=True)
+            return open_database(path, write=True, create=True, check_later=True)
         except DamagedDatabase as exc:
-            offer = exc.check.offer
-            if offer is None:
-                QMessageBox.critical(None, title, exc.message)
-                return None
-            question = QCoreApplication.translate(
-                "app", "{msg}\n\n现在恢复到这个备份吗？当前文件会先移到 backups 文件夹保留。"
-            )
-            answer = QMessageBox.question(None, title, question.format(msg=exc.message))
-            if answer != QMessageBox.StandardButton.Yes:
-                return None
-            try:
-                restore_backup(path, offer.id, who=getpass.getuser())
-            except UserError as restore_error:
-                QMessageBox.critical(None, title, restore_error.message)
+            if not offer_restore(path, exc):
                 return None
         except UserError as exc:  # another copy writes, or the file is not a database
-            QMessageBox.critical(None, title, exc.message)
+            QMessageBox.critical(None, QCoreApplication.translate("app", "无法打开数据库"), exc.message)
             return None
+
+
+def offer_restore(path: Path, damage: DamagedDatabase, parent: QWidget | None = None) -> bool:
+    """Say that the file is damaged and offer its newest sound backup; True when it was restored."""
+    title = QCoreApplication.translate("app", "无法打开数据库")
+    offer = damage.check.offer
+    if offer is None:
+        QMessageBox.critical(parent, title, damage.message)
+        return False
+    question = QCoreApplication.translate(
+        "app", "{msg}\n\n现在恢复到这个备份吗？当前文件会先移到 backups 文件夹保留。"
+    )
+    answer = QMessageBox.question(parent, title, question.format(msg=damage.message))
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        restore_backup(path, offer.id, who=getpass.getuser())
+    except UserError as restore_error:
+        QMessageBox.critical(parent, title, restore_error.message)
+        return False
+    return True
+
+
+def watch_startup_check(window: MainWindow, then: Callable[[], None]) -> None:
+    """`then` once the background check of the file at start has found it sound (at once when it was
+    checked before the window). Damage found: the window closes, offering the newest sound backup."""
+    pending = window.store.startup_check
+    if pending is None:
+        then()
+        return
+    timer = QTimer(window)
+    timer.setInterval(50)
+
+    def poll() -> None:
+        if not pending.done():
+            return
+        timer.stop()
+        damage = pending.damage()
+        if damage is None:
+            then()
+            return
+        replacement = reopen_after_damage(window.store, damage, window.settings, window)
+        if replacement is not None:
+            replacement.show()
+        window.close()
+
+    timer.timeout.connect(poll)
+    timer.start()
+
+
+def reopen_after_damage(
+    store: Store, damage: DamagedDatabase, settings: Settings, parent: QWidget | None = None
+) -> MainWindow | None:
+    """The file was found damaged after it was opened; nothing was written (writes wait for the check).
+    It is let go keeping the marker, so the next start checks it first; the newest sound backup is
+    offered, and once it is restored the window for it. None when not restored (the user was told)."""
+    path = store.path
+    store.close()
+    if not offer_restore(path, damage, parent):
+        return None
+    reopened = open_for_writing(path)
+    return None if reopened is None else create_window(reopened, settings)
 
 
 def start_backups(window: MainWindow) -> None:
@@ -145,7 +196,17 @@ def run(db: str | None, settings_path: str | None = None) -> int:
     store = open_for_writing(path)
     if store is None:
         return 2
-    window = create_window(store, Settings(settings_path))
+    settings = Settings(settings_path)
+    try:
+        window = create_window(store, settings)
+    except Exception:
+        damage = store.startup_check.damage() if store.startup_check is not None else None
+        if damage is None:
+            raise
+        window = reopen_after_damage(store, damage, settings)  # read before the check had said so
+        if window is None:
+            return 2
+        store = window.store
     if window is None:
         store.close()
         return 0
@@ -159,7 +220,7 @@ def run(db: str | None, settings_path: str | None = None) -> int:
     warning = location_warning(store.path)
     if warning:  # SQLite must not be written on a network share or a removable drive directly
         QMessageBox.warning(window, QCoreApplication.translate("app", "数据库位置"), warning)
-    start_backups(window)
+    watch_startup_check(window, lambda: start_backups(window))
     if window.screen().availableGeometry().height() < 860:  # a 1366×768 laptop: use all of it
         window.showMaximized()
     else:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
@@ -14,27 +16,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from gui.annex2_form import Annex2Form
-from gui.annex3_form import Annex3Form
-from gui.backup_dialog import BackupDialog
 from gui.checks_panel import ChecksPanel
-from gui.district_page import DistrictPage
-from gui.grid import GridView, MonthForm
 from gui.home import HomePage
-from gui.keys_dialog import KeysDialog
+from gui.lazy import PageTabs, TabSlot
 from gui.plan_actions import PlanActions
 from gui.print_check import PrintCheckAction
 from gui.report_actions import ReportActions
 from gui.session import UnitSession
 from gui.settings import Settings
-from gui.setup_dialog import SetupDialog
-from gui.shortcuts_dialog import ShortcutsDialog
-from gui.tasks_form import TasksForm
 from gui.template_actions import TemplateActions
 from gui.verify_dialog import VerifyAction
 from gui.worker import Worker
@@ -46,12 +39,51 @@ from model.plan.spec import Plan
 from model.store.backup import MANUAL, backup_now, restore_backup
 from model.store.database import Store, open_database
 
+if TYPE_CHECKING:
+    from gui.district_page import DistrictPage
+    from gui.grid import GridView
+
 
 def default_size(available: QSize) -> QSize:
     """1280×800 where it fits, else the whole of a small screen (1366×768 laptops): a window larger
     than the screen would hide the status bar and the buttons under its edge."""
     frame = QSize(16, 40)  # the title bar and borders the window system adds around it
     return QSize(min(1280, available.width() - frame.width()), min(800, available.height() - frame.height()))
+
+
+# The pages behind the tabs, each loaded when its tab is first opened (explicit imports: PyInstaller sees them).
+def district_page(session: UnitSession, settings: Settings, worker: Worker, parent: QWidget) -> QWidget:
+    from gui.district_page import DistrictPage
+
+    return DistrictPage(session, settings, worker, parent)
+
+
+def annex2_form(session: UnitSession, parent: QWidget) -> QWidget:
+    from gui.annex2_form import Annex2Form
+
+    return Annex2Form(session, parent)
+
+
+def annex3_form(session: UnitSession, parent: QWidget) -> QWidget:
+    from gui.annex3_form import Annex3Form
+
+    return Annex3Form(session, parent)
+
+
+def tasks_form(session: UnitSession, annex: int, parent: QWidget) -> QWidget:
+    from gui.tasks_form import TasksForm
+
+    return TasksForm(session, annex, parent)
+
+
+def grid_view(page: QWidget | None) -> GridView | None:
+    """The page's grid, where Ctrl+Tab and the tab keys put the cursor (the district page has none)."""
+    if page is None or "gui.grid" not in sys.modules:  # no grid page has been built yet
+        return None
+    from gui.grid import GridView
+
+    view = getattr(page, "view", None)
+    return view if isinstance(view, GridView) else None
 
 
 class MainWindow(QMainWindow):
@@ -67,24 +99,25 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("碳报 TanBao — {unit}").format(unit=self.session.unit.name))
 
         self.worker = Worker(self)
-        self.tabs = QTabWidget(self)
+        # Only the home page is seen at first: every other tab is built when first opened.
+        self.tabs = PageTabs(self)
         self.home = HomePage(self.session)
         self.tabs.addTab(self.home, self.tr("首页"))
-        self.district: DistrictPage | None = None
+        self._district: TabSlot | None = None
         if self.session.unit.id == plan.district_unit:
-            self.district = DistrictPage(self.session, settings, self.worker)
-            self.tabs.addTab(self.district, self.tr("全区汇总"))
+            self._district = TabSlot(lambda slot: district_page(self.session, settings, self.worker, slot))
+            self.tabs.addTab(self._district, self.tr("全区汇总"))
             self.setAcceptDrops(True)
-        self.forms: list[QWidget] = []
+        self._forms: list[TabSlot] = []
         unit_id = self.session.unit.id
         if plan.annex2_row(unit_id):
-            self._add_form(Annex2Form(self.session), self.tr("附件2 规上工业"))
+            self._add_form(lambda slot: annex2_form(self.session, slot), self.tr("附件2 规上工业"))
         if plan.annex3_row(unit_id):
-            self._add_form(Annex3Form(self.session), self.tr("附件3 能耗双控"))
+            self._add_form(lambda slot: annex3_form(self.session, slot), self.tr("附件3 能耗双控"))
         if plan.annex1_rows_led_by(unit_id):
-            self._add_form(TasksForm(self.session, 1), self.tr("附件1 主要指标"))
+            self._add_form(lambda slot: tasks_form(self.session, 1, slot), self.tr("附件1 主要指标"))
         if plan.annex4_rows_for(unit_id):
-            self._add_form(TasksForm(self.session, 4), self.tr("附件4 重点任务"))
+            self._add_form(lambda slot: tasks_form(self.session, 4, slot), self.tr("附件4 重点任务"))
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("QLabel { background: #fff3d6; border: 1px solid #c77800; padding: 6px; }")
@@ -163,11 +196,7 @@ class MainWindow(QMainWindow):
         settings_menu = self.menuBar().addMenu(self.tr("设置(&S)"))
         settings_menu.addAction(who_action)
         keys_action = QAction(self.tr("签名密钥(&K)…"), self)
-        keys_action.triggered.connect(
-            lambda: KeysDialog(
-                self.session.unit, plan.district, plan.unit(plan.district_unit).name, self.settings, self
-            ).exec()
-        )
+        keys_action.triggered.connect(self.show_keys)
         settings_menu.addAction(keys_action)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.tr("快捷键(&K)"), QKeySequence(Qt.Key.Key_F1), self.show_shortcuts)
@@ -175,6 +204,16 @@ class MainWindow(QMainWindow):
         self._show_state()
         self.statusBar().showMessage(self.tr("每个单元格修改后立即保存。按 F1 查看快捷键。"))
         self.resize(default_size(self.screen().availableGeometry().size()))
+
+    @property
+    def district(self) -> DistrictPage | None:
+        """The district's page (the district office's copy only), built now if it was not yet."""
+        return None if self._district is None else self._district.ensure()  # type: ignore[return-value]
+
+    @property
+    def forms(self) -> list[QWidget]:
+        """The annex forms in tab order, each built now if it was not yet."""
+        return [slot.ensure() for slot in self._forms]
 
     def _undo_actions(self) -> tuple[QAction, QAction]:
         """Undo and redo with fixed labels (the toolbar must not jump as the step's name changes); what
@@ -222,15 +261,12 @@ class MainWindow(QMainWindow):
 
     def _focus_page(self) -> None:
         page = self.tabs.currentWidget()
-        view = getattr(page, "view", None)
-        target = view if isinstance(view, GridView) else page
+        target = grid_view(page) or page
         target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def panes(self) -> list[QWidget]:
         """What Ctrl+Tab goes round: the period selector, the page shown, the checks list."""
-        page = self.tabs.currentWidget()
-        view = getattr(page, "view", None)
-        return [self.period_box, view if isinstance(view, GridView) else self.tabs, self.checks.list]
+        return [self.period_box, grid_view(self.tabs.currentWidget()) or self.tabs, self.checks.list]
 
     def next_pane(self, step: int) -> None:
         panes = self.panes()
@@ -242,12 +278,24 @@ class MainWindow(QMainWindow):
         panes[(here + step) % len(panes)].setFocus(Qt.FocusReason.TabFocusReason)
 
     def toggle_chart(self) -> None:
+        from gui.grid import MonthForm
+
         form = self.tabs.currentWidget()
         if isinstance(form, MonthForm):
             form.toggle_chart()
 
     def show_shortcuts(self) -> None:
+        from gui.shortcuts_dialog import ShortcutsDialog
+
         ShortcutsDialog(self).exec()
+
+    def show_keys(self) -> None:
+        from gui.keys_dialog import KeysDialog  # cryptography, loaded when the keys are looked at
+
+        plan = self.session.plan
+        KeysDialog(
+            self.session.unit, plan.district, plan.unit(plan.district_unit).name, self.settings, self
+        ).exec()
 
     def backup_now(self) -> None:
         path = self.store.path
@@ -261,6 +309,8 @@ class MainWindow(QMainWindow):
 
     def restore(self) -> None:
         """Put a backup back: close the database (releasing the lock), restore, reopen in a new window."""
+        from gui.backup_dialog import BackupDialog
+
         dialog = BackupDialog(self.store.path, self)
         backup = dialog.chosen() if dialog.exec() == BackupDialog.DialogCode.Accepted else None
         if backup is None:
@@ -311,22 +361,27 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(state.status != OPEN or state.locked)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.district is not None and event.mimeData().hasUrls():
+        if self._district is not None and event.mimeData().hasUrls():
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if self.district is not None and paths:
+        district = self.district
+        if district is not None and paths:
             event.acceptProposedAction()
-            self.district.import_files(paths)
+            district.import_files(paths)
 
-    def _add_form(self, form: QWidget, title: str) -> None:
-        self.forms.append(form)
-        self.tabs.addTab(form, title)
-        view = getattr(form, "view", None)
-        if isinstance(view, GridView):
+    def _add_form(self, make: Callable[[QWidget], QWidget], title: str) -> None:
+        slot = TabSlot(lambda parent: self._wire_form(make(parent)))
+        self._forms.append(slot)
+        self.tabs.addTab(slot, title)
+
+    def _wire_form(self, form: QWidget) -> QWidget:
+        view = grid_view(form)
+        if view is not None:
             view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
             view.leave.connect(lambda: self.period_box.setFocus(Qt.FocusReason.ShortcutFocusReason))
+        return form
 
     def _period_chosen(self, index: int) -> None:
         period = parse_period(self.period_box.itemData(index))
@@ -341,8 +396,8 @@ class MainWindow(QMainWindow):
     def locate(self, period: str, field: str) -> None:
         """Show the form and cell that holds this figure, and put the cursor there."""
         for form in self.forms:
-            view = getattr(form, "view", None)
-            if not isinstance(view, GridView):
+            view = grid_view(form)
+            if view is None:
                 continue
             index = view.grid().locate(period, field)
             if index is not None:
@@ -353,6 +408,8 @@ class MainWindow(QMainWindow):
                 return
 
     def change_identity(self) -> None:
+        from gui.setup_dialog import SetupDialog
+
         s = self.session
         dialog = SetupDialog(s.plan, self.store.profile.get(), self)
         if dialog.exec() != SetupDialog.DialogCode.Accepted:

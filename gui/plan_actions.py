@@ -16,13 +16,14 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 from gui.report_actions import show_error
 from gui.session import UnitSession
 from gui.worker import Worker, on_own_store
-from model.exchange.targets import export_plan, install_plan
 from model.plan.spec import Plan, load_plan
 from model.store.database import Store
 
 
 def _installer(plan_path: Path, who: str) -> Callable[[Store], Plan]:
     def install(store: Store) -> Plan:
+        from model.exchange.targets import install_plan
+
         plan = load_plan(plan_path)  # read and validated before the database is touched
         return install_plan(store, plan, who=who)
 
@@ -71,6 +72,8 @@ class PlanActions(QObject):
             self.export(Path(name))
 
     def export(self, path: Path) -> None:
+        from model.exchange.targets import export_plan  # loaded when first used: not at start-up
+
         plan = self.session.plan
 
         def done(_result: object) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -17,12 +18,16 @@ from PySide6.QtWidgets import (
 
 from gui.report_actions import show_error
 from gui.worker import Worker, on_own_store
-from model.exchange.printcheck import PrintCheck, check_text, verify_print
 from model.store.database import Store
+
+if TYPE_CHECKING:
+    from model.exchange.printcheck import PrintCheck
 
 
 class PrintCheckDialog(QDialog):
     def __init__(self, checks: list[PrintCheck], parent: QWidget | None = None) -> None:
+        from model.exchange.printcheck import check_text
+
         super().__init__(parent)
         ok = all(c.ok for c in checks)
         self.setWindowTitle(self.tr("核对纸质报表：一致") if ok else self.tr("核对纸质报表：不一致"))
@@ -55,6 +60,8 @@ class PrintCheckAction(QAction):
             self.check(Path(path))
 
     def check(self, path: Path) -> None:
+        from model.exchange.printcheck import verify_print  # loaded when first used: not at start-up
+
         self.worker.run(
             on_own_store(self.store, lambda store: verify_print(store, path)),
             self._show,

@@ -7,7 +7,7 @@ the Worker off the GUI thread.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
@@ -40,13 +40,17 @@ from model.exchange.submission import (
     submit,
 )
 from model.reports.export import PDF, XLSX, unit_report
-from model.reports.tables import ReportPeople, people_from_profile
 from model.safety import files
 from model.store.database import Store
+
+if TYPE_CHECKING:
+    from model.reports.tables import ReportPeople
 
 
 def people_of(store: Store) -> ReportPeople:
     """The footer names of the database's profile: the same the command line prints."""
+    from model.reports.tables import people_from_profile  # loaded when first used: not at start-up
+
     return people_from_profile(store.profile.get())
 
 

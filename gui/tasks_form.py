@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui.evidence_dialog import EvidenceDialog
 from gui.grid import NO_PARENT, Derived, GridModel, GridView, Index
+from gui.lazy import out_of_sight
 from gui.session import UnitSession
 from model.calc.progress import RowProgress
 from model.common import formatting as fmt
@@ -221,7 +222,7 @@ class TasksForm(QWidget):
 
     def fit_rows(self) -> None:
         # Measuring wrapped text takes ~0.4 ms a row: on another tab wait until shown.
-        if self.isHidden():
+        if out_of_sight(self):
             self.unfitted = True
             return
         self.fit_changed_rows()

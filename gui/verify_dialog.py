@@ -4,6 +4,7 @@ certificate's validity when it signed, trust in this database, the embedded data
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
@@ -12,9 +13,10 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QV
 from gui.report_actions import show_error
 from gui.settings import Settings
 from gui.worker import Worker, on_own_store
-from model.exchange.district import verify_package
-from model.reports.signing import VerifyResult, verification_lines
 from model.store.database import Store
+
+if TYPE_CHECKING:
+    from model.reports.signing import VerifyResult
 
 
 class VerifyAction(QObject):
@@ -35,6 +37,8 @@ class VerifyAction(QObject):
             self.verify(Path(path))
 
     def verify(self, path: Path) -> None:
+        from model.exchange.district import verify_package  # loaded when first used: not at start-up
+
         self.worker.run(
             on_own_store(self.store, lambda store: verify_package(store, path)),
             lambda result: VerifyResultDialog(result, self.window).exec(),
@@ -46,6 +50,8 @@ class VerifyAction(QObject):
 
 class VerifyResultDialog(QDialog):
     def __init__(self, result: VerifyResult, parent: QWidget | None = None) -> None:
+        from model.reports.signing import verification_lines
+
         super().__init__(parent)
         self.setWindowTitle(self.tr("验证报表"))
         self.text = QLabel("\n".join(verification_lines(result)))

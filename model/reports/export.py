@@ -3,14 +3,18 @@ or not, or workbook) and the district summary (PDF or workbook), as bytes ready 
 
 from __future__ import annotations
 
-from model.calc.summary import DistrictSummary, district_view
+from typing import TYPE_CHECKING
+
 from model.common.errors import UserError
 from model.common.i18n import translate
-from model.common.periods import Period
-from model.plan.spec import Plan
-from model.reports.signing import AttachedFile, SigningKey
-from model.reports.tables import EvidenceItem, ReportPeople
-from model.store.database import Store
+
+if TYPE_CHECKING:  # the window's menus name PDF and XLSX at start-up; the rest loads when a file is made
+    from model.calc.summary import DistrictSummary
+    from model.common.periods import Period
+    from model.plan.spec import Plan
+    from model.reports.signing import AttachedFile, SigningKey
+    from model.reports.tables import EvidenceItem, ReportPeople
+    from model.store.database import Store
 
 PDF, XLSX = "pdf", "xlsx"
 
@@ -51,6 +55,9 @@ def report_evidence(
 ) -> tuple[list[EvidenceItem], list[AttachedFile]]:
     """The evidence of the months the report covers: each listed, and carried inside the package in
     the order added while the total stays within the plan's limit (the rest the district asks for)."""
+    from model.reports.signing import AttachedFile
+    from model.reports.tables import EvidenceItem
+
     room = plan.rules.evidence_in_package_max_mb * 1024 * 1024
     items, files = [], []
     for e in store.evidence.list(plan.id, unit_id):
@@ -70,6 +77,8 @@ def district_summary_file(
     store: Store, period: Period, kind: str, people: ReportPeople, *, view: DistrictSummary | None = None
 ) -> tuple[bytes, DistrictSummary]:
     """The summary renders the district view (`view`, or the view of `period` as of today)."""
+    from model.calc.summary import district_view
+
     _check_period(store, period)
     summary = view if view is not None else district_view(store, period)
     plan = store.plans.get()

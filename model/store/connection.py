@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import datetime
@@ -78,6 +78,7 @@ class Database:
         self.write = write
         self.thread = threading.get_ident()
         self._depth = 0  # nesting of transaction()
+        self.before_write: Callable[[], None] | None = None  # e.g. wait for the start-up check
         try:
             if create:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,6 +149,8 @@ class Database:
         if self._depth:
             yield from self._savepoint(conn)
             return
+        if self.before_write is not None:
+            self.before_write()
         try:
             conn.execute("BEGIN IMMEDIATE")
             self._depth = 1

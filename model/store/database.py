@@ -35,7 +35,7 @@ from model.store.figures import FiguresRepository
 from model.store.lock import LockInfo, WriterLock
 from model.store.plans import PlansRepository
 from model.store.profile import ProfileRepository
-from model.store.recovery import take_writer_lock
+from model.store.recovery import DamagedDatabase, PendingCheck, take_writer_lock, take_writer_lock_check_later
 from model.store.schema import MIGRATIONS, SCHEMA_VERSION, upgrade
 from model.store.submissions import ReceivedRepository, SubmissionsRepository
 from model.store.trust import TrustRepository
@@ -45,12 +45,18 @@ class Store:
     """One database file on one connection, used only by the thread that opened it."""
 
     def __init__(
-        self, db: Database, *, lock: WriterLock | None = None, unclean_previous: LockInfo | None = None
+        self,
+        db: Database,
+        *,
+        lock: WriterLock | None = None,
+        unclean_previous: LockInfo | None = None,
+        startup_check: PendingCheck | None = None,
     ) -> None:
         self.db = db
         self.path = db.path
         self.lock = lock  # held while this store is open; released by close()
         self.unclean_previous = unclean_previous  # the writer before us did not exit cleanly
+        self.startup_check = startup_check  # still running when opened with check_later
         self.audit = AuditRepository(db)
         self.submissions = SubmissionsRepository(db, self.audit)
         self.received = ReceivedRepository(db, self.audit)
@@ -71,13 +77,14 @@ class Store:
 
         This store keeps the writer lock (this process holds it); nothing is checked or migrated again."""
         other = Store(Database(self.path, write=self.db.write, create=False))
+        other.db.before_write = self.db.before_write
         other.plans.share_parsed(self.plans)
         return other
 
     def close(self) -> None:
         self.db.close()
-        if self.lock is not None:
-            self.lock.release()  # clears the "program running" marker: a clean exit
+        if self.lock is not None:  # a clean exit clears the "program running" marker; damage keeps it
+            self.lock.release(clean=self.startup_check is None or self.startup_check.sound())
 
     def __enter__(self) -> Store:
         return self
@@ -93,6 +100,7 @@ def open_database(
     create: bool = False,
     lock: WriterLock | None = None,
     seed: bool = True,
+    check_later: bool = False,
 ) -> Store:
     """Open a database file.
 
@@ -100,6 +108,8 @@ def open_database(
     shutdown raises `DamagedDatabase`, an older schema is backed up and upgraded. `create` (with `write`):
     a missing file is made, with the shipped plan unless `seed=False`. Without `write` the file is only
     read: it must exist and have this program's schema. `lock`: a writer lock already taken.
+    `check_later` (the window): after a clean exit the file is checked in the background while the
+    program starts (`store.startup_check`); its first write waits for the verdict.
     """
     require_sqlite()  # before any file is made or locked
     path = Path(path)
@@ -113,19 +123,26 @@ def open_database(
             ).format(path=shown(path))
         )
     _refuse_an_empty_file(path)
-    held, unclean = None, None
+    held, unclean, pending = None, None, None
     if write:
-        held, check = take_writer_lock(path, lock)
-        unclean = check.previous
+        if check_later:
+            held, check, pending = take_writer_lock_check_later(path, lock)
+        else:
+            held, check = take_writer_lock(path, lock)
+        unclean = check.previous if check is not None else None
     try:
         db = Database(path, write=write, create=create)
         try:
             _check_version(db, write=write)
+            if pending is not None:
+                db.before_write = pending.require_sound
+                if db.user_version < SCHEMA_VERSION:  # an upgrade copies the file first: check it now
+                    pending.require_sound()
             if write:
                 migrate(db)
                 for own in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                     make_private(own)  # SQLite creates them with the umask's mode (0644)
-            store = Store(db, lock=held, unclean_previous=unclean)
+            store = Store(db, lock=held, unclean_previous=unclean, startup_check=pending)
             if write and seed and store.plans.active_id() is None:
                 store.plans.load_coefficients(load_shipped_coefficients(), who="system")
                 store.plans.load(load_shipped_plan(), who="system")
@@ -134,9 +151,13 @@ def open_database(
         except BaseException:
             db.close()
             raise
-    except BaseException:
-        if held is not None:
-            held.release()
+    except BaseException as exc:
+        # reading a damaged file may fail before the check running meanwhile says so: say what it found
+        damage = exc if isinstance(exc, DamagedDatabase) else pending.damage() if pending else None
+        if held is not None:  # damage keeps the marker: the next start checks the file first
+            held.release(clean=damage is None)
+        if damage is not None and damage is not exc:
+            raise damage from exc
         raise
     return store
 

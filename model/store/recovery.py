@@ -8,6 +8,7 @@ and raises `DamagedDatabase` (carrying the offer) instead of opening a damaged f
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +118,62 @@ def check_after_start(lock: WriterLock) -> StartupCheck:
     Always, not only after an unclean shutdown: a disk can damage a cleanly closed file, and nothing
     may be written on top of damage (`quick_check` takes milliseconds on a unit's database)."""
     return check_database(lock.db_path, lock.previous)
+
+
+class PendingCheck:
+    """The start-up `quick_check` after a clean exit, on a thread of its own: on a district's database of
+    hundreds of megabytes it takes a second or more, and the window opens meanwhile. Reading goes on;
+    the first write waits for the verdict (`require_sound`), so nothing is written on top of damage."""
+
+    def __init__(self, lock: WriterLock) -> None:
+        self.lock = lock
+        self._check: StartupCheck | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="startup-check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._check = check_after_start(self.lock)
+        except BaseException as exc:  # handed to whoever waits for the verdict
+            self._error = exc
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def result(self) -> StartupCheck:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._check is not None
+        return self._check
+
+    def damage(self) -> DamagedDatabase | None:
+        """Wait for the check: what it found wrong (with the backup to offer), or None."""
+        check = self.result()
+        return None if check.ok else DamagedDatabase(check)
+
+    def sound(self) -> bool:
+        """Wait for the check: True when it finished and found nothing wrong."""
+        self._thread.join()
+        return self._error is None and self._check is not None and self._check.ok
+
+    def require_sound(self) -> None:
+        damage = self.damage()
+        if damage is not None:
+            raise damage
+
+
+def take_writer_lock_check_later(
+    db_path: Path, lock: WriterLock | None = None
+) -> tuple[WriterLock, StartupCheck | None, PendingCheck | None]:
+    """As `take_writer_lock`, but after a clean exit the check runs in the background (`PendingCheck`);
+    after an unclean one it runs now, as the damage is likelier and must be known before anything else.
+    A file about to be made is not checked while it is being made."""
+    held = (lock or WriterLock(db_path)).acquire()
+    if held.previous is not None or not Path(db_path).exists():
+        return (*take_writer_lock(db_path, held), None)
+    return held, None, PendingCheck(held)
 
 
 def take_writer_lock(db_path: Path, lock: WriterLock | None = None) -> tuple[WriterLock, StartupCheck]:

@@ -39,3 +39,19 @@ def test_usage_errors_are_one_chinese_line(capsys, argv, expected):
 def test_argparse_module_is_not_patched():
     build_parser()
     assert argparse._.__module__ == "gettext"  # argparse's own `_`, not a replacement
+
+
+@pytest.mark.parametrize("argv", [[], ["--db", "w.sqlite"], ["--db=w.sqlite"]])
+def test_opening_the_window_reads_its_options_without_every_command(argv):
+    from cli import window_only
+
+    args = window_only(argv)
+    full = build_parser().parse_args(argv)
+    assert (args.func, args.global_db) == (full.func, full.global_db)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--db", "w.sqlite", "show"], ["--json"], ["--db"], ["status"]])
+def test_anything_else_goes_to_the_full_parser(argv):
+    from cli import window_only
+
+    assert window_only(argv) is None

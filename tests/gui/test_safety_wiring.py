@@ -103,3 +103,47 @@ def test_the_window_refuses_an_sqlite_below_3_35_naming_the_version(qtbot, tmp_p
     assert gui_app.run(str(tmp_path / "w.sqlite"), str(tmp_path / "s.ini")) == 2
     assert len(shown) == 1 and "SQLite 3.31.1" in shown[0] and "3.35" in shown[0]
     assert not (tmp_path / "w.sqlite").exists()
+
+
+def test_damage_found_while_the_window_opens_offers_the_backup_and_reopens_on_it(
+    qtbot, tmp_path, monkeypatch
+):
+    from model.store import recovery
+
+    db = tmp_path / "w.sqlite"
+    with open_database(db, write=True, create=True) as store:
+        choose_unit(store, "fengjing")
+        enter(store, "100")
+        backup_now(store, MANUAL)
+        enter(store, "999")
+    sound, checked = recovery.quick_check, []
+
+    def check(path):  # the check run while the window opens finds damage; the restored file is sound
+        checked.append(path)
+        return ["Page 7: btreeInitPage() returns error code 11"] if len(checked) == 1 else sound(path)
+
+    monkeypatch.setattr(recovery, "quick_check", check)
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda parent, title, text: asked.append(text) or QMessageBox.StandardButton.Yes,
+    )
+    windows = []
+
+    def event_loop(app):
+        (opened,) = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+
+        def replaced():
+            windows[:] = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+            return bool(asked) and len(windows) == 1 and windows[0] is not opened  # that one closed
+
+        qtbot.waitUntil(replaced, timeout=20000)
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    assert gui_app.run(str(db), str(tmp_path / "s.ini")) == 0
+    assert len(asked) == 1 and "已损坏" in asked[0] and "现在恢复到这个备份吗" in asked[0]
+    with open_database(db, write=True) as restored:
+        assert energy(restored) == 100.0
+    windows[0].close()

@@ -77,3 +77,33 @@ def test_a_clean_start_is_checked_too_but_says_nothing(path, monkeypatch):
     with open_database(path, write=True, create=True) as store:  # a disk may damage a cleanly closed file
         assert store.unclean_previous is None
     assert checked == [path]
+
+
+def test_after_a_clean_exit_the_check_runs_while_opening_and_a_write_waits_for_its_verdict(path, monkeypatch):
+    from model.store import recovery
+
+    found = ["*** in database main ***\nPage 7: btreeInitPage() returns error code 11"]
+    monkeypatch.setattr(recovery, "quick_check", lambda p: found)  # the disk damaged the closed file
+    store = open_database(path, write=True, create=True, check_later=True)  # the window opens meanwhile
+    assert store.startup_check is not None and store.unclean_previous is None
+    with pytest.raises(DamagedDatabase, match="已损坏"):
+        save(store, 300)
+    store.close()
+    monkeypatch.undo()  # the file is sound after all, to read what it holds
+    assert read_lock_info(path) is not None  # the marker stays: the next start checks before opening
+    assert stored(path)["energy_tce"] == 100.0  # nothing was written on top of the damage
+
+
+def test_a_sound_file_checked_while_opening_is_written_and_closed_cleanly(path):
+    with open_database(path, write=True, create=True, check_later=True) as store:
+        assert store.startup_check is not None
+        save(store, 300)
+    assert read_lock_info(path) is None  # a clean exit: the next start needs no check first
+    assert stored(path)["energy_tce"] == 300.0
+
+
+def test_a_new_file_is_not_checked_while_it_is_being_made(tmp_path):
+    with open_database(tmp_path / "new.sqlite", write=True, create=True, check_later=True) as store:
+        assert store.startup_check is None  # nothing to check: a half-made file is not damage
+        save(store, 300)
+    assert stored(tmp_path / "new.sqlite")["energy_tce"] == 300.0
