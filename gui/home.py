@@ -21,6 +21,22 @@ from model.common import formatting as fmt
 CardData = tuple[str, list[str], str | None, str | None, list[tuple[str, str]]]
 
 
+def _card_style() -> str:
+    """The cards' colours by their `colour` property: background and border, the warning word's colour."""
+    rules = []
+    for colour in ("none", *style.COLOUR_LINE):
+        background = style.COLOUR_BACKGROUND.get(colour, QColor("#f4f4f4")).name()
+        border = style.COLOUR_LINE.get(colour, QColor("#b0b0b0")).name()
+        rules.append(
+            f'#card[colour="{colour}"] {{ background: {background}; border: 2px solid {border}; border-radius: 6px; }}'
+            f'#card[colour="{colour}"] QLabel#word {{ color: {border}; }}'
+        )
+    return "".join(rules) + f"#card:focus {{ border: 3px solid {style.FOCUS_COLOUR}; }}"
+
+
+CARD_STYLE = _card_style()
+
+
 class Card(QFrame):
     """One target: its title, a few lines and the warning word, in the warning's colours. Tab reaches it;
     F2 or Enter explains its main figure, the context menu each figure."""
@@ -45,6 +61,7 @@ class Card(QFrame):
         self._layout.addWidget(self.heading)
         self.lines: list[QLabel] = []
         self.word = QLabel()
+        self.word.setObjectName("word")
         self._layout.addWidget(self.word)
         self._layout.addStretch(1)
         self.shown: CardData | None = None
@@ -57,13 +74,13 @@ class Card(QFrame):
             return
         title, lines, colour, word, figures = data
         if self.shown is None or colour != self.colour:
-            background = style.COLOUR_BACKGROUND.get(colour or "", QColor("#f4f4f4")).name()
-            border = style.COLOUR_LINE.get(colour or "", QColor("#b0b0b0")).name()
-            self.setStyleSheet(
-                f"#card {{ background: {background}; border: 2px solid {border}; border-radius: 6px; }}"
-                f"#card:focus {{ border: 3px solid {style.FOCUS_COLOUR}; }}"
-            )
-            self.word.setStyleSheet(f"color: {border};")
+            # The colours come from the page's one style sheet (CARD_STYLE): a style sheet of each card's
+            # own costs a style of its own per card at start.
+            self.setProperty("colour", colour or "none")
+            if self.shown is not None:
+                for widget in (self, self.word):
+                    widget.style().unpolish(widget)
+                    widget.style().polish(widget)
         if self.shown is None or bool(figures) != bool(self.figures):
             focus = Qt.FocusPolicy.StrongFocus if figures else Qt.FocusPolicy.NoFocus
             self.setFocusPolicy(focus)
@@ -142,6 +159,7 @@ class HomePage(RefreshWhenShown, QScrollArea):
                 card.show_data(card_data)
             return
         page = QWidget()
+        page.setStyleSheet(CARD_STYLE)
         layout = QVBoxLayout(page)
         self.header, self.due = QLabel(self.header.text()), QLabel(self.due.text())
         for label in (self.header, self.due):
