@@ -94,7 +94,7 @@ def move_old_identity(store: Store, plan: Plan, settings: Settings) -> None:
 def open_for_writing(path: Path) -> Store | None:
     """The database with this program as its one writer; offers the newest sound backup when the file is
     damaged. None when it cannot be opened (the user was told why). After a clean exit the file is
-    checked while the window opens (`watch_startup_check`)."""
+    checked once the window is up (`watch_startup_check`)."""
     while True:
         try:
             return open_database(path, write=True, create=True, check_later=True)
@@ -128,8 +128,10 @@ def offer_restore(path: Path, damage: DamagedDatabase, parent: QWidget | None = 
 
 
 def watch_startup_check(window: MainWindow, then: Callable[[], None]) -> None:
-    """`then` once the background check of the file at start has found it sound (at once when it was
-    checked before the window). Damage found: the window closes, offering the newest sound backup."""
+    """Begin the background check of the file at start once the window is up (the first tick of the
+    event loop: reading a district's whole file while the window is made slowed its start by a third);
+    `then` once it has found the file sound (at once when it was checked before the window). Damage
+    found: the window closes, offering the newest sound backup."""
     pending = window.store.startup_check
     if pending is None:
         then()
@@ -138,6 +140,9 @@ def watch_startup_check(window: MainWindow, then: Callable[[], None]) -> None:
     timer.setInterval(50)
 
     def poll() -> None:
+        if not pending.started():
+            pending.start()
+            return
         if not pending.done():
             return
         timer.stop()

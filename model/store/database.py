@@ -108,8 +108,9 @@ def open_database(
     shutdown raises `DamagedDatabase`, an older schema is backed up and upgraded. `create` (with `write`):
     a missing file is made, with the shipped plan unless `seed=False`. Without `write` the file is only
     read: it must exist and have this program's schema. `lock`: a writer lock already taken.
-    `check_later` (the window): after a clean exit the file is checked in the background while the
-    program starts (`store.startup_check`); its first write waits for the verdict.
+    `check_later` (the window): after a clean exit the file is checked in the background
+    (`store.startup_check`), begun by its `start` or by the first need of its verdict; the first write
+    waits for the verdict.
     """
     require_sqlite()  # before any file is made or locked
     path = Path(path)

@@ -122,15 +122,23 @@ def check_after_start(lock: WriterLock) -> StartupCheck:
 
 class PendingCheck:
     """The start-up `quick_check` after a clean exit, on a thread of its own: on a district's database of
-    hundreds of megabytes it takes a second or more, and the window opens meanwhile. Reading goes on;
-    the first write waits for the verdict (`require_sound`), so nothing is written on top of damage."""
+    hundreds of megabytes it takes a second or more. It starts when `start` is called (the window does
+    once it is on the screen: reading the whole file meanwhile slowed the window's start by a third) or
+    when its verdict is first needed. Reading goes on; the first write waits for the verdict
+    (`require_sound`), so nothing is written on top of damage."""
 
     def __init__(self, lock: WriterLock) -> None:
         self.lock = lock
         self._check: StartupCheck | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="startup-check", daemon=True)
-        self._thread.start()
+        self._starting = threading.Lock()
+
+    def start(self) -> None:
+        """Begin the check in the background; nothing when it has begun."""
+        with self._starting:
+            if self._thread.ident is None:
+                self._thread.start()
 
     def _run(self) -> None:
         try:
@@ -138,10 +146,14 @@ class PendingCheck:
         except BaseException as exc:  # handed to whoever waits for the verdict
             self._error = exc
 
+    def started(self) -> bool:
+        return self._thread.ident is not None
+
     def done(self) -> bool:
-        return not self._thread.is_alive()
+        return self.started() and not self._thread.is_alive()
 
     def result(self) -> StartupCheck:
+        self.start()
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -154,7 +166,8 @@ class PendingCheck:
         return None if check.ok else DamagedDatabase(check)
 
     def sound(self) -> bool:
-        """Wait for the check: True when it finished and found nothing wrong."""
+        """Wait for the check (started now if it was not): True when it finished and found nothing wrong."""
+        self.start()
         self._thread.join()
         return self._error is None and self._check is not None and self._check.ok
 

@@ -9,6 +9,7 @@ import sys
 import pytest
 from PySide6.QtWidgets import QApplication, QTabWidget
 
+from gui import app as gui_app
 from gui.lazy import TabSlot
 from gui.tasks_form import TasksForm
 from model.store.database import open_database
@@ -69,3 +70,20 @@ def test_opening_a_tab_the_first_time_keeps_the_keyboard_in_the_window(qtbot, op
     window.tabs.setCurrentIndex(1)  # annex 2, built now
     QApplication.processEvents()
     assert QApplication.activeWindow() is window  # no part of the new page came up as a window of its own
+
+
+def test_the_file_is_checked_once_the_window_is_up_and_then_backed_up(qtbot, tmp_path, settings):
+    path = tmp_path / "w.sqlite"
+    with open_database(path, write=True, create=True) as store:  # a clean exit: checked while opening
+        choose_unit(store, "fengjing")
+    store = open_database(path, write=True, check_later=True)
+    check = store.startup_check
+    window = gui_app.create_window(store, settings)
+    qtbot.addWidget(window)
+    assert not check.started()  # reading the whole file does not slow the window down
+    backed_up = []
+    gui_app.watch_startup_check(window, lambda: backed_up.append(True))
+    window.show()
+    qtbot.waitUntil(lambda: backed_up == [True], timeout=10000)
+    assert check.done() and check.sound()
+    store.close()
