@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
@@ -19,6 +18,7 @@ from gui.main_window import MainWindow
 from gui.settings import Settings
 from model.common import i18n
 from model.common.errors import UserError
+from model.common.paths import resource
 from model.common.periods import due_period, parse_period
 from model.entry.profile import profile_unit, reports_under, set_profile
 from model.plan.spec import Plan
@@ -43,7 +43,7 @@ def install_translations(app: QApplication) -> None:
         app.installTranslator(qt_catalogue)
     if lang != "zh_CN":
         ours = QTranslator(app)
-        folder = resources.files("resources").joinpath("translations")
+        folder = resource("translations")
         if ours.load(f"tanbao_{lang}", str(folder)):
             app.installTranslator(ours)
     i18n.install(QCoreApplication.translate)
@@ -195,7 +195,7 @@ def run(db: str | None, settings_path: str | None = None) -> int:
     i18n.set_audience(i18n.WINDOW)  # model messages name menus and buttons, not commands
     install_translations(app)
     install_font(app)
-    app.setWindowIcon(QIcon(str(resources.files("resources").joinpath("icons", "tanbao.png"))))
+    app.setWindowIcon(QIcon(str(resource("icons", "tanbao.png"))))
     path = database_path(db)
     reporter = install_errors(path.parent, QApplication.activeWindow)  # noqa: F841 - kept alive until exit
     store = open_for_writing(path)

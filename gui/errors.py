@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import faulthandler
 import logging
-import logging.handlers
 import sys
 import threading
 import traceback
@@ -36,6 +35,31 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("errors", text)
 
 
+class _LogFile(logging.Handler):
+    """The rotating log file, opened at its first record: logging.handlers (sockets, queues…) is not
+    imported at every start for a log that is seldom written."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._file: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            import logging.handlers
+
+            self._file = logging.handlers.RotatingFileHandler(
+                self.path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+            )
+            self._file.setFormatter(self.formatter)
+        self._file.handle(record)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
 class ErrorReporter(QObject):
     """Logs an exception from any thread and shows it on the GUI thread; one dialog at a time."""
 
@@ -57,9 +81,7 @@ class ErrorReporter(QObject):
     # ---- installing ------------------------------------------------------------------------------
     def install(self) -> ErrorReporter:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            self.log_path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
+        handler = _LogFile(self.log_path)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         self.logger.addHandler(handler)
         self.logger.setLevel(logging.INFO)

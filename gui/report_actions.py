@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.passphrase_dialog import ask_key
 from gui.session import UnitSession
 from gui.settings import Settings
 from gui.text_dialog import ask_text
@@ -175,6 +174,8 @@ class ReportActions(QObject):
         key_path = self._key_path()
         if key_path is None:
             return
+        from gui.passphrase_dialog import ask_key  # signing's modules load when first used
+
         opened = ask_key(
             self.window, self.worker, key_path, self.tr("报送将对报表签名。请输入签名密钥的口令：")
         )

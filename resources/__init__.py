@@ -1,1 +1,1 @@
-"""Package data: plans, coefficient tables, fonts, translations (read with importlib.resources)."""
+"""Package data: plans, coefficient tables, fonts, translations (read with model.common.paths.resource)."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from model.common.errors import PlanError, UserError
 from model.common.i18n import translate
+from model.common.paths import resource
 
 SHIPPED = "gbt2589-2020.json"
 CALORIFIC, EQUIVALENT = "calorific", "equivalent"
@@ -116,5 +116,5 @@ def parse_coefficients(text: str, source_name: str) -> CoefficientSet:
 
 
 def load_shipped_coefficients() -> CoefficientSet:
-    text = resources.files("resources").joinpath("coefficients", SHIPPED).read_text(encoding="utf-8")
+    text = resource("coefficients", SHIPPED).read_text(encoding="utf-8")
     return parse_coefficients(text, SHIPPED)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.paths import resource
 from model.plan.coefficients import read_data_file
 
 SHIPPED = "emission-factors-2024.json"
@@ -98,5 +98,5 @@ def parse_emission_factors(text: str, source_name: str) -> EmissionFactorSet:
 
 @lru_cache(maxsize=1)
 def load_shipped_emission_factors() -> EmissionFactorSet:
-    text = resources.files("resources").joinpath("coefficients", SHIPPED).read_text(encoding="utf-8")
+    text = resource("coefficients", SHIPPED).read_text(encoding="utf-8")
     return parse_emission_factors(text, SHIPPED)

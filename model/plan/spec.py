@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 from model.common.errors import PlanError, UserError
 from model.common.i18n import translate
+from model.common.paths import resource
 from model.common.periods import Period
 from model.common.text import clean_text
 from model.common.untrusted import shown
@@ -1166,7 +1166,7 @@ def load_plan(path: str | Path) -> Plan:
 
 
 def shipped_plan_text() -> str:
-    return resources.files("resources").joinpath("plans", SHIPPED_PLAN).read_text(encoding="utf-8")
+    return resource("plans", SHIPPED_PLAN).read_text(encoding="utf-8")
 
 
 def load_shipped_plan() -> Plan:

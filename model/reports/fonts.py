@@ -10,11 +10,11 @@ from __future__ import annotations
 import io
 import threading
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from model.common.errors import UserError
 from model.common.i18n import translate
+from model.common.paths import resource
 
 FONT_FILE = "NotoSansSC-Regular.ttf"
 FAMILY = "Noto Sans SC"
@@ -27,7 +27,7 @@ _STAMP_BASE = (
 
 
 def font_path() -> Path:
-    path = Path(str(resources.files("resources").joinpath("fonts", FONT_FILE)))
+    path = resource("fonts", FONT_FILE)
     if not path.is_file():
         raise UserError(
             translate("fonts", "程序文件不完整：缺少字体文件 {path}。请重新安装 TanBao。").format(path=path)

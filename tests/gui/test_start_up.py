@@ -51,6 +51,7 @@ def test_the_first_screen_loads_no_export_signing_or_later_tab(tmp_path, unit):
     assert sorted(m for m in modules if m.split(".")[0] in HEAVY) == []
     assert sorted(m for m in modules if m in LATER_TABS) == []
     assert "cli.parser" not in modules  # no command: the parser of every command is not needed
+    assert "model.reports.signing" not in modules  # nor the signing key's modules before a signature
 
 
 def test_a_tab_is_built_when_first_opened(qtbot, open_window):
