@@ -478,6 +478,7 @@ class _Reader:
 
     def __init__(self, source_name: str) -> None:
         self.source_name = source_name
+        self.text_word = translate("plan", "文字")  # once, not for each of a plan's thousands of texts
 
     def fail(self, path: str, problem: str) -> PlanError:
         # One line, whatever the file's values hold: a quoted value may contain line breaks or be huge.
@@ -512,7 +513,7 @@ class _Reader:
         if not isinstance(value, str) or not value.strip():
             raise self.fail(f"{path}.{key}".lstrip("."), translate("plan", "应为非空文字"))
         try:
-            return clean_text(value, translate("plan", "文字"))
+            return clean_text(value, self.text_word)
         except UserError as exc:
             raise self.fail(f"{path}.{key}".lstrip("."), exc.message) from None
 
