@@ -6,7 +6,6 @@ carries it all. Loading checks every part and names the file, the path inside it
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -309,6 +308,8 @@ class Plan:
         containing = {u.id: u for n, u in names.items() if len(wanted) >= 2 and wanted in n}
         if len(containing) == 1:  # part of one name, e.g. the town name without its suffix
             return next(iter(containing.values()))
+        import difflib  # only for a unit not found: not at every start
+
         close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.4)
         close = [n for n in names if wanted and wanted in n and n not in close][:3] + close
         suggestions = list(dict.fromkeys(names[n].name for n in close))

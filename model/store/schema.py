@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -726,6 +725,8 @@ def upgrade(db: Database, upto: int, migrations: list[Migration] = MIGRATIONS) -
             run_migration(db.conn, migrations[version - 1])
             db.execute(f"PRAGMA user_version = {version}")
             if version == 1:  # a new file: its first audit row names this installation for good
+                import uuid  # only when a file is made: not at every start
+
                 db.execute(
                     "INSERT INTO audit (at, who, action, new) VALUES (?, 'system', 'store.create', ?)",
                     (now_iso(), uuid.uuid4().hex),
