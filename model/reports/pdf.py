@@ -11,6 +11,7 @@ Imported only by the commands that export: reportlab is not loaded at start-up.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -48,6 +49,7 @@ from model.reports.fonts import font_path
 from model.reports.printmark import SUMMARY, UNIT, PrintMark, short_fingerprint, summary_sha256
 from model.reports.tables import (
     COLOUR,
+    FORMULA,
     HASH,
     TEXT,
     Chart,
@@ -56,7 +58,8 @@ from model.reports.tables import (
     ReportPeople,
     Section,
     Table,
-    calculation_notes_table,
+    calculation_factors_table,
+    calculation_tables,
     calculation_versions,
     evidence_table,
     summary_header,
@@ -111,8 +114,24 @@ def _style(
     )
 
 
+_SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+# subscripts of the formulas (E₁, E_N, E上年₁₂) and the hat of an estimate (Ŷ): the bundled font has no
+# glyphs for them, so they are set small and lowered (raised) in the paragraph
+_FORMULA_MARKS = re.compile(r"[₀-₉]+|_(N\+1|N|[A-Za-z0-9]+)|Ŷ")
+
+
+def _formula_mark(m: re.Match[str]) -> str:
+    if m.group(0) == "Ŷ":
+        return "Y<super size='6' rise='3'>^</super>"
+    return f"<sub size='6' rise='1.6'>{(m.group(1) or m.group(0)).translate(_SUBSCRIPT)}</sub>"
+
+
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+
+
+def _formula(text: str) -> Paragraph:
+    return Paragraph(_FORMULA_MARKS.sub(_formula_mark, _esc(text)), _style(8, leading=11.5))
 
 
 def _p(text: str, size: float = 8.5, align: int = TA_LEFT, colour: Any = None) -> Paragraph:
@@ -261,6 +280,8 @@ def _cell(cell: Any, align: int, width: float) -> tuple[Paragraph | str, float |
     lines, it is set smaller until it fits. A text that fits, or breaks into lines as a CJK paragraph
     would, is drawn as plain lines (the table's font and alignment), without a paragraph to parse and
     wrap: a 300-unit summary has thousands of cells."""
+    if cell.kind == FORMULA:
+        return _formula(cell.text), None
     room = width - 2 * CELL_PAD - 0.5
     one_line = pdfmetrics.stringWidth(cell.text, FONT, CELL_SIZE)
     if one_line <= room and "\n" not in cell.text:
@@ -623,8 +644,13 @@ def _section(section: Section, header: FormHeader, first: bool, tail: list[Flowa
 def _calculation_page(report: UnitReport) -> list[Flowable]:
     """The last page: how each derived figure was obtained, with the coefficient versions."""
     out: list[Flowable] = [PageBreak(), *_title(translate("report", "计算说明"))]
-    out += _table(calculation_notes_table(report))
     out += [Paragraph(_esc(line), _style(8, leading=11.5)) for line in calculation_versions(report)]
+    out.append(Spacer(1, 3 * mm))
+    for table in calculation_tables(report):
+        out += [CondPageBreak(45 * mm), *_table(table), Spacer(1, 3 * mm)]  # never a caption alone
+    factors = calculation_factors_table(report)
+    if factors is not None:
+        out.append(KeepTogether(_table(factors)))
     return out
 
 
