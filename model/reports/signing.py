@@ -281,24 +281,36 @@ def key_certificate(source: bytes | str | Path, passphrase: str) -> tuple[str, C
 
 def load_certificates(pems: Iterable[str | bytes]) -> list[x509.Certificate]:
     """PEM (one or more per item) or DER certificates; a UserError names what could not be read."""
-    from cryptography import x509
-
     certs: list[x509.Certificate] = []
     for item in pems:
-        raw = item.encode("ascii", "replace") if isinstance(item, str) else item
-        try:
-            if b"-----BEGIN CERTIFICATE-----" in raw:
-                certs.extend(x509.load_pem_x509_certificates(raw))
-            else:
-                certs.append(x509.load_der_x509_certificate(raw))
-        except ValueError:
-            raise UserError(
-                translate(
-                    "signing",
-                    "无法读取受信任证书：内容不是 PEM 或 DER 格式的 X.509 证书。请让填报单位重新导出证书。",
-                )
-            ) from None
+        certs.extend(_certificates(item.encode("ascii", "replace") if isinstance(item, str) else item))
     return certs
+
+
+@lru_cache(maxsize=4096)
+def _certificates(raw: bytes) -> tuple[x509.Certificate, ...]:
+    """One item's certificates, read once per process: an import checks every package against the same
+    trusted certificates (a district trusting 300 units read them all again for each package)."""
+    from cryptography import x509
+
+    try:
+        if b"-----BEGIN CERTIFICATE-----" in raw:
+            return tuple(x509.load_pem_x509_certificates(raw))
+        return (x509.load_der_x509_certificate(raw),)
+    except ValueError:
+        raise UserError(
+            translate(
+                "signing",
+                "无法读取受信任证书：内容不是 PEM 或 DER 格式的 X.509 证书。请让填报单位重新导出证书。",
+            )
+        ) from None
+
+
+@lru_cache(maxsize=4096)
+def _der(cert: x509.Certificate) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return cert.public_bytes(serialization.Encoding.DER)
 
 
 MIN_RSA_BITS = 2048
@@ -725,6 +737,9 @@ def _pdf_reader(raw: bytes) -> Any:
     from pyhanko.pdf_utils.decode_limits import DecodeLimits, DocumentDecodeBudget, StreamDecodeLimits
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    from model.reports import hexstrings
+
+    hexstrings.install()
     limits = DecodeLimits(
         per_stream=StreamDecodeLimits(max_output_size=MAX_PDF_STREAM_BYTES),
         document_budget=DocumentDecodeBudget(base_allowance=MAX_PDF_DECODED_BYTES),
@@ -742,7 +757,6 @@ def _try_reader(raw: bytes) -> Any:
 def _validate(raw: bytes, trusted: list[x509.Certificate]) -> tuple[Any, bool, Any]:
     import logging
 
-    from cryptography.hazmat.primitives import serialization
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
@@ -750,7 +764,7 @@ def _validate(raw: bytes, trusted: list[x509.Certificate]) -> tuple[Any, bool, A
     signatures = reader.embedded_signatures
     if not signatures:
         raise _NoSignature
-    roots = _anchors([c.public_bytes(serialization.Encoding.DER) for c in trusted], signatures[-1])
+    roots = _anchors([_der(c) for c in trusted], signatures[-1])
     context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     # pyHanko logs every untrusted or tampered signature as an error with a traceback; the result says it.
     quiet = [logging.getLogger(n) for n in ("pyhanko", "pyhanko_certvalidator")]
