@@ -779,7 +779,7 @@ def _revalidated(context: ImportContext, raw: bytes, data: dict[str, Any], finge
     from model.exchange.revalidate import check_printed, revalidated
 
     try:
-        check_printed(raw, revalidated(context, context.plan, data))
+        check_printed(raw, revalidated(context, context.plan, data, parsed=True))  # as verify_pdf read it
     except UserError as exc:
         raise _Refused([exc.message], fingerprint, data) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError):
