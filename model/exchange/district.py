@@ -609,8 +609,11 @@ _WORKER: ImportContext | None = None  # a worker process's batch
 
 
 def _start_worker(context: ImportContext) -> None:
+    from model.reports.signing import load_offline_validation
+
     global _WORKER
     _WORKER = context
+    load_offline_validation()
 
 
 def _check_in_worker(name: str) -> Checked:
