@@ -384,17 +384,6 @@ class Plan:
                 rows.setdefault(f.row_id, []).append(f.key)
         return {row_id: tuple(keys) for row_id, keys in rows.items()}
 
-    @cached_property
-    def _unit_fields(self) -> dict[str, dict[str, Field]]:
-        return {}
-
-    def unit_fields(self, unit_id: str) -> dict[str, Field]:
-        """The fields this unit enters by key, in form order; computed once per unit (do not change it)."""
-        fields = self._unit_fields.get(unit_id)
-        if fields is None:
-            fields = self._unit_fields[unit_id] = {f.key: f for f in self.fields_for(unit_id)}
-        return fields
-
     def fields_for(self, unit_id: str) -> list[Field]:
         """Every field this unit enters, in form order."""
         return list(self.unit_fields(unit_id).values())

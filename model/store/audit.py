@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from model.common.i18n import translate
-from model.store.connection import Database, columns_of, now_iso
+from model.store.connection import Database, has_table, now_iso
+from model.store.names import Names
+from model.store.schema import FIGURE_VALUES, JSON_ROW, TEXT_ROW, figure_values
 
 JSON, TEXT = "json", "text"
 
@@ -80,23 +82,29 @@ class AuditRepository:
         old: Any = None,
         new: Any = None,
         at: str | None = None,
+        stamp: int | None = None,
+        names: Names | None = None,
     ) -> None:
-        """A row for a change; call it inside the transaction that makes the change."""
-        self.db.execute(_INSERT, _row(who, action, plan_id, unit_id, period, field, old, new, at))
+        """A row for a change; call it inside the transaction that makes the change. `stamp`: the id of
+        the write's stamp (when and who) when the caller made one already; `names`: the caller's ids of
+        this transaction."""
+        names = names or Names(self.db)
+        row = _row(names, who, action, (plan_id, unit_id, period, field), old, new, at or now_iso(), stamp)
+        self.db.execute(_INSERT, row)
 
     def record_many(self, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
         """Rows of (who, action, {plan_id, unit_id, period, field, old, new, at}) in one statement."""
-        self.db.executemany(
-            _INSERT,
-            (
-                _row(
-                    who,
-                    action,
-                    *(where.get(k) for k in ("plan_id", "unit_id", "period", "field", "old", "new", "at")),
-                )
-                for who, action, where in rows
-            ),
-        )
+        names = Names(self.db)
+        stamps: dict[tuple[str, str], int] = {}
+
+        def one(who: str, action: str, where: dict[str, Any]) -> tuple[Any, ...]:
+            at = where.get("at") or now_iso()
+            if (at, who) not in stamps:
+                stamps[(at, who)] = names.audit_stamp(at, who)
+            keys = tuple(where.get(k) for k in ("plan_id", "unit_id", "period", "field"))
+            return _row(names, who, action, keys, where.get("old"), where.get("new"), at, stamps[(at, who)])
+
+        self.db.executemany(_INSERT, (one(*row) for row in rows))
 
     def entries(
         self,
@@ -106,48 +114,76 @@ class AuditRepository:
         field: str | None = None,
     ) -> list[AuditEntry]:
         clauses, params = [], []
-        for column, value in (
-            ("plan_id", plan_id),
-            ("unit_id", unit_id),
-            ("period", period),
-            ("field", field),
-        ):
+        names = Names(self.db)
+        for column, value in (("plan", plan_id), ("unit", unit_id), ("period", period), ("field", field)):
             if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
+                clauses.append(f"a.{column} IS ?")
+                params.append(names.find(value))
+                if params[-1] is None:
+                    return []
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        return self.db.all(
-            AuditEntry, f"SELECT {columns_of(AuditEntry)} FROM audit {where} ORDER BY id", params
-        )
+        return [_entry(row) for row in self.db.execute(f"{_SELECT} {where} ORDER BY a.id", params)]
 
     def last_change(self) -> str | None:
         """When the newest row was written."""
-        value = self.db.scalar("SELECT max(at) FROM audit")
+        if has_table(self.db, "audit_rows"):
+            value = self.db.scalar("SELECT max(s.at) FROM audit_rows a JOIN stamps s ON s.id = a.stamp")
+        else:  # a file of an older schema (a backup)
+            value = self.db.scalar("SELECT max(at) FROM audit")
         return None if value is None else str(value)
 
 
 _INSERT = (
-    "INSERT INTO audit (at, who, action, plan_id, unit_id, period, field, old, new, encoding) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?)"
+    "INSERT INTO audit_rows (stamp, action, plan, unit, period, field, encoding, old_value, old_text, "
+    "old_note, new_value, new_text, new_note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_SELECT = (
+    "SELECT a.id, s.at, s.who, n.name, p.name, u.name, t.name, f.name, a.encoding, a.old_value, a.old_text, "
+    "a.old_note, a.new_value, a.new_text, a.new_note FROM audit_rows a JOIN stamps s ON s.id = a.stamp "
+    "JOIN names n ON n.id = a.action LEFT JOIN names p ON p.id = a.plan LEFT JOIN names u ON u.id = a.unit "
+    "LEFT JOIN names t ON t.id = a.period LEFT JOIN names f ON f.id = a.field"
 )
 
 
 def _row(
+    names: Names,
     who: str,
     action: str,
-    plan_id: str | None,
-    unit_id: str | None,
-    period: str | None,
-    field: str | None,
+    keys: tuple[str | None, ...],
     old: Any,
     new: Any,
-    at: str | None,
+    at: str,
+    stamp: int | None,
 ) -> tuple[Any, ...]:
-    return (at or now_iso(), who, action, plan_id, unit_id, period, field, _encode(old), _encode(new), JSON)
+    head = (
+        names.audit_stamp(at, who) if stamp is None else stamp,
+        names.id(action),
+        *(names.id(k) for k in keys),
+    )
+    if action == FIGURE_SET:
+        before, after = figure_values(old), figure_values(new)
+        if before is not None and after is not None:
+            return (*head, FIGURE_VALUES, *before, *after)
+    return (*head, JSON_ROW, None, _encode(old), None, None, _encode(new), None)
 
 
 def _encode(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _figure_json(value: float | None, text: str | None, note: str | None) -> str | None:
+    return None if note is None else _encode({"note": note, "text": text, "value": value})
+
+
+def _entry(row: tuple[Any, ...]) -> AuditEntry:
+    head, encoding, (old_value, old_text, old_note, new_value, new_text, new_note) = row[:8], row[8], row[9:]
+    if encoding == FIGURE_VALUES:
+        old, new = _figure_json(old_value, old_text, old_note), _figure_json(new_value, new_text, new_note)
+    else:
+        old, new = old_text, new_text
+    row_id, at, who, action, plan_id, unit_id, period, field = head
+    encoded = TEXT if encoding == TEXT_ROW else JSON
+    return AuditEntry(row_id, at, who, action, plan_id, unit_id, period, field, old, new, encoded)
 
 
 # ---- in words -------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ before every import, and before every restore (so a restore can itself be undone
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -30,7 +31,8 @@ from model.store.connection import Database, change_mark, copy_database, integri
 from model.store.connection import _raw as _connect
 from model.store.figures import figure_count
 from model.store.lock import WriterLock
-from model.store.schema import AUDIT_VALUES_SINCE, SCHEMA_VERSION
+from model.store.schema import AUDIT_VALUES_SINCE, COMPACT_SINCE, SCHEMA_VERSION, run_migration
+from model.store.schema import upgrade as upgrade_schema
 
 
 class _OnFile(Protocol):
@@ -151,7 +153,9 @@ def tanbao_file_problem(path: str | Path) -> str | None:
     try:
         with _connect(path, readonly=True) as conn:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = {  # figures and audit are views over compact tables (COMPACT_SINCE)
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+            }
     except sqlite3.Error as exc:
         return translate("backup", "数据库无法读取（{err}）").format(err=exc)
     if not 1 <= version <= SCHEMA_VERSION or not tables >= _TANBAO_TABLES:
@@ -241,7 +245,7 @@ def contents(path: str | Path) -> Contents:
     db = Database(path, write=False, create=False)
     try:
         version = db.user_version
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
         count = figure_count(db) if "figures" in tables else 0
         last = AuditRepository(db).last_change() if "audit" in tables else None
     finally:
@@ -429,8 +433,8 @@ def _expected_triggers(schema_version: int) -> dict[str, str]:
 
     conn = sqlite3.connect(":memory:")
     try:
-        for script in MIGRATIONS[:schema_version]:
-            conn.executescript(script)
+        for migration in MIGRATIONS[:schema_version]:
+            run_migration(conn, migration)
         return {
             r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
         }
@@ -457,10 +461,11 @@ ORDER BY l.period, l.unit_id, l.version
 """
 
 
-def _refuse_unless_earlier_state(db_path: Path, backup: Backup) -> None:
-    """Refuse a backup of another database, or one that would lose a submitted version."""
+def _refuse_unless_earlier_state(db_path: Path, backup: Backup, copy: Path) -> None:
+    """Refuse a backup of another database, or one that would lose a submitted version (`copy`: the
+    backup at the database's schema version)."""
     with _connect(db_path, readonly=True) as conn:
-        conn.execute("ATTACH DATABASE ? AS b", (_ro_uri(backup.path),))
+        conn.execute("ATTACH DATABASE ? AS b", (_ro_uri(copy),))
         foreign = conn.execute(_FOREIGN_AUDIT).fetchone()[0]
         lost = conn.execute(_LOST_SUBMISSIONS).fetchall()
     if foreign:
@@ -480,26 +485,67 @@ def _refuse_unless_earlier_state(db_path: Path, backup: Backup) -> None:
         )
 
 
-def _restored_copy(db_path: Path, backup: Backup, before: Backup | None, who: str) -> Path:
-    """A copy of `backup` that also holds the audit rows of `before` (the state being replaced) it
-    lacks, and the restore's own audit row: put in place in one step, so a restore is never half done."""
+def _upgraded_copy(db_path: Path, backup: Backup, *, upgrade: bool) -> Path:
+    """A copy of `backup`; with `upgrade`, at the schema version of the database it is to replace (a
+    backup made before an upgrade is upgraded as the database was), so both are compared as equals."""
     temp = backups_dir(db_path) / f".{db_path.stem}-restore.sqlite.tmp"
     copy_database(backup.path, temp, standalone=True)
+    if upgrade:
+        with _connect(db_path, readonly=True) as conn:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        db = Database(temp, write=True, create=False)
+        try:
+            if db.user_version < version:
+                upgrade_schema(db, version)
+        finally:
+            db.close()
+    return temp
+
+
+def _restored_copy(temp: Path, backup: Backup, before: Backup | None, who: str) -> Path:
+    """The copy of a backup (`temp`) completed with the audit rows of `before` (the state being replaced)
+    it lacks, and the restore's own audit row: put in place in one step, so a restore is never half done."""
     if before is not None:
         with _connect(temp, readonly=False) as conn:
             conn.execute("ATTACH DATABASE ? AS before", (_ro_uri(before.path),))
-            shared = [
-                c for c in _columns(conn, "main", "audit") if c in set(_columns(conn, "before", "audit"))
-            ]
-            names = ", ".join(shared)
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
-                f"INSERT INTO main.audit ({names}) SELECT {names} FROM before.audit "
-                "WHERE id > (SELECT coalesce(max(id), 0) FROM main.audit) ORDER BY id"
-            )
+            if _columns(conn, "main", "audit_rows") and _columns(conn, "before", "audit_rows"):
+                for statement in _CARRY_COMPACT_AUDIT:
+                    conn.execute(statement)
+            else:
+                shared = [
+                    c for c in _columns(conn, "main", "audit") if c in set(_columns(conn, "before", "audit"))
+                ]
+                names = ", ".join(shared)
+                conn.execute(
+                    f"INSERT INTO main.audit ({names}) SELECT {names} FROM before.audit "
+                    "WHERE id > (SELECT coalesce(max(id), 0) FROM main.audit) ORDER BY id"
+                )
             conn.execute("COMMIT")
     _record_restore(temp, who, before.id if before else None, backup.id)
     return temp
+
+
+def _same_name(column: str) -> str:
+    return f"(SELECT m.id FROM main.names m JOIN before.names b ON b.name = m.name WHERE b.id = a.{column})"
+
+
+# The compact schema on both sides: the rows as they are stored, their names and stamps matched by what they say.
+_CARRY_COMPACT_AUDIT = (
+    "INSERT INTO main.names (name) SELECT b.name FROM before.names b "
+    "WHERE NOT EXISTS (SELECT 1 FROM main.names m WHERE m.name = b.name) ORDER BY b.id",
+    "INSERT INTO main.stamps (at, who, coef_version, electricity_basis) "
+    "SELECT b.at, b.who, b.coef_version, b.electricity_basis FROM before.stamps b WHERE NOT EXISTS ("
+    "SELECT 1 FROM main.stamps m WHERE m.at = b.at AND m.who = b.who AND m.coef_version IS b.coef_version "
+    "AND m.electricity_basis IS b.electricity_basis) ORDER BY b.id",
+    "INSERT INTO main.audit_rows (id, stamp, action, plan, unit, period, field, encoding, old_value, old_text, "
+    "old_note, new_value, new_text, new_note) SELECT a.id, (SELECT m.id FROM main.stamps m JOIN before.stamps b "
+    "ON m.at = b.at AND m.who = b.who AND m.coef_version IS b.coef_version "
+    "AND m.electricity_basis IS b.electricity_basis WHERE b.id = a.stamp), "
+    + ", ".join(_same_name(c) for c in ("action", "plan", "unit", "period", "field"))
+    + ", a.encoding, a.old_value, a.old_text, a.old_note, a.new_value, a.new_text, a.new_note "
+    "FROM before.audit_rows a WHERE a.id > (SELECT coalesce(max(id), 0) FROM main.audit_rows) ORDER BY a.id",
+)
 
 
 def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
@@ -555,10 +601,11 @@ def restore_backup(
         damaged: Path | None = None
         sound = db_path.exists() and tanbao_file_problem(db_path) is None and not quick_check(db_path)
         try:
+            temp = _upgraded_copy(db_path, backup, upgrade=sound)
             if sound:
-                _refuse_unless_earlier_state(db_path, backup)
+                _refuse_unless_earlier_state(db_path, backup, temp)
                 before = backup_now(db_path, RESTORE)
-            restored = _restored_copy(db_path, backup, before, who)
+            restored = _restored_copy(temp, backup, before, who)
             if sound:
                 copy_database(restored, db_path, standalone=False)
             else:
@@ -592,8 +639,18 @@ def _record_restore(db_path: Path, who: str, before: str | None, restored: str) 
     db = Database(db_path, write=True, create=False)
     try:
         with db.transaction():
-            if db.user_version >= AUDIT_VALUES_SINCE:
+            if db.user_version >= COMPACT_SINCE:
                 AuditRepository(db).record(who, BACKUP_RESTORE, old=before, new=restored)
+            elif db.user_version >= AUDIT_VALUES_SINCE:
+                db.execute(
+                    "INSERT INTO audit (at, who, action, old, new, encoding) VALUES (?, ?, ?, ?, ?, 'json')",
+                    (
+                        now_iso(),
+                        who,
+                        BACKUP_RESTORE,
+                        *(json.dumps(v, ensure_ascii=False) for v in (before, restored)),
+                    ),
+                )
             else:
                 db.execute(
                     "INSERT INTO audit (at, who, action, old, new) VALUES (?, ?, ?, ?, ?)",

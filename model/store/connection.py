@@ -209,7 +209,9 @@ def change_mark(path: Path) -> tuple[int, int] | None:
     audit row, and the audit is append-only, so an equal mark means equal data. None when unreadable."""
     try:
         with _raw(path, readonly=True) as conn:
-            row = conn.execute("SELECT coalesce(max(id), 0), count(*) FROM audit").fetchone()
+            compact = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_rows'").fetchone()
+            table = "audit_rows" if compact else "audit"  # ids and rows are the same in both
+            row = conn.execute(f"SELECT coalesce(max(id), 0), count(*) FROM {table}").fetchone()
     except sqlite3.Error:
         return None
     return int(row[0]), int(row[1])
@@ -242,3 +244,8 @@ def _raw(path: Path, *, readonly: bool) -> Iterator[sqlite3.Connection]:
         yield conn
     finally:
         conn.close()
+
+
+def has_table(db: Database, name: str) -> bool:
+    """Whether the file has this table (files of older schemas are read too: backups)."""
+    return db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)) is not None

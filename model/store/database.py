@@ -17,7 +17,6 @@ empty database behind. All SQL lives in this package, in the repositories:
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,14 +29,14 @@ from model.plan.spec import load_shipped_plan
 from model.safety.files import make_private
 from model.store.audit import AuditRepository
 from model.store.backup import MIGRATION, backup_now
-from model.store.connection import Database, now_iso, require_sqlite
+from model.store.connection import Database, require_sqlite
 from model.store.evidence import EvidenceRepository
 from model.store.figures import FiguresRepository
 from model.store.lock import LockInfo, WriterLock
 from model.store.plans import PlansRepository
 from model.store.profile import ProfileRepository
 from model.store.recovery import DamagedDatabase, PendingCheck, take_writer_lock, take_writer_lock_check_later
-from model.store.schema import MIGRATIONS, SCHEMA_VERSION, split_sql
+from model.store.schema import MIGRATIONS, SCHEMA_VERSION, upgrade
 from model.store.submissions import ReceivedRepository, SubmissionsRepository
 from model.store.trust import TrustRepository
 
@@ -205,15 +204,4 @@ def migrate(db: Database, upto: int = SCHEMA_VERSION) -> None:
     current = db.user_version
     if 0 < current < upto:  # an existing file about to change shape: keep a copy first
         backup_now(db.path, MIGRATION)
-    for version in range(current + 1, upto + 1):
-        with db.transaction():
-            if db.user_version >= version:  # another copy of the program upgraded it meanwhile
-                continue
-            for statement in split_sql(MIGRATIONS[version - 1]):
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {version}")
-            if version == 1:  # a new file: its first audit row names this installation for good
-                db.execute(
-                    "INSERT INTO audit (at, who, action, new) VALUES (?, 'system', 'store.create', ?)",
-                    (now_iso(), uuid.uuid4().hex),
-                )
+    upgrade(db, upto, MIGRATIONS)

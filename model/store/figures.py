@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from model.store.audit import FIGURE_SET, AuditRepository
-from model.store.connection import Database, columns_of, now_iso
+from model.store.connection import Database, has_table, now_iso
+from model.store.names import Names
 from model.store.received import refuse_if_received
 from model.store.submissions import SubmissionsRepository
 
@@ -50,7 +51,22 @@ def _audited(value: float | None, text: str | None, note: str) -> dict[str, Any]
 
 
 def figure_count(db: Database) -> int:
-    return int(db.scalar("SELECT count(*) FROM figures"))
+    table = "figure_rows" if has_table(db, "figure_rows") else "figures"  # also backups of older schemas
+    return int(db.scalar(f"SELECT count(*) FROM {table}"))
+
+
+_READ = (
+    "SELECT t.name AS period, f.name AS field, r.value, r.text, r.note, s.at AS updated_at, "
+    "s.who AS updated_by, s.coef_version, s.electricity_basis FROM figure_rows r "
+    "JOIN names t ON t.id = r.period JOIN names f ON f.id = r.field JOIN stamps s ON s.id = r.stamp "
+    "WHERE r.plan = ? AND r.unit = ?"
+)
+_KEY = "plan = ? AND unit = ? AND period = ? AND field = ?"
+_UPSERT = (
+    "INSERT INTO figure_rows (plan, unit, period, field, value, text, note, stamp) VALUES (?,?,?,?,?,?,?,?) "
+    "ON CONFLICT (plan, unit, period, field) DO UPDATE SET value = excluded.value, text = excluded.text, "
+    "note = excluded.note, stamp = excluded.stamp"
+)
 
 
 class FiguresRepository:
@@ -58,13 +74,18 @@ class FiguresRepository:
         self.db, self.audit, self.submissions = db, audit, submissions
 
     def read(self, plan_id: str, unit_id: str, periods: Iterable[str] | None = None) -> list[Figure]:
-        sql = f"SELECT {columns_of(Figure)} FROM figures WHERE plan_id = ? AND unit_id = ?"
-        params: list[Any] = [plan_id, unit_id]
+        names = Names(self.db)
+        plan, unit = names.find(plan_id), names.find(unit_id)
+        if plan is None or unit is None:
+            return []
+        sql = _READ
+        params: list[Any] = [plan, unit]
         if periods is not None:
             wanted = list(periods)
-            sql += f" AND period IN ({', '.join('?' * len(wanted))})"
+            sql += f" AND r.period IN (SELECT id FROM names WHERE name IN ({', '.join('?' * len(wanted))}))"
             params += wanted
-        return self.db.all(Figure, sql + " ORDER BY period, field", params)
+        rows = self.db.execute(sql + " ORDER BY t.name, f.name", params)
+        return [Figure(unit_id, *row) for row in rows]
 
     def write(self, plan_id: str, unit_id: str, writes: Iterable[FigureWrite], **options: Any) -> int:
         """As `write_changes` (same keyword options), returning only how many figures changed."""
@@ -110,7 +131,8 @@ class FiguresRepository:
                     final[(w.period, w.field)] = None
                 else:
                     stored[(w.period, w.field)] = (w.value, w.text, note)
-                    row = (
+                    final[(w.period, w.field)] = (w.value, w.text, note)
+                    figure = Figure(
                         unit_id,
                         w.period,
                         w.field,
@@ -122,8 +144,6 @@ class FiguresRepository:
                         coef_version,
                         electricity_basis,
                     )
-                    final[(w.period, w.field)] = row
-                    figure = Figure(*row)
                 changed.append(FigureChange(unit_id, w.period, w.field, figure))
                 audits.append(
                     (
@@ -140,8 +160,10 @@ class FiguresRepository:
                         },
                     )
                 )
-            self._apply(plan_id, unit_id, final)
-            self.audit.record_many(audits)
+            if final:
+                stamp = Names(self.db).stamp(at, who, coef_version, electricity_basis)
+                self._apply(plan_id, unit_id, final, stamp)
+                self.audit.record_many(audits)  # the audit rows share the write's stamp
             if before_commit is not None:
                 before_commit()
         return changed
@@ -150,37 +172,47 @@ class FiguresRepository:
         self, plan_id: str, unit_id: str, cells: set[tuple[str, str]]
     ) -> dict[tuple[str, str], tuple[Any, ...]]:
         """(value, text, note) of these stored (period, field) cells of the unit."""
-        periods, keys = sorted({p for p, _f in cells}), sorted({f for _p, f in cells})
-        rows = self.db.execute(
-            "SELECT period, field, value, text, note FROM figures WHERE plan_id = ? AND unit_id = ? "
-            f"AND period IN ({', '.join('?' * len(periods))}) AND field IN ({', '.join('?' * len(keys))})",
-            (plan_id, unit_id, *periods, *keys),
-        )
-        return {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows if (r[0], r[1]) in cells}
+        figures = self.read(plan_id, unit_id, sorted({p for p, _f in cells}))
+        return {
+            (f.period, f.field): (f.value, f.text, f.note) for f in figures if (f.period, f.field) in cells
+        }
 
     def _apply(
-        self, plan_id: str, unit_id: str, final: dict[tuple[str, str], tuple[Any, ...] | None]
+        self, plan_id: str, unit_id: str, final: dict[tuple[str, str], tuple[Any, ...] | None], stamp: int
     ) -> None:
         """Each cell's last write, in two statements (cells differ, so their order does not matter)."""
+        names = Names(self.db)
+        plan, unit = names.id(plan_id), names.id(unit_id)
+        keys = {cell: (plan, unit, names.id(cell[0]), names.id(cell[1])) for cell in final}
         self.db.executemany(
-            "DELETE FROM figures WHERE plan_id=? AND unit_id=? AND period=? AND field=?",
-            [(plan_id, unit_id, *cell) for cell, row in final.items() if row is None],
+            f"DELETE FROM figure_rows WHERE {_KEY}",
+            [keys[cell] for cell, row in final.items() if row is None],
         )
         self.db.executemany(
-            f"INSERT INTO figures (plan_id, {columns_of(Figure)}) VALUES (?{', ?' * len(fields(Figure))}) "
-            "ON CONFLICT (plan_id, unit_id, period, field) DO UPDATE SET value=excluded.value, "
-            "text=excluded.text, note=excluded.note, updated_at=excluded.updated_at, "
-            "updated_by=excluded.updated_by, coef_version=excluded.coef_version, "
-            "electricity_basis=excluded.electricity_basis",
-            [(plan_id, *row) for row in final.values() if row is not None],
+            _UPSERT, [(*keys[cell], *row, stamp) for cell, row in final.items() if row is not None]
         )
 
     def insert_new(self, plan_id: str, figures: list[Figure]) -> int:
         """Figures where none are stored yet (a data set being built), in bulk, each audited as `write` would."""
+        names = Names(self.db)
+        stamps: dict[tuple[str, str, str | None, str | None], int] = {}
+        ids: dict[str, int | None] = {}
+
+        def row(f: Figure) -> tuple[Any, ...]:
+            provenance = (f.updated_at, f.updated_by, f.coef_version, f.electricity_basis)
+            if provenance not in stamps:
+                stamps[provenance] = names.stamp(*provenance)
+            for name in (plan_id, f.unit_id, f.period, f.field):
+                if name not in ids:
+                    ids[name] = names.id(name)
+            key = (ids[plan_id], ids[f.unit_id], ids[f.period], ids[f.field])
+            return (*key, f.value, f.text, f.note, stamps[provenance])
+
         with self.db.transaction():
             self.db.executemany(
-                f"INSERT INTO figures (plan_id, {columns_of(Figure)}) VALUES (?{', ?' * len(fields(Figure))})",
-                [(plan_id, *astuple(f)) for f in figures],
+                "INSERT INTO figure_rows (plan, unit, period, field, value, text, note, stamp) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                [row(f) for f in figures],
             )
             self.audit.record_many(
                 (

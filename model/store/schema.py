@@ -5,7 +5,14 @@ Each migration runs in its own transaction. Old database files in tests/fixtures
 
 from __future__ import annotations
 
+import json
+import math
 import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from model.store.connection import Database, now_iso
 
 _V1 = """
 CREATE TABLE plans (
@@ -365,7 +372,301 @@ CREATE TABLE received_view (
     + VIEW_FILL
 )
 
-MIGRATIONS: list[str] = [
+# v11 (compact): a figure was ~400 bytes (four text keys in the row and twice more in two indexes, the
+# provenance repeated in every row, an audit row of ~170 bytes). Names (plan, unit, period, field, action)
+# are stored once in `names` and referred to by number; who/when/coefficient table/electricity basis once
+# per write in `stamps`; figures in a table ordered by their key (no second index); an audit row of a
+# figure keeps its old and new value, text and note in columns, not as JSON. `figures` and `audit` stay as
+# views with the columns they had, so reading (and the triggers' refusals) work as before; names and
+# stamps are append-only like the audit they are part of.
+_V11_TABLES = """
+CREATE TABLE names (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE stamps (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    coef_version TEXT,
+    electricity_basis TEXT
+);
+CREATE UNIQUE INDEX stamps_by_value ON stamps (at, who, coef_version, electricity_basis);
+CREATE TABLE figure_rows (
+    plan INTEGER NOT NULL,
+    unit INTEGER NOT NULL,
+    period INTEGER NOT NULL,
+    field INTEGER NOT NULL,
+    value REAL,
+    text TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    stamp INTEGER NOT NULL REFERENCES stamps(id),
+    PRIMARY KEY (plan, unit, period, field)
+) WITHOUT ROWID;
+CREATE TABLE audit_rows (
+    id INTEGER PRIMARY KEY,
+    stamp INTEGER NOT NULL REFERENCES stamps(id),
+    action INTEGER NOT NULL,
+    plan INTEGER,
+    unit INTEGER,
+    period INTEGER,
+    field INTEGER,
+    encoding INTEGER NOT NULL,
+    old_value REAL,
+    old_text TEXT,
+    old_note TEXT,
+    new_value REAL,
+    new_text TEXT,
+    new_note TEXT
+);
+INSERT INTO names (name)
+SELECT plan_id FROM figures UNION SELECT unit_id FROM figures UNION SELECT period FROM figures
+UNION SELECT field FROM figures;
+INSERT INTO stamps (at, who, coef_version, electricity_basis)
+SELECT DISTINCT updated_at, updated_by, coef_version, electricity_basis FROM figures ORDER BY 1, 2, 3, 4;
+INSERT INTO figure_rows (plan, unit, period, field, value, text, note, stamp)
+SELECT p.id, u.id, t.id, f.id, r.value, r.text, r.note, s.id
+FROM figures r JOIN names p ON p.name = r.plan_id JOIN names u ON u.name = r.unit_id
+JOIN names t ON t.name = r.period JOIN names f ON f.name = r.field
+JOIN stamps s ON s.at = r.updated_at AND s.who = r.updated_by AND s.coef_version IS r.coef_version
+    AND s.electricity_basis IS r.electricity_basis
+ORDER BY 1, 2, 3, 4;
+DROP TABLE figures;
+"""
+
+# audit_rows.encoding: rows written before v6 hold text, later ones JSON; a figure's change has its values
+# in the columns (FIGURE_VALUES). The view gives them back as the JSON they were written as.
+TEXT_ROW, JSON_ROW, FIGURE_VALUES = 0, 1, 2
+_FIGURE_KEYS = {"note", "text", "value"}
+
+
+def figure_values(value: Any) -> tuple[float | None, str | None, str | None] | None:
+    """A figure's (value, text, note) as audit_rows keeps them; None when `value` (decoded JSON) is not
+    one exactly representable there (then the row keeps its JSON). No figure: (None, None, None)."""
+    if value is None:
+        return None, None, None
+    if not isinstance(value, dict) or set(value) != _FIGURE_KEYS:
+        return None
+    number, text, note = value["value"], value["text"], value["note"]
+    if not isinstance(note, str) or not (text is None or isinstance(text, str)):
+        return None
+    if number is not None:
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            return None
+        if not math.isfinite(number) or float(number) != number:  # NaN, infinity, an int beyond 2**53
+            return None
+        number = float(number)
+    return number, text, note
+
+
+class _Interned:
+    """Ids of names and stamps while converting, made as they are first met."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.names: dict[str, int] = dict(conn.execute("SELECT name, id FROM names"))
+        self.stamps: dict[tuple[str, str], int] = {}
+        for stamp_id, at, who in conn.execute("SELECT id, at, who FROM stamps ORDER BY id DESC"):
+            self.stamps[(at, who)] = stamp_id  # the lowest id of an (at, who), as the view's insert takes
+
+    def name(self, text: str | None) -> int | None:
+        if text is None:
+            return None
+        found = self.names.get(text)
+        if found is None:
+            found = int(self.conn.execute("INSERT INTO names (name) VALUES (?)", (text,)).lastrowid or 0)
+            self.names[text] = found
+        return found
+
+    def stamp(self, at: str, who: str) -> int:
+        found = self.stamps.get((at, who))
+        if found is None:
+            found = int(
+                self.conn.execute("INSERT INTO stamps (at, who) VALUES (?, ?)", (at, who)).lastrowid or 0
+            )
+            self.stamps[(at, who)] = found
+        return found
+
+
+_NO_FIGURE = (None, None, None)
+_decode = json.JSONDecoder().decode
+
+
+def _compact_row(ids: _Interned, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    row_id, at, who, action, plan_id, unit_id, period, field, old, new, encoding = row
+    name = ids.name
+    head = (row_id, ids.stamp(at, who), name(action), name(plan_id), name(unit_id), name(period), name(field))
+    if encoding == "json" and action == "figure.set":
+        before = _NO_FIGURE if old is None else figure_values(_decode(old))
+        after = _NO_FIGURE if new is None else figure_values(_decode(new))
+        if before is not None and after is not None:
+            return (*head, FIGURE_VALUES, *before, *after)
+    return (*head, JSON_ROW if encoding == "json" else TEXT_ROW, None, old, None, None, new, None)
+
+
+def _compact_audit(conn: sqlite3.Connection) -> None:
+    """The compact migration: every audit row into audit_rows, ids and order kept."""
+    ids = _Interned(conn)
+    rows = conn.execute(
+        "SELECT id, at, who, action, plan_id, unit_id, period, field, old, new, encoding FROM audit ORDER BY id"
+    )
+    while chunk := rows.fetchmany(20000):
+        conn.executemany(
+            "INSERT INTO audit_rows (id, stamp, action, plan, unit, period, field, encoding, old_value, "
+            "old_text, old_note, new_value, new_text, new_note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [_compact_row(ids, row) for row in chunk],
+        )
+
+
+def _name_of(column: str) -> str:
+    return f"(SELECT name FROM names WHERE id = {column})"
+
+
+def _id_of(column: str) -> str:
+    return f"(SELECT id FROM names WHERE name = {column})"
+
+
+def _number_json(column: str) -> str:
+    """A REAL as JSON text that reads back as the same number (the shortest of 15, 16, 17 digits)."""
+    shortest = " ".join(
+        f"WHEN CAST(printf('%!.{n}g', {column}) AS REAL) = {column} THEN printf('%!.{n}g', {column})"
+        for n in (15, 16)
+    )
+    return f"json(CASE WHEN {column} IS NULL THEN NULL {shortest} ELSE printf('%!.17g', {column}) END)"
+
+
+def _figure_json(side: str) -> str:
+    return (
+        f"CASE WHEN a.{side}_note IS NULL THEN NULL ELSE json_object('note', a.{side}_note, "
+        f"'text', a.{side}_text, 'value', {_number_json(f'a.{side}_value')}) END"
+    )
+
+
+def _new_names(*columns: str) -> str:
+    each = " UNION ".join(f"SELECT {c} AS name" for c in columns)  # UNION: each name once
+    return (
+        f"INSERT INTO names (name) SELECT name FROM ({each}) "
+        "WHERE name IS NOT NULL AND name NOT IN (SELECT name FROM names);"
+    )
+
+
+def _stamp_of(row: str) -> str:
+    return (
+        f"(SELECT id FROM stamps WHERE at = {row}.updated_at AND who = {row}.updated_by "
+        f"AND coef_version IS {row}.coef_version AND electricity_basis IS {row}.electricity_basis)"
+    )
+
+
+def _new_names_and_stamp() -> str:
+    return f"""
+    {_new_names("NEW.plan_id", "NEW.unit_id", "NEW.period", "NEW.field")}
+    INSERT INTO stamps (at, who, coef_version, electricity_basis)
+    SELECT NEW.updated_at, NEW.updated_by, NEW.coef_version, NEW.electricity_basis
+    WHERE {_stamp_of("NEW")} IS NULL;"""
+
+
+def _key_is(row: str) -> str:
+    return " AND ".join(
+        f"{column} = {_id_of(f'{row}.{name}')}"
+        for column, name in (
+            ("plan", "plan_id"),
+            ("unit", "unit_id"),
+            ("period", "period"),
+            ("field", "field"),
+        )
+    )
+
+
+def _locked(row: str) -> str:
+    period = _name_of(f"{row}.period")
+    return (
+        f"EXISTS (SELECT 1 FROM locked_through l WHERE l.plan_id = {_name_of(f'{row}.plan')} "
+        f"AND l.unit_id = {_name_of(f'{row}.unit')} AND l.year = substr({period}, 1, 4) AND {period} <= l.period)"
+    )
+
+
+def _received(row: str) -> str:
+    period = _name_of(f"{row}.period")
+    return (
+        f"EXISTS (SELECT 1 FROM received r WHERE r.plan_id = {_name_of(f'{row}.plan')} "
+        f"AND r.unit_id = {_name_of(f'{row}.unit')} AND r.period >= {period} "
+        f"AND substr(r.period, 1, 4) = substr({period}, 1, 4))"
+    )
+
+
+_LOCKED = "BEGIN SELECT RAISE(ABORT, 'month locked by a submitted report that covers it'); END;"
+_RECEIVED = "BEGIN SELECT RAISE(ABORT, 'figure received in a package'); END;"
+_APPEND_ONLY = "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
+
+_V11_VIEWS = f"""
+DROP TABLE audit;
+CREATE VIEW figures AS
+SELECT p.name AS plan_id, u.name AS unit_id, t.name AS period, f.name AS field, r.value, r.text, r.note,
+    s.at AS updated_at, s.who AS updated_by, s.coef_version, s.electricity_basis
+FROM figure_rows r JOIN names p ON p.id = r.plan JOIN names u ON u.id = r.unit JOIN names t ON t.id = r.period
+JOIN names f ON f.id = r.field JOIN stamps s ON s.id = r.stamp;
+CREATE TRIGGER figures_insert INSTEAD OF INSERT ON figures
+BEGIN{_new_names_and_stamp()}
+    INSERT INTO figure_rows (plan, unit, period, field, value, text, note, stamp) VALUES (
+        {_id_of("NEW.plan_id")}, {_id_of("NEW.unit_id")}, {_id_of("NEW.period")}, {_id_of("NEW.field")},
+        NEW.value, NEW.text, coalesce(NEW.note, ''), {_stamp_of("NEW")});
+END;
+CREATE TRIGGER figures_update INSTEAD OF UPDATE ON figures
+BEGIN{_new_names_and_stamp()}
+    UPDATE figure_rows SET plan = {_id_of("NEW.plan_id")}, unit = {_id_of("NEW.unit_id")},
+        period = {_id_of("NEW.period")}, field = {_id_of("NEW.field")}, value = NEW.value, text = NEW.text,
+        note = NEW.note, stamp = {_stamp_of("NEW")}
+    WHERE {_key_is("OLD")};
+END;
+CREATE TRIGGER figures_delete INSTEAD OF DELETE ON figures
+BEGIN DELETE FROM figure_rows WHERE {_key_is("OLD")}; END;
+CREATE TRIGGER figures_known BEFORE INSERT ON figure_rows
+WHEN NOT EXISTS (SELECT 1 FROM units WHERE plan_id = {_name_of("NEW.plan")} AND id = {_name_of("NEW.unit")})
+  OR NOT EXISTS (SELECT 1 FROM fields WHERE plan_id = {_name_of("NEW.plan")} AND key = {_name_of("NEW.field")})
+BEGIN SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed'); END;
+CREATE TRIGGER figures_locked_insert BEFORE INSERT ON figure_rows WHEN {_locked("NEW")}
+{_LOCKED}
+CREATE TRIGGER figures_locked_update BEFORE UPDATE ON figure_rows WHEN {_locked("OLD")} OR {_locked("NEW")}
+{_LOCKED}
+CREATE TRIGGER figures_locked_delete BEFORE DELETE ON figure_rows WHEN {_locked("OLD")}
+{_LOCKED}
+CREATE TRIGGER figures_received_insert BEFORE INSERT ON figure_rows WHEN {_received("NEW")}
+{_RECEIVED}
+CREATE TRIGGER figures_received_update BEFORE UPDATE ON figure_rows WHEN {_received("OLD")}
+{_RECEIVED}
+CREATE VIEW audit AS
+SELECT a.id, s.at, s.who, n.name AS action, p.name AS plan_id, u.name AS unit_id, t.name AS period,
+    f.name AS field,
+    CASE a.encoding WHEN {FIGURE_VALUES} THEN {_figure_json("old")} ELSE a.old_text END AS old,
+    CASE a.encoding WHEN {FIGURE_VALUES} THEN {_figure_json("new")} ELSE a.new_text END AS new,
+    CASE a.encoding WHEN {TEXT_ROW} THEN 'text' ELSE 'json' END AS encoding
+FROM audit_rows a JOIN stamps s ON s.id = a.stamp JOIN names n ON n.id = a.action
+LEFT JOIN names p ON p.id = a.plan LEFT JOIN names u ON u.id = a.unit LEFT JOIN names t ON t.id = a.period
+LEFT JOIN names f ON f.id = a.field;
+CREATE TRIGGER audit_insert INSTEAD OF INSERT ON audit
+BEGIN
+    {_new_names("NEW.action", "NEW.plan_id", "NEW.unit_id", "NEW.period", "NEW.field")}
+    INSERT INTO stamps (at, who) SELECT NEW.at, NEW.who
+    WHERE NOT EXISTS (SELECT 1 FROM stamps WHERE at = NEW.at AND who = NEW.who);
+    INSERT INTO audit_rows (id, stamp, action, plan, unit, period, field, encoding, old_text, new_text) VALUES (
+        NEW.id, (SELECT min(id) FROM stamps WHERE at = NEW.at AND who = NEW.who), {_id_of("NEW.action")},
+        {_id_of("NEW.plan_id")}, {_id_of("NEW.unit_id")}, {_id_of("NEW.period")}, {_id_of("NEW.field")},
+        CASE coalesce(NEW.encoding, 'text') WHEN 'text' THEN {TEXT_ROW} ELSE {JSON_ROW} END, NEW.old, NEW.new);
+END;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_rows {_APPEND_ONLY}
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_rows {_APPEND_ONLY}
+CREATE TRIGGER audit_view_no_update INSTEAD OF UPDATE ON audit {_APPEND_ONLY}
+CREATE TRIGGER audit_view_no_delete INSTEAD OF DELETE ON audit {_APPEND_ONLY}
+CREATE TRIGGER names_no_update BEFORE UPDATE ON names {_APPEND_ONLY}
+CREATE TRIGGER names_no_delete BEFORE DELETE ON names {_APPEND_ONLY}
+CREATE TRIGGER stamps_no_update BEFORE UPDATE ON stamps {_APPEND_ONLY}
+CREATE TRIGGER stamps_no_delete BEFORE DELETE ON stamps {_APPEND_ONLY}
+"""
+
+Migration = str | tuple[str | Callable[[sqlite3.Connection], None], ...]
+_V11_COMPACT: Migration = (_V11_TABLES, _compact_audit, _V11_VIEWS)
+
+MIGRATIONS: list[Migration] = [
     _V1,
     _V2,
     _V3,
@@ -376,9 +677,29 @@ MIGRATIONS: list[str] = [
     _V8_RECEIPT,
     _V9_EMISSION,
     _V10_DISTRICT_VIEW,
+    _V11_COMPACT,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 AUDIT_VALUES_SINCE = MIGRATIONS.index(_V6_STORE) + 1  # audit rows hold JSON values from this version on
+COMPACT_SINCE = MIGRATIONS.index(_V11_COMPACT) + 1  # figures and audit rows in figure_rows, audit_rows
+
+
+def steps(migration: Migration) -> Iterator[str | Callable[[sqlite3.Connection], None]]:
+    """The statements of a migration, and its conversions written in Python, in order."""
+    for part in (migration,) if isinstance(migration, str) else migration:
+        if isinstance(part, str):
+            yield from split_sql(part)
+        else:
+            yield part
+
+
+def run_migration(conn: sqlite3.Connection, migration: Migration) -> None:
+    """One migration on a connection (inside the caller's transaction)."""
+    for step in steps(migration):
+        if isinstance(step, str):
+            conn.execute(step)
+        else:
+            step(conn)
 
 
 def split_sql(script: str) -> list[str]:
@@ -392,3 +713,22 @@ def split_sql(script: str) -> list[str]:
     if buffer.strip():
         statements.append(buffer.strip())
     return statements
+
+
+def upgrade(db: Database, upto: int, migrations: list[Migration] = MIGRATIONS) -> None:
+    """The migrations from the file's version up to `upto`, one transaction each (the caller keeps a
+    backup of an existing file first, unless it is itself a copy)."""
+    current = db.user_version
+    for version in range(current + 1, upto + 1):
+        with db.transaction():
+            if db.user_version >= version:  # another copy of the program upgraded it meanwhile
+                continue
+            run_migration(db.conn, migrations[version - 1])
+            db.execute(f"PRAGMA user_version = {version}")
+            if version == 1:  # a new file: its first audit row names this installation for good
+                db.execute(
+                    "INSERT INTO audit (at, who, action, new) VALUES (?, 'system', 'store.create', ?)",
+                    (now_iso(), uuid.uuid4().hex),
+                )
+    if 0 < current < COMPACT_SINCE <= upto:  # the old rows' pages are free now: give them back to the disk
+        db.execute("VACUUM")

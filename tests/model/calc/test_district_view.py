@@ -162,13 +162,12 @@ def test_an_older_district_database_gets_the_key_sums_of_the_packages_it_holds(t
     trust_add(older, older.plans.get(), fengjing.cert_path, who="officer")
     _send(older, fengjing, "2024-02", tmp_path, "2024-03-10T10:00:00+08:00")
     before = district_view(older, parse_period("2024-02"), as_of=AS_OF).annex2_total
-    # as a database of the previous schema had it (no key sums, no refusal triggers), then upgraded
+    # as a database of the previous schema had it (no key sums), then upgraded; the refusal triggers stay
+    # (since the compact schema they are on figure_rows, which _V7_DISTRICT does not know)
     for statement in (
-        "DROP TRIGGER figures_received_insert",
-        "DROP TRIGGER figures_received_update",
         "DROP INDEX received_by_unit",
         "DROP TABLE received_sums",
-        *split_sql(_V7_DISTRICT),
+        *(s for s in split_sql(_V7_DISTRICT) if not s.startswith("CREATE TRIGGER")),
     ):
         older.db.execute(statement)
     after = district_view(older, parse_period("2024-02"), as_of=AS_OF).annex2_total

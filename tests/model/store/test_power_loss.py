@@ -149,7 +149,9 @@ def test_a_power_cut_anywhere_keeps_every_acknowledged_save_submit_and_import(st
     check_kept(kept, acks)
     changes = int(line.split()[1])
     seed = random.randrange(2**32)
-    cuts = sorted(random.Random(seed).sample(range(1, changes), CUTS))
+    # a run's count of changes varies a little (a save in a new second writes a new stamp row): cuts are
+    # picked where every run gets to
+    cuts = sorted(random.Random(seed).sample(range(1, changes * 19 // 20), CUTS))
     for cut in cuts:
         work = tmp_path / f"cut-{cut}"
         acks, kept, line = run_cut(state, work, cut)
