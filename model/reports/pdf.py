@@ -271,18 +271,23 @@ CELL_SIZE = 8.0
 _ALIGN_NAME = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
 
 
-def _cell(cell: Any, align: int, width: float) -> tuple[Paragraph | str, float | None]:
-    """A table cell and its font size when smaller than the table's: a number is never broken across
-    lines, it is set smaller until it fits. A text that fits, or breaks into lines as a CJK paragraph
-    would, is drawn as plain lines (the table's font and alignment), without a paragraph to parse and
-    wrap: a 300-unit summary has thousands of cells."""
+def _cell(cell: Any, shown: str, align: int, width: float) -> tuple[Paragraph | str, float | None]:
+    """A table cell (`shown` is its text) and its font size when smaller than the table's: a number is
+    never broken across lines, it is set smaller until it fits. A text that fits, or breaks into lines
+    as a CJK paragraph would, is drawn as plain lines (the table's font and alignment), without a
+    paragraph to parse and wrap: a 300-unit summary has thousands of cells."""
     room = width - 2 * CELL_PAD - 0.5
-    one_line = pdfmetrics.stringWidth(cell.text, FONT, CELL_SIZE)
-    if one_line <= room and "\n" not in cell.text:
-        return str(cell.text), None
-    if cell.number is None and cell.text != "—" and cell.kind != HASH:
-        return _wrapped(cell.text, room) or _p(cell.text, 8, align), None
-    return str(cell.text), max(min(8.0, 8.0 * room / max(one_line, 1.0)), 4.5)
+    one_line = pdfmetrics.stringWidth(shown, FONT, CELL_SIZE)
+    if one_line <= room and "\n" not in shown:
+        return shown, None
+    if cell.number is None and shown != "—" and cell.kind != HASH:
+        return _wrapped(shown, room) or _p(shown, 8, align), None
+    return shown, max(min(8.0, 8.0 * room / max(one_line, 1.0)), 4.5)
+
+
+@lru_cache(maxsize=4096)
+def _char_width(ch: str) -> float:
+    return float(pdfmetrics.stringWidth(ch, FONT, CELL_SIZE))
 
 
 NO_LINE_START = set("，。、；：？！）》」』】〕…,.;:?!)%")
@@ -296,7 +301,7 @@ def _wrapped(text: str, room: float) -> str | None:
         return None
     lines, line, used = [], "", 0.0
     for ch in text:
-        w = pdfmetrics.stringWidth(ch, FONT, CELL_SIZE)
+        w = _char_width(ch)
         if line and used + w > room and ch not in NO_LINE_START:
             lines.append(line)
             line, used = "", 0.0
@@ -346,10 +351,11 @@ def _table(t: Table) -> list[Flowable]:
             continue
         cells = []
         for j, cell in enumerate(row):
+            shown = cell.text  # formatted on every call
             numeric = cell.kind not in (TEXT, COLOUR) and not isinstance(cell.value, str)
-            short = longest[j] <= (4 if j == 0 else 8) or cell.text == "—"
+            short = longest[j] <= (4 if j == 0 else 8) or shown == "—"
             align = TA_RIGHT if numeric else (TA_CENTER if cell.kind == COLOUR or short else TA_LEFT)
-            value, size = _cell(cell, align, widths[j])
+            value, size = _cell(cell, shown, align, widths[j])
             cells.append(value)
             if size is not None:
                 style.append(("FONTSIZE", (j, r), (j, r), size))
