@@ -15,10 +15,8 @@ from copy import copy
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from model.calc.report import UnitReport
@@ -87,70 +85,7 @@ def number_format(cell: Cell) -> str:
     return "General"
 
 
-class Grid:
-    """A sheet of a write-only workbook, its cells kept until the sheet is complete and then written row
-    by row (openpyxl's write-only mode writes each row once, in order, and keeps no worksheet of cell
-    objects: the district summary's workbook in half the time). Cells are placed as on a worksheet;
-    column widths, frozen panes and row heights go to `ws` before `write`."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws  # openpyxl's WriteOnlyWorksheet
-        self.rows: dict[int, dict[int, Any]] = {}
-
-    def cell(self, row: int, column: int, value: Any = None) -> Any:
-        cells = self.rows.setdefault(row, {})
-        target = cells.get(column)
-        if target is None:
-            target = cells[column] = WriteOnlyCell(self.ws, value)
-        elif value is not None:
-            target.value = value
-        return target
-
-    def merge_cells(self, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
-        self.ws.merged_cells.add(
-            CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row)
-        )
-
-    def write(self) -> None:
-        """The rows in order (a row with no cell as an empty row), after the sheet's used range, which a
-        worksheet writes at its top and a write-only sheet only when told (`calculate_dimension`)."""
-        spots = [(r, c) for r, cells in self.rows.items() for c in cells]
-        spots += [
-            corner for cr in self.ws.merged_cells for corner in ((cr.min_row, cr.min_col), cr.bottom[-1])
-        ]
-        if spots:
-            used = CellRange(
-                min_row=min(r for r, _c in spots),
-                min_col=min(c for _r, c in spots),
-                max_row=max(r for r, _c in spots),
-                max_col=max(c for _r, c in spots),
-            )
-            self.ws.calculate_dimension = lambda: used.coord
-        for r in range(1, max(self.rows, default=0) + 1):
-            cells = self.rows.get(r, {})
-            self.ws.append([cells.get(c) for c in range(1, max(cells, default=0) + 1)])
-
-
-class _Book:
-    """A write-only workbook whose sheets are written when it is saved."""
-
-    def __init__(self) -> None:
-        self.wb = Workbook(write_only=True)
-        self.sheets: list[Grid] = []
-
-    def sheet(self, name: str) -> Grid:
-        self.sheets.append(Grid(self.wb.create_sheet(name)))
-        return self.sheets[-1]
-
-    def save(self) -> bytes:
-        for sheet in self.sheets:
-            sheet.write()
-        out = io.BytesIO()
-        self.wb.save(out)
-        return out.getvalue()
-
-
-def put_text(ws: Worksheet | Grid, row: int, column: int, text: str) -> Any:
+def put_text(ws: Worksheet, row: int, column: int, text: str) -> Any:
     """Write text as text: a leading = + - @ tab or line break never turns it into a formula."""
     target = ws.cell(row=row, column=column)
     text = printable(text)
@@ -161,7 +96,7 @@ def put_text(ws: Worksheet | Grid, row: int, column: int, text: str) -> Any:
     return target
 
 
-def _put(ws: Grid, row: int, column: int, cell: Cell, bold: bool, styles: dict[Any, Any]) -> Any:
+def _put(ws: Worksheet, row: int, column: int, cell: Cell, bold: bool, styles: dict[Any, Any]) -> Any:
     """A table cell with its value and style. Cells alike in style share it: the first one's style is
     set field by field, the others copy it (openpyxl hashes every style object it is given, which made a
     300-unit summary spend most of its time on styles)."""
@@ -219,7 +154,7 @@ class _Sheet:
     """Writes a form onto a worksheet top to bottom. openpyxl cannot measure text, so row heights are
     estimated from the column widths: wrapped text then shows whole in Excel and LibreOffice."""
 
-    def __init__(self, ws: Grid, widths: list[float]) -> None:
+    def __init__(self, ws: Worksheet, widths: list[float]) -> None:
         self.ws = ws
         self.widths = widths
         self.columns = max(len(widths), 4)
@@ -227,12 +162,12 @@ class _Sheet:
         self.frozen = False
         self.styles: dict[Any, Any] = {}  # a table cell's style key -> its style (`_put`)
         for j, w in enumerate(widths, start=1):
-            ws.ws.column_dimensions[get_column_letter(j)].width = w
+            ws.column_dimensions[get_column_letter(j)].width = w
 
     def fit(self, texts: list[tuple[str, float]], minimum: float | None = None) -> None:
         lines = max((lines_needed(text, width) for text, width in texts), default=1)
         if lines > 1 or minimum:
-            self.ws.ws.row_dimensions[self.row].height = max(minimum or 0, lines * LINE_HEIGHT + 4)
+            self.ws.row_dimensions[self.row].height = max(minimum or 0, lines * LINE_HEIGHT + 4)
 
     def merged(self, text: str, *, size: float = 10, height: float | None = None, wrap: bool = False) -> None:
         ws = self.ws
@@ -243,7 +178,7 @@ class _Sheet:
         )
         ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=self.columns)
         if height:
-            ws.ws.row_dimensions[self.row].height = height
+            ws.row_dimensions[self.row].height = height
         elif wrap:
             self.fit([(text, sum(self.widths))])
         self.row += 1
@@ -277,8 +212,8 @@ class _Sheet:
             head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.fit([(name, self.widths[j]) for j, name in enumerate(t.columns)], minimum=30)
         if not self.frozen:
-            ws.ws.freeze_panes = f"A{self.row + 1}"
-            ws.ws.print_title_rows = f"{self.row}:{self.row}"
+            ws.freeze_panes = ws.cell(row=self.row + 1, column=1)
+            ws.print_title_rows = f"{self.row}:{self.row}"
             self.frozen = True
         self.row += 1
         if t.codes:
@@ -316,10 +251,9 @@ class _Sheet:
         self.merged(text)
 
 
-def _print_setup(grid: Grid) -> None:
-    ws = grid.ws
+def _print_setup(ws: Worksheet) -> None:
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -328,17 +262,23 @@ def _print_setup(grid: Grid) -> None:
     ws.oddFooter.center.text = translate("report", "第 &P 页 共 &N 页")
 
 
-def _section_sheet(book: _Book, name: str, title: str, header: FormHeader, section: Section) -> _Sheet:
-    ws = book.sheet(name)
+def _section_sheet(wb: Workbook, name: str, title: str, header: FormHeader, section: Section) -> _Sheet:
+    ws = wb.create_sheet(name)
     sheet = _Sheet(ws, column_widths(section.tables))
     sheet.merged(title, size=16, height=28)
     sheet.header(header)
     for t in section.tables:
         sheet.table(t)
     if len(section.tables) > 1:  # the first table's header would stand above the others' rows
-        ws.ws.print_title_rows = None
+        ws.print_title_rows = None
     _print_setup(ws)
     return sheet
+
+
+def _save(wb: Workbook) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def annex_sheet_name(annex: int) -> str:
@@ -350,25 +290,26 @@ DATA_SHEET = "数据"
 
 def unit_xlsx(report: UnitReport, people: ReportPeople | None = None) -> bytes:
     people = people or ReportPeople()
-    book = _Book()
+    wb = Workbook()
+    wb.remove(wb.active)
     sections = unit_sections(report)
     for i, section in enumerate(sections):
         sheet = _section_sheet(
-            book, annex_sheet_name(section.annex), section.title, unit_header(report, section), section
+            wb, annex_sheet_name(section.annex), section.title, unit_header(report, section), section
         )
         if i == len(sections) - 1:
             sheet.notes(unit_notes(report))
             sheet.people(people)
-    _data_sheet(book, report)
-    book.wb.properties.title = translate("report", "{unit} {period} 节能降碳目标报表").format(
+    _data_sheet(wb, report)
+    wb.properties.title = translate("report", "{unit} {period} 节能降碳目标报表").format(
         unit=report.unit.name, period=report.period.label()
     )
-    book.wb.properties.creator = str(report.data["created_by"])
-    return book.save()
+    wb.properties.creator = str(report.data["created_by"])
+    return _save(wb)
 
 
-def _data_sheet(book: _Book, report: UnitReport) -> None:
-    ws = book.sheet(translate("report", DATA_SHEET))
+def _data_sheet(wb: Workbook, report: UnitReport) -> None:
+    ws = wb.create_sheet(translate("report", DATA_SHEET))
     columns = [
         translate("report", "报告期"),
         translate("report", "字段"),
@@ -397,10 +338,10 @@ def _data_sheet(book: _Book, report: UnitReport) -> None:
         if figure.note:
             put_text(ws, i, 7, figure.note)
     for j, width in enumerate((10, 30, 40, 14, 16, 30, 40), start=1):
-        ws.ws.column_dimensions[get_column_letter(j)].width = width
-    ws.ws.column_dimensions["B"].hidden = True  # the field keys, for programs; people read 名称
-    ws.ws.freeze_panes = "A2"
-    ws.ws.auto_filter.ref = f"A1:G{max(1, len(report.figures) + 1)}"
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.column_dimensions["B"].hidden = True  # the field keys, for programs; people read 名称
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:G{max(1, len(report.figures) + 1)}"
     _print_setup(ws)
 
 
@@ -419,21 +360,18 @@ def _reporting_rows(plan: Plan, summary: DistrictSummary) -> list[tuple[str, ...
 
 def summary_xlsx(plan: Plan, summary: DistrictSummary, people: ReportPeople | None = None) -> bytes:
     people = people or ReportPeople()
-    book = _Book()
+    wb = Workbook()
+    wb.remove(wb.active)
     header = summary_header(plan, summary)
     sections = summary_sections(plan, summary)
     for i, section in enumerate(sections):
         sheet = _section_sheet(
-            book,
-            annex_sheet_name(section.annex),
-            f"{summary_title(plan)}（{section.title}）",
-            header,
-            section,
+            wb, annex_sheet_name(section.annex), f"{summary_title(plan)}（{section.title}）", header, section
         )
         if i == len(sections) - 1:
             sheet.notes(summary_notes(plan, summary))
             sheet.people(people)
-    ws = book.sheet(translate("report", "报送情况"))
+    ws = wb.create_sheet(translate("report", "报送情况"))
     heads = ("单位编号", "单位", "本期已报送", "版本", "更正原因")
     for j, name in enumerate(heads, 1):
         head = put_text(ws, 1, j, translate("report", name))
@@ -443,8 +381,8 @@ def summary_xlsx(plan: Plan, summary: DistrictSummary, people: ReportPeople | No
         for j, value in enumerate(row, start=1):
             put_text(ws, i, j, value)
     for j, width in enumerate((16, 36, 12, 8, 40), start=1):
-        ws.ws.column_dimensions[get_column_letter(j)].width = width
-    ws.ws.freeze_panes = "A2"
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = "A2"
     _print_setup(ws)
-    book.wb.properties.title = summary_title(plan)
-    return book.save()
+    wb.properties.title = summary_title(plan)
+    return _save(wb)
