@@ -74,6 +74,9 @@ class FiguresRepository:
         self.db, self.audit, self.submissions = db, audit, submissions
 
     def read(self, plan_id: str, unit_id: str, periods: Iterable[str] | None = None) -> list[Figure]:
+        return self._read(plan_id, unit_id, periods)
+
+    def _read(self, plan_id: str, unit_id: str, periods: Iterable[str] | None) -> list[Figure]:
         names = Names(self.db)
         plan, unit = names.find(plan_id), names.find(unit_id)
         if plan is None or unit is None:
@@ -172,7 +175,7 @@ class FiguresRepository:
         self, plan_id: str, unit_id: str, cells: set[tuple[str, str]]
     ) -> dict[tuple[str, str], tuple[Any, ...]]:
         """(value, text, note) of these stored (period, field) cells of the unit."""
-        figures = self.read(plan_id, unit_id, sorted({p for p, _f in cells}))
+        figures = self._read(plan_id, unit_id, sorted({p for p, _f in cells}))
         return {
             (f.period, f.field): (f.value, f.text, f.note) for f in figures if (f.period, f.field) in cells
         }
