@@ -204,17 +204,24 @@ def integrity_problems(path: Path, pragma: str, *, readonly: bool) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def change_mark(path: Path) -> tuple[int, int] | None:
-    """(newest audit row, number of audit rows) of a database file: every change to its data writes an
-    audit row, and the audit is append-only, so an equal mark means equal data. None when unreadable."""
+def change_mark(path: Path) -> tuple[Any, ...] | None:
+    """The newest audit row of a database file, with what it says: every change to its data writes an
+    audit row and the audit is append-only, so an equal mark means equal data (a restored backup changed
+    again ends in another row). Found by its id, so it costs the same for any size. None when unreadable."""
     try:
         with _raw(path, readonly=True) as conn:
             compact = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_rows'").fetchone()
-            table = "audit_rows" if compact else "audit"  # ids and rows are the same in both
-            row = conn.execute(f"SELECT coalesce(max(id), 0), count(*) FROM {table}").fetchone()
+            if compact:
+                sql = (
+                    "SELECT a.*, s.at, s.who FROM audit_rows a JOIN stamps s ON s.id = a.stamp "
+                    "WHERE a.id = (SELECT max(id) FROM audit_rows)"
+                )
+            else:  # a file of an older schema (a backup)
+                sql = "SELECT * FROM audit WHERE id = (SELECT max(id) FROM audit)"
+            row = conn.execute(sql).fetchone()
     except sqlite3.Error:
         return None
-    return int(row[0]), int(row[1])
+    return () if row is None else tuple(row)
 
 
 def copy_database(source: Path, target: Path, *, standalone: bool) -> None:

@@ -135,6 +135,21 @@ def test_no_backup_at_start_when_nothing_changed_since_the_newest(store):
     assert len(list_backups(store.path)) == 2
 
 
+def test_a_database_whose_newest_change_differs_is_backed_up_even_with_as_many_changes(store, tmp_path):
+    """A backup restored and changed again has as many audit rows as before, ending in another change:
+    it is not mistaken for the newest backup."""
+    save(store, 100.0)
+    made = backup_if_changed(store, "start")
+    assert made is not None
+    other = tmp_path / "other.sqlite"
+    shutil.copyfile(made.path, other)
+    with open_database(other, write=True) as copy:
+        save(copy, 200.0)
+    save(store, 300.0, period="2024-04")  # the same number of changes since the backup, another change
+    assert backup_module.change_mark(store.path) != backup_module.change_mark(other)
+    assert backup_if_changed(store, "start") is not None
+
+
 def test_rotation_keeps_the_newest_and_one_per_month(store):
     made = backup_now(store, "start")
     folder = backups_dir(store.path)
