@@ -22,7 +22,14 @@ from model.calc.explain import (
     electricity_basis,
     explainable,
 )
-from model.calc.progress import Annex3Progress, MissingCell, MonthTable, RowProgress, colour_label
+from model.calc.progress import (
+    Annex2Progress,
+    Annex3Progress,
+    MissingCell,
+    MonthTable,
+    RowProgress,
+    colour_label,
+)
 from model.calc.report import UnitReport
 from model.calc.summary import NOT_REPORTED, Annex2Line, DistrictSummary
 from model.common import formatting as fmt
@@ -194,6 +201,29 @@ def _annex2_section(report: UnitReport) -> Section:
     plan, progress = report.plan, report.progress
     a2 = progress.annex2
     assert a2 is not None
+    energy_unit = _role_field(plan, "energy")
+    output_unit = _role_field(plan, "output")
+    units = "、".join(dict.fromkeys(f[2] for f in (energy_unit, output_unit) if f))
+    return Section(
+        annex=2,
+        title=translate("report", "{title}完成情况表").format(title=plan.annexes[2].title),
+        table_number=_table_number(plan, "annex2"),
+        measure_unit=units,
+        tables=[
+            _annex2_main_table(report),
+            _annex2_result_table(report),
+            _annex2_monthly_table(a2),
+            allowance_table(a2.allowance, translate("report", "四、剩余用能空间"), "annex2"),
+            *([carbon_table(a2.carbon, translate("report", "五"), "annex2")] if a2.carbon else []),
+        ],
+        chart=_annex2_chart(a2),
+    )
+
+
+def _annex2_main_table(report: UnitReport) -> Table:
+    """一、主要指标: each indicator's month, year to date and last year, then the intensity."""
+    plan, a2 = report.plan, report.progress.annex2
+    assert a2 is not None
     rows: list[list[Cell]] = []
     code = 0
     own = {"energy": "annex2.ytd_energy_tce", "output": "annex2.ytd_output_wan_yuan"}
@@ -232,7 +262,7 @@ def _annex2_section(report: UnitReport) -> Section:
             Cell(a2.ytd_change_rate_pct, RATE, figure="annex2.ytd_change_rate_pct"),
         ]
     )
-    main = Table(
+    return Table(
         caption=translate("report", "一、主要指标"),
         columns=[
             translate("report", "指标名称"),
@@ -247,7 +277,13 @@ def _annex2_section(report: UnitReport) -> Section:
         rows=rows,
         codes=["甲", "乙", "丙", "1", "2", "3", "4"],
     )
-    result = Table(
+
+
+def _annex2_result_table(report: UnitReport) -> Table:
+    progress = report.progress
+    a2 = progress.annex2
+    assert a2 is not None
+    return Table(
         caption=translate("report", "二、目标完成情况"),
         columns=[
             translate("report", "累计单位产值能耗变化率"),
@@ -267,7 +303,10 @@ def _annex2_section(report: UnitReport) -> Section:
             ]
         ],
     )
-    monthly = Table(
+
+
+def _annex2_monthly_table(a2: Annex2Progress) -> Table:
+    return Table(
         caption=translate("report", "三、分月情况"),
         columns=[
             translate("report", "月份"),
@@ -294,7 +333,10 @@ def _annex2_section(report: UnitReport) -> Section:
             for m in a2.months
         ],
     )
-    chart = Chart(
+
+
+def _annex2_chart(a2: Annex2Progress) -> Chart:
+    return Chart(
         kind="rate",
         title=translate("report", "累计单位产值能耗变化率与目标"),
         points=[(m.month, m.ytd_change_rate_pct) for m in a2.months if m.ytd_change_rate_pct is not None],
@@ -304,28 +346,30 @@ def _annex2_section(report: UnitReport) -> Section:
         series_label=translate("report", "本年累计变化率"),
         **_carbon_series(a2.carbon),
     )
-    units = "、".join(dict.fromkeys(f[2] for f in (energy_unit, output_unit) if f))
-    return Section(
-        annex=2,
-        title=translate("report", "{title}完成情况表").format(title=plan.annexes[2].title),
-        table_number=_table_number(plan, "annex2"),
-        measure_unit=units,
-        tables=[
-            main,
-            result,
-            monthly,
-            allowance_table(a2.allowance, translate("report", "四、剩余用能空间"), "annex2"),
-            *([carbon_table(a2.carbon, translate("report", "五"), "annex2")] if a2.carbon else []),
-        ],
-        chart=chart,
-    )
 
 
 def _annex3_section(report: UnitReport) -> Section:
     plan = report.plan
     a3 = report.progress.annex3
     assert a3 is not None
-    carriers = Table(
+    return Section(
+        annex=3,
+        title=translate("report", "{title}完成情况表").format(title=plan.annexes[3].title),
+        table_number=_table_number(plan, "annex3"),
+        measure_unit=translate("report", "吨标准煤"),
+        tables=[
+            _annex3_carriers_table(a3),
+            _annex3_indicators_table(plan, a3),
+            _annex3_monthly_table(a3),
+            *([carbon_table(a3.carbon, annex="annex3")] if a3.carbon else []),
+            allowance_table(a3.allowance, translate("report", "五、剩余用能空间"), "annex3"),
+        ],
+        chart=_annex3_chart(a3),
+    )
+
+
+def _annex3_carriers_table(a3: Annex3Progress) -> Table:
+    return Table(
         caption=translate("report", "一、能源消费量（本年累计）　{basis}").format(
             basis=a3.electricity_basis_line
         ),
@@ -362,7 +406,10 @@ def _annex3_section(report: UnitReport) -> Section:
         ],
         total_rows=(len(a3.carriers),),
     )
-    indicators = Table(
+
+
+def _annex3_indicators_table(plan: Plan, a3: Annex3Progress) -> Table:
+    return Table(
         caption=translate("report", "二、“双控”目标完成情况"),
         columns=[
             translate("report", "指标"),
@@ -423,7 +470,10 @@ def _annex3_section(report: UnitReport) -> Section:
             ],
         ],
     )
-    monthly = Table(
+
+
+def _annex3_monthly_table(a3: Annex3Progress) -> Table:
+    return Table(
         caption=translate("report", "三、分月情况（吨标准煤）"),
         columns=[
             translate("report", "月份"),
@@ -442,7 +492,10 @@ def _annex3_section(report: UnitReport) -> Section:
             for m in a3.months
         ],
     )
-    chart = Chart(
+
+
+def _annex3_chart(a3: Annex3Progress) -> Chart:
+    return Chart(
         kind="cap",
         title=translate("report", "本年累计综合能耗与总量控制目标"),
         points=[
@@ -455,20 +508,6 @@ def _annex3_section(report: UnitReport) -> Section:
         y_label=translate("report", "吨标准煤"),
         series_label=translate("report", "本年累计"),
         **_carbon_series(a3.carbon),
-    )
-    return Section(
-        annex=3,
-        title=translate("report", "{title}完成情况表").format(title=plan.annexes[3].title),
-        table_number=_table_number(plan, "annex3"),
-        measure_unit=translate("report", "吨标准煤"),
-        tables=[
-            carriers,
-            indicators,
-            monthly,
-            *([carbon_table(a3.carbon, annex="annex3")] if a3.carbon else []),
-            allowance_table(a3.allowance, translate("report", "五、剩余用能空间"), "annex3"),
-        ],
-        chart=chart,
     )
 
 
@@ -932,6 +971,40 @@ def summary_title(plan: Plan) -> str:
 
 
 def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
+    return [
+        Section(
+            2,
+            plan.annexes[2].title,
+            _table_number(plan, "annex2"),
+            translate("report", "吨标准煤、万元"),
+            [_summary_annex2_table(summary)],
+        ),
+        Section(
+            3,
+            plan.annexes[3].title,
+            _table_number(plan, "annex3"),
+            translate("report", "吨标准煤"),
+            [_summary_annex3_table(summary)],
+        ),
+        Section(
+            1,
+            plan.annexes[1].title,
+            _table_number(plan, "annex1"),
+            translate("report", "见各栏"),
+            [_summary_annex1_table(plan, summary)],
+        ),
+        Section(
+            4,
+            plan.annexes[4].title,
+            _table_number(plan, "annex4"),
+            translate("report", "见各栏"),
+            [_summary_annex4_table(summary)],
+        ),
+    ]
+
+
+def _summary_annex2_table(summary: DistrictSummary) -> Table:
+    """Every town's standing, then the ΣE/ΣY total of the towns that can be compared."""
     t = summary.annex2_total
     a2_rows = [
         [
@@ -962,7 +1035,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             text("—"),
         ]
     )
-    a2 = Table(
+    return Table(
         caption=translate(
             "report",
             "合计按已报单位的 ΣE/ΣY 计算（{n} 个单位），不是各单位变化率的平均；合计能耗 {w} 万吨标准煤。",
@@ -983,6 +1056,9 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
         rows=a2_rows,
         total_rows=(len(a2_rows) - 1,),
     )
+
+
+def _summary_annex3_table(summary: DistrictSummary) -> Table:
     a3_rows = [
         [
             text(
@@ -1004,7 +1080,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
         ]
         for line in summary.annex3
     ]
-    a3 = Table(
+    return Table(
         caption=translate(
             "report",
             "合计本年累计 {w} 万吨标准煤（{n} 个单位）；碳排放合计 {c} 吨二氧化碳（{k} 个单位），同比 {d}。",
@@ -1032,7 +1108,10 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
         widths=[2.4, 1.3, 1.3, 1.0, 1.3, 1.55, 1.55, 1.5, 1.1, 1.4, 1.4, 1.2],
         rows=a3_rows,
     )
-    a1 = Table(
+
+
+def _summary_annex1_table(plan: Plan, summary: DistrictSummary) -> Table:
+    return Table(
         caption="",
         columns=[
             translate("report", "编号"),
@@ -1057,7 +1136,10 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             for r in summary.annex1
         ],
     )
-    a4 = Table(
+
+
+def _summary_annex4_table(summary: DistrictSummary) -> Table:
+    return Table(
         caption="",
         columns=[
             translate("report", "编号"),
@@ -1083,20 +1165,6 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             for r in summary.annex4
         ],
     )
-    return [
-        Section(
-            2,
-            plan.annexes[2].title,
-            _table_number(plan, "annex2"),
-            translate("report", "吨标准煤、万元"),
-            [a2],
-        ),
-        Section(
-            3, plan.annexes[3].title, _table_number(plan, "annex3"), translate("report", "吨标准煤"), [a3]
-        ),
-        Section(1, plan.annexes[1].title, _table_number(plan, "annex1"), translate("report", "见各栏"), [a1]),
-        Section(4, plan.annexes[4].title, _table_number(plan, "annex4"), translate("report", "见各栏"), [a4]),
-    ]
 
 
 def _annex2_name(line: Annex2Line) -> str:
