@@ -129,7 +129,7 @@ class Annex2Form(MonthForm):
                 "（上年同期 {yl}）；单位产值能耗 <b>{i}</b>"
                 "（上年同期 {il}）；累计变化率 <b>{r}</b>，目标 <b>{t}</b>，完成率 {c}　"
                 "<span style='color:{colour}'><b>【{word}】</b></span><br>"
-                "<b>{allowance}</b>　（选中计算结果按 F2 查看计算过程）"
+                "<b>{allowance}</b>　（点击数字，或按 Tab 选中数字后回车，查看计算过程；表格中选中计算结果按 F2）"
             ).format(
                 allowance=link("remaining_allowance_tce", describe(p.allowance)),
                 label=self.session.period.label(),

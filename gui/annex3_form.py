@@ -94,7 +94,7 @@ class Annex3Form(MonthForm):
                 "预计全年 <b>{proj}</b> 吨标准煤（{method}）{total}<br>"
                 "能耗强度 <b>{i}</b> {unit}，目标 {t} {icol}；同比 <b>{yoy}</b>，要求 {yt} {ycol}<br>"
                 "碳排放：本年累计 <b>{co2}</b> 吨二氧化碳（上年同期 {co2l}，同比 {co2d}）<br>"
-                "<b>{allowance}</b>　（选中计算结果按 F2 查看计算过程）"
+                "<b>{allowance}</b>　（点击数字，或按 Tab 选中数字后回车，查看计算过程；表格中选中计算结果按 F2）"
             ).format(
                 co2=link("ytd_co2_t", fmt.amount(whole.ytd_co2_t)),
                 co2l=link("ytd_co2_t_last_year", fmt.amount(whole.ytd_co2_t_last_year)),

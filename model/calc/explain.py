@@ -15,13 +15,14 @@ from typing import Any
 
 from model.calc.carbon import CarbonProgress
 from model.calc.formulas import DONE
-from model.calc.progress import MonthTable, RowProgress, colour_label, months_due
+from model.calc.progress import Annex2Indicator, MonthTable, RowProgress, colour_label, months_due
 from model.calc.report import UnitReport
 from model.calc.summary import DISTRICT_TOTAL, DistrictView, RowLine
 from model.common import formatting as fmt
 from model.common.errors import UserError
 from model.common.i18n import translate
-from model.plan.spec import ANNEX2_DISTRICT_RATE, LAST_YEAR, REPORT_RATE, Annex1Row, Annex4Row
+from model.plan.emission import status_label
+from model.plan.spec import ANNEX2_DISTRICT_RATE, LAST_YEAR, REPORT_RATE, SUM, Annex1Row, Annex4Row
 
 _T = translate
 AMOUNT, RATE, PCT, INTENSITY, TEXT, COLOUR = "amount", "rate", "pct", "intensity", "text", "colour"
@@ -92,6 +93,7 @@ class _Context:
         self.n = report.period.month
         self.used = {key for values in self.table.values.values() for key in values}
         self.row: RowProgress | None = None  # the annex-1 / annex-4 row a row figure belongs to
+        self.indicator: Annex2Indicator | None = None  # the annex-2 form line a line figure belongs to
 
     def period(self, month: int) -> str:
         return f"{self.plan.year:04d}-{month:02d}"
@@ -178,7 +180,7 @@ class _Context:
                 c.t_co2_per_unit,
                 translate("explain", "吨二氧化碳/{unit}").format(unit=c.unit),
                 "",
-                f"{carbon.factor_version} · {c.factor_status}",
+                f"{carbon.factor_version} · {status_label(c.factor_status)}",
             )
             for c in carbon.carriers
             if c.key in self.used or c.key + LAST_YEAR in self.used
@@ -215,6 +217,25 @@ def _a2_allowance(c: _Context) -> list[Input]:
         *months,
         c.derived(translate("explain", "预计全年产值 Ŷ"), a.projected_output_wan_yuan if a else None, "万元"),
     ]
+
+
+def _indicator_sum(last_year: bool) -> Callable[[_Context], list[Input]]:
+    def inputs(c: _Context) -> list[Input]:
+        assert c.indicator is not None
+        return c.monthly([c.indicator.key + (LAST_YEAR if last_year else "")])
+
+    return inputs
+
+
+def _indicator_change(c: _Context) -> list[Input]:
+    assert c.indicator is not None
+    return c.monthly([c.indicator.key, c.indicator.key + LAST_YEAR])
+
+
+def _last_year_rest(c: _Context) -> list[Input]:
+    """Last year's months after N: what the unit used in the months still ahead, last year."""
+    keys = [c.a2_key("energy_last_year")] if c.progress.annex2 else c.carriers(True)
+    return c.cells(range(c.n + 1, 13), keys) + (c.coefficients() if c.progress.annex3 else [])
 
 
 def _a3_tce(last_year: bool) -> Callable[[_Context], list[Input]]:
@@ -403,6 +424,10 @@ _JUDGED_WORDS = {
         _T("explain", "年底评价的目标：已达到为绿色；未达到时 12 月前不定色，12 月（或任务已完成）为红色"),
         "v 达到 t → 绿；N = 12 且未达到 → 红",
     ),
+    "cap": (
+        _T("explain", "不超过目标 T 为绿色；超出但不超过目标的 {gap} 为黄色；否则红色"),
+        "x ≤ T → 绿；x − T ≤ T × {gap} → 黄；否则红",
+    ),
     "status": (
         _T(
             "explain",
@@ -446,7 +471,62 @@ def _row_recipes(annex: int) -> dict[str, _Recipe]:
         f"{n}.*.colour": _Recipe(
             _T("explain", "预警"), "", "", COLOUR, _row_colour, _row_colour_words,
         ),
+        f"{n}.*.value": _Recipe(
+            _T("explain", "完成值"), "", "", AMOUNT, lambda c: _row_cell(c, "value"), _row_value_words,
+        ),
     }  # fmt: skip
+
+
+def _row_value_words(c: _Context) -> tuple[str, str]:
+    """A value the district computes (A1-02, A4-23), or a unit's contribution to a district target."""
+    row = _plan_row(c)
+    computed = row.computed if isinstance(row, Annex1Row) else row.quantity.computed if row.quantity else ""
+    if computed in (ANNEX2_DISTRICT_RATE, REPORT_RATE):
+        _label, words, formula, _kind = _DISTRICT[
+            "annex2_total.change_rate_pct" if computed == ANNEX2_DISTRICT_RATE else "report_rate_pct"
+        ]
+        return translate("explain", "由区里计算：{words}").format(words=words), formula
+    quantity = row.quantity if isinstance(row, Annex4Row) else None
+    if quantity is not None and quantity.contributions == SUM:
+        return _DISTRICT_ROW_WORDS
+    return (
+        translate("explain", "本单位填报对全区目标的情况；全区值由牵头单位填报，各单位的值只列出、不相加"),
+        "全区值 = 牵头单位值",
+    )
+
+
+def _a2_colour_words(c: _Context) -> tuple[str, str]:
+    rules = c.plan.rules
+    words, formula = _JUDGED_WORDS["rate2021" if rules.warning_rule == "ndrc2021" else "rate"]
+    gap = fmt.pct(rules.yellow_gap_share * 100)
+    return words.format(gap=gap), formula.format(gap=gap)
+
+
+def _cap_words(c: _Context) -> tuple[str, str]:
+    words, formula = _JUDGED_WORDS["cap"]
+    gap = fmt.pct(c.plan.rules.yellow_gap_share * 100)
+    return words.format(gap=gap), formula.format(gap=gap)
+
+
+def _a3_judged(attr: str, target_attr: str, unit: str) -> Callable[[_Context], list[Input]]:
+    """A key user's warning: the figure judged (`attr`) against its target in the plan."""
+
+    def inputs(c: _Context) -> list[Input]:
+        a3 = c.progress.annex3
+        assert a3 is not None
+        shown = unit or a3.intensity_unit
+        return [
+            c.derived(translate("explain", "判定值 x"), getattr(a3, attr), shown),
+            Input(
+                translate("explain", "目标 T"),
+                getattr(a3, target_attr),
+                shown,
+                "",
+                translate("explain", "计划附件3"),
+            ),
+        ]
+
+    return inputs
 
 
 _RECIPES: dict[str, _Recipe] = {
@@ -470,6 +550,23 @@ _RECIPES: dict[str, _Recipe] = {
         _T("explain", "本年累计单位产值能耗"), _T("explain", "累计综合能耗除以累计产值（先分别累计，再相除）"),
         "I = ΣE / ΣY", INTENSITY, lambda c: c.monthly([c.a2_key("energy"), c.a2_key("output")]),
     ),
+    "annex2.ytd_intensity_last_year_tce_per_wan_yuan": _Recipe(
+        _T("explain", "上年同期累计单位产值能耗"), _T("explain", "上年同期累计综合能耗除以上年同期累计产值"),
+        "I上年 = ΣE上年 / ΣY上年", INTENSITY,
+        lambda c: c.monthly([c.a2_key("energy_last_year"), c.a2_key("output_last_year")]),
+    ),
+    "annex2.indicators.*.ytd": _Recipe(
+        _T("explain", "本年累计"), _T("explain", "1–N月各月数值相加"), "Σ = x₁ + x₂ + … + x_N", AMOUNT,
+        _indicator_sum(False),
+    ),
+    "annex2.indicators.*.ytd_last_year": _Recipe(
+        _T("explain", "上年同期累计"), _T("explain", "上年1–N月各月数值相加（同口径）"),
+        "Σ上年 = x上年₁ + … + x上年_N", AMOUNT, _indicator_sum(True),
+    ),
+    "annex2.indicators.*.change_pct": _Recipe(
+        _T("explain", "累计增减"), _T("explain", "本年累计除以上年同期累计，减 1"),
+        "增减 = (Σ / Σ上年 − 1) × 100%", RATE, _indicator_change,
+    ),
     "annex2.ytd_change_rate_pct": _Recipe(
         _T("explain", "单位产值能耗累计变化率"),
         _T("explain", "本年与上年同期能耗之比，除以产值之比，减 1；各月先累计，不平均各月变化率"),
@@ -478,6 +575,17 @@ _RECIPES: dict[str, _Recipe] = {
     "annex2.completion_rate_pct": _Recipe(
         _T("explain", "目标完成率"), _T("explain", "实际变化率除以目标变化率"),
         "完成率 = r / t × 100%", PCT, _a2_completion,
+    ),
+    "elapsed_pct": _Recipe(
+        _T("explain", "序时进度"), _T("explain", "报告期已过月份占全年的比例"),
+        "e = N / 12 × 100%", PCT, _row_elapsed,
+    ),
+    "annex2.colour": _Recipe(
+        _T("explain", "预警等级"), "", "", COLOUR, _a2_completion, _a2_colour_words,
+    ),
+    "annex2.allowance.last_year_same_months_tce": _Recipe(
+        _T("explain", "上年同期这几个月实际用能"), _T("explain", "上年 N+1–12 月的综合能耗相加"),
+        "ΣE上年(N+1…12) = E上年_N+1 + … + E上年₁₂", AMOUNT, _last_year_rest,
     ),
     "annex2.allowance.remaining_tce": _Recipe(
         _T("explain", "剩余用能空间"),
@@ -510,6 +618,21 @@ _RECIPES: dict[str, _Recipe] = {
     "annex3.intensity_yoy_change_pct": _Recipe(
         _T("explain", "能耗强度同比变化"), _T("explain", "本年累计强度除以上年同期强度，减 1"),
         "Δ = (ΣE / D) ÷ (ΣE上年 / D上年) − 1", RATE, _a3_intensity,
+    ),
+    "annex3.total_colour": _Recipe(
+        _T("explain", "预计全年综合能耗预警"), "", "", COLOUR,
+        _a3_judged("projected_tce", "cap_tce", "吨标准煤"), _cap_words,
+    ),
+    "annex3.intensity_colour": _Recipe(
+        _T("explain", "能耗强度预警"), "", "", COLOUR, _a3_judged("intensity", "intensity_target", ""), _cap_words,
+    ),
+    "annex3.intensity_yoy_colour": _Recipe(
+        _T("explain", "能耗强度同比预警"), "", "", COLOUR,
+        _a3_judged("intensity_yoy_change_pct", "intensity_yoy_target_pct", "%"), _a2_colour_words,
+    ),
+    "annex3.allowance.last_year_same_months_tce": _Recipe(
+        _T("explain", "上年同期这几个月实际用能"), _T("explain", "上年 N+1–12 月的综合能耗相加"),
+        "ΣE上年(N+1…12) = Σ月 Σ品种 实物量上年 × 折标系数 / 1000", AMOUNT, _last_year_rest,
     ),
     "annex3.allowance.remaining_tce": _Recipe(
         _T("explain", "剩余用能空间"),
@@ -547,12 +670,61 @@ _PER_MONTH = ".allowance.per_month_tce"
 
 
 def explainable(report: UnitReport) -> list[str]:
-    """The derived figures of this report that have a recipe (in the order of the form)."""
+    """The derived figures of this report that have a recipe (in the order of the form: annex 1's rows,
+    annex 2, annex 3, annex 4's rows)."""
     p = report.progress.to_dict()
-    keys = [k for k in _RECIPES if _lookup(p, k)[0]]
-    return keys + [
-        k[: -len("remaining_tce")] + "per_month_tce" for k in keys if k.endswith("allowance.remaining_tce")
+    keys = [k for k in _RECIPES if "*" not in k and _lookup(p, k)[0]]
+    if report.progress.annex2 is None:
+        keys.remove("elapsed_pct")  # shown beside the annex-2 rate only; rows have their own
+    keys = [
+        x
+        for k in keys
+        for x in (
+            [k, k[: -len("remaining_tce")] + "per_month_tce"]
+            if k.endswith("allowance.remaining_tce")
+            else [k]
+        )
     ]
+    at = keys.index("annex2.ytd_intensity_tce_per_wan_yuan") if report.progress.annex2 else 0
+    keys[at:at] = _indicator_keys(report)  # the form's lines, after the sums they come from
+    return _row_keys(report, 1) + keys + _row_keys(report, 4)
+
+
+def _indicator_keys(report: UnitReport) -> list[str]:
+    """The lines of the annex-2 form: each line's change, and the sums of a line that has no figure of
+    its own (the gross energy; the assessment energy and the output are `ytd_energy_tce` …)."""
+    a2 = report.progress.annex2
+    if a2 is None:
+        return []
+    keys = []
+    for i, line in enumerate(a2.indicators):
+        names = (
+            ["change_pct"] if line.role in ("energy", "output") else ["ytd", "ytd_last_year", "change_pct"]
+        )
+        keys += [f"annex2.indicators.{i}.{name}" for name in names]
+    return keys
+
+
+def _row_keys(report: UnitReport, annex: int) -> list[str]:
+    """The derived figures of annex 1's or annex 4's rows: share of the target and 序时进度 where the row
+    has them, every row's warning, and the value of a row the district computes or a unit contributes to."""
+    rows = report.progress.annex1 if annex == 1 else report.progress.annex4
+    plan_rows = {r.id: r for r in (report.plan.annex1 if annex == 1 else report.plan.annex4)}
+    keys = []
+    for row in rows:
+        plan_row = plan_rows[row.id]
+        computed = (
+            plan_row.computed
+            if isinstance(plan_row, Annex1Row)
+            else bool(plan_row.quantity and plan_row.quantity.computed)
+        )
+        for name in ("share_of_target_pct", "elapsed_pct"):
+            if getattr(row, name) is not None:
+                keys.append(f"annex{annex}.{row.id}.{name}")
+        keys.append(f"annex{annex}.{row.id}.colour")
+        if computed or row.role == "contribution":
+            keys.append(f"annex{annex}.{row.id}.value")
+    return keys
 
 
 def _lookup(data: Any, path: str) -> tuple[bool, Any]:
@@ -601,7 +773,18 @@ def _canonical(report: UnitReport, figure: str) -> tuple[str, bool]:
     parts = figure.split(".")
     if len(parts) == 3 and parts[0] in ("annex1", "annex4"):
         return f"{parts[0]}.*.{parts[2]}", False
+    if len(parts) == 4 and parts[:2] == ["annex2", "indicators"]:
+        return f"annex2.indicators.*.{parts[3]}", False
     return figure, False
+
+
+def _indicator(report: UnitReport, figure: str) -> Annex2Indicator | None:
+    """The line of the annex-2 form a figure such as `annex2.indicators.1.change_pct` belongs to."""
+    parts = figure.split(".")
+    a2 = report.progress.annex2
+    if a2 is None or len(parts) != 4 or parts[:2] != ["annex2", "indicators"] or not parts[2].isdigit():
+        return None
+    return a2.indicators[int(parts[2])] if int(parts[2]) < len(a2.indicators) else None
 
 
 def _row(report: UnitReport, figure: str) -> RowProgress | None:
@@ -630,9 +813,12 @@ def explain(report: UnitReport, figure: str) -> Explanation:
     recipe = _RECIPES.get(key)
     ctx = _Context(report)
     ctx.row = _row(report, figure)
-    a3 = report.progress.annex3
-    basis = a3.electricity_basis_line if a3 else translate("explain", "附件2按吨标准煤填报，不涉及电力折标")
-    versions = (report.coefficient_version, basis, report.progress.emission_factor_version or "")
+    ctx.indicator = _indicator(report, figure)
+    versions = (
+        report.coefficient_version,
+        electricity_basis(report),
+        report.progress.emission_factor_version or "",
+    )
     if _row(report, figure) is not None:
         versions = ("", "", "")  # a task or indicator: no coefficient, no factor
     if recipe is None:
@@ -644,6 +830,8 @@ def explain(report: UnitReport, figure: str) -> Explanation:
         words, formula = recipe.describe(ctx)
     if ctx.row is not None:
         label = f"{ctx.row.id} {label}"
+    if ctx.indicator is not None:
+        label = f"{ctx.indicator.label} {label}"
     if per_month:
         label = translate("explain", "剩余用能空间（月均）")
         words += translate("explain", "；再除以本年剩余月数（目标已无法完成时不给月均）")
@@ -655,7 +843,7 @@ def explain(report: UnitReport, figure: str) -> Explanation:
     if ctx.row is not None and _computed(ctx):
         notes.append(translate("explain", "此项的完成值由区里计算（见区汇总的计算过程），本单位不填报。"))
     if ctx.row is not None and ctx.row.role == "contribution":
-        notes.append(translate("explain", "本单位填报的是对全区目标的贡献值，由区里合计，不单独预警。"))
+        notes.append(translate("explain", "本单位填报的是对全区目标的贡献，由区里汇总，不单独预警。"))
     return Explanation(
         figure, label, words, formula, recipe.inputs(ctx), value, shown, rounding, *versions, notes
     )
@@ -663,7 +851,7 @@ def explain(report: UnitReport, figure: str) -> Explanation:
 
 def _notes(report: UnitReport, key: str) -> list[str]:
     notes = []
-    part = report.progress.annex2 if key.startswith("annex2") else report.progress.annex3
+    part = {"annex2": report.progress.annex2, "annex3": report.progress.annex3}.get(key.split(".")[0])
     carbon = report.progress.carbon if ".carbon." in key else None
     if carbon is not None and not carbon.complete:
         notes.append(translate("explain", "碳排放数据不全：缺少的月份不按零计，累计碳排放暂不给出。"))
@@ -681,14 +869,16 @@ def _notes(report: UnitReport, key: str) -> list[str]:
             )
         )
     if carbon is not None:
-        notes.append(
-            translate("explain", "排放因子表 {v}（各因子的来源与状态见输入）").format(v=carbon.factor_version)
-        )
+        notes.append(_factor_note(carbon))
     if key == "annex3.projected_tce" and report.progress.annex3:
         notes.append(
             translate("explain", "推算方法：{m}").format(m=report.progress.annex3.projection_method_label)
         )
     return notes
+
+
+def _factor_note(carbon: CarbonProgress) -> str:
+    return translate("explain", "排放因子表 {v}（各因子的来源与状态见输入）").format(v=carbon.factor_version)
 
 
 def explain_text(e: Explanation) -> str:
@@ -721,8 +911,82 @@ def explain_text(e: Explanation) -> str:
 
 
 def calculation_notes(report: UnitReport) -> list[Explanation]:
-    """Every derived figure of the report explained: the PDF's 计算说明 page."""
+    """Every derived figure of the report explained."""
     return [explain(report, key) for key in explainable(report)]
+
+
+def calculation_factors(report: UnitReport) -> list[Input]:
+    """The conversion coefficients and emission factors the report's figures used, with their versions."""
+    ctx = _Context(report)
+    return ctx.coefficients() + ctx.factors()
+
+
+def electricity_basis(report: UnitReport) -> str:
+    """The electricity basis line of the report's figures (annex 2 is entered in tce: none applies; a
+    bureau's annex-1 / annex-4 rows convert no energy)."""
+    a3 = report.progress.annex3
+    if a3 is not None:
+        return a3.electricity_basis_line
+    return translate("explain", "附件2按吨标准煤填报，不涉及电力折标") if report.progress.annex2 else ""
+
+
+@dataclass(frozen=True)
+class CalculationEntry:
+    """One formula of the 计算说明 page and the figures it gives: one figure, or the rows of annex 1 or 4
+    whose figure is obtained the same way (stated once, with the rows it applies to)."""
+
+    label: str
+    words: str
+    formula: str
+    notes: tuple[str, ...]
+    figures: tuple[str, ...]  # the progress keys explained
+    rows: tuple[str, ...]  # annex-1 / annex-4 row ids; empty for a figure of annex 2 or 3
+    shown: str  # the figure's value as printed (a single figure only)
+
+
+@dataclass(frozen=True)
+class CalculationGroup:
+    annex: int
+    entries: list[CalculationEntry]
+
+
+def calculation_groups(report: UnitReport) -> list[CalculationGroup]:
+    """The PDF's 计算说明 page: every derived figure of the report, by annex, from the same recipes as
+    `explain`; rows whose figure is obtained the same way share one entry, a note that holds for some of
+    them only names those rows."""
+    groups: dict[int, dict[tuple[Any, ...], tuple[CalculationEntry, dict[str, list[str]]]]] = {}
+    carbon = report.progress.carbon
+    for key in explainable(report):
+        e = explain(report, key)
+        recipe, _per_month = _canonical(report, key)
+        row, line = _row(report, key), _indicator(report, key)
+        applies = (row.id,) if row else (line.label,) if line else ()
+        annex = int(recipe[5]) if recipe.startswith("annex") else 2  # elapsed_pct: beside the annex-2 rate
+        label = _RECIPES[recipe].label if applies else e.label
+        same = (annex, recipe, label, e.words, e.formula)
+        entries = groups.setdefault(annex, {})
+        entry, notes = entries.get(same) or (
+            CalculationEntry(label, e.words, e.formula, (), (), (), e.shown),
+            {},
+        )
+        entry = replace(entry, figures=(*entry.figures, key), rows=(*entry.rows, *applies))
+        for note in e.notes:
+            if carbon is None or note != _factor_note(carbon):  # the page lists the factors itself
+                notes.setdefault(note, []).extend(applies)
+        entries[same] = (entry, notes)
+    return [
+        CalculationGroup(n, [_with_notes(entry, notes) for entry, notes in groups[n].values()])
+        for n in sorted(groups)
+    ]
+
+
+def _with_notes(entry: CalculationEntry, notes: dict[str, list[str]]) -> CalculationEntry:
+    def named(note: str, rows: list[str]) -> str:
+        if len(rows) == len(entry.rows):
+            return note
+        return translate("explain", "{rows}：{note}").format(rows="、".join(dict.fromkeys(rows)), note=note)
+
+    return replace(entry, notes=tuple(named(note, rows) for note, rows in notes.items()))
 
 
 # ---- district totals ---------------------------------------------------------------------------
@@ -858,6 +1122,12 @@ def _district_row(view: DistrictView, figure: str) -> RowLine | None:
     return found[0] if found else None
 
 
+_DISTRICT_ROW_WORDS = (
+    _T("explain", "全区目标：取牵头单位填报的全区值；牵头单位未填报时，按计划把各责任单位的贡献值相加"),
+    "全区值 = 牵头单位值；牵头单位未填时 = Σ贡献值",
+)
+
+
 def _explain_district_row(view: DistrictView, row: RowLine, figure: str) -> Explanation:
     """A1-02 is the annex-2 district rate, A4-23 the report rate, a district-scope task the lead's value
     (else the contributions' sum); any other row is the lead unit's own figure, not computed here."""
@@ -885,10 +1155,7 @@ def _explain_district_row(view: DistrictView, row: RowLine, figure: str) -> Expl
         if u.value is None
     ]
     if row.computed == DISTRICT_TOTAL:
-        words = translate(
-            "explain", "全区目标：取牵头单位填报的全区值；牵头单位未填报时，按计划把各责任单位的贡献值相加"
-        )
-        formula = "全区值 = 牵头单位值；牵头单位未填时 = Σ贡献值"
+        words, formula = _DISTRICT_ROW_WORDS
     else:
         words = translate("explain", "牵头单位填报的值，区里不计算")
         formula = "—"

@@ -150,12 +150,16 @@ class UnitReport:
         plan: Plan,
         coefficients: CoefficientSet,
         factors: EmissionFactorSet | None = None,
+        *,
+        parsed: bool = False,
     ) -> UnitReport:
         """The report recomputed from the figures inside `data` (a package's attachment, parsed or not).
+        `parsed`: `data` is what `parse_report_data` returned, unchanged since (not checked again).
 
         Refused (UserError) when the data is not report data, belongs to another plan, coefficient or
         emission-factor table, or when a figure it shows differs from what its own figures give."""
-        data = parse_report_data(data if isinstance(data, bytes) else _compact(data))
+        if isinstance(data, bytes) or not parsed:
+            data = parse_report_data(data if isinstance(data, bytes) else _compact(data))
         if data["plan_id"] != plan.id:
             raise _refuse(
                 translate("report", "报表属于计划“{p}”，本机载入的是“{mine}”").format(

@@ -12,6 +12,7 @@ they are never written into the figures typed in this database (see `model.calc.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -347,7 +348,7 @@ def import_packages(
     stored here, in input order, so what the district holds decides each file's outcome exactly as if the
     files came one by one (the same file twice, two versions of a month, in one batch).
 
-    A checked backup is made first, so a batch can be undone with `backup restore`; when it cannot be
+    A checked backup is made before anything is stored (the files are checked meanwhile), so a batch can be undone with `backup restore`; when it cannot be
     made (a full disk), nothing is imported and every file says why. A file that cannot be stored (the
     disk fills part way) is `NOT_STORED`, changes nothing, and the batch goes on."""
     from model.store.backup import IMPORT, backup_now
@@ -357,11 +358,6 @@ def import_packages(
     batch = _Batch(store, plan, [str(p) for p in paths], progress, on_outcome, who, received_on)
     if not batch.items:
         return []
-    try:
-        backup_now(store, IMPORT)
-    except StorageError as exc:
-        batch.refuse_all(exc)
-        return batch.outcomes
     pool = min(workers or cores(), len(batch.items)) if len(batch.items) >= MIN_POOL_FILES else 1
     context = import_context(store, plan, held=pool > 1)
     local = _LocalCheck(store, context)
@@ -373,7 +369,14 @@ def import_packages(
         initializer=_start_worker,
         initargs=(context,),
     ) as checks:
-        batch.store_in_order(checks, local)
+        # The workers start and check the first files while the backup is made: checking stores nothing.
+        first = next(checks, None)
+        try:
+            backup_now(store, IMPORT)
+        except StorageError as exc:
+            batch.refuse_all(exc)
+            return batch.outcomes
+        batch.store_in_order(itertools.chain([] if first is None else [first], checks), local)
     if len(batch.outcomes) == len(batch.items) and progress is not None:
         progress(len(batch.items), len(batch.items), "")
     return batch.outcomes
@@ -606,8 +609,11 @@ _WORKER: ImportContext | None = None  # a worker process's batch
 
 
 def _start_worker(context: ImportContext) -> None:
+    from model.reports.signing import load_offline_validation
+
     global _WORKER
     _WORKER = context
+    load_offline_validation()
 
 
 def _check_in_worker(name: str) -> Checked:
@@ -776,7 +782,7 @@ def _revalidated(context: ImportContext, raw: bytes, data: dict[str, Any], finge
     from model.exchange.revalidate import check_printed, revalidated
 
     try:
-        check_printed(raw, revalidated(context, context.plan, data))
+        check_printed(raw, revalidated(context, context.plan, data, parsed=True))  # as verify_pdf read it
     except UserError as exc:
         raise _Refused([exc.message], fingerprint, data) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError):

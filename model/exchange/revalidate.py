@@ -81,17 +81,18 @@ class Tables(Protocol):
     def emission_factors(self, version: str = "") -> EmissionFactorSet: ...
 
 
-def revalidated(tables: Tables, plan: Plan, data: dict[str, Any]) -> UnitReport:
+def revalidated(tables: Tables, plan: Plan, data: dict[str, Any], *, parsed: bool = False) -> UnitReport:
     """The package's report recomputed from its figures, after the field rules; refused (UserError) when a
     figure breaks a rule, a computed figure it carries differs, or a check would have blocked submission.
-    The tables are the district's, of the versions the package names (UserError when it has none)."""
+    The tables are the district's, of the versions the package names (UserError when it has none).
+    `parsed`: `data` is what `parse_report_data` returned, unchanged (see `UnitReport.from_json`)."""
     check_figures(plan, data)
     coefficients = tables.coefficients(data["coefficient_version"])
     factor_version = (
         data["progress"].get("emission_factor_version") if isinstance(data.get("progress"), dict) else None
     )
     factors = tables.emission_factors(factor_version or plan.emission_factors)
-    report = UnitReport.from_json(data, plan, coefficients, factors)
+    report = UnitReport.from_json(data, plan, coefficients, factors, parsed=parsed)
     errors = [p for p in report.problems if p.blocking]
     if errors:
         first = errors[0]

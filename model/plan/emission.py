@@ -18,6 +18,18 @@ from model.plan.coefficients import read_data_file
 
 SHIPPED = "emission-factors-2024.json"
 STATUSES = ("confirmed", "weak", "assumed")
+
+
+def status_label(status: str) -> str:
+    """A factor's source status in words (DOMAIN.md: confirmed / weak / assumed)."""
+    words = {
+        "confirmed": translate("emission", "已确认"),
+        "weak": translate("emission", "来源较弱"),
+        "assumed": translate("emission", "推定"),
+    }
+    return words.get(status, status)
+
+
 CO2_PER_C = 44 / 12
 
 

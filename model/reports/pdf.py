@@ -11,6 +11,7 @@ Imported only by the commands that export: reportlab is not loaded at start-up.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -48,6 +49,7 @@ from model.reports.fonts import font_path
 from model.reports.printmark import SUMMARY, UNIT, PrintMark, short_fingerprint, summary_sha256
 from model.reports.tables import (
     COLOUR,
+    FORMULA,
     HASH,
     TEXT,
     Chart,
@@ -56,7 +58,8 @@ from model.reports.tables import (
     ReportPeople,
     Section,
     Table,
-    calculation_notes_table,
+    calculation_factors_table,
+    calculation_tables,
     calculation_versions,
     evidence_table,
     summary_header,
@@ -111,8 +114,24 @@ def _style(
     )
 
 
+_SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+# subscripts of the formulas (E₁, E_N, E上年₁₂) and the hat of an estimate (Ŷ): the bundled font has no
+# glyphs for them, so they are set small and lowered (raised) in the paragraph
+_FORMULA_MARKS = re.compile(r"[₀-₉]+|_(N\+1|N|[A-Za-z0-9]+)|Ŷ")
+
+
+def _formula_mark(m: re.Match[str]) -> str:
+    if m.group(0) == "Ŷ":
+        return "Y<super size='6' rise='3'>^</super>"
+    return f"<sub size='6' rise='1.6'>{(m.group(1) or m.group(0)).translate(_SUBSCRIPT)}</sub>"
+
+
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+
+
+def _formula(text: str) -> Paragraph:
+    return Paragraph(_FORMULA_MARKS.sub(_formula_mark, _esc(text)), _style(8, leading=11.5))
 
 
 def _p(text: str, size: float = 8.5, align: int = TA_LEFT, colour: Any = None) -> Paragraph:
@@ -123,23 +142,38 @@ def _p(text: str, size: float = 8.5, align: int = TA_LEFT, colour: Any = None) -
 
 
 def _draw_mark(canvas: Canvas, mark: PrintMark) -> None:
-    """The page's QR code at the bottom right (reportlab's QR encoder, drawn module by module so that no
-    font state of the page changes), its content in readable text beside it."""
+    """The page's QR code at the bottom right, its content in readable text beside it. The code is one
+    filled path (a rectangle for each run of dark modules in a row), drawn without text so that no font
+    state of the page changes: a path of a few hundred rectangles where one rectangle a module cost
+    ~5 ms a page."""
     modules = _qr_modules(mark.payload)
     border = 2
     box = QR_SIZE / (len(modules) + 2 * border)
     left, top = PAGE_W - MARGIN_X - QR_SIZE, 3 * mm + QR_SIZE
-    canvas.setFillColor(colors.black)
+    path = canvas.beginPath()
     for r, row in enumerate(modules):
-        for c, dark in enumerate(row):
-            if dark:
-                canvas.rect(
-                    left + (c + border) * box, top - (r + border + 1) * box, box, box, stroke=0, fill=1
-                )
+        y = top - (r + border + 1) * box
+        for start, length in _dark_runs(row):
+            path.rect(left + (start + border) * box, y, length * box, box)
+    canvas.setFillColor(colors.black)
+    canvas.drawPath(path, stroke=0, fill=1)
     canvas.setFillColor(GREY)
     canvas.setFont(FONT, 6.5)
     for i, line in enumerate(mark.readable):
         canvas.drawString(MARGIN_X, 22 * mm - i * 3.4 * mm, line)
+
+
+def _dark_runs(row: list[bool]) -> list[tuple[int, int]]:
+    """(first module, length) of each run of dark modules in a row."""
+    runs: list[tuple[int, int]] = []
+    start = -1
+    for c, dark in enumerate([*row, False]):
+        if dark and start < 0:
+            start = c
+        elif not dark and start >= 0:
+            runs.append((start, c - start))
+            start = -1
+    return runs
 
 
 def _qr_modules(payload: str) -> list[list[bool]]:
@@ -256,18 +290,25 @@ CELL_SIZE = 8.0
 _ALIGN_NAME = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
 
 
-def _cell(cell: Any, align: int, width: float) -> tuple[Paragraph | str, float | None]:
-    """A table cell and its font size when smaller than the table's: a number is never broken across
-    lines, it is set smaller until it fits. A text that fits, or breaks into lines as a CJK paragraph
-    would, is drawn as plain lines (the table's font and alignment), without a paragraph to parse and
-    wrap: a 300-unit summary has thousands of cells."""
+def _cell(cell: Any, shown: str, align: int, width: float) -> tuple[Paragraph | str, float | None]:
+    """A table cell (`shown` is its text) and its font size when smaller than the table's: a number is
+    never broken across lines, it is set smaller until it fits. A text that fits, or breaks into lines
+    as a CJK paragraph would, is drawn as plain lines (the table's font and alignment), without a
+    paragraph to parse and wrap: a 300-unit summary has thousands of cells."""
+    if cell.kind == FORMULA:
+        return _formula(cell.text), None
     room = width - 2 * CELL_PAD - 0.5
-    one_line = pdfmetrics.stringWidth(cell.text, FONT, CELL_SIZE)
-    if one_line <= room and "\n" not in cell.text:
-        return str(cell.text), None
-    if cell.number is None and cell.text != "—" and cell.kind != HASH:
-        return _wrapped(cell.text, room) or _p(cell.text, 8, align), None
-    return str(cell.text), max(min(8.0, 8.0 * room / max(one_line, 1.0)), 4.5)
+    one_line = pdfmetrics.stringWidth(shown, FONT, CELL_SIZE)
+    if one_line <= room and "\n" not in shown:
+        return shown, None
+    if cell.number is None and shown != "—" and cell.kind != HASH:
+        return _wrapped(shown, room) or _p(shown, 8, align), None
+    return shown, max(min(8.0, 8.0 * room / max(one_line, 1.0)), 4.5)
+
+
+@lru_cache(maxsize=4096)
+def _char_width(ch: str) -> float:
+    return float(pdfmetrics.stringWidth(ch, FONT, CELL_SIZE))
 
 
 NO_LINE_START = set("，。、；：？！）》」』】〕…,.;:?!)%")
@@ -281,7 +322,7 @@ def _wrapped(text: str, room: float) -> str | None:
         return None
     lines, line, used = [], "", 0.0
     for ch in text:
-        w = pdfmetrics.stringWidth(ch, FONT, CELL_SIZE)
+        w = _char_width(ch)
         if line and used + w > room and ch not in NO_LINE_START:
             lines.append(line)
             line, used = "", 0.0
@@ -331,10 +372,11 @@ def _table(t: Table) -> list[Flowable]:
             continue
         cells = []
         for j, cell in enumerate(row):
+            shown = cell.text  # formatted on every call
             numeric = cell.kind not in (TEXT, COLOUR) and not isinstance(cell.value, str)
-            short = longest[j] <= (4 if j == 0 else 8) or cell.text == "—"
+            short = longest[j] <= (4 if j == 0 else 8) or shown == "—"
             align = TA_RIGHT if numeric else (TA_CENTER if cell.kind == COLOUR or short else TA_LEFT)
-            value, size = _cell(cell, align, widths[j])
+            value, size = _cell(cell, shown, align, widths[j])
             cells.append(value)
             if size is not None:
                 style.append(("FONTSIZE", (j, r), (j, r), size))
@@ -623,8 +665,13 @@ def _section(section: Section, header: FormHeader, first: bool, tail: list[Flowa
 def _calculation_page(report: UnitReport) -> list[Flowable]:
     """The last page: how each derived figure was obtained, with the coefficient versions."""
     out: list[Flowable] = [PageBreak(), *_title(translate("report", "计算说明"))]
-    out += _table(calculation_notes_table(report))
     out += [Paragraph(_esc(line), _style(8, leading=11.5)) for line in calculation_versions(report)]
+    out.append(Spacer(1, 3 * mm))
+    for table in calculation_tables(report):
+        out += [CondPageBreak(45 * mm), *_table(table), Spacer(1, 3 * mm)]  # never a caption alone
+    factors = calculation_factors_table(report)
+    if factors is not None:
+        out.append(KeepTogether(_table(factors)))
     return out
 
 

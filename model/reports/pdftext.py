@@ -16,6 +16,7 @@ import re
 import struct
 import zlib
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 MAX_PAGES = 500
@@ -39,6 +40,7 @@ _TEXT_OPS = re.compile(
     re.S,
 )
 _ARRAY_STRINGS = re.compile(_LITERAL + rb"|" + _HEX, re.S)
+_BYTES = re.compile(rb".", re.S)
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|[\s\S])")
 _ESCAPES = {
     b"n": b"\n",
@@ -53,6 +55,9 @@ _ESCAPES = {
 
 
 def _unescape(literal: bytes) -> bytes:
+    if b"\\" not in literal:
+        return literal
+
     def one(m: re.Match[bytes]) -> bytes:
         code = m.group(1)
         if code[:1].isdigit():
@@ -67,6 +72,13 @@ def _hex(digits: bytes) -> bytes:
     return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
 
 
+class _Codes(dict[bytes, str]):
+    """A font's code → text map; a code it does not map gives no text."""
+
+    def __missing__(self, code: bytes) -> str:
+        return ""
+
+
 def _to_unicode(font: Any) -> tuple[dict[bytes, str], int]:
     """The font's code → text map and code length in bytes (empty map: decode as WinAnsi/Latin-1)."""
     try:
@@ -74,7 +86,14 @@ def _to_unicode(font: Any) -> tuple[dict[bytes, str], int]:
         data = cmap.get_object().data if cmap is not None else b""
     except Exception:
         return {}, 1
-    codes: dict[bytes, str] = {}
+    return _parse_cmap(bytes(data))
+
+
+@lru_cache(maxsize=64)
+def _parse_cmap(data: bytes) -> tuple[dict[bytes, str], int]:
+    """A ToUnicode map read once per process: the packages of a batch embed the same few subsets. The map
+    is shared: callers only read it."""
+    codes: dict[bytes, str] = _Codes()
     for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
         for src, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
             codes[bytes.fromhex(src.decode())] = _utf16(dst)
@@ -100,7 +119,9 @@ def _decode(raw: bytes, font: tuple[dict[bytes, str], int] | None) -> str:
     if font is None or not font[0]:
         return raw.decode("latin-1")
     codes, width = font
-    return "".join(codes.get(raw[i : i + width], "") for i in range(0, len(raw), width))
+    if width == 1:
+        return "".join(map(codes.__getitem__, _BYTES.findall(raw)))
+    return "".join(map(codes.__getitem__, [raw[i : i + width] for i in range(0, len(raw), width)]))
 
 
 def _pages(node: Any, depth: int = 0) -> Iterator[Any]:
@@ -211,6 +232,9 @@ def text_runs(pdf: bytes) -> list[str]:
     """Every text run the pages print, in drawing order. Raises ValueError for a file it cannot read."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    from model.reports import hexstrings
+
+    hexstrings.install()
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         runs: list[str] = []

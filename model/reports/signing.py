@@ -281,24 +281,36 @@ def key_certificate(source: bytes | str | Path, passphrase: str) -> tuple[str, C
 
 def load_certificates(pems: Iterable[str | bytes]) -> list[x509.Certificate]:
     """PEM (one or more per item) or DER certificates; a UserError names what could not be read."""
-    from cryptography import x509
-
     certs: list[x509.Certificate] = []
     for item in pems:
-        raw = item.encode("ascii", "replace") if isinstance(item, str) else item
-        try:
-            if b"-----BEGIN CERTIFICATE-----" in raw:
-                certs.extend(x509.load_pem_x509_certificates(raw))
-            else:
-                certs.append(x509.load_der_x509_certificate(raw))
-        except ValueError:
-            raise UserError(
-                translate(
-                    "signing",
-                    "无法读取受信任证书：内容不是 PEM 或 DER 格式的 X.509 证书。请让填报单位重新导出证书。",
-                )
-            ) from None
+        certs.extend(_certificates(item.encode("ascii", "replace") if isinstance(item, str) else item))
     return certs
+
+
+@lru_cache(maxsize=4096)
+def _certificates(raw: bytes) -> tuple[x509.Certificate, ...]:
+    """One item's certificates, read once per process: an import checks every package against the same
+    trusted certificates (a district trusting 300 units read them all again for each package)."""
+    from cryptography import x509
+
+    try:
+        if b"-----BEGIN CERTIFICATE-----" in raw:
+            return tuple(x509.load_pem_x509_certificates(raw))
+        return (x509.load_der_x509_certificate(raw),)
+    except ValueError:
+        raise UserError(
+            translate(
+                "signing",
+                "无法读取受信任证书：内容不是 PEM 或 DER 格式的 X.509 证书。请让填报单位重新导出证书。",
+            )
+        ) from None
+
+
+@lru_cache(maxsize=4096)
+def _der(cert: x509.Certificate) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return cert.public_bytes(serialization.Encoding.DER)
 
 
 MIN_RSA_BITS = 2048
@@ -725,6 +737,9 @@ def _pdf_reader(raw: bytes) -> Any:
     from pyhanko.pdf_utils.decode_limits import DecodeLimits, DocumentDecodeBudget, StreamDecodeLimits
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    from model.reports import hexstrings
+
+    hexstrings.install()
     limits = DecodeLimits(
         per_stream=StreamDecodeLimits(max_output_size=MAX_PDF_STREAM_BYTES),
         document_budget=DocumentDecodeBudget(base_allowance=MAX_PDF_DECODED_BYTES),
@@ -742,7 +757,6 @@ def _try_reader(raw: bytes) -> Any:
 def _validate(raw: bytes, trusted: list[x509.Certificate]) -> tuple[Any, bool, Any]:
     import logging
 
-    from cryptography.hazmat.primitives import serialization
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
@@ -750,7 +764,7 @@ def _validate(raw: bytes, trusted: list[x509.Certificate]) -> tuple[Any, bool, A
     signatures = reader.embedded_signatures
     if not signatures:
         raise _NoSignature
-    roots = _anchors([c.public_bytes(serialization.Encoding.DER) for c in trusted], signatures[-1])
+    roots = _anchors([_der(c) for c in trusted], signatures[-1])
     context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     # pyHanko logs every untrusted or tampered signature as an error with a traceback; the result says it.
     quiet = [logging.getLogger(n) for n in ("pyhanko", "pyhanko_certvalidator")]
@@ -889,3 +903,38 @@ def _judge_validity(
             b=info.not_after[:10],
         )
     )
+
+
+class _NoNetwork:
+    """Stands in for pyHanko's network clients in a process that only validates offline."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("network access is not available in a package-checking process")
+
+
+_NETWORK_MODULES = {
+    "pyhanko.sign.timestamps.aiohttp_client": "HTTPTimeStamper",
+    "pyhanko_certvalidator.fetchers.aiohttp_fetchers": "AIOHttpFetcherBackend",
+}
+
+
+def load_offline_validation() -> None:
+    """Import pyHanko's validation for a process that only checks packages (an import's worker). pyHanko
+    imports its network clients, and aiohttp with them (about 0.1–0.4 s of each worker's start), although
+    validation here never fetches (`allow_fetching=False`): in such a process they are stand-ins that refuse
+    to be used. When pyHanko is already imported, or its modules name other clients, it is imported as is."""
+    import sys
+    import types
+
+    if "pyhanko.sign" in sys.modules or any(name in sys.modules for name in _NETWORK_MODULES):
+        return
+    for name, client in _NETWORK_MODULES.items():
+        stand_in = types.ModuleType(name)
+        setattr(stand_in, client, _NoNetwork)
+        sys.modules[name] = stand_in
+    try:
+        import pyhanko.sign.validation
+    except ImportError:  # another pyHanko version: its own modules
+        for name in [*_NETWORK_MODULES, *(n for n in sys.modules if n.startswith("pyhanko.sign"))]:
+            sys.modules.pop(name, None)
+        import pyhanko.sign.validation  # noqa: F401

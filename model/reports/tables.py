@@ -7,15 +7,29 @@ holds the unrounded number and its kind, and each renderer applies the display r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from model.calc.allowance import Allowance, describe
 from model.calc.carbon import CarbonProgress
 from model.calc.checks import ERROR
-from model.calc.explain import calculation_notes
-from model.calc.progress import Annex3Progress, MissingCell, MonthTable, colour_label
+from model.calc.explain import (
+    CalculationEntry,
+    calculation_factors,
+    calculation_groups,
+    electricity_basis,
+    explainable,
+)
+from model.calc.progress import (
+    Annex2Progress,
+    Annex3Progress,
+    MissingCell,
+    MonthTable,
+    RowProgress,
+    colour_label,
+)
 from model.calc.report import UnitReport
 from model.calc.summary import NOT_REPORTED, Annex2Line, DistrictSummary
 from model.common import formatting as fmt
@@ -25,6 +39,7 @@ from model.plan.spec import Plan
 from model.store.profile import Profile
 
 HASH = "hash"  # a digest: text set small enough to stay on one line
+FORMULA = "formula"  # a formula with its words: subscripts (E₁, E_N) set as such
 TEXT, AMOUNT, RATE, PCT, INTENSITY, NUMBER, COLOUR, COEFFICIENT = (
     "text",
     "amount",
@@ -43,13 +58,15 @@ class Cell:
     kind: str = TEXT
     decimals: int = 2  # NUMBER cells
     colour: str | None = None  # COLOUR cells: green / yellow / red / None
+    # the derived figure shown (a key of `progress --json`), whose recipe the 计算说明 page states
+    figure: str = ""
 
     @property
     def text(self) -> str:
         v = self.value
         if self.kind == COLOUR:
             return str(v) if isinstance(v, str) else colour_label(self.colour)
-        if self.kind in (TEXT, HASH) or isinstance(v, str):
+        if self.kind in (TEXT, HASH, FORMULA) or isinstance(v, str):
             return "" if v is None else str(v)
         if self.kind == AMOUNT:
             return fmt.amount(v)
@@ -73,9 +90,9 @@ def text(value: str | None) -> Cell:
     return Cell(value or "")
 
 
-def colour_cell(colour: str | None, label: str | None = None) -> Cell:
+def colour_cell(colour: str | None, label: str | None = None, figure: str = "") -> Cell:
     """A warning colour with its word; `label` as the report computed it (e.g. 数据不全)."""
-    return Cell(label if label is not None else colour_label(colour), COLOUR, colour=colour)
+    return Cell(label if label is not None else colour_label(colour), COLOUR, colour=colour, figure=figure)
 
 
 @dataclass(frozen=True)
@@ -184,19 +201,44 @@ def _annex2_section(report: UnitReport) -> Section:
     plan, progress = report.plan, report.progress
     a2 = progress.annex2
     assert a2 is not None
+    energy_unit = _role_field(plan, "energy")
+    output_unit = _role_field(plan, "output")
+    units = "、".join(dict.fromkeys(f[2] for f in (energy_unit, output_unit) if f))
+    return Section(
+        annex=2,
+        title=translate("report", "{title}完成情况表").format(title=plan.annexes[2].title),
+        table_number=_table_number(plan, "annex2"),
+        measure_unit=units,
+        tables=[
+            _annex2_main_table(report),
+            _annex2_result_table(report),
+            _annex2_monthly_table(a2),
+            allowance_table(a2.allowance, translate("report", "四、剩余用能空间"), "annex2"),
+            *([carbon_table(a2.carbon, translate("report", "五"), "annex2")] if a2.carbon else []),
+        ],
+        chart=_annex2_chart(a2),
+    )
+
+
+def _annex2_main_table(report: UnitReport) -> Table:
+    """一、主要指标: each indicator's month, year to date and last year, then the intensity."""
+    plan, a2 = report.plan, report.progress.annex2
+    assert a2 is not None
     rows: list[list[Cell]] = []
     code = 0
-    for line in a2.indicators:
+    own = {"energy": "annex2.ytd_energy_tce", "output": "annex2.ytd_output_wan_yuan"}
+    for i, line in enumerate(a2.indicators):
         code += 1
+        ytd = own.get(line.role, f"annex2.indicators.{i}.ytd")
         rows.append(
             [
                 text(line.label),
                 text(f"{code:02d}"),
                 text(line.unit),
                 Cell(line.month_value, AMOUNT),
-                Cell(line.ytd, AMOUNT),
-                Cell(line.ytd_last_year, AMOUNT),
-                Cell(line.change_pct, RATE),
+                Cell(line.ytd, AMOUNT, figure=ytd),
+                Cell(line.ytd_last_year, AMOUNT, figure=ytd + "_last_year"),
+                Cell(line.change_pct, RATE, figure=f"annex2.indicators.{i}.change_pct"),
             ]
         )
     code += 1
@@ -209,12 +251,18 @@ def _annex2_section(report: UnitReport) -> Section:
             text(f"{code:02d}"),
             text(unit_text),
             text("—"),
-            Cell(a2.ytd_intensity_tce_per_wan_yuan, INTENSITY),
-            Cell(a2.ytd_intensity_last_year_tce_per_wan_yuan, INTENSITY),
-            Cell(a2.ytd_change_rate_pct, RATE),
+            Cell(
+                a2.ytd_intensity_tce_per_wan_yuan, INTENSITY, figure="annex2.ytd_intensity_tce_per_wan_yuan"
+            ),
+            Cell(
+                a2.ytd_intensity_last_year_tce_per_wan_yuan,
+                INTENSITY,
+                figure="annex2.ytd_intensity_last_year_tce_per_wan_yuan",
+            ),
+            Cell(a2.ytd_change_rate_pct, RATE, figure="annex2.ytd_change_rate_pct"),
         ]
     )
-    main = Table(
+    return Table(
         caption=translate("report", "一、主要指标"),
         columns=[
             translate("report", "指标名称"),
@@ -229,7 +277,13 @@ def _annex2_section(report: UnitReport) -> Section:
         rows=rows,
         codes=["甲", "乙", "丙", "1", "2", "3", "4"],
     )
-    result = Table(
+
+
+def _annex2_result_table(report: UnitReport) -> Table:
+    progress = report.progress
+    a2 = progress.annex2
+    assert a2 is not None
+    return Table(
         caption=translate("report", "二、目标完成情况"),
         columns=[
             translate("report", "累计单位产值能耗变化率"),
@@ -241,15 +295,18 @@ def _annex2_section(report: UnitReport) -> Section:
         widths=[2.4, 1.6, 1.6, 1.6, 1.6],
         rows=[
             [
-                Cell(a2.ytd_change_rate_pct, RATE),
+                Cell(a2.ytd_change_rate_pct, RATE, figure="annex2.ytd_change_rate_pct"),
                 Cell(a2.target_pct, RATE),
-                Cell(a2.completion_rate_pct, PCT),
-                Cell(progress.elapsed_pct, PCT),
-                colour_cell(a2.colour, a2.colour_label),
+                Cell(a2.completion_rate_pct, PCT, figure="annex2.completion_rate_pct"),
+                Cell(progress.elapsed_pct, PCT, figure="elapsed_pct"),
+                colour_cell(a2.colour, a2.colour_label, "annex2.colour"),
             ]
         ],
     )
-    monthly = Table(
+
+
+def _annex2_monthly_table(a2: Annex2Progress) -> Table:
+    return Table(
         caption=translate("report", "三、分月情况"),
         columns=[
             translate("report", "月份"),
@@ -269,14 +326,17 @@ def _annex2_section(report: UnitReport) -> Section:
                 Cell(m.energy_tce_last_year, AMOUNT),
                 Cell(m.output_wan_yuan, AMOUNT),
                 Cell(m.output_wan_yuan_last_year, AMOUNT),
-                Cell(m.ytd_intensity, INTENSITY),
-                Cell(m.ytd_change_rate_pct, RATE),
-                colour_cell(m.colour, m.colour_label),
+                Cell(m.ytd_intensity, INTENSITY, figure="annex2.ytd_intensity_tce_per_wan_yuan"),
+                Cell(m.ytd_change_rate_pct, RATE, figure="annex2.ytd_change_rate_pct"),
+                colour_cell(m.colour, m.colour_label, "annex2.colour"),
             ]
             for m in a2.months
         ],
     )
-    chart = Chart(
+
+
+def _annex2_chart(a2: Annex2Progress) -> Chart:
+    return Chart(
         kind="rate",
         title=translate("report", "累计单位产值能耗变化率与目标"),
         points=[(m.month, m.ytd_change_rate_pct) for m in a2.months if m.ytd_change_rate_pct is not None],
@@ -286,28 +346,30 @@ def _annex2_section(report: UnitReport) -> Section:
         series_label=translate("report", "本年累计变化率"),
         **_carbon_series(a2.carbon),
     )
-    units = "、".join(dict.fromkeys(f[2] for f in (energy_unit, output_unit) if f))
-    return Section(
-        annex=2,
-        title=translate("report", "{title}完成情况表").format(title=plan.annexes[2].title),
-        table_number=_table_number(plan, "annex2"),
-        measure_unit=units,
-        tables=[
-            main,
-            result,
-            monthly,
-            allowance_table(a2.allowance, translate("report", "四、剩余用能空间")),
-            *([carbon_table(a2.carbon, translate("report", "五"))] if a2.carbon else []),
-        ],
-        chart=chart,
-    )
 
 
 def _annex3_section(report: UnitReport) -> Section:
     plan = report.plan
     a3 = report.progress.annex3
     assert a3 is not None
-    carriers = Table(
+    return Section(
+        annex=3,
+        title=translate("report", "{title}完成情况表").format(title=plan.annexes[3].title),
+        table_number=_table_number(plan, "annex3"),
+        measure_unit=translate("report", "吨标准煤"),
+        tables=[
+            _annex3_carriers_table(a3),
+            _annex3_indicators_table(plan, a3),
+            _annex3_monthly_table(a3),
+            *([carbon_table(a3.carbon, annex="annex3")] if a3.carbon else []),
+            allowance_table(a3.allowance, translate("report", "五、剩余用能空间"), "annex3"),
+        ],
+        chart=_annex3_chart(a3),
+    )
+
+
+def _annex3_carriers_table(a3: Annex3Progress) -> Table:
+    return Table(
         caption=translate("report", "一、能源消费量（本年累计）　{basis}").format(
             basis=a3.electricity_basis_line
         ),
@@ -328,7 +390,7 @@ def _annex3_section(report: UnitReport) -> Section:
                 text(c.unit),
                 Cell(c.ytd_amount, AMOUNT),
                 Cell(c.kgce_per_unit, COEFFICIENT),
-                Cell(c.ytd_tce, AMOUNT),
+                Cell(c.ytd_tce, AMOUNT, figure="annex3.ytd_tce"),
             ]
             for i, c in enumerate(a3.carriers, start=1)
         ]
@@ -339,12 +401,15 @@ def _annex3_section(report: UnitReport) -> Section:
                 text(translate("report", "吨标准煤")),
                 text("—"),
                 text("—"),
-                Cell(a3.ytd_tce, AMOUNT),
+                Cell(a3.ytd_tce, AMOUNT, figure="annex3.ytd_tce"),
             ]
         ],
         total_rows=(len(a3.carriers),),
     )
-    indicators = Table(
+
+
+def _annex3_indicators_table(plan: Plan, a3: Annex3Progress) -> Table:
+    return Table(
         caption=translate("report", "二、“双控”目标完成情况"),
         columns=[
             translate("report", "指标"),
@@ -360,43 +425,55 @@ def _annex3_section(report: UnitReport) -> Section:
             [
                 text(translate("report", "综合能耗总量")),
                 text(translate("report", "吨标准煤")),
-                Cell(a3.ytd_tce, AMOUNT),
-                Cell(a3.ytd_tce_last_year, AMOUNT),
+                Cell(a3.ytd_tce, AMOUNT, figure="annex3.ytd_tce"),
+                Cell(a3.ytd_tce_last_year, AMOUNT, figure="annex3.ytd_tce_last_year"),
                 Cell(a3.cap_tce, AMOUNT),
-                text(translate("report", "已用 {p}").format(p=fmt.pct(a3.cap_used_pct))),
+                Cell(
+                    translate("report", "已用 {p}").format(p=fmt.pct(a3.cap_used_pct)),
+                    figure="annex3.cap_used_pct",
+                ),
                 text("—"),
             ],
             [
                 text(translate("report", "预计全年综合能耗")),
                 text(translate("report", "吨标准煤")),
-                Cell(a3.projected_tce, AMOUNT),
+                Cell(a3.projected_tce, AMOUNT, figure="annex3.projected_tce"),
                 text("—"),
                 Cell(a3.cap_tce, AMOUNT),
                 text(a3.projection_method_label),
-                colour_cell(a3.total_colour, None if a3.complete else a3.colour_label),
+                colour_cell(a3.total_colour, None if a3.complete else a3.colour_label, "annex3.total_colour"),
             ],
             _denominator_row(plan, a3),
             [
                 text(translate("report", "能耗强度")),
                 text(a3.intensity_unit),
-                Cell(a3.intensity, INTENSITY),
+                Cell(a3.intensity, INTENSITY, figure="annex3.intensity"),
                 text("—"),
                 Cell(a3.intensity_target, INTENSITY),
                 text(translate("report", "不高于目标")),
-                colour_cell(a3.intensity_colour, None if a3.complete else a3.colour_label),
+                colour_cell(
+                    a3.intensity_colour, None if a3.complete else a3.colour_label, "annex3.intensity_colour"
+                ),
             ],
             [
                 text(translate("report", "能耗强度同比")),
                 text("%"),
-                Cell(a3.intensity_yoy_change_pct, RATE),
+                Cell(a3.intensity_yoy_change_pct, RATE, figure="annex3.intensity_yoy_change_pct"),
                 text("—"),
                 Cell(a3.intensity_yoy_target_pct, RATE),
                 text(translate("report", "降幅不小于目标")),
-                colour_cell(a3.intensity_yoy_colour, None if a3.complete else a3.colour_label),
+                colour_cell(
+                    a3.intensity_yoy_colour,
+                    None if a3.complete else a3.colour_label,
+                    "annex3.intensity_yoy_colour",
+                ),
             ],
         ],
     )
-    monthly = Table(
+
+
+def _annex3_monthly_table(a3: Annex3Progress) -> Table:
+    return Table(
         caption=translate("report", "三、分月情况（吨标准煤）"),
         columns=[
             translate("report", "月份"),
@@ -408,14 +485,17 @@ def _annex3_section(report: UnitReport) -> Section:
         rows=[
             [
                 text(translate("report", "{m}月").format(m=m.month)),
-                Cell(m.tce, AMOUNT),
-                Cell(m.tce_last_year, AMOUNT),
-                Cell(m.cumulative_tce, AMOUNT),
+                Cell(m.tce, AMOUNT, figure="annex3.ytd_tce"),
+                Cell(m.tce_last_year, AMOUNT, figure="annex3.ytd_tce_last_year"),
+                Cell(m.cumulative_tce, AMOUNT, figure="annex3.ytd_tce"),
             ]
             for m in a3.months
         ],
     )
-    chart = Chart(
+
+
+def _annex3_chart(a3: Annex3Progress) -> Chart:
+    return Chart(
         kind="cap",
         title=translate("report", "本年累计综合能耗与总量控制目标"),
         points=[
@@ -428,20 +508,6 @@ def _annex3_section(report: UnitReport) -> Section:
         y_label=translate("report", "吨标准煤"),
         series_label=translate("report", "本年累计"),
         **_carbon_series(a3.carbon),
-    )
-    return Section(
-        annex=3,
-        title=translate("report", "{title}完成情况表").format(title=plan.annexes[3].title),
-        table_number=_table_number(plan, "annex3"),
-        measure_unit=translate("report", "吨标准煤"),
-        tables=[
-            carriers,
-            indicators,
-            monthly,
-            *([carbon_table(a3.carbon)] if a3.carbon else []),
-            allowance_table(a3.allowance, translate("report", "五、剩余用能空间")),
-        ],
-        chart=chart,
     )
 
 
@@ -470,9 +536,11 @@ def _carbon_series(carbon: CarbonProgress | None) -> dict[str, Any]:
     }
 
 
-def carbon_table(carbon: CarbonProgress, number: str = "") -> Table:
+def carbon_table(carbon: CarbonProgress, number: str = "", annex: str = "") -> Table:
     """tCO₂ by carrier, this year to date and last year, with the factors and their version; while a
     carrier is missing in a month (数据不全) the caption says so and no year-to-date figure is given."""
+    key = f"{annex}.carbon." if annex else ""
+    this, last = key and key + "ytd_co2_t", key and key + "ytd_co2_t_last_year"
     used = [
         c
         for c in carbon.carriers
@@ -483,9 +551,9 @@ def carbon_table(carbon: CarbonProgress, number: str = "") -> Table:
             text(c.label),
             text(c.unit),
             Cell(c.t_co2_per_unit, COEFFICIENT),
-            Cell(c.month_co2_t, AMOUNT),
-            Cell(c.ytd_co2_t, AMOUNT),
-            Cell(c.ytd_co2_t_last_year, AMOUNT),
+            Cell(c.month_co2_t, AMOUNT, figure=this),
+            Cell(c.ytd_co2_t, AMOUNT, figure=this),
+            Cell(c.ytd_co2_t_last_year, AMOUNT, figure=last),
         ]
         for c in used
     ]
@@ -494,9 +562,9 @@ def carbon_table(carbon: CarbonProgress, number: str = "") -> Table:
             text(translate("report", "合计")),
             text(translate("report", "吨二氧化碳")),
             text("—"),
-            Cell(carbon.month_co2_t, AMOUNT),
-            Cell(carbon.ytd_co2_t, AMOUNT),
-            Cell(carbon.ytd_co2_t_last_year, AMOUNT),
+            Cell(carbon.month_co2_t, AMOUNT, figure=this),
+            Cell(carbon.ytd_co2_t, AMOUNT, figure=this),
+            Cell(carbon.ytd_co2_t_last_year, AMOUNT, figure=last),
         ]
     )
     rows.append(
@@ -505,7 +573,7 @@ def carbon_table(carbon: CarbonProgress, number: str = "") -> Table:
             text("%"),
             text("—"),
             text("—"),
-            Cell(carbon.co2_change_pct, RATE),
+            Cell(carbon.co2_change_pct, RATE, figure=key and key + "co2_change_pct"),
             text("—"),
         ]
     )
@@ -515,7 +583,7 @@ def carbon_table(carbon: CarbonProgress, number: str = "") -> Table:
             text(carbon.co2_intensity_unit),
             text("—"),
             text("—"),
-            Cell(carbon.co2_intensity, INTENSITY),
+            Cell(carbon.co2_intensity, INTENSITY, figure=key and key + "co2_intensity"),
             text("—"),
         ]
     )
@@ -539,25 +607,39 @@ def carbon_table(carbon: CarbonProgress, number: str = "") -> Table:
     )
 
 
-def allowance_table(a: Allowance | None, caption: str) -> Table:
+def allowance_table(a: Allowance | None, caption: str, annex: str = "") -> Table:
     """The energy still allowed this year at the target, or by how much the target is out of reach."""
     tce = translate("report", "吨标准煤")
+    key = f"{annex}.allowance." if annex else ""
+    remaining = key and key + "remaining_tce"
     rows = [[text(translate("report", "说明")), text(""), text(describe(a))]]
     if a is not None:
         rows = [
-            [text(translate("report", "全年可用（恰好达标）")), text(tce), Cell(a.allowed_year_tce, AMOUNT)],
-            [text(translate("report", "本年已用")), text(tce), Cell(a.used_tce, AMOUNT)],
-            [text(translate("report", "剩余用能空间")), text(tce), Cell(a.remaining_tce, AMOUNT)],
+            [
+                text(translate("report", "全年可用（恰好达标）")),
+                text(tce),
+                Cell(a.allowed_year_tce, AMOUNT, figure=remaining),
+            ],
+            [text(translate("report", "本年已用")), text(tce), Cell(a.used_tce, AMOUNT, figure=remaining)],
+            [
+                text(translate("report", "剩余用能空间")),
+                text(tce),
+                Cell(a.remaining_tce, AMOUNT, figure=remaining),
+            ],
             [
                 text(translate("report", "剩余月数")),
                 text(translate("report", "个月")),
                 Cell(a.remaining_months, NUMBER, 0),
             ],
-            [text(translate("report", "月均可用")), text(tce), Cell(a.per_month_tce, AMOUNT)],
+            [
+                text(translate("report", "月均可用")),
+                text(tce),
+                Cell(a.per_month_tce, AMOUNT, figure=key and key + "per_month_tce"),
+            ],
             [
                 text(translate("report", "上年同期这几个月实际用能")),
                 text(tce),
-                Cell(a.last_year_same_months_tce, AMOUNT),
+                Cell(a.last_year_same_months_tce, AMOUNT, figure=key and key + "last_year_same_months_tce"),
             ],
             *rows,
         ]
@@ -577,12 +659,25 @@ def _value_cell(value: float | None, measure: str, status: str | None) -> Cell:
     return Cell(value, AMOUNT)
 
 
+def _row_figures(report: UnitReport) -> Callable[[RowProgress, str], str]:
+    """The key of a row's derived figure when the report explains it (its warning, its share of the target
+    and 序时进度 when it has them, the value the district computes or a unit contributes), else ""."""
+    keys = set(explainable(report))
+
+    def figure(row: RowProgress, name: str) -> str:
+        key = f"annex{row.annex}.{row.id}.{name}"
+        return key if key in keys else ""
+
+    return figure
+
+
 def _annex1_section(report: UnitReport) -> Section:
     plan = report.plan
     table = MonthTable(plan.year, report.figures)
     rows: list[list[Cell]] = []
     spans: dict[int, Cell] = {}
     by_id = {r.id: r for r in plan.annex1}
+    figure = _row_figures(report)
     for r in report.progress.annex1:
         row = by_id[r.id]
         rows.append(
@@ -590,10 +685,10 @@ def _annex1_section(report: UnitReport) -> Section:
                 text(r.id),
                 text(f"{r.area}：{r.text}" if r.area not in r.text else r.text),
                 text(annex1_target(plan, r.id, r.target)),
-                _value_cell(r.value, r.measure, r.status),
-                Cell(r.share_of_target_pct, PCT),
-                Cell(r.elapsed_pct, PCT),
-                colour_cell(r.colour),
+                replace(_value_cell(r.value, r.measure, r.status), figure=figure(r, "value")),
+                Cell(r.share_of_target_pct, PCT, figure=figure(r, "share_of_target_pct")),
+                Cell(r.elapsed_pct, PCT, figure=figure(r, "elapsed_pct")),
+                colour_cell(r.colour, figure=figure(r, "colour")),
             ]
         )
         extra = []
@@ -637,6 +732,7 @@ def _annex4_section(report: UnitReport) -> Section:
     plan = report.plan
     rows: list[list[Cell]] = []
     spans: dict[int, Cell] = {}
+    figure = _row_figures(report)
     for r in report.progress.annex4:
         quantity = next(t.quantity for t in plan.annex4 if t.id == r.id)
         value = "—" if r.value is None else f"{fmt.amount(r.value)}{quantity.unit if quantity else ''}"
@@ -645,10 +741,12 @@ def _annex4_section(report: UnitReport) -> Section:
                 text(r.id),
                 text(translate("report", "〔{area}〕{text}").format(area=r.area, text=r.text)),
                 text(r.target or "—"),
-                text(value if quantity else "—"),
+                Cell(value if quantity else "—", figure=figure(r, "value")),
                 Cell(r.progress_pct, PCT),
                 text(r.status or translate("report", "未填")),
-                colour_cell(r.colour) if r.colour or r.role != "contribution" else text(r.colour_label),
+                colour_cell(r.colour, figure=figure(r, "colour"))
+                if r.colour or r.role != "contribution"
+                else Cell(r.colour_label, figure=figure(r, "colour")),
             ]
         )
         remarks = [translate("report", "进展说明：{n}").format(n=r.narrative)] if r.narrative else []
@@ -873,6 +971,40 @@ def summary_title(plan: Plan) -> str:
 
 
 def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
+    return [
+        Section(
+            2,
+            plan.annexes[2].title,
+            _table_number(plan, "annex2"),
+            translate("report", "吨标准煤、万元"),
+            [_summary_annex2_table(summary)],
+        ),
+        Section(
+            3,
+            plan.annexes[3].title,
+            _table_number(plan, "annex3"),
+            translate("report", "吨标准煤"),
+            [_summary_annex3_table(summary)],
+        ),
+        Section(
+            1,
+            plan.annexes[1].title,
+            _table_number(plan, "annex1"),
+            translate("report", "见各栏"),
+            [_summary_annex1_table(plan, summary)],
+        ),
+        Section(
+            4,
+            plan.annexes[4].title,
+            _table_number(plan, "annex4"),
+            translate("report", "见各栏"),
+            [_summary_annex4_table(summary)],
+        ),
+    ]
+
+
+def _summary_annex2_table(summary: DistrictSummary) -> Table:
+    """Every town's standing, then the ΣE/ΣY total of the towns that can be compared."""
     t = summary.annex2_total
     a2_rows = [
         [
@@ -903,7 +1035,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             text("—"),
         ]
     )
-    a2 = Table(
+    return Table(
         caption=translate(
             "report",
             "合计按已报单位的 ΣE/ΣY 计算（{n} 个单位），不是各单位变化率的平均；合计能耗 {w} 万吨标准煤。",
@@ -924,6 +1056,9 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
         rows=a2_rows,
         total_rows=(len(a2_rows) - 1,),
     )
+
+
+def _summary_annex3_table(summary: DistrictSummary) -> Table:
     a3_rows = [
         [
             text(
@@ -945,7 +1080,7 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
         ]
         for line in summary.annex3
     ]
-    a3 = Table(
+    return Table(
         caption=translate(
             "report",
             "合计本年累计 {w} 万吨标准煤（{n} 个单位）；碳排放合计 {c} 吨二氧化碳（{k} 个单位），同比 {d}。",
@@ -973,7 +1108,10 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
         widths=[2.4, 1.3, 1.3, 1.0, 1.3, 1.55, 1.55, 1.5, 1.1, 1.4, 1.4, 1.2],
         rows=a3_rows,
     )
-    a1 = Table(
+
+
+def _summary_annex1_table(plan: Plan, summary: DistrictSummary) -> Table:
+    return Table(
         caption="",
         columns=[
             translate("report", "编号"),
@@ -998,7 +1136,10 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             for r in summary.annex1
         ],
     )
-    a4 = Table(
+
+
+def _summary_annex4_table(summary: DistrictSummary) -> Table:
+    return Table(
         caption="",
         columns=[
             translate("report", "编号"),
@@ -1024,20 +1165,6 @@ def summary_sections(plan: Plan, summary: DistrictSummary) -> list[Section]:
             for r in summary.annex4
         ],
     )
-    return [
-        Section(
-            2,
-            plan.annexes[2].title,
-            _table_number(plan, "annex2"),
-            translate("report", "吨标准煤、万元"),
-            [a2],
-        ),
-        Section(
-            3, plan.annexes[3].title, _table_number(plan, "annex3"), translate("report", "吨标准煤"), [a3]
-        ),
-        Section(1, plan.annexes[1].title, _table_number(plan, "annex1"), translate("report", "见各栏"), [a1]),
-        Section(4, plan.annexes[4].title, _table_number(plan, "annex4"), translate("report", "见各栏"), [a4]),
-    ]
 
 
 def _annex2_name(line: Annex2Line) -> str:
@@ -1111,31 +1238,69 @@ def summary_notes(plan: Plan, summary: DistrictSummary) -> list[str]:
     return notes
 
 
-def calculation_notes_table(report: UnitReport) -> Table:
-    """The 计算说明 page: each derived figure of the report, its formula, result and versions."""
-    rows = [
-        [text(f"{e.label}\n{e.figure}"), text(f"{e.formula}\n{e.words}"), text(e.shown)]
-        for e in calculation_notes(report)
-    ]
+def calculation_tables(report: UnitReport) -> list[Table]:
+    """The 计算说明 page: for each annex the unit reports, every derived figure of the report with its
+    formula (from the recipes of `model.calc.explain`), once for all the rows it applies to."""
+    tables = []
+    for group in calculation_groups(report):
+        rows = [
+            [text(e.label), Cell("\n".join([e.formula, e.words, *e.notes]), FORMULA), text(_entry_shown(e))]
+            for e in group.entries
+        ]
+        spans = {}
+        if group.annex in (2, 3):
+            spans[len(rows)] = text(
+                translate("report", "分月情况中各月的累计数、累计变化率和预警，按上列同一公式计算至该月。")
+            )
+            rows.append([])
+        tables.append(
+            Table(
+                caption=translate("report", "附件{n}　{title}").format(
+                    n=group.annex, title=report.plan.annexes[group.annex].title
+                ),
+                columns=[
+                    translate("report", "计算结果"),
+                    translate("report", "公式与算法"),
+                    translate("report", "本期值 / 适用于"),
+                ],
+                widths=[2.3, 6.2, 2.1],
+                rows=rows,
+                spans=spans,
+            )
+        )
+    return tables
+
+
+def _entry_shown(entry: CalculationEntry) -> str:
+    if not entry.rows:
+        return entry.shown
+    return translate("report", "适用于 {rows}").format(rows="、".join(entry.rows))
+
+
+def calculation_factors_table(report: UnitReport) -> Table | None:
+    """The coefficients and emission factors the figures used, each with its version (and status)."""
+    used = calculation_factors(report)
+    if not used:
+        return None
     return Table(
-        caption=translate("report", "各计算结果的公式与舍入（显示值按规则舍入，计算和存储不舍入）"),
+        caption=translate("report", "所用折标系数与排放因子"),
         columns=[
-            translate("report", "计算结果"),
-            translate("report", "公式与算法"),
-            translate("report", "本期值"),
+            translate("report", "系数"),
+            translate("report", "数值"),
+            translate("report", "计量单位"),
+            translate("report", "版本 · 状态"),
         ],
-        widths=[2.6, 6.4, 1.6],
-        rows=rows,
+        widths=[3.0, 1.8, 2.6, 3.2],
+        rows=[[text(i.label), Cell(i.value, COEFFICIENT), text(i.unit), text(i.field)] for i in used],
     )
 
 
 def calculation_versions(report: UnitReport) -> list[str]:
     """The coefficient table, electricity basis and emission-factor table every figure was computed with."""
-    a3 = report.progress.annex3
     lines = [translate("report", "折标系数表：{v}").format(v=report.coefficient_version)]
-    if a3 is not None:
-        lines.append(a3.electricity_basis_line)
+    lines += [line for line in [electricity_basis(report)] if line]
     if report.progress.emission_factor_version:
         lines.append(translate("report", "排放因子表：{v}").format(v=report.progress.emission_factor_version))
-    lines.append(translate("report", "任一数字的逐月输入可在程序中按 F2（计算过程）查看。"))
+    lines.append(translate("report", "显示值按规则舍入，计算和存储不舍入。"))
+    lines.append(translate("report", "任一数字的逐月输入可在程序中点击该数字或按 F2（计算过程）查看。"))
     return lines

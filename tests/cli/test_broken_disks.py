@@ -113,6 +113,25 @@ def test_an_import_whose_backup_cannot_be_made_imports_nothing_and_says_so_per_f
         assert district.received.all(district.plans.get().id, "fengjing") == []
 
 
+def test_a_batch_checked_in_worker_processes_whose_backup_fails_stores_nothing(tmp_path, monkeypatch):
+    """The workers check the first files while the backup is made: when it fails, none is stored."""
+    from model.exchange.district import MIN_POOL_FILES
+
+    unit = _unit(tmp_path, "fengjing")
+    package = unit.submit("2024-03", tmp_path / "out").pdf_path
+    unit.store.close()
+
+    def backup_fails(*_args, **_kwargs):
+        raise StorageError("磁盘空间不足（备份）：备份没有完成，数据库本身不受影响。")
+
+    monkeypatch.setattr("model.store.backup.backup_now", backup_fails)
+    files = [package] * (MIN_POOL_FILES + 2)
+    with open_database(tmp_path / "district.sqlite", write=True, create=True) as district:
+        outcomes = import_packages(district, files, who="officer", workers=2)
+        assert [o.outcome for o in outcomes] == [NOT_STORED] * len(files)
+        assert district.received.all(district.plans.get().id, "fengjing") == []
+
+
 def test_an_empty_database_file_can_be_restored_from_a_backup(capsys, db):
     code, out, _ = run(capsys, db, "backup", "now", "--json")
     made = json.loads(out)["id"]

@@ -196,3 +196,20 @@ def test_a_figure_of_the_form_header_links_to_its_explanation(qtbot, capsys, ope
     }
     assert chosen == {(f"2024-0{m}", "electricity_kwh") for m in (1, 2, 3)}
     form.explain_dialog.close()
+
+
+def test_the_form_headers_say_their_figures_can_be_clicked_or_reached_by_tab(open_window, store):
+    """The header's figures are links: its hint names a click and Tab + Enter, not only F2 in the grid."""
+    from gui.annex2_form import Annex2Form
+    from gui.annex3_form import Annex3Form
+
+    store_entries(store, store.plans.get(), plant_entries(), who="t")
+    for unit, form_class in (("paihai", Annex3Form), ("fengjing", Annex2Form)):
+        window = open_window(unit, "2024-03")
+        form = next(
+            window.tabs.widget(i)
+            for i in range(window.tabs.count())
+            if isinstance(window.tabs.widget(i), form_class)
+        )
+        hint = form.summary.text()
+        assert "点击" in hint and "Tab" in hint and "F2" in hint, unit

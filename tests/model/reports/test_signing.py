@@ -77,3 +77,36 @@ def test_an_expired_certificate_cannot_sign():
 def test_a_file_that_is_no_certificate_is_refused_with_what_to_do():
     with pytest.raises(UserError, match="不是 PEM 或 DER 格式的"):
         signing.load_certificates([b"not a certificate"])
+
+
+def test_a_checking_process_verifies_a_signed_pdf_without_pyhankos_network_clients(p12, tmp_path):
+    """An import's worker loads validation only (no aiohttp); a sound signature still verifies there and a
+    tampered file is still refused."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    signed = sign(signing.load_key(p12, PASS))
+    pem, _ = signing.key_certificate(p12, PASS)
+    (tmp_path / "signed.pdf").write_bytes(signed)
+    tampered = bytearray(signed)
+    at = signed.index(b"/Producer")  # inside the signed range
+    tampered[at + 1] ^= 0x20
+    (tmp_path / "tampered.pdf").write_bytes(bytes(tampered))
+    (tmp_path / "cert.pem").write_text(pem)
+    program = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from model.reports import signing\n"
+        "signing.load_offline_validation()\n"
+        "pem = Path(sys.argv[1], 'cert.pem').read_text()\n"
+        "for name in ('signed.pdf', 'tampered.pdf'):\n"
+        "    r = signing.verify_pdf(Path(sys.argv[1], name), [pem], data_name='data.json')\n"
+        "    print(name, r.valid and r.trusted and r.covers_entire_file, r.intact)\n"
+        "print('aiohttp' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    out = subprocess.run(
+        [sys.executable, "-c", program, str(tmp_path)], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[:3] == ["signed.pdf True True", "tampered.pdf False False", "False"]
