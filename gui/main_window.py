@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -359,6 +359,10 @@ class MainWindow(QMainWindow):
         state = self.session.state
         self.banner.setText(f"<b>{state.status_label}</b>　{state.message}")
         self.banner.setVisible(state.status != OPEN or state.locked)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.save()  # the period chosen: where the next start opens
+        super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._district is not None and event.mimeData().hasUrls():

@@ -20,6 +20,7 @@ class Settings:
     def __init__(self, path: str | None = None) -> None:
         """`path`: the settings file; by default the one `model.common.paths.settings_path` names."""
         self._qs = QSettings(str(settings_path(path)), QSettings.Format.IniFormat)
+        self._periods: dict[str, str] = {}  # chosen since the last `save`, by plan id
 
     @property
     def path(self) -> str:
@@ -51,7 +52,18 @@ class Settings:
         self._qs.setValue(f"folders/{purpose}", folder)
 
     def period(self, plan_id: str) -> str:
-        return str(self._qs.value(f"period/{plan_id}", "") or "")
+        return self._periods.get(plan_id) or str(self._qs.value(f"period/{plan_id}", "") or "")
 
     def set_period(self, plan_id: str, period: str) -> None:
-        self._qs.setValue(f"period/{plan_id}", period)
+        """Remembered now, written to the file by `save` (the window saves when it closes): QSettings
+        writes its file at the next turn of the event loop and waits for the disk twice (fdatasync of
+        its lock and of the file, 8–20 ms), which every switch of the period would pay."""
+        self._periods[plan_id] = period
+
+    def save(self) -> None:
+        """Write what is only remembered (the periods chosen) to the file."""
+        for plan_id, period in self._periods.items():
+            self._qs.setValue(f"period/{plan_id}", period)
+        if self._periods:
+            self._periods.clear()
+            self._qs.sync()

@@ -76,17 +76,21 @@ class FiguresRepository:
     def read(self, plan_id: str, unit_id: str, periods: Iterable[str] | None = None) -> list[Figure]:
         return self._read(plan_id, unit_id, periods)
 
-    def _read(self, plan_id: str, unit_id: str, periods: Iterable[str] | None) -> list[Figure]:
+    def _read(
+        self, plan_id: str, unit_id: str, periods: Iterable[str] | None, fields: Iterable[str] | None = None
+    ) -> list[Figure]:
         names = Names(self.db)
         plan, unit = names.find(plan_id), names.find(unit_id)
         if plan is None or unit is None:
             return []
         sql = _READ
         params: list[Any] = [plan, unit]
-        if periods is not None:
-            wanted = list(periods)
-            sql += f" AND r.period IN (SELECT id FROM names WHERE name IN ({', '.join('?' * len(wanted))}))"
-            params += wanted
+        for column, chosen in (("period", periods), ("field", fields)):
+            if chosen is not None:
+                wanted = list(chosen)
+                marks = ", ".join("?" * len(wanted))
+                sql += f" AND r.{column} IN (SELECT id FROM names WHERE name IN ({marks}))"
+                params += wanted
         rows = self.db.execute(sql + " ORDER BY t.name, f.name", params)
         return [Figure(unit_id, *row) for row in rows]
 
@@ -175,7 +179,8 @@ class FiguresRepository:
         self, plan_id: str, unit_id: str, cells: set[tuple[str, str]]
     ) -> dict[tuple[str, str], tuple[Any, ...]]:
         """(value, text, note) of these stored (period, field) cells of the unit."""
-        figures = self._read(plan_id, unit_id, sorted({p for p, _f in cells}))
+        # only the cells' months and fields: a pasted block of 12 months must not read every field of them
+        figures = self._read(plan_id, unit_id, sorted({p for p, _f in cells}), sorted({f for _p, f in cells}))
         return {
             (f.period, f.field): (f.value, f.text, f.note) for f in figures if (f.period, f.field) in cells
         }

@@ -4,8 +4,10 @@ from PySide6.QtCore import QCoreApplication
 
 from gui import app as gui_app
 from gui.home import HomePage
+from gui.settings import Settings
 from gui.setup_dialog import SetupDialog
 from model.store.profile import Profile
+from tests.gui.conftest import choose_unit
 
 
 def test_first_start_asks_who_i_am_and_remembers(qtbot, store, settings, monkeypatch):
@@ -73,3 +75,16 @@ def test_the_bundled_font_becomes_the_application_font(qapp):
     gui_app.install_font(qapp)
     assert qapp.font().family() == FAMILY
     assert FAMILY in QFontDatabase.families()
+
+
+def test_the_period_chosen_is_where_the_next_start_opens(qtbot, store, settings, tmp_path):
+    choose_unit(store, "fengjing")
+    settings.set_period(store.plans.get().id, "2024-07")
+    window = gui_app.create_window(store, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.period_box.setCurrentIndex(window.period_box.findData("2024-05"))
+    window.close()
+    again = gui_app.create_window(store, Settings(settings.path))  # the next start reads the file
+    qtbot.addWidget(again)
+    assert str(again.session.period) == "2024-05"
