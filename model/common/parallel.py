@@ -112,11 +112,9 @@ class _Pooled(Generic[T]):
         return self.future is not None and self.future.done()
 
     def result(self) -> T:
-        try:
-            if self.future is not None:
+        if self.future is not None:
+            with contextlib.suppress(BrokenProcessPool):
                 return self.future.result()
-        except BrokenProcessPool:
-            pass
         return self.local(self.item)
 
 
