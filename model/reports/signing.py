@@ -727,7 +727,7 @@ def verify_pdf(
 
 
 class _NoSignature(Exception):
-    pass
+    """The file carries no signature field to validate."""
 
 
 def _pdf_reader(raw: bytes) -> Any:
